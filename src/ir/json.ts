@@ -1,0 +1,148 @@
+import { isDType } from './dtype.js';
+import { MODEL_FORMAT, type AttrValue, type Model, type Node, type ValueInfo, type Weight } from './model.js';
+import { fromRawBytes, toRawBytes } from './tensor.js';
+import { ModelValidationError } from './errors.js';
+
+/**
+ * JSON with object keys sorted at every level and two-space indentation: the same value always
+ * gives the same bytes, so hashes and byte-for-byte comparisons are meaningful.
+ */
+export function stableStringify(value: unknown): string {
+  return write(value, '') + '\n';
+}
+
+function write(value: unknown, indent: string): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new Error(`cannot write the non-finite number ${value} as JSON`);
+    }
+    return JSON.stringify(value);
+  }
+  const inner = indent + '  ';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    // Arrays of scalars stay on one line: shapes and attribute lists read better that way.
+    if (value.every((v) => v === null || typeof v !== 'object')) return '[' + value.map((v) => write(v, inner)).join(', ') + ']';
+    return '[\n' + value.map((v) => inner + write(v, inner)).join(',\n') + '\n' + indent + ']';
+  }
+  const keys = Object.keys(value as object)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
+  if (keys.length === 0) return '{}';
+  return (
+    '{\n' +
+    keys.map((k) => inner + JSON.stringify(k) + ': ' + write((value as Record<string, unknown>)[k], inner)).join(',\n') +
+    '\n' +
+    indent +
+    '}'
+  );
+}
+
+export function modelToJson(model: Model): string {
+  return stableStringify({
+    format: MODEL_FORMAT,
+    opset: model.opset,
+    inputs: model.inputs.map(infoToJson),
+    weights: model.weights.map((w) => ({
+      name: w.name,
+      dtype: w.value.dtype,
+      shape: w.value.shape,
+      data: Buffer.from(toRawBytes(w.value)).toString('base64'),
+    })),
+    nodes: model.nodes.map((n) => ({
+      name: n.name,
+      op: n.op,
+      inputs: n.inputs,
+      outputs: n.outputs.map(infoToJson),
+      attrs: n.attrs,
+    })),
+    outputs: model.outputs,
+  });
+}
+
+function infoToJson(v: ValueInfo): object {
+  return { name: v.name, dtype: v.dtype, shape: v.shape };
+}
+
+/** Parses the JSON form. Structural errors name where they are; semantic checks are validateModel's. */
+export function modelFromJson(text: string): Model {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ModelValidationError('model.json', `is not valid JSON (${(e as Error).message})`);
+  }
+  const obj = asObject(raw, 'model');
+  if (obj.format !== MODEL_FORMAT) {
+    throw new ModelValidationError('model', `"format" must be "${MODEL_FORMAT}", got ${JSON.stringify(obj.format)}`);
+  }
+  const opset = obj.opset;
+  if (typeof opset !== 'number' || !Number.isInteger(opset)) throw new ModelValidationError('model', '"opset" must be an integer');
+  const inputs = asArray(obj.inputs, 'model.inputs').map((v, i) => parseInfo(v, `input #${i}`));
+  const weights = asArray(obj.weights, 'model.weights').map((v, i) => parseWeight(v, `weight #${i}`));
+  const nodes = asArray(obj.nodes, 'model.nodes').map((v, i) => parseNode(v, i));
+  const outputs = asArray(obj.outputs, 'model.outputs').map((v, i) => {
+    if (typeof v !== 'string') throw new ModelValidationError(`output #${i}`, 'must be a value name (a string)');
+    return v;
+  });
+  return { opset, inputs, weights, nodes, outputs };
+}
+
+function asObject(v: unknown, where: string): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ModelValidationError(where, 'must be a JSON object');
+  return v as Record<string, unknown>;
+}
+
+function asArray(v: unknown, where: string): unknown[] {
+  if (!Array.isArray(v)) throw new ModelValidationError(where, 'must be a JSON array');
+  return v;
+}
+
+function parseShape(v: unknown, where: string): number[] {
+  const arr = asArray(v, `${where}.shape`);
+  return arr.map((d) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new ModelValidationError(where, `shape must hold non-negative integers, got ${JSON.stringify(d)}`);
+    }
+    return d;
+  });
+}
+
+function parseInfo(v: unknown, where: string): ValueInfo {
+  const o = asObject(v, where);
+  if (typeof o.name !== 'string' || o.name === '') throw new ModelValidationError(where, '"name" must be a non-empty string');
+  if (!isDType(o.dtype)) throw new ModelValidationError(`${where} '${o.name}'`, `unknown dtype ${JSON.stringify(o.dtype)}`);
+  return { name: o.name, dtype: o.dtype, shape: parseShape(o.shape, `${where} '${o.name}'`) };
+}
+
+function parseWeight(v: unknown, where: string): Weight {
+  const info = parseInfo(v, where);
+  const o = asObject(v, where);
+  if (typeof o.data !== 'string') throw new ModelValidationError(`weight '${info.name}'`, '"data" must be base64 of little-endian bytes');
+  const bytes = new Uint8Array(Buffer.from(o.data, 'base64'));
+  try {
+    return { name: info.name, value: fromRawBytes(info.dtype, info.shape, bytes) };
+  } catch (e) {
+    throw new ModelValidationError(`weight '${info.name}'`, (e as Error).message);
+  }
+}
+
+function parseNode(v: unknown, index: number): Node {
+  const o = asObject(v, `node #${index}`);
+  const name = typeof o.name === 'string' ? o.name : `#${index}`;
+  const where = `node '${name}'`;
+  if (typeof o.op !== 'string') throw new ModelValidationError(where, '"op" must be a string');
+  const inputs = asArray(o.inputs, `${where}.inputs`).map((x) => {
+    if (typeof x !== 'string') throw new ModelValidationError(where, 'inputs must be value names');
+    return x;
+  });
+  const outputs = asArray(o.outputs, `${where}.outputs`).map((x, i) => parseInfo(x, `${where} output #${i}`));
+  const attrsObj = asObject(o.attrs ?? {}, `${where}.attrs`);
+  const attrs: Record<string, AttrValue> = {};
+  for (const [k, a] of Object.entries(attrsObj)) {
+    if (typeof a === 'number' || typeof a === 'string') attrs[k] = a;
+    else if (Array.isArray(a) && a.every((x) => typeof x === 'number')) attrs[k] = a as number[];
+    else throw new ModelValidationError(where, `attribute '${k}' must be a number, a string or a list of numbers`);
+  }
+  return { name, op: o.op, inputs, outputs, attrs };
+}

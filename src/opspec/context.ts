@@ -1,0 +1,61 @@
+import type { DType } from '../ir/dtype.js';
+import { c, lift, type IntExpr } from './expr.js';
+import type { AttrSpec, OpSpec, SpecContext, SymTensor } from './spec.js';
+
+/** An attribute's value as a spec reads it: symbolic ints stay expressions, the rest are concrete. */
+export type AttrBinding = IntExpr | readonly (IntExpr | number)[] | number | string;
+
+/** Builds the context a spec's rules read, over symbolic or concrete bindings. */
+export function makeContext(args: {
+  spec: OpSpec;
+  inputs: readonly (SymTensor | undefined)[];
+  declared: Readonly<Record<string, AttrSpec>>;
+  bindings: ReadonlyMap<string, AttrBinding>;
+}): SpecContext {
+  const { spec, inputs, declared, bindings } = args;
+  const where = `${spec.name}`;
+  const lookup = (name: string): AttrBinding => {
+    const bound = bindings.get(name);
+    if (bound !== undefined) return bound;
+    const decl = declared[name];
+    if (!decl) throw new Error(`${where}: the spec reads attribute '${name}' but does not declare it`);
+    if (decl.default === undefined) throw new Error(`${where}: attribute '${name}' is required`);
+    return decl.default as AttrBinding;
+  };
+  return {
+    inputs,
+    dtype: typeVariable(spec, inputs),
+    has: (name) => bindings.has(name),
+    int(name) {
+      const b = lookup(name);
+      if (typeof b === 'number') return c(b);
+      if (typeof b === 'object' && !Array.isArray(b)) return b as IntExpr;
+      throw new Error(`${where}: attribute '${name}' is not an int`);
+    },
+    ints(name) {
+      const b = lookup(name);
+      if (!Array.isArray(b)) throw new Error(`${where}: attribute '${name}' is not a list of ints`);
+      return (b as readonly (IntExpr | number)[]).map(lift);
+    },
+    float(name) {
+      const b = lookup(name);
+      if (typeof b !== 'number') throw new Error(`${where}: attribute '${name}' is not a float`);
+      return b;
+    },
+    str(name) {
+      const b = lookup(name);
+      if (typeof b !== 'string') throw new Error(`${where}: attribute '${name}' is not a string`);
+      return b;
+    },
+  };
+}
+
+/** T: the dtype of the first present input whose slot has no fixed dtype. */
+export function typeVariable(spec: OpSpec, inputs: readonly (SymTensor | { dtype: DType } | undefined)[]): DType {
+  for (let i = 0; i < inputs.length; i++) {
+    const slot = spec.inputs[Math.min(i, spec.inputs.length - 1)]!;
+    const x = inputs[i];
+    if (x && slot.dtype === undefined) return x.dtype;
+  }
+  return spec.dtypes[0]!;
+}

@@ -1,0 +1,140 @@
+import type { DType } from '../ir/dtype.js';
+import type { Attrs, AttrValue } from '../ir/model.js';
+import type { Tensor } from '../ir/tensor.js';
+import { makeContext, typeVariable, type AttrBinding } from './context.js';
+import { c, constValue, evalBool, showBool } from './expr.js';
+import type { AttrSpec, InputSlot, OpSpec } from './spec.js';
+
+export interface ConcreteType {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
+/** A node breaks its op's spec. The message states the rule. */
+export class SpecViolation extends Error {
+  override readonly name = 'SpecViolation';
+}
+
+/** The slot an input position belongs to (the last slot repeats when variadic). */
+export function slotAt(spec: OpSpec, index: number): InputSlot | undefined {
+  if (index < spec.inputs.length) return spec.inputs[index];
+  const last = spec.inputs[spec.inputs.length - 1];
+  return last?.variadic ? last : undefined;
+}
+
+export function rankRange(slot: InputSlot, earlier: readonly number[]): readonly [number, number] {
+  if (typeof slot.rank === 'function') {
+    const r = slot.rank(earlier);
+    return [r, r];
+  }
+  return slot.rank;
+}
+
+/**
+ * Checks a concrete node against its spec and returns its output types. `constants` holds the value of
+ * each input that is a constant (a weight), needed for shape-typed inputs such as Reshape's shape.
+ */
+export function inferConcrete(
+  spec: OpSpec,
+  node: { inputs: readonly (ConcreteType | undefined)[]; attrs: Attrs; constants: readonly (Tensor | undefined)[] },
+): { outputs: ConcreteType[]; attrs: ConcreteAttrs } {
+  const { inputs, attrs, constants } = node;
+  const last = spec.inputs[spec.inputs.length - 1];
+  const maxInputs = last?.variadic ? Infinity : spec.inputs.length;
+  if (inputs.length > maxInputs) throw new SpecViolation(`takes at most ${spec.inputs.length} inputs, got ${inputs.length}`);
+  const ranks: number[] = [];
+  const bindings = new Map<string, AttrBinding>();
+  const T = typeVariable(spec, inputs);
+  if (!spec.dtypes.includes(T)) throw new SpecViolation(`does not accept dtype ${T} (accepts ${spec.dtypes.join(', ')})`);
+  const slotCount = Math.max(inputs.length, spec.inputs.length);
+  for (let i = 0; i < slotCount; i++) {
+    const slot = slotAt(spec, i)!;
+    const x = inputs[i];
+    if (!x) {
+      if (!slot.optional && i < spec.inputs.length) throw new SpecViolation(`input ${i} ('${slot.name}') is required`);
+      ranks.push(0);
+      continue;
+    }
+    const want = slot.dtype ?? T;
+    if (x.dtype !== want) throw new SpecViolation(`input ${i} ('${slot.name}') must be ${want}, got ${x.dtype}`);
+    const [lo, hi] = rankRange(slot, ranks);
+    if (x.shape.length < lo || x.shape.length > hi) {
+      throw new SpecViolation(`input ${i} ('${slot.name}') must have rank in [${lo}, ${hi}], got ${x.shape.length}`);
+    }
+    ranks.push(x.shape.length);
+    if (slot.constantFrom) {
+      const value = constants[i];
+      if (!value) throw new SpecViolation(`input ${i} ('${slot.name}') must be a constant (an initializer)`);
+      bindings.set(slot.constantFrom, Array.from(value.data));
+    }
+  }
+  if (last?.variadic && inputs.length - (spec.inputs.length - 1) < last.variadic[0]) {
+    throw new SpecViolation(`needs at least ${last.variadic[0]} '${last.name}' inputs`);
+  }
+  const declared = spec.attrs?.(ranks) ?? {};
+  const constantAttrs = new Set(spec.inputs.map((s) => s.constantFrom).filter((n): n is string => n !== undefined));
+  for (const [name, value] of Object.entries(attrs)) {
+    const decl = declared[name];
+    if (!decl || constantAttrs.has(name)) throw new SpecViolation(`attribute '${name}' is not supported`);
+    checkAttrKind(name, decl, value);
+    bindings.set(name, value as AttrBinding);
+  }
+  const ctx = makeContext({
+    spec,
+    inputs: inputs.map((x) => (x ? { dtype: x.dtype, shape: x.shape.map(c) } : undefined)),
+    declared,
+    bindings,
+  });
+  let outs;
+  try {
+    for (const r of spec.requires?.(ctx) ?? []) {
+      if (evalBool(r, () => undefined) !== true) throw new SpecViolation(`breaks the rule: ${r.label ?? showBool(r)}`);
+    }
+    outs = spec.outputs(ctx);
+  } catch (e) {
+    if (e instanceof SpecViolation) throw e;
+    throw new SpecViolation((e as Error).message);
+  }
+  const outputs = outs.map((o, i) => {
+    const shape = o.shape.map((d) => {
+      const v = constValue(d);
+      if (v === undefined) throw new SpecViolation(`output ${i} has a dim that is not a number`);
+      if (v < 0) throw new SpecViolation(`output ${i} would have a negative dim (${v})`);
+      return v;
+    });
+    return { dtype: o.dtype, shape };
+  });
+  const concreteAttrs: ConcreteAttrs = {
+    has: ctx.has,
+    int: (name) => constValue(ctx.int(name))!,
+    ints: (name) => ctx.ints(name).map((x) => constValue(x)!),
+    float: ctx.float,
+    str: ctx.str,
+  };
+  return { outputs, attrs: concreteAttrs };
+}
+
+/** Attribute values with the spec's defaults applied and shape-typed inputs bound: what kernels read. */
+export interface ConcreteAttrs {
+  has(name: string): boolean;
+  int(name: string): number;
+  ints(name: string): number[];
+  float(name: string): number;
+  str(name: string): string;
+}
+
+function checkAttrKind(name: string, decl: AttrSpec, value: AttrValue): void {
+  const isInt = (x: unknown) => typeof x === 'number' && Number.isInteger(x);
+  const ok =
+    decl.kind === 'int' || decl.kind === 'choice'
+      ? isInt(value)
+      : decl.kind === 'float'
+        ? typeof value === 'number'
+        : decl.kind === 'string'
+          ? typeof value === 'string' && (decl.choices.includes(value) || (decl.accept ?? []).includes(value))
+          : Array.isArray(value) && value.every(isInt);
+  if (!ok) {
+    const what = decl.kind === 'string' ? `one of ${[...decl.choices, ...(decl.accept ?? [])].join(', ')}` : `of kind ${decl.kind}`;
+    throw new SpecViolation(`attribute '${name}' must be ${what}, got ${JSON.stringify(value)}`);
+  }
+}

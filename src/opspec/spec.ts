@@ -1,0 +1,111 @@
+import type { DType } from '../ir/dtype.js';
+import type { BoolExpr, IntExpr } from './expr.js';
+
+/** A tensor as a spec sees it: a dtype and one symbolic integer per dim. */
+export interface SymTensor {
+  readonly dtype: DType;
+  readonly shape: readonly IntExpr[];
+}
+
+export type RankRule = readonly [min: number, max: number] | ((earlierRanks: readonly number[]) => number);
+
+export interface InputSlot {
+  readonly name: string;
+  /** The slot's dtype: the op's type variable T unless fixed here. */
+  readonly dtype?: DType;
+  readonly rank: RankRule;
+  readonly optional?: boolean;
+  /**
+   * A shape-typed input (Reshape's shape, ReduceSum's axes...): a 1-D int64 constant whose values are
+   * the named `ints` attribute. The generator chooses it and stores it as a weight, never a free input.
+   */
+  readonly constantFrom?: string;
+  /** The last slot may repeat (Concat, Sum...): how many inputs it takes. */
+  readonly variadic?: readonly [min: number, max: number];
+}
+
+/**
+ * How an attribute is chosen. `int` and `ints` are symbolic (their constraints go to the solver);
+ * the other kinds are drawn concretely before solving because no shape constraint depends on them
+ * beyond the ranks.
+ */
+export type AttrSpec =
+  | { readonly kind: 'int'; readonly domain: readonly [number, number]; readonly default?: number }
+  | {
+      readonly kind: 'ints';
+      readonly length: number | readonly [number, number];
+      readonly domain: readonly [number, number];
+      readonly default?: readonly number[];
+    }
+  | { readonly kind: 'float'; readonly range: readonly [number, number]; readonly default?: number }
+  | {
+      readonly kind: 'string';
+      /** The values the generator draws from. */
+      readonly choices: readonly string[];
+      /** Further values that are valid (imported models may use them) but are not generated. */
+      readonly accept?: readonly string[];
+      readonly default?: string;
+    }
+  /** One int drawn from a rank-dependent set, e.g. an axis in [-r, r-1]. */
+  | { readonly kind: 'choice'; readonly choices: readonly number[]; readonly default?: number }
+  /** A permutation of 0..length-1. */
+  | { readonly kind: 'perm'; readonly length: number; readonly default?: readonly number[] }
+  /** A set of distinct axes of a tensor of the given rank, written with negative axes sometimes. */
+  | {
+      readonly kind: 'axes';
+      readonly rank: number;
+      readonly count: readonly [number, number];
+      readonly default?: readonly number[];
+    };
+
+/** The ONNX AttributeProto kind an attribute spec is exported as. */
+export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'string' {
+  switch (a.kind) {
+    case 'int':
+    case 'choice':
+      return 'int';
+    case 'ints':
+    case 'perm':
+    case 'axes':
+      return 'ints';
+    case 'float':
+      return 'float';
+    case 'string':
+      return 'string';
+  }
+}
+
+/** What a spec's rules read: the input tensors and the attribute values (symbolic or concrete). */
+export interface SpecContext {
+  /** One entry per input slot; undefined for an omitted optional input. */
+  readonly inputs: readonly (SymTensor | undefined)[];
+  /** The type variable T: the dtype of the first input that has no fixed dtype. */
+  readonly dtype: DType;
+  int(name: string): IntExpr;
+  ints(name: string): readonly IntExpr[];
+  float(name: string): number;
+  str(name: string): string;
+  /** Whether the attribute was given (rather than defaulted). */
+  has(name: string): boolean;
+}
+
+export interface OpSpec {
+  /** The ONNX op type. */
+  readonly name: string;
+  /** The version of the op's ONNX definition this spec follows (its since_version at opset 17). */
+  readonly sinceVersion: number;
+  /** The dtypes the type variable T may take. */
+  readonly dtypes: readonly DType[];
+  readonly inputs: readonly InputSlot[];
+  /** Declares the attributes for the given input ranks (rank-dependent lengths and choices). */
+  readonly attrs?: (ranks: readonly number[]) => Readonly<Record<string, AttrSpec>>;
+  /** Constraints that make the node valid. */
+  readonly requires?: (ctx: SpecContext) => readonly BoolExpr[];
+  /** Output dtypes and symbolic shapes. */
+  readonly outputs: (ctx: SpecContext) => readonly SymTensor[];
+  /**
+   * Where inputs must be restricted to avoid NaN/Inf (used by input search), as a short statement,
+   * e.g. "x > 0". Absent: every finite input is fine.
+   */
+  readonly domainHint?: string;
+}

@@ -1,0 +1,65 @@
+import { UserError } from '../ir/errors.js';
+import type { Model, TensorMap } from '../ir/model.js';
+import type { Tensor } from '../ir/tensor.js';
+import { inferConcrete } from '../opspec/infer.js';
+import { builtinRegistry } from '../opspec/ops/index.js';
+import type { OpRegistry } from '../opspec/registry.js';
+import type { KernelRegistry } from './cpu/kernel.js';
+import { cpuKernels } from './cpu/kernels/index.js';
+
+export interface ReferenceResult {
+  /** The graph outputs, by name. */
+  readonly outputs: Map<string, Tensor>;
+  /** Every value the run computed or was given, by name (input search and oracles read these). */
+  readonly values: Map<string, Tensor>;
+}
+
+export interface ReferenceOptions {
+  readonly registry?: OpRegistry;
+  readonly kernels?: KernelRegistry;
+}
+
+let defaults: { registry: OpRegistry; kernels: KernelRegistry } | undefined;
+
+function defaultRegistries() {
+  defaults ??= { registry: builtinRegistry(), kernels: cpuKernels() };
+  return defaults;
+}
+
+/** Runs a model on the float64 CPU kernels. Inputs are fed by name; weights come from the model. */
+export function runReference(model: Model, inputs: TensorMap, options: ReferenceOptions = {}): ReferenceResult {
+  const registry = options.registry ?? defaultRegistries().registry;
+  const kernels = options.kernels ?? defaultRegistries().kernels;
+  const values = new Map<string, Tensor>();
+  const constants = new Map<string, Tensor>();
+  for (const info of model.inputs) {
+    const t = inputs.get(info.name);
+    if (!t) throw new UserError(`input '${info.name}' was not given a value`);
+    if (t.dtype !== info.dtype || t.shape.length !== info.shape.length || t.shape.some((d, i) => d !== info.shape[i])) {
+      throw new UserError(
+        `input '${info.name}' must be ${info.dtype}[${info.shape.join(', ')}], got ${t.dtype}[${t.shape.join(', ')}]`,
+      );
+    }
+    values.set(info.name, t);
+  }
+  for (const w of model.weights) {
+    values.set(w.name, w.value);
+    constants.set(w.name, w.value);
+  }
+  for (const node of model.nodes) {
+    const spec = registry.get(node.op);
+    const kernel = kernels.find(node.op);
+    if (!kernel) throw new Error(`the reference runtime has no CPU kernel for '${node.op}'`);
+    const args = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
+    const { outputs, attrs } = inferConcrete(spec, {
+      inputs: args,
+      attrs: node.attrs,
+      constants: node.inputs.map((n) => constants.get(n)),
+    });
+    const results = kernel({ inputs: args, attrs, outputs });
+    node.outputs.forEach((o, i) => values.set(o.name, results[i]!));
+  }
+  const outputs = new Map<string, Tensor>();
+  for (const name of model.outputs) outputs.set(name, values.get(name)!);
+  return { outputs, values };
+}
