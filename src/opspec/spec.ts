@@ -29,7 +29,12 @@ export interface InputSlot {
  * the other kinds are drawn concretely before solving because no shape constraint depends on them
  * beyond the ranks.
  */
-export type AttrSpec =
+export type AttrSpec = AttrChoice & {
+  /** May be left out although it has no default (e.g. Conv's kernel_shape, inferred from W). */
+  readonly optional?: boolean;
+};
+
+type AttrChoice =
   | { readonly kind: 'int'; readonly domain: readonly [number, number]; readonly default?: number }
   | {
       readonly kind: 'ints';

@@ -19,7 +19,7 @@ export const conv: OpSpec = {
       strides: { kind: 'ints', length: s, domain: [1, 3], default: new Array<number>(s).fill(1) },
       dilations: { kind: 'ints', length: s, domain: [1, 3], default: new Array<number>(s).fill(1) },
       pads: { kind: 'ints', length: 2 * s, domain: [0, 3], default: new Array<number>(2 * s).fill(0) },
-      kernel_shape: { kind: 'ints', length: s, domain: [1, 7] },
+      kernel_shape: { kind: 'ints', length: s, domain: [1, 7], optional: true },
       auto_pad: { kind: 'string', choices: ['NOTSET'], accept: ['SAME_UPPER', 'SAME_LOWER', 'VALID'], default: 'NOTSET' },
     };
   },

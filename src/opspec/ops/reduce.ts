@@ -61,7 +61,7 @@ function reduceWithAxesAttr(name: string, sinceVersion: number): OpSpec {
     dtypes: NUMERIC,
     inputs: [{ name: 'data', rank: [1, 5] }],
     attrs: (ranks) => ({
-      axes: { kind: 'axes', rank: ranks[0]!, count: [1, ranks[0]!] },
+      axes: { kind: 'axes', rank: ranks[0]!, count: [1, ranks[0]!], optional: true },
       keepdims: { kind: 'choice', choices: [0, 1], default: 1 },
     }),
     requires: (ctx) => [rule('axes are distinct and within the rank', reduceRules(ctx) ? TRUE : FALSE)],

@@ -1,0 +1,31 @@
+import type { DType } from '../ir/dtype.js';
+import type { Model, ValueInfo } from '../ir/model.js';
+import { makeTensor, sizeOf, type Tensor } from '../ir/tensor.js';
+import type { Rng } from './rng.js';
+
+/** Random values of a dtype: floats uniform in [-range, range], ints in [-range, range], bools fair. */
+export function randomTensor(rng: Rng, dtype: DType, shape: readonly number[], range = 2): Tensor {
+  const n = sizeOf(shape);
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    switch (dtype) {
+      case 'float32':
+      case 'float64':
+        data[i] = rng.uniform(-range, range);
+        break;
+      case 'int32':
+      case 'int64':
+        data[i] = rng.int(-Math.ceil(range * 2), Math.ceil(range * 2));
+        break;
+      case 'bool':
+        data[i] = rng.bool() ? 1 : 0;
+        break;
+    }
+  }
+  return makeTensor(dtype, shape, data);
+}
+
+/** Random values for every input of a model, in the model's input order. */
+export function randomInputs(model: Model, rng: Rng): Map<string, Tensor> {
+  return new Map(model.inputs.map((i: ValueInfo) => [i.name, randomTensor(rng, i.dtype, i.shape)]));
+}
