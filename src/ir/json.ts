@@ -13,9 +13,8 @@ export function stableStringify(value: unknown): string {
 
 function write(value: unknown, indent: string): string {
   if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      throw new Error(`cannot write the non-finite number ${value} as JSON`);
-    }
+    // JSON has no NaN or Infinity; they are written as the strings "NaN", "Infinity", "-Infinity".
+    if (typeof value === 'number' && !Number.isFinite(value)) return JSON.stringify(String(value));
     return JSON.stringify(value);
   }
   const inner = indent + '  ';

@@ -1,0 +1,44 @@
+import type { DType } from '../ir/dtype.js';
+import type { Model, TensorMap } from '../ir/model.js';
+import type { Tensor } from '../ir/tensor.js';
+
+/** What an adapter is given to compile: the IR and its ONNX serialization (made once per test). */
+export interface ModelArtifact {
+  readonly model: Model;
+  readonly onnx: Uint8Array;
+}
+
+export interface BackendDescription {
+  readonly name: string;
+  /** The package (or library) under test and its version. */
+  readonly package: string;
+  readonly version: string;
+}
+
+/**
+ * A system under test. `prepare` compiles (and may throw: a compile error); `run` executes (and may
+ * throw: a runtime error). Outputs are returned by graph output name, in the model's dtypes.
+ */
+export interface BackendAdapter<Prepared = unknown> {
+  readonly name: string;
+  describe(): Promise<BackendDescription>;
+  /** Static knowledge of what the SUT implements; an unsupported op/dtype is not a bug. */
+  supports(op: string, dtypes: readonly DType[]): boolean;
+  prepare(artifact: ModelArtifact): Promise<Prepared>;
+  run(prepared: Prepared, inputs: TensorMap): Promise<Map<string, Tensor>>;
+  /** Frees what prepare allocated. */
+  release?(prepared: Prepared): Promise<void>;
+}
+
+/** Whether every node of the model uses an op/dtype combination the adapter claims to support. */
+export function unsupportedNode(adapter: BackendAdapter, model: Model): string | undefined {
+  const types = new Map<string, DType>();
+  for (const i of model.inputs) types.set(i.name, i.dtype);
+  for (const w of model.weights) types.set(w.name, w.value.dtype);
+  for (const n of model.nodes) {
+    const dtypes = n.inputs.filter((x) => x !== '').map((x) => types.get(x)!);
+    if (!adapter.supports(n.op, dtypes)) return `${n.op}(${dtypes.join(', ')})`;
+    for (const o of n.outputs) types.set(o.name, o.dtype);
+  }
+  return undefined;
+}

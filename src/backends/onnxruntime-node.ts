@@ -1,0 +1,69 @@
+import { createRequire } from 'node:module';
+import * as ort from 'onnxruntime-node';
+import type { DType } from '../ir/dtype.js';
+import type { TensorMap } from '../ir/model.js';
+import { fromNativeArray, toNativeArray, type Tensor } from '../ir/tensor.js';
+import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapter.js';
+import { ortSupports } from './onnxruntime-support.js';
+
+export const ORT_OPT_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
+export type OrtOptLevel = (typeof ORT_OPT_LEVELS)[number];
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(): string {
+  return (require('onnxruntime-node/package.json') as { version: string }).version;
+}
+
+/** The ONNX dtype names onnxruntime's JS API uses, from ours. */
+const ORT_TYPES: Record<DType, ort.Tensor.Type> = {
+  float32: 'float32',
+  float64: 'float64',
+  int32: 'int32',
+  int64: 'int64',
+  bool: 'bool',
+};
+
+/** Converts our tensors to onnxruntime's (the dtype's own typed array). */
+export function toOrtTensor(t: Tensor): ort.Tensor {
+  return new ort.Tensor(ORT_TYPES[t.dtype], toNativeArray(t) as ort.Tensor.DataType, [...t.shape]);
+}
+
+export function fromOrtTensor(dtype: DType, t: ort.Tensor): Tensor {
+  return fromNativeArray(dtype, t.dims, t.data as ArrayLike<number | bigint>);
+}
+
+/** onnxruntime-node's CPU execution provider at one graph optimization level. */
+export function onnxruntimeNodeAdapter(level: OrtOptLevel): BackendAdapter<ort.InferenceSession> {
+  const name = `ort-${level}`;
+  return {
+    name,
+    async describe(): Promise<BackendDescription> {
+      return { name, package: 'onnxruntime-node', version: packageVersion() };
+    },
+    supports: ortSupports,
+    async prepare(artifact: ModelArtifact) {
+      return ort.InferenceSession.create(artifact.onnx, {
+        graphOptimizationLevel: level,
+        executionProviders: ['cpu'],
+        logSeverityLevel: 3,
+      });
+    },
+    async run(session, inputs: TensorMap) {
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const [k, t] of inputs) feeds[k] = toOrtTensor(t);
+      const results = await session.run(feeds);
+      const out = new Map<string, Tensor>();
+      for (const [k, t] of Object.entries(results)) out.set(k, fromOrtTensor(dtypeOfOrt(t.type), t));
+      return out;
+    },
+    async release(session) {
+      await session.release();
+    },
+  };
+}
+
+function dtypeOfOrt(type: string): DType {
+  for (const [ours, theirs] of Object.entries(ORT_TYPES)) if (theirs === type) return ours as DType;
+  throw new Error(`onnxruntime returned a tensor of type ${type}, which tensorsmith does not handle`);
+}

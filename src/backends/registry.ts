@@ -1,0 +1,33 @@
+import { UserError } from '../ir/errors.js';
+import type { BackendAdapter } from './adapter.js';
+import { onnxruntimeNodeAdapter, ORT_OPT_LEVELS } from './onnxruntime-node.js';
+import { referenceCpuAdapter } from './reference-cpu.js';
+
+export type AdapterFactory = () => BackendAdapter;
+
+/** Named adapter factories. A name registered twice is a programming error and throws. */
+export class BackendRegistry {
+  private readonly factories = new Map<string, AdapterFactory>();
+
+  register(name: string, factory: AdapterFactory): void {
+    if (this.factories.has(name)) throw new Error(`backend '${name}' is registered twice`);
+    this.factories.set(name, factory);
+  }
+
+  names(): string[] {
+    return [...this.factories.keys()];
+  }
+
+  create(name: string): BackendAdapter {
+    const f = this.factories.get(name);
+    if (!f) throw new UserError(`unknown backend '${name}' (known: ${this.names().join(', ')})`);
+    return f();
+  }
+}
+
+export function builtinBackends(): BackendRegistry {
+  const r = new BackendRegistry();
+  for (const level of ORT_OPT_LEVELS) r.register(`ort-${level}`, () => onnxruntimeNodeAdapter(level));
+  r.register('ref-cpu', referenceCpuAdapter);
+  return r;
+}

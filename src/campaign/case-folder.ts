@@ -1,0 +1,91 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { UserError } from '../ir/errors.js';
+import { modelFromJson, modelToJson, stableStringify } from '../ir/json.js';
+import type { Model } from '../ir/model.js';
+import type { Tensor } from '../ir/tensor.js';
+import { tensorsFromJson, tensorsToJson } from '../ir/tensor-json.js';
+import type { BugSignature } from '../oracles/signature.js';
+import type { Verdict } from '../oracles/verdict.js';
+
+export interface CaseMeta {
+  readonly format: 'tensorsmith.case/1';
+  readonly seed: string;
+  readonly testIndex: number;
+  readonly toolVersion: string;
+  readonly backends: readonly { name: string; package: string; version: string }[];
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly verdict: Verdict;
+  readonly signature: BugSignature;
+  readonly timings: Readonly<Record<string, number | undefined>>;
+  readonly createdAt: string;
+}
+
+export interface BugCase {
+  readonly model: Model;
+  readonly onnx: Uint8Array;
+  readonly inputs: ReadonlyMap<string, Tensor>;
+  readonly expected: ReadonlyMap<string, Tensor>;
+  /** The SUT's outputs, or its error. */
+  readonly actual: ReadonlyMap<string, Tensor> | { error: string };
+  readonly meta: CaseMeta;
+}
+
+/**
+ * Writes a bug case folder. Files go to a temporary sibling first and the folder is renamed into
+ * place, so a folder that exists is complete even if the process dies mid-write.
+ */
+export function writeCaseFolder(dir: string, bug: BugCase): void {
+  const tmp = `${dir}.tmp-${randomUUID().slice(0, 8)}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  writeFileSync(join(tmp, 'model.json'), modelToJson(bug.model));
+  writeFileSync(join(tmp, 'model.onnx'), bug.onnx);
+  writeFileSync(join(tmp, 'inputs.json'), stableStringify({ format: 'tensorsmith.inputs/1', inputs: tensorsToJson(bug.inputs) }));
+  writeFileSync(
+    join(tmp, 'expected.json'),
+    stableStringify({
+      format: 'tensorsmith.outputs/1',
+      note: 'reference runtime outputs (float64 kernels); floats are stored unrounded',
+      outputs: tensorsToJson(bug.expected),
+    }),
+  );
+  const actual = 'error' in bug.actual ? { error: bug.actual.error } : { outputs: tensorsToJson(bug.actual as ReadonlyMap<string, Tensor>) };
+  writeFileSync(join(tmp, 'actual.json'), stableStringify({ format: 'tensorsmith.outputs/1', backend: bug.meta.verdict.backend, ...actual }));
+  writeFileSync(join(tmp, 'meta.json'), stableStringify(bug.meta));
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+}
+
+export interface LoadedCase {
+  readonly model: Model;
+  readonly inputs: Map<string, Tensor>;
+  readonly meta?: CaseMeta;
+}
+
+/** Reads a case folder (model.json and inputs.json; meta.json when present). */
+export function readCaseFolder(dir: string): LoadedCase {
+  const modelFile = join(dir, 'model.json');
+  const inputsFile = join(dir, 'inputs.json');
+  if (!existsSync(modelFile)) throw new UserError(`'${dir}' is not a case folder: it has no model.json`);
+  if (!existsSync(inputsFile)) throw new UserError(`case folder '${dir}' has no inputs.json`);
+  const model = modelFromJson(readFileSync(modelFile, 'utf8'));
+  let raw: { inputs?: unknown };
+  try {
+    raw = JSON.parse(readFileSync(inputsFile, 'utf8')) as { inputs?: unknown };
+  } catch (e) {
+    throw new UserError(`${inputsFile} is not valid JSON (${(e as Error).message})`);
+  }
+  const inputs = tensorsFromJson(raw.inputs, inputsFile);
+  const metaFile = join(dir, 'meta.json');
+  let meta: CaseMeta | undefined;
+  if (existsSync(metaFile)) {
+    try {
+      meta = JSON.parse(readFileSync(metaFile, 'utf8')) as CaseMeta;
+    } catch (e) {
+      throw new UserError(`${metaFile} is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  return { model, inputs, ...(meta ? { meta } : {}) };
+}

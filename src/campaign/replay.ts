@@ -1,0 +1,66 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { BackendAdapter } from '../backends/adapter.js';
+import { UserError } from '../ir/errors.js';
+import { modelFromJson } from '../ir/json.js';
+import type { Model } from '../ir/model.js';
+import type { Tensor } from '../ir/tensor.js';
+import { tensorsFromJson } from '../ir/tensor-json.js';
+import { validateModel } from '../ir/validate.js';
+import { modelFromOnnx } from '../export/from-onnx.js';
+import { modelToOnnx } from '../export/to-onnx.js';
+import { Rng } from '../generator/rng.js';
+import { randomInputs } from '../generator/values.js';
+import { firstNonFinite, type NonFinite } from '../inputsearch/clean.js';
+import type { OpRegistry } from '../opspec/registry.js';
+import { runReference } from '../reference-runtime/executor.js';
+import { readCaseFolder } from './case-folder.js';
+import { evaluateOnBackend, type BackendOutcome } from './evaluate.js';
+
+export interface LoadedTest {
+  readonly model: Model;
+  readonly inputs: Map<string, Tensor>;
+  /** Where the inputs came from: the case's inputs.json, or random from a seed. */
+  readonly inputSource: string;
+}
+
+/**
+ * Loads what `tensorsmith run` accepts: a case folder, a model.json or a model.onnx. Inputs come from
+ * inputs.json (in the folder, or beside the model file) or, failing that, from the seed.
+ */
+export function loadTest(path: string, registry: OpRegistry, seed: string): LoadedTest {
+  if (!existsSync(path)) throw new UserError(`'${path}' does not exist (give a case folder, a model.json or a model.onnx)`);
+  if (statSync(path).isDirectory()) {
+    const c = readCaseFolder(path);
+    validateModel(c.model, registry);
+    return { model: c.model, inputs: c.inputs, inputSource: join(path, 'inputs.json') };
+  }
+  let model: Model;
+  if (path.endsWith('.onnx')) model = modelFromOnnx(new Uint8Array(readFileSync(path)), registry);
+  else if (path.endsWith('.json')) model = modelFromJson(readFileSync(path, 'utf8'));
+  else throw new UserError(`'${path}' is neither a folder, a .json model nor an .onnx model`);
+  validateModel(model, registry);
+  const beside = join(dirname(path), 'inputs.json');
+  if (existsSync(beside)) {
+    const raw = JSON.parse(readFileSync(beside, 'utf8')) as { inputs?: unknown };
+    const inputs = tensorsFromJson(raw.inputs, beside);
+    if (model.inputs.every((i) => inputs.has(i.name))) return { model, inputs, inputSource: beside };
+  }
+  return { model, inputs: randomInputs(model, new Rng(`${seed}/inputs`)), inputSource: `random (seed ${seed})` };
+}
+
+export interface ReplayResult {
+  readonly outcomes: readonly BackendOutcome[];
+  /** Set when the reference itself computes NaN/Inf on these inputs. */
+  readonly nonFinite?: NonFinite;
+}
+
+/** Runs a loaded test on the reference and on every adapter, and judges each. */
+export async function replayTest(test: LoadedTest, adapters: readonly BackendAdapter[], registry: OpRegistry): Promise<ReplayResult> {
+  const reference = runReference(test.model, test.inputs, { registry });
+  const nonFinite = firstNonFinite(test.model, reference.values);
+  const artifact = { model: test.model, onnx: modelToOnnx(test.model, registry) };
+  const outcomes: BackendOutcome[] = [];
+  for (const adapter of adapters) outcomes.push(await evaluateOnBackend(adapter, artifact, test.inputs, reference.outputs));
+  return { outcomes, ...(nonFinite ? { nonFinite } : {}) };
+}

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import type { GeneratorConfig } from '../../generator/random-generator.js';
+import { parseDtypes, parseList, parsePositiveInt } from '../options.js';
+
+export interface GeneratorFlags {
+  maxNodes: string;
+  ops?: string;
+  excludeOps?: string;
+  dtypes: string;
+  maxElements: string;
+}
+
+/** The generator's flags, shared by gen and fuzz. */
+export function generatorOptions(cmd: Command): Command {
+  return cmd
+    .option('--max-nodes <n>', 'nodes per model', '10')
+    .option('--ops <list>', 'only these ops (comma-separated)')
+    .option('--exclude-ops <list>', 'never these ops (comma-separated)')
+    .option('--dtypes <list>', 'tensor dtypes to generate (float32, float64, int32, int64, bool)', 'float32')
+    .option('--max-elements <n>', 'largest number of elements of any tensor', '4096');
+}
+
+export function generatorConfig(flags: GeneratorFlags): GeneratorConfig {
+  return {
+    maxNodes: parsePositiveInt('--max-nodes', flags.maxNodes),
+    maxElements: parsePositiveInt('--max-elements', flags.maxElements),
+    dtypes: parseDtypes(flags.dtypes),
+    ...(flags.ops ? { ops: parseList(flags.ops) } : {}),
+    ...(flags.excludeOps ? { excludeOps: parseList(flags.excludeOps) } : {}),
+  };
+}

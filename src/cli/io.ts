@@ -1,0 +1,15 @@
+/** Where commands write. The entry file binds these to the process; tests capture them. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether stderr is a terminal (live status lines redraw in place there). */
+  readonly errIsTty: boolean;
+  /** Set by the entry file on Ctrl-C; long commands stop at the next safe point. */
+  readonly interrupted: () => boolean;
+  /** TENSORSMITH_DEBUG is set: internal errors print their stack trace. */
+  readonly debug?: boolean;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_BUGS = 1;
+export const EXIT_ERROR = 2;

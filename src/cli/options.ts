@@ -1,0 +1,29 @@
+import { isDType, type DType } from '../ir/dtype.js';
+import { UserError } from '../ir/errors.js';
+
+export function parseList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+export function parsePositiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`${flag} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+export function parsePositiveNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} must be a positive number, got '${value}'`);
+  return n;
+}
+
+export function parseDtypes(value: string): DType[] {
+  const list = parseList(value);
+  for (const d of list) {
+    if (!isDType(d)) throw new UserError(`--dtypes: unknown dtype '${d}' (use float32, float64, int32, int64, bool)`);
+  }
+  return list as DType[];
+}

@@ -1,0 +1,28 @@
+import type { FuzzStatus } from '../campaign/fuzz.js';
+import type { CliIo } from './io.js';
+
+/** The live status of a campaign: redrawn in place on a terminal, a line every 10 s otherwise. */
+export function statusLine(io: CliIo, timeSec: number): { update(s: FuzzStatus): void; done(): void } {
+  let lastDraw = 0;
+  let drawn = false;
+  const text = (s: FuzzStatus) =>
+    `[${s.elapsedSec.toFixed(0)}/${timeSec}s] ${s.tests} tests (${(s.tests / Math.max(s.elapsedSec, 1e-9)).toFixed(1)}/s), ` +
+    `${s.discarded} discarded, ${s.findings} findings, ${s.bugs} distinct bugs`;
+  return {
+    update(s) {
+      const now = performance.now();
+      if (io.errIsTty) {
+        if (now - lastDraw < 200) return;
+        io.err(`\r\x1b[2K${text(s)}`);
+        drawn = true;
+      } else {
+        if (now - lastDraw < 10_000) return;
+        io.err(`${text(s)}\n`);
+      }
+      lastDraw = now;
+    },
+    done() {
+      if (drawn) io.err('\n');
+    },
+  };
+}
