@@ -96,7 +96,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     if (options.maxTests !== undefined && tests >= options.maxTests) break;
     if (options.shouldStop?.()) break;
     const test = makeTestCase({ seed: options.seed, index, config: options.generator, registry: options.registry });
-    if (test.nonFinite) {
+    if (test.untrusted) {
       discarded++;
       continue;
     }

@@ -4,7 +4,7 @@ import { modelToOnnx } from '../export/to-onnx.js';
 import { generateRandomModel, type GeneratorConfig } from '../generator/random-generator.js';
 import { Rng, testSeed } from '../generator/rng.js';
 import { randomTensor } from '../generator/values.js';
-import { firstNonFinite, type NonFinite } from '../inputsearch/clean.js';
+import { firstUntrustedValue, type UntrustedValue } from '../inputsearch/clean.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { runReference } from '../reference-runtime/executor.js';
 
@@ -16,7 +16,7 @@ export interface TestCase {
   /** Reference outputs, by graph output name. */
   readonly expected: Map<string, Tensor>;
   /** Set when no tried input keeps every value finite: the test cannot judge a SUT. */
-  readonly nonFinite?: NonFinite;
+  readonly untrusted?: UntrustedValue;
   readonly generateMs: number;
 }
 
@@ -37,13 +37,13 @@ export function makeTestCase(args: { seed: string | number; index: number; confi
   const inputRng = rng.fork('inputs');
   let inputs = new Map<string, Tensor>();
   let expected = new Map<string, Tensor>();
-  let nonFinite: NonFinite | undefined;
+  let untrusted: UntrustedValue | undefined;
   for (const range of INPUT_RANGES) {
     inputs = new Map(model.inputs.map((i) => [i.name, randomTensor(inputRng, i.dtype, i.shape, range)]));
     const run = runReference(model, inputs, { registry: args.registry });
     expected = run.outputs;
-    nonFinite = firstNonFinite(model, run.values);
-    if (!nonFinite) break;
+    untrusted = firstUntrustedValue(model, run.values, args.registry);
+    if (!untrusted) break;
   }
-  return { seed, model, onnx, inputs, expected, generateMs, ...(nonFinite ? { nonFinite } : {}) };
+  return { seed, model, onnx, inputs, expected, generateMs, ...(untrusted ? { untrusted } : {}) };
 }

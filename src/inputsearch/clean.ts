@@ -1,25 +1,49 @@
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
+import type { OpRegistry } from '../opspec/registry.js';
 
-export interface NonFinite {
-  /** The node whose output first holds NaN or Inf (in topological order). */
+export interface UntrustedValue {
+  /** The node whose input or output first holds a value no oracle can trust (in topological order). */
   readonly node: string;
   readonly op: string;
   readonly value: string;
+  readonly reason: 'nan-or-inf' | 'subnormal' | 'outside-domain';
+}
+
+const FLOAT32_MIN_NORMAL = 2 ** -126;
+const FLOAT64_MIN_NORMAL = 2 ** -1022;
+
+function isFloat(t: Tensor): boolean {
+  return t.dtype === 'float32' || t.dtype === 'float64';
 }
 
 /**
- * The first node whose output, rounded to its dtype, holds NaN or Inf. A float32 value beyond
- * float32's range counts: a float32 SUT would see Inf there even though the float64 reference does not.
+ * The first node (in topological order) whose inputs leave its op's domain rules, or whose output,
+ * rounded to its dtype, holds NaN, Inf or a subnormal value. A float32 value beyond float32's range
+ * counts (a float32 SUT sees Inf there even though the float64 reference does not), and so does a
+ * subnormal one: SUTs may flush those to zero, after which a division legitimately differs.
  */
-export function firstNonFinite(model: Model, values: ReadonlyMap<string, Tensor>): NonFinite | undefined {
+export function firstUntrustedValue(model: Model, values: ReadonlyMap<string, Tensor>, registry: OpRegistry): UntrustedValue | undefined {
   for (const node of model.nodes) {
+    for (const rule of registry.get(node.op).domain ?? []) {
+      const name = node.inputs[rule.input];
+      const t = name ? values.get(name) : undefined;
+      if (!t || t.dtype === 'bool') continue;
+      for (const x of t.data) {
+        if ((rule.min !== undefined && x < rule.min) || (rule.max !== undefined && x > rule.max) || (rule.minAbs !== undefined && Math.abs(x) < rule.minAbs)) {
+          return { node: node.name, op: node.op, value: name!, reason: 'outside-domain' };
+        }
+      }
+    }
     for (const o of node.outputs) {
       const t = values.get(o.name);
-      if (!t || (t.dtype !== 'float32' && t.dtype !== 'float64')) continue;
+      if (!t || !isFloat(t)) continue;
       const f32 = t.dtype === 'float32';
+      const minNormal = f32 ? FLOAT32_MIN_NORMAL : FLOAT64_MIN_NORMAL;
       for (const x of t.data) {
-        if (!Number.isFinite(f32 ? Math.fround(x) : x)) return { node: node.name, op: node.op, value: o.name };
+        const r = f32 ? Math.fround(x) : x;
+        if (!Number.isFinite(r)) return { node: node.name, op: node.op, value: o.name, reason: 'nan-or-inf' };
+        if (r !== 0 && Math.abs(r) < minNormal) return { node: node.name, op: node.op, value: o.name, reason: 'subnormal' };
       }
     }
   }

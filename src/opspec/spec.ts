@@ -109,8 +109,30 @@ export interface OpSpec {
   /** Output dtypes and symbolic shapes. */
   readonly outputs: (ctx: SpecContext) => readonly SymTensor[];
   /**
-   * Where inputs must be restricted to avoid NaN/Inf (used by input search), as a short statement,
-   * e.g. "x > 0". Absent: every finite input is fine.
+   * Where inputs must be restricted to avoid NaN/Inf or ill-conditioned results (used to judge
+   * whether a test is meaningful, and by input search). Absent: every finite input is fine.
    */
-  readonly domainHint?: string;
+  readonly domain?: readonly DomainRule[];
+}
+
+/** A restriction on the values of one input: min <= x <= max and |x| >= minAbs, as given. */
+export interface DomainRule {
+  readonly input: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly minAbs?: number;
+}
+
+/** The domain rules as text, e.g. "B: |x| >= 0.001". */
+export function describeDomain(spec: OpSpec): string | undefined {
+  if (!spec.domain || spec.domain.length === 0) return undefined;
+  return spec.domain
+    .map((r) => {
+      const parts: string[] = [];
+      if (r.min !== undefined) parts.push(`x >= ${r.min}`);
+      if (r.max !== undefined) parts.push(`x <= ${r.max}`);
+      if (r.minAbs !== undefined) parts.push(`|x| >= ${r.minAbs}`);
+      return `${spec.inputs[Math.min(r.input, spec.inputs.length - 1)]!.name}: ${parts.join(' and ')}`;
+    })
+    .join('; ');
 }

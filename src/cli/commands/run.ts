@@ -20,8 +20,8 @@ export function runCommand(program: Command, io: CliIo, setExit: (code: number) 
       const test = loadTest(path, registry, opts.seed);
       io.out(`model: ${test.model.nodes.length} nodes; inputs: ${test.inputSource}\n`);
       const result = await replayTest(test, adapters, registry);
-      if (result.nonFinite) {
-        io.out(`note: the reference computes NaN/Inf at ${result.nonFinite.node} (${result.nonFinite.op}); verdicts on these inputs are weak\n`);
+      if (result.untrusted) {
+        io.out(`note: the reference computes NaN/Inf at ${result.untrusted.node} (${result.untrusted.op}); verdicts on these inputs are weak\n`);
       }
       let bugs = 0;
       for (const { verdict } of result.outcomes) {

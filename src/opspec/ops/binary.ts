@@ -1,9 +1,9 @@
-import type { OpSpec } from '../spec.js';
+import type { DomainRule, OpSpec } from '../spec.js';
 import { broadcast } from '../shapes.js';
 import { NUMERIC } from './dtypes.js';
 
 /** Elementwise binary ops with numpy broadcasting. */
-function binary(name: string, sinceVersion: number, domainHint?: string): OpSpec {
+function binary(name: string, sinceVersion: number, domain?: readonly DomainRule[]): OpSpec {
   return {
     name,
     sinceVersion,
@@ -14,11 +14,12 @@ function binary(name: string, sinceVersion: number, domainHint?: string): OpSpec
     ],
     requires: (ctx) => broadcast(ctx.inputs[0]!.shape, ctx.inputs[1]!.shape).requires,
     outputs: (ctx) => [{ dtype: ctx.dtype, shape: broadcast(ctx.inputs[0]!.shape, ctx.inputs[1]!.shape).shape }],
-    ...(domainHint ? { domainHint } : {}),
+    ...(domain ? { domain } : {}),
   };
 }
 
 export const add = binary('Add', 14);
 export const sub = binary('Sub', 14);
 export const mul = binary('Mul', 14);
-export const div = binary('Div', 14, '|B| > 0 (away from zero)');
+// A divisor near zero turns tiny (and legitimately imprecise) values into huge ones.
+export const div = binary('Div', 14, [{ input: 1, minAbs: 1e-3 }]);

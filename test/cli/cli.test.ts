@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { captureIo, tempDir } from '../helpers.js';
+
+describe('the CLI', () => {
+  it('exits 2 with one line and no stack trace for a missing path (in a real process)', () => {
+    const r = spawnSync(process.execPath, ['dist/cli/main.js', 'run', 'does-not-exist'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/does-not-exist' does not exist/);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it('exits 2 for an unknown flag, an unknown backend and a bad number', async () => {
+    for (const argv of [
+      ['fuzz', '--frobnicate'],
+      ['fuzz', '--backends', 'nope', '--time', '1'],
+      ['gen', '--max-nodes', 'ten', '--out', tempDir()],
+    ]) {
+      const io = captureIo();
+      expect(await runCli(argv, io)).toBe(2);
+      expect(io.stderr()).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('exits 2 for a corrupt model.json, naming the problem', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'model.json'), '{"format": "tensorsmith.model/1", "opset": 17, "inputs": [], "weights": [], "nodes": [{"op": "Relu"}], "outputs": []}');
+    const io = captureIo();
+    expect(await runCli(['run', join(dir, 'model.json')], io)).toBe(2);
+    expect(io.stderr()).toMatch(/node '#0'/);
+  });
+
+  it('gen writes a model that run judges ok on onnxruntime (exit 0)', async () => {
+    const dir = tempDir();
+    const io = captureIo();
+    expect(await runCli(['gen', '--seed', '3', '--max-nodes', '5', '--out', dir], io)).toBe(0);
+    for (const f of ['model.json', 'model.onnx', 'inputs.json']) expect(existsSync(join(dir, f))).toBe(true);
+    const run = captureIo();
+    const code = await runCli(['run', join(dir, 'model.onnx'), '--backends', 'ort-disabled,ref-cpu'], run);
+    expect(run.stdout()).toMatch(/ort-disabled\s+ok/);
+    expect(run.stdout()).toMatch(/ref-cpu\s+ok/);
+    expect(code).toBe(0);
+  });
+
+  it('fuzz runs a short campaign and writes summary.json', async () => {
+    const dir = tempDir();
+    const io = captureIo();
+    const code = await runCli(['fuzz', '--time', '3', '--backends', 'ref-cpu', '--seed', '5', '--max-nodes', '4', '--out', dir], io);
+    expect(code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(summary.tests).toBeGreaterThan(10);
+    expect(summary.verdicts.ok).toBe(summary.tests);
+    expect(summary.bugs).toEqual([]);
+  });
+
+  it('conformance --json prints the counts', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'test_nothing'));
+    const io = captureIo();
+    // A folder without model.onnx files is a usage error.
+    expect(await runCli(['conformance', dir, '--json'], io)).toBe(2);
+    expect(io.stderr()).toMatch(/no ONNX node tests/);
+  });
+
+  it('--help exits 0', async () => {
+    const io = captureIo();
+    expect(await runCli(['--help'], io)).toBe(0);
+    expect(io.stdout()).toMatch(/fuzz/);
+  });
+});

@@ -1,0 +1,20 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runConformance } from '../../src/reference-runtime/conformance.js';
+
+// The ONNX node tests live in ../shared beside the checkout (CI has them). A user's clone may not:
+// then this suite is reported as skipped.
+const dir = join(process.cwd(), '..', 'shared', 'onnx-node-tests');
+
+describe.runIf(existsSync(dir))('ONNX node conformance of the reference runtime', () => {
+  it('passes at least 98% of the cases it runs, and gives a reason for every skip', () => {
+    const report = runConformance(dir);
+    const run = report.passed + report.failed;
+    expect(run).toBeGreaterThanOrEqual(80);
+    expect(report.passed / run).toBeGreaterThanOrEqual(0.98);
+    expect(report.failures).toEqual([]);
+    expect(report.skips.every((s) => s.reason.length > 0)).toBe(true);
+    expect(report.passed + report.failed + report.skipped).toBe(922);
+  }, 120_000);
+});
