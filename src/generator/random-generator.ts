@@ -78,8 +78,11 @@ export function generateRandomModel(config: GeneratorConfig, registry: OpRegistr
   let counter = 0;
   const fresh = (prefix: string) => `${prefix}${counter++}`;
 
-  const firstDtype = rng.pick(dtypes.filter((d) => specs.some((s) => s.dtypes.includes(d))));
-  const firstRank = rng.int(1, maxRank);
+  // The first input suits the first slot of some allowed op, so that `--ops Conv` can start.
+  const opener = rng.pick(specs);
+  const firstDtype = rng.pick(opener.dtypes.filter((d) => dtypes.includes(d)));
+  const [openerLo, openerHi] = rankRange(opener.inputs[0]!, []);
+  const firstRank = rng.int(Math.max(1, openerLo), Math.max(1, Math.min(openerHi, maxRank)));
   const first: ValueInfo = {
     name: fresh('in'),
     dtype: firstDtype,

@@ -41,3 +41,20 @@ describe('built-in backends', () => {
     expect(() => r.register('a', () => builtinBackends().create('ref-cpu'))).toThrow(/registered twice/);
   });
 });
+
+describe('static support knowledge', () => {
+  it('gives unsupported, not a bug, for an op/dtype onnxruntime does not implement', async () => {
+    const { evaluateOnBackend } = await import('../../src/campaign/evaluate.js');
+    const model = {
+      opset: 17,
+      inputs: [{ name: 'x', dtype: 'int64' as const, shape: [3] }],
+      weights: [],
+      nodes: [{ name: 'r', op: 'Relu', inputs: ['x'], outputs: [{ name: 'y', dtype: 'int64' as const, shape: [3] }], attrs: {} }],
+      outputs: ['y'],
+    };
+    const x = makeTensor('int64', [3], [-1, 0, 2]);
+    const outcome = await evaluateOnBackend(builtinBackends().create('ort-disabled'), { model, onnx: modelToOnnx(model, registry) }, new Map([['x', x]]), new Map([['y', makeTensor('int64', [3], [0, 0, 2])]]));
+    expect(outcome.verdict.kind).toBe('unsupported');
+    expect(outcome.verdict.message).toMatch(/Relu\(int64\)/);
+  });
+});

@@ -1,0 +1,15 @@
+// Runs every benchmark in this folder, one process each, and prints what they print.
+import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const extra = process.argv.slice(2);
+let failed = false;
+for (const file of readdirSync(here).filter((f) => f.endsWith('.mjs') && f !== 'run-all.mjs').sort()) {
+  console.log(`# ${file}`);
+  const r = spawnSync(process.execPath, [join(here, file), ...extra], { stdio: 'inherit' });
+  if (r.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
