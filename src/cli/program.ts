@@ -3,6 +3,7 @@ import { UserError } from '../ir/errors.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { fuzzCommand } from './commands/fuzz.js';
 import { genCommand } from './commands/gen.js';
+import { opsCommand } from './commands/ops.js';
 import { runCommand } from './commands/run.js';
 import { EXIT_ERROR, EXIT_OK, type CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
@@ -25,6 +26,7 @@ export async function runCli(argv: readonly string[], io: CliIo, now: () => Date
   runCommand(program, io, setExit);
   fuzzCommand(program, io, setExit, now);
   conformanceCommand(program, io, setExit);
+  opsCommand(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -52,7 +52,7 @@ export function modelFromOnnx(bytes: Uint8Array | OnnxTypes.ModelProto, registry
   for (const w of weights) types.set(w.name, { name: w.name, dtype: w.value.dtype, shape: w.value.shape });
   const constantSlotInputs = new Set<string>();
   for (const np of graph.node ?? []) {
-    const spec = registry.find(np.opType ?? '');
+    const spec = registry.find(np.opType ?? '', opset);
     (np.input ?? []).forEach((n, i) => {
       if (spec?.inputs[i]?.constantFrom) constantSlotInputs.add(n);
     });
@@ -85,10 +85,12 @@ export function modelFromOnnx(bytes: Uint8Array | OnnxTypes.ModelProto, registry
       types.set(out, { name: out, dtype: t.dtype, shape: t.shape });
       continue;
     }
-    const spec = registry.find(op);
-    if (!spec) throw new UnsupportedModelError(`op ${op} is not supported`);
-    if (opset < spec.sinceVersion) {
-      throw new UnsupportedModelError(`op ${op} at opset ${opset} (tensorsmith follows ${op}-${spec.sinceVersion})`);
+    const spec = registry.find(op, opset);
+    if (!spec) {
+      const known = registry.versions(op).map((s) => `${op}-${s.sinceVersion}`);
+      throw new UnsupportedModelError(
+        known.length === 0 ? `op ${op} is not supported` : `op ${op} at opset ${opset} is not supported (tensorsmith has ${known.join(', ')})`,
+      );
     }
     const attrs: Record<string, AttrValue> = {};
     for (const a of np.attribute ?? []) attrs[a.name ?? ''] = attributeValue(a, `${op} attribute '${a.name}'`);
@@ -101,13 +103,18 @@ export function modelFromOnnx(bytes: Uint8Array | OnnxTypes.ModelProto, registry
     });
     let outs;
     try {
-      outs = inferConcrete(spec, { inputs: inputTypes, attrs, constants: inputNames.map((n) => constants.get(n)) }).outputs;
+      outs = inferConcrete(spec, {
+        inputs: inputTypes,
+        attrs,
+        constants: inputNames.map((n) => constants.get(n)),
+        outputCount: (np.output ?? []).length,
+        opset,
+      }).outputs;
     } catch (e) {
       if (e instanceof SpecViolation) throw new UnsupportedModelError(`${op}: ${e.message}`);
       throw e;
     }
     const outputNames = np.output ?? [];
-    if (outputNames.length > outs.length) throw new UnsupportedModelError(`${op} with ${outputNames.length} outputs`);
     const outputs = outputNames.map((n, i) => ({ name: n, dtype: outs[i]!.dtype, shape: outs[i]!.shape }));
     for (const o of outputs) types.set(o.name, o);
     nodes.push({ name, op, inputs: inputNames, outputs, attrs });

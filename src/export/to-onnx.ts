@@ -21,7 +21,7 @@ function valueInfoProto(v: ValueInfo): OnnxTypes.ValueInfoProto {
   });
 }
 
-function attributeProto(name: string, kind: 'int' | 'ints' | 'float' | 'string', value: AttrValue): OnnxTypes.AttributeProto {
+function attributeProto(name: string, kind: 'int' | 'ints' | 'float' | 'floats' | 'string', value: AttrValue): OnnxTypes.AttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   switch (kind) {
     case 'int':
@@ -32,6 +32,8 @@ function attributeProto(name: string, kind: 'int' | 'ints' | 'float' | 'string',
       return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(value as string) });
     case 'ints':
       return onnx.AttributeProto.create({ name, type: T.INTS, ints: [...(value as number[])] });
+    case 'floats':
+      return onnx.AttributeProto.create({ name, type: T.FLOATS, floats: [...(value as number[])] });
   }
 }
 
@@ -39,7 +41,7 @@ function attributeProto(name: string, kind: 'int' | 'ints' | 'float' | 'string',
 export function modelToOnnx(model: Model, registry: OpRegistry): Uint8Array {
   const types = valueTypes(model);
   const nodes = model.nodes.map((node) => {
-    const spec = registry.get(node.op);
+    const spec = registry.get(node.op, model.opset);
     const ranks: number[] = [];
     node.inputs.forEach((name, i) => {
       const slot = slotAt(spec, i);

@@ -25,7 +25,7 @@ function isFloat(t: Tensor): boolean {
  */
 export function firstUntrustedValue(model: Model, values: ReadonlyMap<string, Tensor>, registry: OpRegistry): UntrustedValue | undefined {
   for (const node of model.nodes) {
-    for (const rule of registry.get(node.op).domain ?? []) {
+    for (const rule of registry.get(node.op, model.opset).domain ?? []) {
       const name = node.inputs[rule.input];
       const t = name ? values.get(name) : undefined;
       if (!t || t.dtype === 'bool') continue;

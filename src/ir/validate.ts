@@ -36,8 +36,15 @@ export function validateModel(model: Model, registry: OpRegistry): void {
     const where = `node '${node.name}' (${node.op})`;
     if (nodeNames.has(node.name)) throw new ModelValidationError(where, 'node names must be unique');
     nodeNames.add(node.name);
-    const spec = registry.find(node.op);
-    if (!spec) throw new ModelValidationError(where, `unknown op '${node.op}' (see 'tensorsmith ops' for the supported ones)`);
+    const spec = registry.find(node.op, model.opset);
+    if (!spec) {
+      throw new ModelValidationError(
+        where,
+        registry.has(node.op)
+          ? `op '${node.op}' has no spec for opset ${model.opset} (see 'tensorsmith ops')`
+          : `unknown op '${node.op}' (see 'tensorsmith ops' for the supported ones)`,
+      );
+    }
     const inputTypes: (ConcreteType | undefined)[] = node.inputs.map((name, i) => {
       if (name === '') return undefined;
       const t = defined.get(name);
@@ -50,6 +57,8 @@ export function validateModel(model: Model, registry: OpRegistry): void {
         inputs: inputTypes,
         attrs: node.attrs,
         constants: node.inputs.map((n) => constants.get(n)),
+        outputCount: node.outputs.length,
+        opset: model.opset,
       }).outputs;
     } catch (e) {
       if (e instanceof SpecViolation) throw new ModelValidationError(where, e.message);

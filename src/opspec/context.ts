@@ -5,14 +5,17 @@ import type { AttrSpec, OpSpec, SpecContext, SymTensor } from './spec.js';
 /** An attribute's value as a spec reads it: symbolic ints stay expressions, the rest are concrete. */
 export type AttrBinding = IntExpr | readonly (IntExpr | number)[] | number | string;
 
+
 /** Builds the context a spec's rules read, over symbolic or concrete bindings. */
 export function makeContext(args: {
   spec: OpSpec;
   inputs: readonly (SymTensor | undefined)[];
   declared: Readonly<Record<string, AttrSpec>>;
   bindings: ReadonlyMap<string, AttrBinding>;
+  outputCount: number;
+  opset: number;
 }): SpecContext {
-  const { spec, inputs, declared, bindings } = args;
+  const { spec, inputs, declared, bindings, outputCount, opset } = args;
   const where = `${spec.name}`;
   const lookup = (name: string): AttrBinding => {
     const bound = bindings.get(name);
@@ -24,6 +27,8 @@ export function makeContext(args: {
   };
   return {
     inputs,
+    outputCount,
+    opset,
     dtype: typeVariable(spec, inputs),
     has: (name) => bindings.has(name),
     int(name) {
@@ -42,6 +47,11 @@ export function makeContext(args: {
       if (typeof b !== 'number') throw new Error(`${where}: attribute '${name}' is not a float`);
       return b;
     },
+    floats(name) {
+      const b = lookup(name);
+      if (!Array.isArray(b) || !b.every((x) => typeof x === 'number')) throw new Error(`${where}: attribute '${name}' is not a list of floats`);
+      return b as readonly number[];
+    },
     str(name) {
       const b = lookup(name);
       if (typeof b !== 'string') throw new Error(`${where}: attribute '${name}' is not a string`);
@@ -55,7 +65,7 @@ export function typeVariable(spec: OpSpec, inputs: readonly (SymTensor | { dtype
   for (let i = 0; i < inputs.length; i++) {
     const slot = spec.inputs[Math.min(i, spec.inputs.length - 1)]!;
     const x = inputs[i];
-    if (x && slot.dtype === undefined) return x.dtype;
+    if (x && slot.dtype === undefined && slot.dtypes === undefined) return x.dtype;
   }
   return spec.dtypes[0]!;
 }

@@ -36,9 +36,21 @@ export function rankRange(slot: InputSlot, earlier: readonly number[]): readonly
  */
 export function inferConcrete(
   spec: OpSpec,
-  node: { inputs: readonly (ConcreteType | undefined)[]; attrs: Attrs; constants: readonly (Tensor | undefined)[] },
+  node: {
+    inputs: readonly (ConcreteType | undefined)[];
+    attrs: Attrs;
+    constants: readonly (Tensor | undefined)[];
+    /** How many outputs the node declares (default 1). */
+    outputCount?: number;
+    opset: number;
+  },
 ): { outputs: ConcreteType[]; attrs: ConcreteAttrs } {
   const { inputs, attrs, constants } = node;
+  const outputCount = node.outputCount ?? 1;
+  const [minOut, maxOut] = spec.outputCount ?? [1, 1];
+  if (outputCount < minOut || outputCount > maxOut) {
+    throw new SpecViolation(`declares ${outputCount} outputs; the op has ${minOut === maxOut ? minOut : `${minOut} to ${maxOut}`}`);
+  }
   const last = spec.inputs[spec.inputs.length - 1];
   const maxInputs = last?.variadic ? Infinity : spec.inputs.length;
   if (inputs.length > maxInputs) throw new SpecViolation(`takes at most ${spec.inputs.length} inputs, got ${inputs.length}`);
@@ -55,8 +67,8 @@ export function inferConcrete(
       ranks.push(0);
       continue;
     }
-    const want = slot.dtype ?? T;
-    if (x.dtype !== want) throw new SpecViolation(`input ${i} ('${slot.name}') must be ${want}, got ${x.dtype}`);
+    const allowed = slot.dtypes ?? [slot.dtype ?? T];
+    if (!allowed.includes(x.dtype)) throw new SpecViolation(`input ${i} ('${slot.name}') must be ${allowed.join(' or ')}, got ${x.dtype}`);
     const [lo, hi] = rankRange(slot, ranks);
     if (x.shape.length < lo || x.shape.length > hi) {
       throw new SpecViolation(`input ${i} ('${slot.name}') must have rank in [${lo}, ${hi}], got ${x.shape.length}`);
@@ -65,7 +77,8 @@ export function inferConcrete(
     if (slot.constantFrom) {
       const value = constants[i];
       if (!value) throw new SpecViolation(`input ${i} ('${slot.name}') must be a constant (an initializer)`);
-      bindings.set(slot.constantFrom, Array.from(value.data));
+      // A rank-0 constant binds a single number (CumSum's axis), a 1-D one a list.
+      bindings.set(slot.constantFrom, x.shape.length === 0 ? value.data[0]! : Array.from(value.data));
     }
   }
   if (last?.variadic && inputs.length - (spec.inputs.length - 1) < last.variadic[0]) {
@@ -84,6 +97,8 @@ export function inferConcrete(
     inputs: inputs.map((x) => (x ? { dtype: x.dtype, shape: x.shape.map(c) } : undefined)),
     declared,
     bindings,
+    outputCount,
+    opset: node.opset,
   });
   let outs;
   try {
@@ -91,6 +106,7 @@ export function inferConcrete(
       if (evalBool(r, () => undefined) !== true) throw new SpecViolation(`breaks the rule: ${r.label ?? showBool(r)}`);
     }
     outs = spec.outputs(ctx);
+    if (outs.length !== outputCount) throw new SpecViolation(`gives ${outs.length} outputs for ${outputCount} declared`);
   } catch (e) {
     if (e instanceof SpecViolation) throw e;
     throw new SpecViolation((e as Error).message);
@@ -109,6 +125,7 @@ export function inferConcrete(
     int: (name) => constValue(ctx.int(name))!,
     ints: (name) => ctx.ints(name).map((x) => constValue(x)!),
     float: ctx.float,
+    floats: ctx.floats,
     str: ctx.str,
   };
   return { outputs, attrs: concreteAttrs };
@@ -120,21 +137,31 @@ export interface ConcreteAttrs {
   int(name: string): number;
   ints(name: string): number[];
   float(name: string): number;
+  floats(name: string): readonly number[];
   str(name: string): string;
 }
 
-function checkAttrKind(name: string, decl: AttrSpec, value: AttrValue): void {
+function attrMatches(decl: AttrSpec, value: AttrValue): boolean {
   const isInt = (x: unknown) => typeof x === 'number' && Number.isInteger(x);
-  const ok =
-    decl.kind === 'int' || decl.kind === 'choice'
-      ? isInt(value)
-      : decl.kind === 'float'
-        ? typeof value === 'number'
-        : decl.kind === 'string'
-          ? typeof value === 'string' && (decl.choices.includes(value) || (decl.accept ?? []).includes(value))
-          : Array.isArray(value) && value.every(isInt);
-  if (!ok) {
-    const what = decl.kind === 'string' ? `one of ${[...decl.choices, ...(decl.accept ?? [])].join(', ')}` : `of kind ${decl.kind}`;
-    throw new SpecViolation(`attribute '${name}' must be ${what}, got ${JSON.stringify(value)}`);
+  switch (decl.kind) {
+    case 'int':
+    case 'choice':
+      return isInt(value);
+    case 'float':
+      return typeof value === 'number';
+    case 'floats':
+      return Array.isArray(value) && value.every((x) => typeof x === 'number');
+    case 'string':
+      return typeof value === 'string' && (decl.choices.includes(value) || (decl.accept ?? []).includes(value));
+    case 'ints':
+    case 'perm':
+    case 'axes':
+      return Array.isArray(value) && value.every(isInt);
   }
+}
+
+function checkAttrKind(name: string, decl: AttrSpec, value: AttrValue): void {
+  if (attrMatches(decl, value)) return;
+  const what = decl.kind === 'string' ? `one of ${[...decl.choices, ...(decl.accept ?? [])].join(', ')}` : `of kind ${decl.kind}`;
+  throw new SpecViolation(`attribute '${name}' must be ${what}, got ${JSON.stringify(value)}`);
 }

@@ -13,13 +13,22 @@ export interface InputSlot {
   readonly name: string;
   /** The slot's dtype: the op's type variable T unless fixed here. */
   readonly dtype?: DType;
+  /** Dtypes the slot may take independently of T (e.g. Gather's indices: int32 or int64). */
+  readonly dtypes?: readonly DType[];
   readonly rank: RankRule;
   readonly optional?: boolean;
   /**
-   * A shape-typed input (Reshape's shape, ReduceSum's axes...): a 1-D int64 constant whose values are
-   * the named `ints` attribute. The generator chooses it and stores it as a weight, never a free input.
+   * A shape-typed input (Reshape's shape, ReduceSum's axes, Resize's scales...): a constant whose
+   * values are the named attribute (`ints`/`axes`/`perm` or `floats` for a 1-D slot; `int`/`choice`
+   * or `float` for a rank-0 slot). The generator chooses it and stores it as a weight, never a free
+   * input; spec rules read it as that attribute.
    */
   readonly constantFrom?: string;
+  /**
+   * Integer inputs whose element values must lie in [lo, hi] (e.g. Gather's indices within the
+   * gathered dim). The generator fills such an input with in-range values and makes it a weight.
+   */
+  readonly valueRange?: (ctx: SpecContext) => readonly [IntExpr, IntExpr];
   /** The last slot may repeat (Concat, Sum...): how many inputs it takes. */
   readonly variadic?: readonly [min: number, max: number];
 }
@@ -43,6 +52,13 @@ type AttrChoice =
       readonly default?: readonly number[];
     }
   | { readonly kind: 'float'; readonly range: readonly [number, number]; readonly default?: number }
+  /** A list of floats, each drawn from `choices` (e.g. Resize's scales: exact binary fractions). */
+  | {
+      readonly kind: 'floats';
+      readonly length: number | readonly [number, number];
+      readonly choices: readonly number[];
+      readonly default?: readonly number[];
+    }
   | {
       readonly kind: 'string';
       /** The values the generator draws from. */
@@ -64,7 +80,7 @@ type AttrChoice =
     };
 
 /** The ONNX AttributeProto kind an attribute spec is exported as. */
-export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'string' {
+export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'floats' | 'string' {
   switch (a.kind) {
     case 'int':
     case 'choice':
@@ -75,6 +91,8 @@ export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'string' {
       return 'ints';
     case 'float':
       return 'float';
+    case 'floats':
+      return 'floats';
     case 'string':
       return 'string';
   }
@@ -89,16 +107,25 @@ export interface SpecContext {
   int(name: string): IntExpr;
   ints(name: string): readonly IntExpr[];
   float(name: string): number;
+  floats(name: string): readonly number[];
   str(name: string): string;
   /** Whether the attribute was given (rather than defaulted). */
   has(name: string): boolean;
+  /** How many outputs the node declares (Split's parts, MaxPool's optional Indices...). */
+  readonly outputCount: number;
+  /** The model's opset. */
+  readonly opset: number;
 }
 
 export interface OpSpec {
   /** The ONNX op type. */
   readonly name: string;
-  /** The version of the op's ONNX definition this spec follows (its since_version at opset 17). */
+  /** The version of the op's ONNX definition this spec follows (its since_version). */
   readonly sinceVersion: number;
+  /** The opset at which ONNX changed the op again: this spec covers [sinceVersion, supersededAt). */
+  readonly supersededAt?: number;
+  /** How many outputs a node may declare (default exactly 1); outputs() returns ctx.outputCount. */
+  readonly outputCount?: readonly [min: number, max: number];
   /** The dtypes the type variable T may take. */
   readonly dtypes: readonly DType[];
   readonly inputs: readonly InputSlot[];

@@ -47,7 +47,7 @@ export function runReference(model: Model, inputs: TensorMap, options: Reference
     constants.set(w.name, w.value);
   }
   for (const node of model.nodes) {
-    const spec = registry.get(node.op);
+    const spec = registry.get(node.op, model.opset);
     const kernel = kernels.find(node.op);
     if (!kernel) throw new Error(`the reference runtime has no CPU kernel for '${node.op}'`);
     const args = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
@@ -55,6 +55,8 @@ export function runReference(model: Model, inputs: TensorMap, options: Reference
       inputs: args,
       attrs: node.attrs,
       constants: node.inputs.map((n) => constants.get(n)),
+      outputCount: node.outputs.length,
+      opset: model.opset,
     });
     const results = kernel({ inputs: args, attrs, outputs });
     node.outputs.forEach((o, i) => values.set(o.name, results[i]!));

@@ -9,10 +9,11 @@ const registry = builtinRegistry();
 const f32 = (...shape: number[]) => ({ dtype: 'float32' as const, shape });
 
 function infer(op: string, inputs: { dtype: 'float32' | 'int64'; shape: number[] }[], attrs: Attrs = {}, constants: (number[] | undefined)[] = []) {
-  return inferConcrete(registry.get(op), {
+  return inferConcrete(registry.get(op, 17), {
     inputs,
     attrs,
     constants: constants.map((c) => (c ? makeTensor('int64', [c.length], c) : undefined)),
+    opset: 17,
   }).outputs.map((o) => o.shape);
 }
 
@@ -57,13 +58,13 @@ describe('op specs on concrete shapes', () => {
 
   it('rejects unknown attributes and dtypes the op does not accept', () => {
     expect(() => infer('Relu', [f32(2)], { alpha: 1 })).toThrow(/attribute 'alpha' is not supported/);
-    expect(() => inferConcrete(registry.get('Sigmoid'), { inputs: [{ dtype: 'int32', shape: [2] }], attrs: {}, constants: [] })).toThrow(
+    expect(() => inferConcrete(registry.get('Sigmoid', 17), { inputs: [{ dtype: 'int32', shape: [2] }], attrs: {}, constants: [], opset: 17 })).toThrow(
       /does not accept dtype int32/,
     );
   });
 
   it('the registry throws on a duplicate name', () => {
-    const spec = registry.get('Relu');
+    const spec = registry.get('Relu', 17);
     expect(() => new OpRegistry([spec, spec])).toThrow(/registered twice/);
   });
 });
