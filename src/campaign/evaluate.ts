@@ -3,6 +3,7 @@ import { outputInfos } from '../ir/model.js';
 import type { BackendAdapter, ModelArtifact } from '../backends/adapter.js';
 import { unsupportedNode } from '../backends/adapter.js';
 import { compareOutputs } from '../oracles/compare.js';
+import { toleranceDtypes } from '../oracles/precision.js';
 import type { Verdict } from '../oracles/verdict.js';
 
 export interface BackendOutcome {
@@ -50,7 +51,13 @@ export async function evaluateOnBackend(
       };
     }
     const runMs = performance.now() - t1;
-    const verdict = compareOutputs({ backend, outputs: outputInfos(artifact.model), expected, actual });
+    const verdict = compareOutputs({
+      backend,
+      outputs: outputInfos(artifact.model),
+      expected,
+      actual,
+      toleranceDtypes: toleranceDtypes(artifact.model),
+    });
     return { verdict, actual, prepareMs: t1 - t0, runMs };
   } finally {
     await adapter.release?.(prepared);

@@ -114,7 +114,12 @@ export function generateRandomModel(config: GeneratorConfig, registry: OpRegistr
     const T = rng.pick(tChoices.filter((d) => existingDtypes.has(d)).length > 0 ? tChoices.filter((d) => existingDtypes.has(d)) : tChoices);
     const last = spec.inputs[spec.inputs.length - 1]!;
     const count = last.variadic ? spec.inputs.length - 1 + rng.int(last.variadic[0], last.variadic[1]) : spec.inputs.length;
-    const slotDtype = (slot: InputSlot): DType => (slot.dtypes ? rng.pick(slot.dtypes) : (slot.dtype ?? T));
+    // A slot with its own dtype list (Pow's exponent, Gather's indices) keeps to --dtypes when it can.
+    const slotDtype = (slot: InputSlot): DType => {
+      if (!slot.dtypes) return slot.dtype ?? T;
+      const preferred = slot.dtypes.filter((d) => dtypes.includes(d));
+      return rng.pick(preferred.length > 0 ? preferred : slot.dtypes);
+    };
 
     // The anchor: the first data slot an existing value can fill. Forward insertion means every node
     // consumes at least one existing value.
@@ -139,7 +144,12 @@ export function generateRandomModel(config: GeneratorConfig, registry: OpRegistr
     const fillers: Filler[] = [];
     for (let i = 0; i < count; i++) {
       const slot = slotAt(spec, i)!;
-      if (slot.optional && i !== anchor && !rng.bool(slot.constantFrom ? 0.85 : 0.6)) {
+      const partner = slot.exclusiveWith === undefined ? -1 : spec.inputs.findIndex((other) => other.name === slot.exclusiveWith);
+      const omit =
+        partner >= 0 && partner < i
+          ? fillers[partner]!.kind !== 'omitted'
+          : slot.optional && i !== anchor && !rng.bool(partner >= 0 ? 0.5 : slot.constantFrom ? 0.85 : 0.6);
+      if (omit) {
         fillers.push({ kind: 'omitted' });
         ranks.push(0);
         continue;
@@ -211,6 +221,9 @@ export function generateRandomModel(config: GeneratorConfig, registry: OpRegistr
       return `the spec rejected the draw (${(e as Error).message})`;
     }
     for (const out of outShapes) {
+      // Outputs keep to --dtypes (Cast's target, say), except the bool and int64 results that
+      // comparisons, ArgMax and Shape produce whatever their inputs.
+      if (!dtypes.includes(out.dtype) && out.dtype !== 'bool' && out.dtype !== 'int64') return `its output would be ${out.dtype}, outside the allowed dtypes`;
       for (const d of out.shape) constraints.push(ge(d, 1));
       constraints.push(le(product(out.shape), maxElements));
     }
@@ -242,7 +255,7 @@ export function generateRandomModel(config: GeneratorConfig, registry: OpRegistr
           return f.value.info.name;
         case 'constant': {
           const b = bindings.get(f.slot.constantFrom!)!;
-          const values = Array.isArray(b) ? b.map((x: IntExpr | number) => num(x)) : [typeof b === 'number' ? b : num(b as IntExpr)];
+          const values = Array.isArray(b) ? b.map((x: IntExpr | number) => (typeof x === 'number' ? x : num(x))) : [typeof b === 'number' ? b : num(b as IntExpr)];
           const t = symInputs[i]!;
           const name = fresh('const');
           newWeights.push({ name, value: makeTensor(t.dtype, t.shape.length === 0 ? [] : [values.length], values) });

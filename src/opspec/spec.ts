@@ -18,6 +18,11 @@ export interface InputSlot {
   readonly rank: RankRule;
   readonly optional?: boolean;
   /**
+   * Another optional slot, by name, given exactly when this one is not (Resize's scales and
+   * sizes): the generator fills exactly one of the two. The spec's rules still state it.
+   */
+  readonly exclusiveWith?: string;
+  /**
    * A shape-typed input (Reshape's shape, ReduceSum's axes, Resize's scales...): a constant whose
    * values are the named attribute (`ints`/`axes`/`perm` or `floats` for a 1-D slot; `int`/`choice`
    * or `float` for a rank-0 slot). The generator chooses it and stores it as a weight, never a free

@@ -1,3 +1,4 @@
+import type { DType } from '../ir/dtype.js';
 import type { ValueInfo } from '../ir/model.js';
 import { stridesOf, type Tensor } from '../ir/tensor.js';
 import { TOLERANCES, type Tolerance } from './tolerance.js';
@@ -23,6 +24,8 @@ export function compareOutputs(args: {
   expected: ReadonlyMap<string, Tensor>;
   actual: ReadonlyMap<string, Tensor>;
   tolerances?: Readonly<Record<string, Tolerance>>;
+  /** Per float output, the dtype whose tolerance applies (see toleranceDtypes); default its own. */
+  toleranceDtypes?: ReadonlyMap<string, DType>;
 }): Verdict {
   const { backend, outputs, expected, actual } = args;
   let worst: WorstElement | undefined;
@@ -41,7 +44,9 @@ export function compareOutputs(args: {
     if (a.dtype !== info.dtype) {
       return { kind: 'wrong-result', backend, message: `output '${info.name}' has dtype ${a.dtype}, expected ${info.dtype}` };
     }
-    const tol = (args.tolerances ?? TOLERANCES)[info.dtype] ?? TOLERANCES[info.dtype];
+    const isFloat = info.dtype === 'float32' || info.dtype === 'float64';
+    const tolDtype = (isFloat ? args.toleranceDtypes?.get(info.name) : undefined) ?? info.dtype;
+    const tol = (args.tolerances ?? TOLERANCES)[tolDtype] ?? TOLERANCES[tolDtype];
     let scale = 1;
     for (const x of e.data) if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
     for (let i = 0; i < e.data.length; i++) {

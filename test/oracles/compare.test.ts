@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareOutputs } from '../../src/oracles/compare.js';
 import { bugSignature, normalizeMessage } from '../../src/oracles/signature.js';
 import { makeTensor } from '../../src/ir/tensor.js';
+import type { Model } from '../../src/ir/model.js';
 import { smallModel } from '../helpers.js';
 
 const outputs = [{ name: 'y', dtype: 'float32' as const, shape: [2, 2] }];
@@ -61,5 +62,33 @@ describe('bug signatures', () => {
     expect(a.hash).toBe(b.hash);
     expect(a.hash).not.toBe(c.hash);
     expect(a.ops).toEqual(['Add', 'MatMul', 'Relu']);
+  });
+});
+
+describe('toleranceDtypes', () => {
+  it('judges a float64 output computed from float32 values at float32 tolerance', async () => {
+    const { toleranceDtypes } = await import('../../src/oracles/precision.js');
+    const model: Model = {
+      opset: 17,
+      inputs: [
+        { name: 'x', dtype: 'float32' as const, shape: [2] },
+        { name: 'd', dtype: 'float64' as const, shape: [2] },
+      ],
+      weights: [],
+      nodes: [
+        { name: 'c', op: 'Cast', inputs: ['x'], outputs: [{ name: 'x64', dtype: 'float64' as const, shape: [2] }], attrs: { to: 11 } },
+        { name: 'a', op: 'Add', inputs: ['d', 'd'], outputs: [{ name: 'pure', dtype: 'float64' as const, shape: [2] }], attrs: {} },
+        { name: 'b', op: 'Add', inputs: ['x64', 'd'], outputs: [{ name: 'mixed', dtype: 'float64' as const, shape: [2] }], attrs: {} },
+      ],
+      outputs: ['pure', 'mixed'],
+    };
+    const dtypes = toleranceDtypes(model);
+    expect(dtypes.get('pure')).toBe('float64');
+    expect(dtypes.get('mixed')).toBe('float32');
+    const expected = new Map([['mixed', makeTensor('float64', [2], [1, 2])]]);
+    const actual = new Map([['mixed', makeTensor('float64', [2], [1 + 1e-6, 2])]]);
+    const outs = [{ name: 'mixed', dtype: 'float64' as const, shape: [2] }];
+    expect(compareOutputs({ backend: 's', outputs: outs, expected, actual }).kind).toBe('wrong-result');
+    expect(compareOutputs({ backend: 's', outputs: outs, expected, actual, toleranceDtypes: dtypes }).kind).toBe('ok');
   });
 });

@@ -1,25 +1,65 @@
-import type { DomainRule, OpSpec } from '../spec.js';
-import { broadcast } from '../shapes.js';
+import type { DType } from '../../ir/dtype.js';
+import type { BoolExpr } from '../expr.js';
+import { broadcastMany } from '../shapes.js';
+import type { AttrSpec, DomainRule, InputSlot, OpSpec, SpecContext } from '../spec.js';
 import { NUMERIC } from './dtypes.js';
 
-/** Elementwise binary ops with numpy broadcasting. */
-function binary(name: string, sinceVersion: number, domain?: readonly DomainRule[]): OpSpec {
+export interface BroadcastOpOptions {
+  /** The dtypes the type variable T may take. */
+  readonly dtypes: readonly DType[];
+  /** The opset at which ONNX changed the op (types aside from ours do not count). */
+  readonly supersededAt?: number;
+  /** The input slots (default: A and B of type T); the last may be variadic. */
+  readonly inputs?: readonly InputSlot[];
+  /** The output's dtype when it is not T (comparisons and logical ops: bool). */
+  readonly outputDtype?: DType;
+  readonly attrs?: Readonly<Record<string, AttrSpec>>;
+  /** Rules besides broadcasting. */
+  readonly requires?: (ctx: SpecContext) => readonly BoolExpr[];
+  readonly domain?: readonly DomainRule[];
+}
+
+const A_AND_B: readonly InputSlot[] = [
+  { name: 'A', rank: [0, 5] },
+  { name: 'B', rank: [0, 5] },
+];
+
+function inputShapes(ctx: SpecContext) {
+  return ctx.inputs.flatMap((x) => (x ? [x.shape] : []));
+}
+
+/** An elementwise op whose inputs all broadcast together numpy-style (multidirectional broadcasting). */
+export function broadcastOp(name: string, sinceVersion: number, options: BroadcastOpOptions): OpSpec {
+  const { attrs, domain, requires } = options;
   return {
     name,
     sinceVersion,
-    dtypes: NUMERIC,
-    inputs: [
-      { name: 'A', rank: [0, 5] },
-      { name: 'B', rank: [0, 5] },
-    ],
-    requires: (ctx) => broadcast(ctx.inputs[0]!.shape, ctx.inputs[1]!.shape).requires,
-    outputs: (ctx) => [{ dtype: ctx.dtype, shape: broadcast(ctx.inputs[0]!.shape, ctx.inputs[1]!.shape).shape }],
+    ...(options.supersededAt !== undefined ? { supersededAt: options.supersededAt } : {}),
+    dtypes: options.dtypes,
+    inputs: options.inputs ?? A_AND_B,
+    ...(attrs ? { attrs: () => attrs } : {}),
+    requires: (ctx) => [...broadcastMany(inputShapes(ctx)).requires, ...(requires?.(ctx) ?? [])],
+    outputs: (ctx) => [{ dtype: options.outputDtype ?? ctx.dtype, shape: broadcastMany(inputShapes(ctx)).shape }],
     ...(domain ? { domain } : {}),
   };
 }
 
-export const add = binary('Add', 14);
-export const sub = binary('Sub', 14);
-export const mul = binary('Mul', 14);
-// A divisor near zero turns tiny (and legitimately imprecise) values into huge ones.
-export const div = binary('Div', 14, [{ input: 1, minAbs: 1e-3 }]);
+/**
+ * Add, Sub, Mul and Div at versions 7, 13 and 14: 13 only adds bfloat16 and 14 8- and 16-bit
+ * integers, so for our dtypes the three are the same op (older opsets appear in ONNX's expanded tests).
+ */
+function arithmetic(name: string, domain?: readonly DomainRule[]): [OpSpec, OpSpec, OpSpec] {
+  const options = { dtypes: NUMERIC, ...(domain ? { domain } : {}) };
+  return [
+    broadcastOp(name, 7, { ...options, supersededAt: 13 }),
+    broadcastOp(name, 13, { ...options, supersededAt: 14 }),
+    broadcastOp(name, 14, options),
+  ];
+}
+
+export const [add7, add13, add] = arithmetic('Add');
+export const [sub7, sub13, sub] = arithmetic('Sub');
+export const [mul7, mul13, mul] = arithmetic('Mul');
+// A divisor near zero turns tiny (and legitimately imprecise) values into huge ones; an integer
+// divisor of 0 crashes C++ runtimes.
+export const [div7, div13, div] = arithmetic('Div', [{ input: 1, minAbs: 1e-3 }]);

@@ -7,7 +7,7 @@ export const concat: OpSpec = {
   name: 'Concat',
   sinceVersion: 13,
   dtypes: ALL,
-  inputs: [{ name: 'inputs', rank: [1, 5], variadic: [1, 4] }],
+  inputs: [{ name: 'inputs', rank: [1, 8], variadic: [1, 4] }],
   attrs: (ranks) => {
     const r = ranks[0]!;
     return { axis: { kind: 'choice', choices: [...Array(2 * r).keys()].map((i) => i - r) } };
@@ -32,7 +32,9 @@ export const concat: OpSpec = {
     const xs = ctx.inputs.map((x) => x!);
     const r = xs[0]!.shape.length;
     const axis = normalizeAxis(constValue(ctx.int('axis'))!, r);
-    const shape = xs[0]!.shape.map((d, i) => (i === axis ? sum(xs.map((x) => x.shape[i]!)) : d));
+    // Inputs of another rank break requires(); they are left out here so that outputs() never fails first.
+    const same = xs.filter((x) => x.shape.length === r);
+    const shape = xs[0]!.shape.map((d, i) => (i === axis ? sum(same.map((x) => x.shape[i]!)) : d));
     return [{ dtype: xs[0]!.dtype, shape }];
   },
 };

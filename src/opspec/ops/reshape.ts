@@ -6,41 +6,48 @@ import { ALL } from './dtypes.js';
 /**
  * Reshape with its target shape as a constant int64 input. Generated targets are positive dims whose
  * product matches; imported ones may also use 0 (copy the input dim, unless allowzero) and -1 (infer).
+ * Reshape-14 added `allowzero`; Reshape-5 (opsets 5 to 13) is the same op without it.
  */
-export const reshape: OpSpec = {
-  name: 'Reshape',
-  sinceVersion: 14,
-  dtypes: ALL,
-  inputs: [
-    { name: 'data', rank: [0, 5] },
-    { name: 'shape', dtype: 'int64', rank: () => 1, constantFrom: 'shape' },
-  ],
-  attrs: () => ({
-    shape: { kind: 'ints', length: [1, 5], domain: [1, 64] },
-    allowzero: { kind: 'choice', choices: [0], default: 0 },
-  }),
-  requires: (ctx) => {
-    const target = ctx.ints('shape');
-    const inShape = ctx.inputs[0]!.shape;
-    const concrete = allConst(target);
-    const dims = allConst(inShape);
-    if (concrete && dims) {
-      return [rule('target shape is compatible with the input size', resolveReshape(dims, concrete, allowZero(ctx)) ? TRUE : FALSE)];
-    }
-    return [rule('target shape has as many elements as the input', eq(product(target), product(inShape)))];
-  },
-  outputs: (ctx) => {
-    const target = ctx.ints('shape');
-    const concrete = allConst(target);
-    const dims = allConst(ctx.inputs[0]!.shape);
-    if (concrete && dims) {
-      const resolved = resolveReshape(dims, concrete, allowZero(ctx));
-      if (!resolved) throw new Error('Reshape: target shape is incompatible with the input size');
-      return [{ dtype: ctx.inputs[0]!.dtype, shape: resolved.map(c) }];
-    }
-    return [{ dtype: ctx.inputs[0]!.dtype, shape: target as IntExpr[] }];
-  },
-};
+function reshapeSpec(sinceVersion: number, supersededAt: number | undefined, withAllowZero: boolean): OpSpec {
+  return {
+    name: 'Reshape',
+    sinceVersion,
+    ...(supersededAt ? { supersededAt } : {}),
+    dtypes: ALL,
+    inputs: [
+      { name: 'data', rank: [0, 8] },
+      { name: 'shape', dtype: 'int64', rank: () => 1, constantFrom: 'shape' },
+    ],
+    attrs: () => ({
+      shape: { kind: 'ints', length: [1, 5], domain: [1, 64] },
+      ...(withAllowZero ? { allowzero: { kind: 'choice', choices: [0], default: 0 } as const } : {}),
+    }),
+    requires: (ctx) => {
+      const target = ctx.ints('shape');
+      const inShape = ctx.inputs[0]!.shape;
+      const concrete = allConst(target);
+      const dims = allConst(inShape);
+      if (concrete && dims) {
+        return [rule('target shape is compatible with the input size', resolveReshape(dims, concrete, allowZero(ctx)) ? TRUE : FALSE)];
+      }
+      return [rule('target shape has as many elements as the input', eq(product(target), product(inShape)))];
+    },
+    outputs: (ctx) => {
+      const target = ctx.ints('shape');
+      const concrete = allConst(target);
+      const dims = allConst(ctx.inputs[0]!.shape);
+      if (concrete && dims) {
+        const resolved = resolveReshape(dims, concrete, allowZero(ctx));
+        if (!resolved) throw new Error('Reshape: target shape is incompatible with the input size');
+        return [{ dtype: ctx.inputs[0]!.dtype, shape: resolved.map(c) }];
+      }
+      return [{ dtype: ctx.inputs[0]!.dtype, shape: target as IntExpr[] }];
+    },
+  };
+}
+
+export const reshape5 = reshapeSpec(5, 14, false);
+export const reshape = reshapeSpec(14, undefined, true);
 
 function allowZero(ctx: SpecContext): boolean {
   return ctx.has('allowzero') && constValue(ctx.int('allowzero')) === 1;

@@ -7,7 +7,7 @@ export const transpose: OpSpec = {
   name: 'Transpose',
   sinceVersion: 13,
   dtypes: ALL,
-  inputs: [{ name: 'data', rank: [1, 5] }],
+  inputs: [{ name: 'data', rank: [1, 8] }],
   attrs: (ranks) => ({
     perm: { kind: 'perm', length: ranks[0]!, default: [...Array(ranks[0]!).keys()].reverse() },
   }),

@@ -1,23 +1,70 @@
 import type { DType } from '../../../ir/dtype.js';
+import { sizeOf, type Tensor } from '../../../ir/tensor.js';
 import { broadcastStrides, forEachBroadcast } from '../indexing.js';
 import { isFloat, result, type Kernel } from '../kernel.js';
 
-/** Broadcasting elementwise kernels; f receives the dtype so integer ops can follow C semantics. */
-function binaryKernel(f: (a: number, b: number, dtype: DType) => number): Kernel {
+/** out[i] = f(a, b) over the numpy broadcast of a's and b's values to outShape. */
+export function mapBroadcast2(
+  a: Float64Array,
+  aShape: readonly number[],
+  b: Float64Array,
+  bShape: readonly number[],
+  outShape: readonly number[],
+  f: (x: number, y: number) => number,
+): Float64Array {
+  const data = new Float64Array(sizeOf(outShape));
+  const strides = [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)];
+  forEachBroadcast(outShape, strides, (i, [ia, ib]) => {
+    data[i] = f(a[ia!]!, b[ib!]!);
+  });
+  return data;
+}
+
+/** out[i] = f(values) over the numpy broadcast of every tensor to outShape; `values` is reused. */
+export function mapBroadcastN(xs: readonly Tensor[], outShape: readonly number[], f: (values: readonly number[]) => number): Float64Array {
+  const data = new Float64Array(sizeOf(outShape));
+  const strides = xs.map((x) => broadcastStrides(x.shape, outShape));
+  const values = new Array<number>(xs.length).fill(0);
+  forEachBroadcast(outShape, strides, (i, offsets) => {
+    for (let j = 0; j < xs.length; j++) values[j] = xs[j]!.data[offsets[j]!]!;
+    data[i] = f(values);
+  });
+  return data;
+}
+
+/**
+ * Integers have no -0, but a float64 computation of one can give it (-1 / 3 truncated, -4 % 2):
+ * adding 0 turns -0 into 0 and leaves every other value alone.
+ */
+export function withoutNegativeZero(f: (a: number, b: number) => number): (a: number, b: number) => number {
+  return (a, b) => f(a, b) + 0;
+}
+
+/** A two-input broadcasting kernel; f receives the first input's dtype so integer ops can follow C. */
+export function binaryKernel(f: (a: number, b: number, dtype: DType) => number): Kernel {
   return ({ inputs, outputs }) => {
-    const [a, b] = inputs as [NonNullable<(typeof inputs)[0]>, NonNullable<(typeof inputs)[0]>];
+    const a = inputs[0]!;
+    const b = inputs[1]!;
     const out = outputs[0]!;
-    const data = new Float64Array(out.shape.reduce((x, y) => x * y, 1));
-    const strides = [broadcastStrides(a.shape, out.shape), broadcastStrides(b.shape, out.shape)];
     const dtype = a.dtype;
-    forEachBroadcast(out.shape, strides, (i, [ia, ib]) => {
-      data[i] = f(a.data[ia!]!, b.data[ib!]!, dtype);
-    });
-    return [result(out, data)];
+    const g = (x: number, y: number) => f(x, y, dtype);
+    return [result(out, mapBroadcast2(a.data, a.shape, b.data, b.shape, out.shape, isFloat(out.dtype) ? g : withoutNegativeZero(g)))];
   };
 }
 
-/** Integer division truncates toward zero, as onnxruntime's C++ kernels do. */
+/**
+ * Integer products wrap as in two's complement. A float64 product of two int32 values may pass 2^53
+ * and lose the low bits that the wrap keeps, hence Math.imul; int64 products past 2^53 go through
+ * BigInt so that at least the wrap past 2^63 is right.
+ */
+function multiply(a: number, b: number, dtype: DType): number {
+  if (dtype === 'int32') return Math.imul(a, b);
+  const p = a * b;
+  if (dtype !== 'int64' || Math.abs(p) <= Number.MAX_SAFE_INTEGER) return p;
+  return Number(BigInt.asIntN(64, BigInt(a) * BigInt(b)));
+}
+
+/** Integer division truncates toward zero, as C++ (and so onnxruntime) does. */
 function divide(a: number, b: number, dtype: DType): number {
   if (isFloat(dtype)) return a / b;
   if (b === 0) return 0;
@@ -27,6 +74,6 @@ function divide(a: number, b: number, dtype: DType): number {
 export const binaryKernels: Readonly<Record<string, Kernel>> = {
   Add: binaryKernel((a, b) => a + b),
   Sub: binaryKernel((a, b) => a - b),
-  Mul: binaryKernel((a, b) => a * b),
+  Mul: binaryKernel(multiply),
   Div: binaryKernel(divide),
 };

@@ -1,4 +1,4 @@
-import { resolveConvPads } from '../../../opspec/ops/conv.js';
+import { resolvePads } from '../../../opspec/ops/sliding-window.js';
 import { stridesOf } from '../../../ir/tensor.js';
 import { result, type Kernel } from '../kernel.js';
 
@@ -12,7 +12,7 @@ export const convKernel: Kernel = ({ inputs, attrs, outputs }) => {
   const outDims = out.shape.slice(2);
   const strides = attrs.ints('strides');
   const dilations = attrs.ints('dilations');
-  const pads = resolveConvPads(inDims, kDims, { strides, dilations, pads: attrs.ints('pads'), autoPad: attrs.str('auto_pad') });
+  const pads = resolvePads(inDims, kDims, { strides, dilations, pads: attrs.ints('pads'), autoPad: attrs.str('auto_pad') });
   const group = attrs.int('group');
   const [batch, cIn] = [x!.shape[0]!, x!.shape[1]!];
   const cOut = w!.shape[0]!;

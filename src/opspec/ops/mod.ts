@@ -1,0 +1,18 @@
+import { isFloatDType } from '../../ir/dtype.js';
+import { constValue, FALSE, rule, TRUE } from '../expr.js';
+import { broadcastOp } from './binary.js';
+import { NUMERIC } from './dtypes.js';
+
+/**
+ * Mod-13. fmod 0 (default): the sign of the divisor, as Python's %, integers only. fmod 1: C's
+ * fmod, the sign of the dividend; required for floats, also valid for integers.
+ */
+export const mod = broadcastOp('Mod', 13, {
+  dtypes: NUMERIC,
+  attrs: { fmod: { kind: 'choice', choices: [0, 1], default: 0 } },
+  requires: (ctx) => [
+    rule('fmod is 1 for floating-point inputs', isFloatDType(ctx.dtype) && constValue(ctx.int('fmod')) !== 1 ? FALSE : TRUE),
+  ],
+  // An integer divisor of 0 crashes C++ runtimes; a float remainder by a tiny divisor is noise.
+  domain: [{ input: 1, minAbs: 1e-3 }],
+});

@@ -1,0 +1,123 @@
+import { and, c, constValue, eq, ge, or, rule, type BoolExpr, type IntExpr } from '../expr.js';
+import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
+import { FLOATS } from './dtypes.js';
+import { padsBelowKernel, slidingWindowDims, slidingWindowRules, windowListsFit, type WindowParams } from './sliding-window.js';
+
+/** What distinguishes one windowed pool from another. */
+interface PoolKind {
+  readonly name: string;
+  readonly sinceVersion: number;
+  readonly supersededAt?: number;
+  readonly hasDilations: boolean;
+  readonly hasCeilMode: boolean;
+  /** Attributes of this pool only (count_include_pad, storage_order, p). */
+  readonly extraAttrs: Readonly<Record<string, AttrSpec>>;
+  readonly outputCount?: readonly [number, number];
+  readonly extraRules?: (window: WindowParams<IntExpr>) => BoolExpr[];
+}
+
+function poolAttrs(kind: PoolKind, s: number): Record<string, AttrSpec> {
+  return {
+    kernel_shape: { kind: 'ints', length: s, domain: [1, 5] },
+    strides: { kind: 'ints', length: s, domain: [1, 3], default: new Array<number>(s).fill(1) },
+    pads: { kind: 'ints', length: 2 * s, domain: [0, 3], default: new Array<number>(2 * s).fill(0) },
+    auto_pad: { kind: 'string', choices: ['NOTSET'], accept: ['SAME_UPPER', 'SAME_LOWER', 'VALID'], default: 'NOTSET' },
+    ...(kind.hasDilations ? { dilations: { kind: 'ints', length: s, domain: [1, 3], default: new Array<number>(s).fill(1) } } : {}),
+    ...(kind.hasCeilMode ? { ceil_mode: { kind: 'choice', choices: [0, 1], default: 0 } } : {}),
+    ...kind.extraAttrs,
+  };
+}
+
+/** The window a pool node slides, read from its attributes (ceil_mode is drawn concretely). */
+function poolWindow(ctx: SpecContext, kind: Pick<PoolKind, 'hasDilations' | 'hasCeilMode'>): WindowParams<IntExpr> {
+  const s = ctx.inputs[0]!.shape.length - 2;
+  return {
+    strides: ctx.ints('strides'),
+    dilations: kind.hasDilations ? ctx.ints('dilations') : new Array<IntExpr>(s).fill(c(1)),
+    pads: ctx.ints('pads'),
+    autoPad: ctx.str('auto_pad'),
+    ceilMode: kind.hasCeilMode && constValue(ctx.int('ceil_mode')) === 1,
+  };
+}
+
+function windowedPool(kind: PoolKind): OpSpec {
+  return {
+    name: kind.name,
+    sinceVersion: kind.sinceVersion,
+    ...(kind.supersededAt !== undefined ? { supersededAt: kind.supersededAt } : {}),
+    ...(kind.outputCount ? { outputCount: kind.outputCount } : {}),
+    dtypes: FLOATS,
+    inputs: [{ name: 'X', rank: [3, 5] }],
+    attrs: (ranks) => poolAttrs(kind, ranks[0]! - 2),
+    requires: (ctx) => {
+      const x = ctx.inputs[0]!;
+      const kernel = ctx.ints('kernel_shape');
+      const window = poolWindow(ctx, kind);
+      if (!windowListsFit(x.shape.length - 2, kernel, window)) return slidingWindowRules(x.shape.slice(2), kernel, window);
+      const req: BoolExpr[] = kernel.map((k) => rule('kernel_shape >= 1', ge(k, 1)));
+      req.push(...slidingWindowRules(x.shape.slice(2), kernel, window));
+      if (window.autoPad === 'NOTSET') req.push(...padsBelowKernel(kernel, window.pads));
+      if (kind.extraRules) req.push(...kind.extraRules(window));
+      return req;
+    },
+    outputs: (ctx) => {
+      const x = ctx.inputs[0]!;
+      const shape = [x.shape[0]!, x.shape[1]!, ...slidingWindowDims(x.shape.slice(2), ctx.ints('kernel_shape'), poolWindow(ctx, kind))];
+      const y = { dtype: ctx.dtype, shape };
+      return ctx.outputCount === 2 ? [y, { dtype: 'int64' as const, shape }] : [y];
+    },
+  };
+}
+
+export const maxPool = windowedPool({
+  name: 'MaxPool',
+  sinceVersion: 12,
+  hasDilations: true,
+  hasCeilMode: true,
+  extraAttrs: { storage_order: { kind: 'choice', choices: [0, 1], default: 0 } },
+  outputCount: [1, 2],
+  // A dilated window over a padded dim can miss every input element (its max would be -inf).
+  extraRules: (w) => {
+    const s = w.strides.length;
+    return w.dilations.map((d, i) =>
+      rule(`a dilated spatial dim ${i} has no pads`, or(eq(d, 1), and(eq(w.pads[i]!, 0), eq(w.pads[i + s]!, 0)))),
+    );
+  },
+});
+
+export const averagePool = windowedPool({
+  name: 'AveragePool',
+  sinceVersion: 11,
+  // Version 19 adds dilations.
+  supersededAt: 19,
+  hasDilations: false,
+  hasCeilMode: true,
+  extraAttrs: { count_include_pad: { kind: 'choice', choices: [0, 1], default: 0 } },
+});
+
+export const lpPool = windowedPool({
+  name: 'LpPool',
+  sinceVersion: 11,
+  // Version 18 adds dilations and ceil_mode.
+  supersededAt: 18,
+  hasDilations: false,
+  hasCeilMode: false,
+  extraAttrs: { p: { kind: 'choice', choices: [1, 2, 3], default: 2 } },
+});
+
+/** Global pools reduce every spatial dim to 1. */
+function globalPool(name: string): OpSpec {
+  return {
+    name,
+    sinceVersion: 1,
+    dtypes: FLOATS,
+    inputs: [{ name: 'X', rank: [3, 5] }],
+    outputs: (ctx) => {
+      const x = ctx.inputs[0]!;
+      return [{ dtype: ctx.dtype, shape: [x.shape[0]!, x.shape[1]!, ...x.shape.slice(2).map(() => c(1))] }];
+    },
+  };
+}
+
+export const globalAveragePool = globalPool('GlobalAveragePool');
+export const globalMaxPool = globalPool('GlobalMaxPool');

@@ -1,0 +1,29 @@
+import { eq, FALSE, or, rule, type BoolExpr } from '../expr.js';
+import type { OpSpec } from '../spec.js';
+import { NUMERIC } from './dtypes.js';
+
+/**
+ * PRelu-16: X where X >= 0, slope * X elsewhere. The slope broadcasts unidirectionally to X: its
+ * rank is at most X's and each of its dims (aligned right) is 1 or X's dim, so the output is X's shape.
+ */
+export const prelu: OpSpec = {
+  name: 'PRelu',
+  sinceVersion: 16,
+  dtypes: NUMERIC,
+  inputs: [
+    { name: 'X', rank: [0, 5] },
+    { name: 'slope', rank: [0, 5] },
+  ],
+  requires: (ctx) => {
+    const x = ctx.inputs[0]!.shape;
+    const slope = ctx.inputs[1]!.shape;
+    if (slope.length > x.length) return [rule(`slope rank <= X rank (${x.length})`, FALSE)];
+    const offset = x.length - slope.length;
+    const req: BoolExpr[] = [];
+    slope.forEach((d, i) => {
+      req.push(rule(`slope dim ${i} is 1 or X's dim ${i + offset}`, or(eq(d, 1), eq(d, x[i + offset]!))));
+    });
+    return req;
+  },
+  outputs: (ctx) => [{ dtype: ctx.dtype, shape: ctx.inputs[0]!.shape }],
+};
