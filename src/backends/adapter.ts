@@ -28,6 +28,11 @@ export interface BackendAdapter<Prepared = unknown> {
   run(prepared: Prepared, inputs: TensorMap): Promise<Map<string, Tensor>>;
   /** Frees what prepare allocated. */
   release?(prepared: Prepared): Promise<void>;
+  /**
+   * A recorded, known departure of this SUT from the ONNX specification that the model runs into
+   * (the reason), if any: the campaign does not report it again as a bug.
+   */
+  knownDeviation?(model: Model): string | undefined;
 }
 
 /** Whether every node of the model uses an op/dtype combination the adapter claims to support. */

@@ -1,5 +1,5 @@
 import type { DType } from '../ir/dtype.js';
-import type { AttrValue, Node } from '../ir/model.js';
+import type { AttrValue, Model, Node } from '../ir/model.js';
 
 /**
  * Places where onnxruntime's CPU kernels knowingly depart from the ONNX specification. Data: the
@@ -12,10 +12,19 @@ export interface OrtDeviation {
   readonly dtypes?: readonly DType[];
   /** Matches when every listed attribute has this value. */
   readonly attrs?: Readonly<Record<string, AttrValue>>;
+  /** Matches when every listed attribute is present, whatever its value. */
+  readonly hasAttrs?: readonly string[];
   readonly reason: string;
 }
 
 export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
+  {
+    op: 'ConvTranspose',
+    hasAttrs: ['output_shape'],
+    reason:
+      "onnxruntime's static shape inference (ONNX's) gives ConvTranspose with output_shape the wrong rank ({3,3} for a 1-D " +
+      'output_shape [1] whose kernel returns [3,3,1]); nodes after it then fail to load or mis-plan their buffers',
+  },
   {
     op: 'ReduceLogSumExp',
     dtypes: ['int32', 'int64'],
@@ -58,6 +67,20 @@ export function matchingDeviation(node: Node, inputDtype: DType | undefined, dev
     (d) =>
       d.op === node.op &&
       (!d.dtypes || (inputDtype !== undefined && d.dtypes.includes(inputDtype))) &&
-      Object.entries(d.attrs ?? {}).every(([k, v]) => JSON.stringify(node.attrs[k]) === JSON.stringify(v)),
+      Object.entries(d.attrs ?? {}).every(([k, v]) => JSON.stringify(node.attrs[k]) === JSON.stringify(v)) &&
+      (d.hasAttrs ?? []).every((k) => k in node.attrs),
   );
+}
+
+/** The first recorded deviation a model's nodes run into, as a sentence. */
+export function ortKnownDeviation(model: Model): string | undefined {
+  const dtypes = new Map<string, DType>();
+  for (const i of model.inputs) dtypes.set(i.name, i.dtype);
+  for (const w of model.weights) dtypes.set(w.name, w.value.dtype);
+  for (const node of model.nodes) {
+    const d = matchingDeviation(node, dtypes.get(node.inputs[0] ?? ''));
+    if (d) return `${node.op} (${node.name}): ${d.reason}`;
+    for (const o of node.outputs) dtypes.set(o.name, o.dtype);
+  }
+  return undefined;
 }

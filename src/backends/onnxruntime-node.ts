@@ -5,6 +5,7 @@ import type { TensorMap } from '../ir/model.js';
 import { fromNativeArray, toNativeArray, type Tensor } from '../ir/tensor.js';
 import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapter.js';
 import { ortSupports } from './onnxruntime-support.js';
+import { ortKnownDeviation } from './onnxruntime-deviations.js';
 
 export const ORT_OPT_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
 export type OrtOptLevel = (typeof ORT_OPT_LEVELS)[number];
@@ -60,6 +61,7 @@ export function onnxruntimeNodeAdapter(level: OrtOptLevel): BackendAdapter<ort.I
     async release(session) {
       await session.release();
     },
+    knownDeviation: ortKnownDeviation,
   };
 }
 

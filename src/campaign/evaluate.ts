@@ -31,6 +31,8 @@ export async function evaluateOnBackend(
   const backend = adapter.name;
   const missing = unsupportedNode(adapter, artifact.model);
   if (missing) return { verdict: { kind: 'unsupported', backend, message: `${backend} does not implement ${missing}` } };
+  const deviation = adapter.knownDeviation?.(artifact.model);
+  if (deviation) return { verdict: { kind: 'unsupported', backend, message: `known deviation: ${deviation}` } };
   const t0 = performance.now();
   let prepared: unknown;
   try {

@@ -1,13 +1,16 @@
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
+import { inferConcrete } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
+import { STABILITY_CHECKS } from '../reference-runtime/cpu/stability.js';
 
 export interface UntrustedValue {
   /** The node whose input or output first holds a value no oracle can trust (in topological order). */
   readonly node: string;
   readonly op: string;
   readonly value: string;
-  readonly reason: 'nan-or-inf' | 'subnormal' | 'outside-domain';
+  readonly reason: 'nan-or-inf' | 'subnormal' | 'outside-domain' | 'near-discontinuity';
+  readonly detail?: string;
 }
 
 const FLOAT32_MIN_NORMAL = 2 ** -126;
@@ -18,14 +21,17 @@ function isFloat(t: Tensor): boolean {
 }
 
 /**
- * The first node (in topological order) whose inputs leave its op's domain rules, or whose output,
- * rounded to its dtype, holds NaN, Inf or a subnormal value. A float32 value beyond float32's range
- * counts (a float32 SUT sees Inf there even though the float64 reference does not), and so does a
- * subnormal one: SUTs may flush those to zero, after which a division legitimately differs.
+ * The first node (in topological order) whose inputs leave its op's domain rules or sit within a
+ * rounding-size margin of one of its discontinuities, or whose output, rounded to its dtype, holds
+ * NaN, Inf or a subnormal value. A float32 value beyond float32's range counts (a float32 SUT sees
+ * Inf there even though the float64 reference does not), and so does a subnormal one: SUTs may
+ * flush those to zero, after which a division legitimately differs.
  */
 export function firstUntrustedValue(model: Model, values: ReadonlyMap<string, Tensor>, registry: OpRegistry): UntrustedValue | undefined {
+  const constants = new Map(model.weights.map((w) => [w.name, w.value]));
   for (const node of model.nodes) {
-    for (const rule of registry.get(node.op, model.opset).domain ?? []) {
+    const spec = registry.get(node.op, model.opset);
+    for (const rule of spec.domain ?? []) {
       const name = node.inputs[rule.input];
       const t = name ? values.get(name) : undefined;
       if (!t || t.dtype === 'bool') continue;
@@ -34,6 +40,19 @@ export function firstUntrustedValue(model: Model, values: ReadonlyMap<string, Te
           return { node: node.name, op: node.op, value: name!, reason: 'outside-domain' };
         }
       }
+    }
+    const stability = STABILITY_CHECKS[node.op];
+    if (stability) {
+      const inputs = node.inputs.map((n) => (n === '' ? undefined : values.get(n)));
+      const { attrs } = inferConcrete(spec, {
+        inputs,
+        attrs: node.attrs,
+        constants: node.inputs.map((n) => constants.get(n)),
+        outputCount: node.outputs.length,
+        opset: model.opset,
+      });
+      const detail = stability(inputs, attrs);
+      if (detail) return { node: node.name, op: node.op, value: node.inputs[0]!, reason: 'near-discontinuity', detail };
     }
     for (const o of node.outputs) {
       const t = values.get(o.name);

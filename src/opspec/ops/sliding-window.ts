@@ -1,4 +1,4 @@
-import { add, c, FALSE, floordiv, ge, lt, min, mul, rule, sub, type BoolExpr, type IntExpr } from '../expr.js';
+import { add, c, FALSE, floordiv, ge, lt, min, mul, rule, sub, type BoolExpr, type IntExpr, le } from '../expr.js';
 
 /**
  * The geometry shared by Conv and the pools: a (dilated) window slides over the spatial dims of an
@@ -65,6 +65,15 @@ export function slidingWindowRules(inDims: readonly IntExpr[], kernel: readonly 
     const [begin, end] = explicitPads(p, i, s);
     const fits = ge(add(add(inDims[i]!, begin), end), effectiveKernel(kernel[i]!, p.dilations[i]!));
     req.push(rule(`the window fits in the padded spatial dim ${i}`, fits));
+    if (p.ceilMode) {
+      // ONNX's shape inference keeps a last window that would start in the end padding while
+      // onnxruntime's kernels (and the ONNX reference) drop it; such a model means two shapes at once.
+      const stride = p.strides[i]!;
+      const span = sub(add(add(inDims[i]!, begin), end), effectiveKernel(kernel[i]!, p.dilations[i]!));
+      const ceiled = add(floordiv(add(span, sub(stride, 1)), stride), 1);
+      const starts = add(floordiv(sub(add(inDims[i]!, begin), 1), stride), 1);
+      req.push(rule(`with ceil_mode, no window of spatial dim ${i} starts in the end padding`, le(ceiled, starts)));
+    }
   }
   return req;
 }

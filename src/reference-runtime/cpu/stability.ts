@@ -1,0 +1,109 @@
+import type { ConcreteAttrs } from '../../opspec/infer.js';
+import { normalizeAxis } from '../../opspec/shapes.js';
+import type { Tensor } from '../../ir/tensor.js';
+import { broadcastStrides, forEachBroadcast, splitAt } from './indexing.js';
+
+/**
+ * Discontinuous ops (Floor, comparisons, ArgMax...) turn a rounding-size difference between the
+ * float64 reference and a float32 SUT into a different result. These checks say when an op's inputs
+ * lie within a small margin of a discontinuity, so that the test is not trusted there. A value
+ * exactly on the boundary counts as stable: it usually comes from exact arithmetic (Relu's zeros).
+ */
+export type StabilityCheck = (inputs: readonly (Tensor | undefined)[], attrs: ConcreteAttrs) => string | undefined;
+
+/** Relative distance to a discontinuity below which a float32 SUT may land on the other side. */
+export const STABILITY_MARGIN = 1e-4;
+
+function isFloat(t: Tensor | undefined): t is Tensor {
+  return t !== undefined && (t.dtype === 'float32' || t.dtype === 'float64');
+}
+
+function near(x: number, boundary: number, scale = Math.abs(x)): boolean {
+  const d = Math.abs(x - boundary);
+  return d > 0 && d <= STABILITY_MARGIN * Math.max(1, scale);
+}
+
+/** Elementwise: some element is near a boundary that `boundaryOf` gives for it. */
+function elementwise(what: string, boundaryOf: (x: number) => number): StabilityCheck {
+  return ([x]) => {
+    if (!isFloat(x)) return undefined;
+    for (const v of x.data) if (near(v, boundaryOf(v))) return `an input is within ${STABILITY_MARGIN} of ${what} (${v})`;
+    return undefined;
+  };
+}
+
+const nearestInteger = elementwise('an integer', Math.round);
+
+function comparison([a, b]: readonly (Tensor | undefined)[]): string | undefined {
+  if (!isFloat(a) || !isFloat(b)) return undefined;
+  const rank = Math.max(a.shape.length, b.shape.length);
+  const shape = Array.from({ length: rank }, (_, i) => {
+    const x = a.shape[a.shape.length - rank + i] ?? 1;
+    const y = b.shape[b.shape.length - rank + i] ?? 1;
+    return x === 1 ? y : x;
+  });
+  let found: string | undefined;
+  forEachBroadcast(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)], (_i, [ia, ib]) => {
+    const x = a.data[ia!]!;
+    const y = b.data[ib!]!;
+    if (!found && near(x, y, Math.max(Math.abs(x), Math.abs(y)))) found = `compared values ${x} and ${y} are within the margin`;
+  });
+  return found;
+}
+
+/** ArgMax/ArgMin: the best and the runner-up along the axis are nearly (not exactly) equal. */
+function argExtreme([x]: readonly (Tensor | undefined)[], attrs: ConcreteAttrs): string | undefined {
+  if (!isFloat(x)) return undefined;
+  const axis = normalizeAxis(attrs.int('axis'), x.shape.length);
+  const { outer, len, inner } = splitAt(x.shape, axis);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const values = Array.from({ length: len }, (_, j) => x.data[o * len * inner + j * inner + i]!).sort((p, q) => q - p);
+      for (let j = 1; j < len; j++) {
+        if (near(values[j - 1]!, values[j]!)) return `two candidates ${values[j - 1]} and ${values[j]} are within the margin`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Float Mod: the quotient a / b is nearly an integer. */
+function floatMod([a, b]: readonly (Tensor | undefined)[]): string | undefined {
+  if (!isFloat(a) || !isFloat(b)) return undefined;
+  const rank = Math.max(a.shape.length, b.shape.length);
+  const shape = Array.from({ length: rank }, (_, i) => {
+    const x = a.shape[a.shape.length - rank + i] ?? 1;
+    const y = b.shape[b.shape.length - rank + i] ?? 1;
+    return x === 1 ? y : x;
+  });
+  let found: string | undefined;
+  forEachBroadcast(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)], (_i, [ia, ib]) => {
+    const q = a.data[ia!]! / b.data[ib!]!;
+    if (!found && near(q, Math.round(q))) found = `the quotient ${q} is within the margin of an integer`;
+  });
+  return found;
+}
+
+/** Cast from a float to an integer (truncation) or to bool (zero test). */
+function cast(inputs: readonly (Tensor | undefined)[], attrs: ConcreteAttrs): string | undefined {
+  const to = attrs.int('to');
+  if (to === 9) return elementwise('zero', () => 0)(inputs, attrs);
+  if (to === 6 || to === 7) return nearestInteger(inputs, attrs);
+  return undefined;
+}
+
+export const STABILITY_CHECKS: Readonly<Record<string, StabilityCheck>> = {
+  Floor: nearestInteger,
+  Ceil: nearestInteger,
+  Round: elementwise('a half-integer', (x) => Math.floor(x) + 0.5),
+  Sign: elementwise('zero', () => 0),
+  Cast: cast,
+  Less: comparison,
+  Greater: comparison,
+  LessOrEqual: comparison,
+  GreaterOrEqual: comparison,
+  Equal: comparison,
+  ArgMax: argExtreme,
+  ArgMin: argExtreme,
+  Mod: floatMod,
+};

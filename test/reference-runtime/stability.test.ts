@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { firstUntrustedValue } from '../../src/inputsearch/clean.js';
+import type { Model } from '../../src/ir/model.js';
+import { makeTensor } from '../../src/ir/tensor.js';
+import { builtinRegistry } from '../../src/opspec/ops/index.js';
+import { runReference } from '../../src/reference-runtime/executor.js';
+
+const registry = builtinRegistry();
+
+function single(op: string, inputs: number[][], attrs: Model['nodes'][number]['attrs'] = {}, outDtype: 'float32' | 'bool' | 'int32' | 'int64' = 'float32', outShape = [inputs[0]!.length]): string | undefined {
+  const model: Model = {
+    opset: 17,
+    inputs: inputs.map((x, i) => ({ name: `x${i}`, dtype: 'float32' as const, shape: [x.length] })),
+    weights: [],
+    nodes: [{ name: 'n', op, inputs: inputs.map((_, i) => `x${i}`), outputs: [{ name: 'y', dtype: outDtype, shape: outShape }], attrs }],
+    outputs: ['y'],
+  };
+  const feeds = new Map(inputs.map((x, i) => [`x${i}`, makeTensor('float32', [x.length], x)]));
+  return firstUntrustedValue(model, runReference(model, feeds).values, registry)?.reason;
+}
+
+describe('stability near discontinuities', () => {
+  it('distrusts Floor just off an integer, but not on it or far from it', () => {
+    expect(single('Floor', [[1.99999, 0.5]])).toBe('near-discontinuity');
+    expect(single('Floor', [[2, 0.5, -3]])).toBeUndefined();
+  });
+
+  it('distrusts a comparison of nearly equal values, with broadcasting', () => {
+    expect(single('Less', [[1, 2.00001], [2]], {}, 'bool', [2])).toBe('near-discontinuity');
+    expect(single('Less', [[1, 3], [2]], {}, 'bool', [2])).toBeUndefined();
+  });
+
+  it('distrusts ArgMax over a near tie, but not over an exact tie', () => {
+    expect(single('ArgMax', [[1, 0.99999, -2]], { axis: 0, keepdims: 0 }, 'int64', [])).toBe('near-discontinuity');
+    expect(single('ArgMax', [[1, 1, -2]], { axis: 0, keepdims: 0 }, 'int64', [])).toBeUndefined();
+  });
+
+  it('distrusts Round near a half and Cast to int near an integer', () => {
+    expect(single('Round', [[2.50001]])).toBe('near-discontinuity');
+    expect(single('Round', [[2.4]])).toBeUndefined();
+    expect(single('Cast', [[2.99999]], { to: 6 }, 'int32')).toBe('near-discontinuity');
+    expect(single('Cast', [[2.5]], { to: 6 }, 'int32')).toBeUndefined();
+  });
+});
