@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateRandomModel } from '../dist/generator/random-generator.js';
+import { generate } from '../dist/generator/generate.js';
 import { Rng } from '../dist/generator/rng.js';
 import { randomInputs } from '../dist/generator/values.js';
 import { modelToOnnx } from '../dist/export/to-onnx.js';
@@ -16,12 +16,12 @@ const RUNS = 5;
 const registry = builtinRegistry();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function generation(maxNodes, count) {
+async function generation(maxNodes, count) {
   const rates = [];
   for (let run = 0; run < RUNS; run++) {
     const t0 = performance.now();
     for (let i = 0; i < count; i++) {
-      const { model } = generateRandomModel({ maxNodes }, registry, new Rng(`bench/${run}/${i}`));
+      const { model } = await generate({ maxNodes, method: 'random' }, registry, new Rng(`bench/${run}/${i}`));
       modelToOnnx(model, registry);
     }
     rates.push((count * 1000) / (performance.now() - t0));
@@ -29,8 +29,9 @@ function generation(maxNodes, count) {
   return median(rates);
 }
 
-function reference(maxNodes, count) {
-  const models = Array.from({ length: count }, (_, i) => generateRandomModel({ maxNodes }, registry, new Rng(`ref/${i}`)).model);
+async function reference(maxNodes, count) {
+  const models = [];
+  for (let i = 0; i < count; i++) models.push((await generate({ maxNodes, method: 'random' }, registry, new Rng(`ref/${i}`))).model);
   const inputs = models.map((m, i) => randomInputs(m, new Rng(`refin/${i}`)));
   const times = [];
   for (let run = 0; run < RUNS; run++) {
@@ -60,8 +61,8 @@ async function fuzzTests(backends, tests) {
 }
 
 const result = {
-  generationModelsPerSec: { 5: generation(5, 300), 10: generation(10, 200), 20: generation(20, 100) },
-  referenceMsPerModel10Nodes: reference(10, 100),
+  generationModelsPerSec: { 5: await generation(5, 300), 10: await generation(10, 200), 20: await generation(20, 100) },
+  referenceMsPerModel10Nodes: await reference(10, 100),
   fuzzTestsPerSec: {
     'ort-disabled': await fuzzTests(['ort-disabled'], 400),
     'ort-disabled,ort-all': await fuzzTests(['ort-disabled', 'ort-all'], 400),
@@ -72,7 +73,7 @@ if (process.argv.includes('--json')) {
   console.log(JSON.stringify(result));
 } else {
   const g = result.generationModelsPerSec;
-  console.log(`random generation + ONNX export: ${g[5].toFixed(0)} models/s at 5 nodes, ${g[10].toFixed(0)} at 10, ${g[20].toFixed(0)} at 20`);
+  console.log(`random-method generation + ONNX export: ${g[5].toFixed(0)} models/s at 5 nodes, ${g[10].toFixed(0)} at 10, ${g[20].toFixed(0)} at 20`);
   console.log(`reference runtime (float64 CPU): ${result.referenceMsPerModel10Nodes.toFixed(2)} ms per 10-node model`);
   for (const [k, v] of Object.entries(result.fuzzTestsPerSec)) console.log(`fuzz loop, 10-node models on ${k}: ${v.toFixed(0)} tests/s`);
   console.log(`(medians of ${RUNS} runs, 3 for the fuzz loop)`);

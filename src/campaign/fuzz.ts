@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendAdapter, BackendDescription } from '../backends/adapter.js';
 import { stableStringify } from '../ir/json.js';
-import type { GeneratorConfig } from '../generator/random-generator.js';
+import type { GeneratorConfig, GeneratorMethod } from '../generator/generate.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { bugSignature } from '../oracles/signature.js';
 import { isBug, VERDICTS, type VerdictKind } from '../oracles/verdict.js';
@@ -16,7 +16,7 @@ export interface FuzzOptions {
   readonly timeSec: number;
   readonly maxTests?: number;
   readonly outDir: string;
-  readonly generator: GeneratorConfig;
+  readonly generator: GeneratorConfig & { method?: GeneratorMethod };
   readonly adapters: readonly BackendAdapter[];
   readonly registry: OpRegistry;
   readonly toolVersion: string;
@@ -95,7 +95,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     if (elapsed() >= options.timeSec) break;
     if (options.maxTests !== undefined && tests >= options.maxTests) break;
     if (options.shouldStop?.()) break;
-    const test = makeTestCase({ seed: options.seed, index, config: options.generator, registry: options.registry });
+    const test = await makeTestCase({ seed: options.seed, index, config: options.generator, registry: options.registry });
     if (test.untrusted) {
       discarded++;
       continue;

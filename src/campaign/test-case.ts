@@ -1,7 +1,7 @@
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { modelToOnnx } from '../export/to-onnx.js';
-import { generateRandomModel, type GeneratorConfig } from '../generator/random-generator.js';
+import { generate, type GeneratorConfig, type GeneratorMethod } from '../generator/generate.js';
 import { Rng, testSeed } from '../generator/rng.js';
 import { randomTensor } from '../generator/values.js';
 import { firstUntrustedValue, type UntrustedValue } from '../inputsearch/clean.js';
@@ -27,11 +27,16 @@ const INPUT_RANGES = [2, 1, 0.5];
  * Test number `index` of a campaign: the model, its ONNX bytes, inputs and the reference's outputs.
  * A pure function of (seed, index, config).
  */
-export function makeTestCase(args: { seed: string | number; index: number; config: GeneratorConfig; registry: OpRegistry }): TestCase {
+export async function makeTestCase(args: {
+  seed: string | number;
+  index: number;
+  config: GeneratorConfig & { method?: GeneratorMethod };
+  registry: OpRegistry;
+}): Promise<TestCase> {
   const seed = testSeed(args.seed, args.index);
   const rng = new Rng(seed);
   const t0 = performance.now();
-  const { model } = generateRandomModel(args.config, args.registry, rng.fork('model'));
+  const { model } = await generate(args.config, args.registry, rng.fork('model'));
   const onnx = modelToOnnx(model, args.registry);
   const generateMs = performance.now() - t0;
   const inputRng = rng.fork('inputs');

@@ -2,8 +2,10 @@ import { evalBool, varsOf, type BoolExpr } from '../opspec/expr.js';
 import type { Rng } from './rng.js';
 
 export interface SolveProblem {
-  /** Variable name -> inclusive domain. */
+  /** Variable name -> inclusive domain: the variables to find values for. */
   readonly domains: ReadonlyMap<string, readonly [number, number]>;
+  /** Variables whose values are already fixed (the witness of earlier nodes). */
+  readonly fixed?: ReadonlyMap<string, number>;
   readonly constraints: readonly BoolExpr[];
   /** Values worth trying first for every variable (constants of the constraints, existing dims). */
   readonly hints: readonly number[];
@@ -13,12 +15,12 @@ export interface SolveProblem {
  * Randomized backtracking over small integer domains: variables in random order, each tried on a
  * shuffled mix of hint values and uniform draws; a constraint is checked as soon as all its
  * variables are assigned. Returns undefined when no solution turns up within the budget.
- * This is the plain random generator's solver; the SMT generator replaces it with z3.
+ * The generators' fast path: z3 is only asked when this fails.
  */
 export function solveRandom(problem: SolveProblem, rng: Rng, budget = 4000): Map<string, number> | undefined {
   const names = rng.shuffle([...problem.domains.keys()]);
   const assignment = new Map<string, number>();
-  const env = (n: string) => assignment.get(n);
+  const env = (n: string) => assignment.get(n) ?? problem.fixed?.get(n);
   // Each constraint is checked when the last of its variables gets a value.
   const position = new Map(names.map((n, i) => [n, i]));
   const checksAt: BoolExpr[][] = names.map(() => []);
@@ -28,8 +30,13 @@ export function solveRandom(problem: SolveProblem, rng: Rng, budget = 4000): Map
       if (evalBool(c, env) !== true) return undefined;
       continue;
     }
-    const last = Math.max(...vars.map((v) => position.get(v) ?? Infinity));
-    if (!Number.isFinite(last)) throw new Error(`constraint mentions a variable with no domain: ${vars.join(', ')}`);
+    const open = vars.filter((v) => !problem.fixed?.has(v));
+    if (open.length === 0) {
+      if (evalBool(c, env) !== true) return undefined;
+      continue;
+    }
+    const last = Math.max(...open.map((v) => position.get(v) ?? Infinity));
+    if (!Number.isFinite(last)) throw new Error(`constraint mentions a variable with no domain: ${open.join(', ')}`);
     checksAt[last]!.push(c);
   }
   let steps = 0;

@@ -68,3 +68,14 @@ export function firstUntrustedValue(model: Model, values: ReadonlyMap<string, Te
   }
   return undefined;
 }
+
+/** One line for people: where the reference run stops being trustworthy and why. */
+export function describeUntrusted(u: UntrustedValue): string {
+  const what = {
+    'nan-or-inf': 'computes NaN or Inf',
+    subnormal: 'computes a subnormal value',
+    'outside-domain': "gets an input outside the op's domain",
+    'near-discontinuity': 'gets an input next to a discontinuity',
+  }[u.reason];
+  return `the reference ${what} at ${u.node} (${u.op})${u.detail ? `: ${u.detail}` : ''}`;
+}

@@ -37,7 +37,7 @@ describe('the CLI', () => {
   it('gen writes a model that run judges ok on onnxruntime (exit 0)', async () => {
     const dir = tempDir();
     const io = captureIo();
-    expect(await runCli(['gen', '--seed', '3', '--max-nodes', '5', '--out', dir], io)).toBe(0);
+    expect(await runCli(['gen', '--seed', '3', '--max-nodes', '5', '--ops', 'Relu,Add,MatMul,Transpose', '--out', dir], io)).toBe(0);
     for (const f of ['model.json', 'model.onnx', 'inputs.json']) expect(existsSync(join(dir, f))).toBe(true);
     const run = captureIo();
     const code = await runCli(['run', join(dir, 'model.onnx'), '--backends', 'ort-disabled,ref-cpu'], run);

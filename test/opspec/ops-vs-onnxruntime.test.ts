@@ -5,7 +5,7 @@ import { ORT_CPU_UNSUPPORTED } from '../../src/backends/onnxruntime-support.js';
 import { builtinBackends } from '../../src/backends/registry.js';
 import { evaluateOnBackend } from '../../src/campaign/evaluate.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
-import { generateRandomModel, GenerationError } from '../../src/generator/random-generator.js';
+import { generateModel, GenerationError } from '../../src/generator/generate.js';
 import { Rng } from '../../src/generator/rng.js';
 import { randomTensor } from '../../src/generator/values.js';
 import { firstUntrustedValue } from '../../src/inputsearch/clean.js';
@@ -63,7 +63,7 @@ describe('every op agrees with onnxruntime (ort-disabled)', () => {
         const rng = new Rng(`${spec.name}/${dtype}/${seed}`);
         let model: Model;
         try {
-          model = generateRandomModel({ maxNodes: 1, ops: [spec.name], dtypes: [dtype], opset }, registry, rng.fork('model')).model;
+          model = (await generateModel({ maxNodes: 1, ops: [spec.name], dtypes: [dtype], opset }, registry, rng.fork('model'))).model;
         } catch (e) {
           // A draw the random generator could not complete is no instance; the judged/explained
           // count below still makes sure the op is exercised.

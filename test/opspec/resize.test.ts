@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateRandomModel } from '../../src/generator/random-generator.js';
+import { generateModel } from '../../src/generator/generate.js';
 import { Rng } from '../../src/generator/rng.js';
 import type { Attrs } from '../../src/ir/model.js';
 import { makeTensor, type Tensor } from '../../src/ir/tensor.js';
@@ -96,11 +96,11 @@ describe('Resize spec', () => {
     expect(() => scaledDim(v('d'), 0.6)).toThrow(/not a binary fraction/);
   });
 
-  it('generates exactly one of scales and sizes, with scales stored as float32 fractions', () => {
+  it('generates exactly one of scales and sizes, with scales stored as float32 fractions', async () => {
     let withScales = 0;
     let withSizes = 0;
     for (let seed = 0; seed < 40; seed++) {
-      const { model } = generateRandomModel({ maxNodes: 1, ops: ['Resize'] }, registry, new Rng(`resize-spec/${seed}`));
+      const { model } = await generateModel({ maxNodes: 1, ops: ['Resize'] }, registry, new Rng(`resize-spec/${seed}`));
       const node = model.nodes[0]!;
       const scales = model.weights.find((w) => w.name === node.inputs[2]);
       const sizes = model.weights.find((w) => w.name === node.inputs[3]);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { GeneratorConfig } from '../../generator/random-generator.js';
+import type { GeneratorConfig, GeneratorMethod } from '../../generator/generate.js';
+import { UserError } from '../../ir/errors.js';
 import { parseDtypes, parseList, parsePositiveInt } from '../options.js';
 
 export interface GeneratorFlags {
@@ -8,6 +9,7 @@ export interface GeneratorFlags {
   excludeOps?: string;
   dtypes: string;
   maxElements: string;
+  method: string;
 }
 
 /** The generator's flags, shared by gen and fuzz. */
@@ -17,11 +19,14 @@ export function generatorOptions(cmd: Command): Command {
     .option('--ops <list>', 'only these ops (comma-separated)')
     .option('--exclude-ops <list>', 'never these ops (comma-separated)')
     .option('--dtypes <list>', 'tensor dtypes to generate (float32, float64, int32, int64, bool)', 'float32')
-    .option('--max-elements <n>', 'largest number of elements of any tensor', '4096');
+    .option('--max-elements <n>', 'largest number of elements of any tensor', '4096')
+    .option('--method <method>', 'smt (symbolic shapes, z3 fallback, forward and backward insertion) or random (no solver)', 'smt');
 }
 
-export function generatorConfig(flags: GeneratorFlags): GeneratorConfig {
+export function generatorConfig(flags: GeneratorFlags): GeneratorConfig & { method: GeneratorMethod } {
+  if (flags.method !== 'smt' && flags.method !== 'random') throw new UserError(`--method must be smt or random, got '${flags.method}'`);
   return {
+    method: flags.method,
     maxNodes: parsePositiveInt('--max-nodes', flags.maxNodes),
     maxElements: parsePositiveInt('--max-elements', flags.maxElements),
     dtypes: parseDtypes(flags.dtypes),

@@ -5,6 +5,7 @@ import { builtinRegistry } from '../../opspec/ops/index.js';
 import { isBug } from '../../oracles/verdict.js';
 import { EXIT_BUGS, EXIT_OK, type CliIo } from '../io.js';
 import { parseList } from '../options.js';
+import { describeUntrusted } from '../../inputsearch/clean.js';
 
 export function runCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -21,7 +22,7 @@ export function runCommand(program: Command, io: CliIo, setExit: (code: number) 
       io.out(`model: ${test.model.nodes.length} nodes; inputs: ${test.inputSource}\n`);
       const result = await replayTest(test, adapters, registry);
       if (result.untrusted) {
-        io.out(`note: the reference computes NaN/Inf at ${result.untrusted.node} (${result.untrusted.op}); verdicts on these inputs are weak\n`);
+        io.out(`note: ${describeUntrusted(result.untrusted)}; verdicts on these inputs are weak\n`);
       }
       let bugs = 0;
       for (const { verdict } of result.outcomes) {
