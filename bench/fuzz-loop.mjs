@@ -75,7 +75,7 @@ if (process.argv.includes('--json')) {
   const g = result.generationModelsPerSec;
   console.log(`random-method generation + ONNX export: ${g[5].toFixed(0)} models/s at 5 nodes, ${g[10].toFixed(0)} at 10, ${g[20].toFixed(0)} at 20`);
   console.log(`reference runtime (float64 CPU): ${result.referenceMsPerModel10Nodes.toFixed(2)} ms per 10-node model`);
-  for (const [k, v] of Object.entries(result.fuzzTestsPerSec)) console.log(`fuzz loop, 10-node models on ${k}: ${v.toFixed(0)} tests/s`);
+  for (const [k, v] of Object.entries(result.fuzzTestsPerSec)) console.log(`fuzz loop (smt generator), 10-node models on ${k}: ${v.toFixed(0)} tests/s`);
   console.log(`(medians of ${RUNS} runs, 3 for the fuzz loop)`);
 }
 process.exit(0);

@@ -66,6 +66,21 @@ describe('the CLI', () => {
     expect(io.stderr()).toMatch(/no ONNX node tests/);
   });
 
+  it('gen --stats prints histograms and failures, and --json the same as data', async () => {
+    const io = captureIo();
+    expect(await runCli(['gen', '--stats', '6', '--max-nodes', '5', '--seed', 's'], io)).toBe(0);
+    expect(io.stdout()).toMatch(/^6 models/);
+    expect(io.stdout()).toMatch(/models with a merge: \d+/);
+    expect(io.stdout()).toMatch(/invalid models: 0; reference errors: 0/);
+    const json = captureIo();
+    expect(await runCli(['gen', '--stats', '6', '--max-nodes', '5', '--seed', 's', '--json', '--method', 'random'], json)).toBe(0);
+    const stats = JSON.parse(json.stdout());
+    expect(stats.models).toBe(6);
+    expect(Object.values(stats.opHistogram as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(30);
+    expect(stats.solverChecksPerModel).toBe(0);
+    expect(await runCli(['gen', '--stats', '2', '--method', 'magic'], captureIo())).toBe(2);
+  });
+
   it('--help exits 0', async () => {
     const io = captureIo();
     expect(await runCli(['--help'], io)).toBe(0);

@@ -5,7 +5,12 @@ import { modelToJson, stableStringify } from '../../ir/json.js';
 import { tensorsToJson } from '../../ir/tensor-json.js';
 import { makeTestCase } from '../../campaign/test-case.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
-import { EXIT_OK, type CliIo } from '../io.js';
+import { EXIT_ERROR, EXIT_OK, type CliIo } from '../io.js';
+import { builtinBackends } from '../../backends/registry.js';
+import { generationStats } from '../../generator/stats.js';
+import { UserError } from '../../ir/errors.js';
+import { parsePositiveInt } from '../options.js';
+import { formatStats } from '../format-stats.js';
 import { describeUntrusted } from '../../inputsearch/clean.js';
 import { generatorOptions, generatorConfig, type GeneratorFlags } from './generator-flags.js';
 
@@ -15,16 +20,33 @@ export function genCommand(program: Command, io: CliIo, setExit: (code: number) 
       .command('gen')
       .description('generate one model from a seed; writes model.json, model.onnx and inputs.json to --out')
       .option('--seed <seed>', 'the seed (any string)', '0')
-      .requiredOption('--out <dir>', 'folder to write into'),
-  ).action(async (opts: GeneratorFlags & { seed: string; out: string }) => {
+      .option('--out <dir>', 'folder to write into')
+      .option('--stats <n>', 'instead: generate the models of seeds (seed, 0..n-1) and print histograms and failures')
+      .option('--load-with <backend>', 'with --stats: also load every model on this backend')
+      .option('--json', 'with --stats: print JSON'),
+  ).action(async (opts: GeneratorFlags & { seed: string; out?: string; stats?: string; loadWith?: string; json?: boolean }) => {
     const registry = builtinRegistry();
+    if (opts.stats !== undefined) {
+      const stats = await generationStats({
+        seed: opts.seed,
+        count: parsePositiveInt('--stats', opts.stats),
+        config: generatorConfig(opts),
+        registry,
+        ...(opts.loadWith ? { loadWith: builtinBackends().create(opts.loadWith) } : {}),
+      });
+      io.out(opts.json ? JSON.stringify(stats, null, 2) + '\n' : formatStats(stats));
+      setExit(stats.invalid + stats.referenceErrors + Object.keys(stats.generationErrors).length + Object.keys(stats.loadErrors ?? {}).length > 0 ? EXIT_ERROR : EXIT_OK);
+      return;
+    }
+    if (!opts.out) throw new UserError('gen needs --out DIR (or --stats N)');
     const test = await makeTestCase({ seed: opts.seed, index: 0, config: generatorConfig(opts), registry });
-    mkdirSync(opts.out, { recursive: true });
-    writeFileSync(join(opts.out, 'model.json'), modelToJson(test.model));
-    writeFileSync(join(opts.out, 'model.onnx'), test.onnx);
-    writeFileSync(join(opts.out, 'inputs.json'), stableStringify({ format: 'tensorsmith.inputs/1', inputs: tensorsToJson(test.inputs) }));
+    const out = opts.out;
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'model.json'), modelToJson(test.model));
+    writeFileSync(join(out, 'model.onnx'), test.onnx);
+    writeFileSync(join(out, 'inputs.json'), stableStringify({ format: 'tensorsmith.inputs/1', inputs: tensorsToJson(test.inputs) }));
     const ops = test.model.nodes.map((n) => n.op).join(', ');
-    io.out(`wrote ${opts.out}/model.json, model.onnx, inputs.json: ${test.model.nodes.length} nodes (${ops})\n`);
+    io.out(`wrote ${out}/model.json, model.onnx, inputs.json: ${test.model.nodes.length} nodes (${ops})\n`);
     if (test.untrusted) io.out(`note: ${describeUntrusted(test.untrusted)}; a campaign would discard this test\n`);
     setExit(EXIT_OK);
   });
