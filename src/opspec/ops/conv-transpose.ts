@@ -1,6 +1,6 @@
 import { add, constValue, eq, FALSE, ge, lt, mod, mul, rule, sub, type BoolExpr, type IntExpr } from '../expr.js';
 import type { OpSpec, SpecContext } from '../spec.js';
-import { convAttrs, kernelShapeRules } from './conv.js';
+import { convAttrs, kernelShapeRules, CONV_INPUTS } from './conv.js';
 import { FLOATS } from './dtypes.js';
 
 /** The full (unpadded) output size of spatial dim i: stride * (in - 1) + output_padding + effective kernel. */
@@ -43,11 +43,7 @@ export const convTranspose: OpSpec = {
   name: 'ConvTranspose',
   sinceVersion: 11,
   dtypes: FLOATS,
-  inputs: [
-    { name: 'X', rank: [3, 5] },
-    { name: 'W', rank: (r) => r[0]! },
-    { name: 'B', rank: () => 1, optional: true },
-  ],
+  inputs: CONV_INPUTS,
   attrs: (ranks) => {
     const s = ranks[0]! - 2;
     return {

@@ -33,16 +33,19 @@ function convWindow(ctx: SpecContext): WindowParams<IntExpr> {
   };
 }
 
+/** X (N x C x D1..Dn), W of the same rank, optional 1-D B: shared by Conv and ConvTranspose. */
+export const CONV_INPUTS: OpSpec['inputs'] = [
+  { name: 'X', rank: [3, 5] },
+  { name: 'W', rank: (r) => r[0]! },
+  { name: 'B', rank: () => 1, optional: true },
+];
+
 /** N-d convolution (1 to 3 spatial dims) with pads, strides, dilations, groups and auto_pad. */
 export const conv: OpSpec = {
   name: 'Conv',
   sinceVersion: 11,
   dtypes: FLOATS,
-  inputs: [
-    { name: 'X', rank: [3, 5] },
-    { name: 'W', rank: (r) => r[0]! },
-    { name: 'B', rank: () => 1, optional: true },
-  ],
+  inputs: CONV_INPUTS,
   attrs: (ranks) => convAttrs(ranks[0]! - 2),
   requires: (ctx) => {
     const [x, w, b] = ctx.inputs;

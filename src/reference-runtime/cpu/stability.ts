@@ -34,7 +34,11 @@ function elementwise(what: string, boundaryOf: (x: number) => number): Stability
 
 const nearestInteger = elementwise('an integer', Math.round);
 
-function comparison([a, b]: readonly (Tensor | undefined)[]): string | undefined {
+/** The first message `test` gives for a pair of elements of two float tensors under broadcasting. */
+function firstBroadcastPair(
+  [a, b]: readonly (Tensor | undefined)[],
+  test: (x: number, y: number) => string | undefined,
+): string | undefined {
   if (!isFloat(a) || !isFloat(b)) return undefined;
   const rank = Math.max(a.shape.length, b.shape.length);
   const shape = Array.from({ length: rank }, (_, i) => {
@@ -44,11 +48,15 @@ function comparison([a, b]: readonly (Tensor | undefined)[]): string | undefined
   });
   let found: string | undefined;
   forEachBroadcast(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)], (_i, [ia, ib]) => {
-    const x = a.data[ia!]!;
-    const y = b.data[ib!]!;
-    if (!found && near(x, y, Math.max(Math.abs(x), Math.abs(y)))) found = `compared values ${x} and ${y} are within the margin`;
+    found ??= test(a.data[ia!]!, b.data[ib!]!);
   });
   return found;
+}
+
+function comparison(inputs: readonly (Tensor | undefined)[]): string | undefined {
+  return firstBroadcastPair(inputs, (x, y) =>
+    near(x, y, Math.max(Math.abs(x), Math.abs(y))) ? `compared values ${x} and ${y} are within the margin` : undefined,
+  );
 }
 
 /** ArgMax/ArgMin: the best and the runner-up along the axis are nearly (not exactly) equal. */
@@ -68,20 +76,11 @@ function argExtreme([x]: readonly (Tensor | undefined)[], attrs: ConcreteAttrs):
 }
 
 /** Float Mod: the quotient a / b is nearly an integer. */
-function floatMod([a, b]: readonly (Tensor | undefined)[]): string | undefined {
-  if (!isFloat(a) || !isFloat(b)) return undefined;
-  const rank = Math.max(a.shape.length, b.shape.length);
-  const shape = Array.from({ length: rank }, (_, i) => {
-    const x = a.shape[a.shape.length - rank + i] ?? 1;
-    const y = b.shape[b.shape.length - rank + i] ?? 1;
-    return x === 1 ? y : x;
+function floatMod(inputs: readonly (Tensor | undefined)[]): string | undefined {
+  return firstBroadcastPair(inputs, (x, y) => {
+    const q = x / y;
+    return near(q, Math.round(q)) ? `the quotient ${q} is within the margin of an integer` : undefined;
   });
-  let found: string | undefined;
-  forEachBroadcast(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)], (_i, [ia, ib]) => {
-    const q = a.data[ia!]! / b.data[ib!]!;
-    if (!found && near(q, Math.round(q))) found = `the quotient ${q} is within the margin of an integer`;
-  });
-  return found;
 }
 
 /** Cast from a float to an integer (truncation) or to bool (zero test). */
