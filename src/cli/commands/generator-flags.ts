@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { GeneratorConfig, GeneratorMethod } from '../../generator/generate.js';
 import { UserError } from '../../ir/errors.js';
+import { DEFAULT_OPSET } from '../../ir/model.js';
 import { parseDtypes, parseList, parsePositiveInt } from '../options.js';
 
 export interface GeneratorFlags {
@@ -10,6 +11,7 @@ export interface GeneratorFlags {
   dtypes: string;
   maxElements: string;
   method: string;
+  opset: string;
 }
 
 /** The generator's flags, shared by gen and fuzz. */
@@ -20,17 +22,26 @@ export function generatorOptions(cmd: Command): Command {
     .option('--exclude-ops <list>', 'never these ops (comma-separated)')
     .option('--dtypes <list>', 'tensor dtypes to generate (float32, float64, int32, int64, bool)', 'float32')
     .option('--max-elements <n>', 'largest number of elements of any tensor', '4096')
-    .option('--method <method>', 'smt (symbolic shapes, z3 fallback, forward and backward insertion) or random (no solver)', 'smt');
+    .option('--method <method>', 'smt (symbolic shapes, z3 fallback, forward and backward insertion) or random (no solver)', 'smt')
+    .option('--opset <n>', 'ONNX opset of the models (ops follow their version in force there; Gelu needs 20)', String(DEFAULT_OPSET));
 }
 
 export function generatorConfig(flags: GeneratorFlags): GeneratorConfig & { method: GeneratorMethod } {
   if (flags.method !== 'smt' && flags.method !== 'random') throw new UserError(`--method must be smt or random, got '${flags.method}'`);
   return {
     method: flags.method,
+    opset: parseOpset(flags.opset),
     maxNodes: parsePositiveInt('--max-nodes', flags.maxNodes),
     maxElements: parsePositiveInt('--max-elements', flags.maxElements),
     dtypes: parseDtypes(flags.dtypes),
     ...(flags.ops ? { ops: parseList(flags.ops) } : {}),
     ...(flags.excludeOps ? { excludeOps: parseList(flags.excludeOps) } : {}),
   };
+}
+
+/** tensorsmith's specs cover opsets 7 to 21; models below 13 would lose most ops. */
+function parseOpset(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 13 || n > 21) throw new UserError(`--opset must be an integer from 13 to 21, got '${value}'`);
+  return n;
 }

@@ -15,7 +15,7 @@ import { gemm } from './gemm.js';
 import { batchNormalization } from './batch-norm.js';
 import { instanceNormalization } from './instance-norm.js';
 import { layerNormalization } from './layer-norm.js';
-import { averagePool, globalAveragePool, globalMaxPool, lpPool, maxPool } from './pool.js';
+import { averagePool, averagePool19, globalAveragePool, globalMaxPool, lpPool, lpPool18, maxPool } from './pool.js';
 import { matmul } from './matmul.js';
 import { argMax, argMin } from './argmax.js';
 import { cumSum } from './cumsum.js';
@@ -54,7 +54,7 @@ export const BUILTIN_SPECS: readonly OpSpec[] = [
   equal13, equal19, less, greater, lessOrEqual, greaterOrEqual, and, or, xor,
   matmul, conv,
   gemm, convTranspose, batchNormalization, instanceNormalization, layerNormalization,
-  maxPool, averagePool, lpPool, globalAveragePool, globalMaxPool,
+  maxPool, averagePool, averagePool19, lpPool, lpPool18, globalAveragePool, globalMaxPool,
   reshape5, reshape, transpose, concat, flatten, squeeze, unsqueeze, split13, split18, slice, expand, tile,
   pad13, pad18, pad19, gather, gatherElements, trilu, depthToSpace, spaceToDepth, shape13, shape,
   ...REDUCE_SPECS, argMax, argMin, softmax, logSoftmax, cumSum,

@@ -95,6 +95,14 @@ export const averagePool = windowedPool({
   extraAttrs: { count_include_pad: { kind: 'choice', choices: [0, 1], default: 0 } },
 });
 
+export const averagePool19 = windowedPool({
+  name: 'AveragePool',
+  sinceVersion: 19,
+  hasDilations: true,
+  hasCeilMode: true,
+  extraAttrs: { count_include_pad: { kind: 'choice', choices: [0, 1], default: 0 } },
+});
+
 export const lpPool = windowedPool({
   name: 'LpPool',
   sinceVersion: 11,
@@ -102,6 +110,14 @@ export const lpPool = windowedPool({
   supersededAt: 18,
   hasDilations: false,
   hasCeilMode: false,
+  extraAttrs: { p: { kind: 'choice', choices: [1, 2, 3], default: 2 } },
+});
+
+export const lpPool18 = windowedPool({
+  name: 'LpPool',
+  sinceVersion: 18,
+  hasDilations: true,
+  hasCeilMode: true,
   extraAttrs: { p: { kind: 'choice', choices: [1, 2, 3], default: 2 } },
 });
 

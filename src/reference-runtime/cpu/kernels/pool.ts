@@ -30,11 +30,12 @@ function forEachIndex(shape: readonly number[], fn: (flat: number, coords: reado
   }
 }
 
-function poolWindows(x: Tensor, outDims: readonly number[], attrs: ConcreteAttrs, hasDilations: boolean): PoolWindows {
+function poolWindows(x: Tensor, outDims: readonly number[], attrs: ConcreteAttrs): PoolWindows {
   const inDims = x.shape.slice(2);
   const kernel = attrs.ints('kernel_shape');
   const strides = attrs.ints('strides');
-  const dilations = hasDilations ? attrs.ints('dilations') : kernel.map(() => 1);
+  // Versions without a dilations attribute (AveragePool before 19, LpPool before 18) never bind one.
+  const dilations = attrs.has('dilations') ? attrs.ints('dilations') : kernel.map(() => 1);
   const pads = resolvePads(inDims, kernel, { strides, dilations, pads: attrs.ints('pads'), autoPad: attrs.str('auto_pad') });
   const s = inDims.length;
   const inStrides = stridesOf(inDims);
@@ -65,13 +66,12 @@ function poolWindows(x: Tensor, outDims: readonly number[], attrs: ConcreteAttrs
 
 /** A pool whose output element is a function of its window's input values (and window counts). */
 function windowedPool(
-  hasDilations: boolean,
   reduce: (attrs: ConcreteAttrs) => (x: Float64Array, base: number, window: Int32Array, padded: number) => number,
 ): Kernel {
   return ({ inputs, attrs, outputs }) => {
     const x = inputs[0]!;
     const out = outputs[0]!;
-    const w = poolWindows(x, out.shape.slice(2), attrs, hasDilations);
+    const w = poolWindows(x, out.shape.slice(2), attrs);
     const fold = reduce(attrs);
     const planes = x.shape[0]! * x.shape[1]!;
     const data = new Float64Array(planes * w.outSpatial);
@@ -82,7 +82,7 @@ function windowedPool(
   };
 }
 
-const averagePoolKernel = windowedPool(false, (attrs) => {
+const averagePoolKernel = windowedPool((attrs) => {
   const includePad = attrs.int('count_include_pad') === 1;
   return (x, base, window, padded) => {
     let sum = 0;
@@ -91,7 +91,7 @@ const averagePoolKernel = windowedPool(false, (attrs) => {
   };
 });
 
-const lpPoolKernel = windowedPool(false, (attrs) => {
+const lpPoolKernel = windowedPool((attrs) => {
   const p = attrs.int('p');
   return (x, base, window) => {
     let sum = 0;
@@ -116,7 +116,7 @@ function columnMajor(offset: number, dims: readonly number[]): number {
 const maxPoolKernel: Kernel = ({ inputs, attrs, outputs }) => {
   const x = inputs[0]!;
   const [out, indicesType] = outputs;
-  const w = poolWindows(x, out!.shape.slice(2), attrs, true);
+  const w = poolWindows(x, out!.shape.slice(2), attrs);
   const inDims = x.shape.slice(2);
   const columnOrder = attrs.int('storage_order') === 1;
   const planes = x.shape[0]! * x.shape[1]!;
