@@ -1,5 +1,6 @@
 import { UserError } from '../ir/errors.js';
 import type { BackendAdapter } from './adapter.js';
+import { loadAdapterModule } from './external.js';
 import { onnxruntimeNodeAdapter, ORT_OPT_LEVELS } from './onnxruntime-node.js';
 import { referenceCpuAdapter } from './reference-cpu.js';
 
@@ -23,6 +24,18 @@ export class BackendRegistry {
     if (!f) throw new UserError(`unknown backend '${name}' (known: ${this.names().join(', ')})`);
     return f();
   }
+}
+
+/** The built-in backends plus those of external adapter modules (--backend-module). */
+export async function backendsWithModules(modulePaths: readonly string[]): Promise<BackendRegistry> {
+  const registry = builtinBackends();
+  for (const path of modulePaths) {
+    for (const adapter of await loadAdapterModule(path)) {
+      if (registry.names().includes(adapter.name)) throw new UserError(`--backend-module '${path}': a backend named '${adapter.name}' already exists`);
+      registry.register(adapter.name, () => adapter);
+    }
+  }
+  return registry;
 }
 
 export function builtinBackends(): BackendRegistry {

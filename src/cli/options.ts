@@ -27,3 +27,8 @@ export function parseDtypes(value: string): DType[] {
   }
   return list as DType[];
 }
+
+/** Commander's accumulator for repeatable options. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

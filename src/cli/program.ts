@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../ir/errors.js';
+import { backendsCommand } from './commands/backends.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { fuzzCommand } from './commands/fuzz.js';
 import { genCommand } from './commands/gen.js';
@@ -27,6 +28,7 @@ export async function runCli(argv: readonly string[], io: CliIo, now: () => Date
   fuzzCommand(program, io, setExit, now);
   conformanceCommand(program, io, setExit);
   opsCommand(program, io, setExit);
+  backendsCommand(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { builtinBackends } from '../../backends/registry.js';
+import { backendsWithModules } from '../../backends/registry.js';
 import { runFuzzCampaign } from '../../campaign/fuzz.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { EXIT_BUGS, EXIT_OK, type CliIo } from '../io.js';
-import { parseList, parsePositiveInt, parsePositiveNumber } from '../options.js';
+import { collect, parseList, parsePositiveInt, parsePositiveNumber } from '../options.js';
 import { statusLine } from '../status-line.js';
 import { TOOL_VERSION } from '../version.js';
 import { generatorConfig, generatorOptions, type GeneratorFlags } from './generator-flags.js';
@@ -17,6 +17,7 @@ interface FuzzFlags extends GeneratorFlags {
   seed?: string;
   out?: string;
   maxTests?: string;
+  backendModule: string[];
 }
 
 export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number) => void, now: () => Date): void {
@@ -28,14 +29,15 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
       .option('--backends <list>', 'systems under test (comma-separated)', DEFAULT_FUZZ_BACKENDS)
       .option('--seed <seed>', 'campaign seed (default: from the clock, printed)')
       .option('--out <dir>', 'campaign folder (default: reports/<date>-<seed>)')
-      .option('--max-tests <n>', 'stop after this many tests'),
+      .option('--max-tests <n>', 'stop after this many tests')
+      .option('--backend-module <path>', 'also load the adapters of this ES module (repeatable)', collect, []),
   ).action(async (opts: FuzzFlags) => {
     const timeSec = parsePositiveNumber('--time', opts.time);
     const generator = generatorConfig(opts);
     const maxTests = opts.maxTests === undefined ? undefined : parsePositiveInt('--max-tests', opts.maxTests);
     const seed = opts.seed ?? String(now().getTime());
     const outDir = opts.out ?? join('reports', `${now().toISOString().slice(0, 10)}-${seed}`);
-    const backends = builtinBackends();
+    const backends = await backendsWithModules(opts.backendModule);
     const adapters = parseList(opts.backends).map((n) => backends.create(n));
     const registry = builtinRegistry();
     io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${adapters.map((a) => a.name).join(', ')} for ${timeSec}s, seed ${seed}, into ${outDir}\n`);

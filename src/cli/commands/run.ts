@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { builtinBackends } from '../../backends/registry.js';
+import { backendsWithModules } from '../../backends/registry.js';
 import { loadTest, replayTest } from '../../campaign/replay.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { isBug } from '../../oracles/verdict.js';
 import { EXIT_BUGS, EXIT_OK, type CliIo } from '../io.js';
-import { parseList } from '../options.js';
+import { collect, parseList } from '../options.js';
 import { describeUntrusted } from '../../inputsearch/clean.js';
 
 export function runCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -14,9 +14,10 @@ export function runCommand(program: Command, io: CliIo, setExit: (code: number) 
     .argument('<path>', 'a case folder, a model.json or a model.onnx')
     .option('--backends <list>', 'systems under test (comma-separated)', 'ort-disabled,ort-all')
     .option('--seed <seed>', 'seed for random inputs when the model has no inputs.json', '0')
-    .action(async (path: string, opts: { backends: string; seed: string }) => {
+    .option('--backend-module <path>', 'also load the adapters of this ES module (repeatable)', collect, [])
+    .action(async (path: string, opts: { backends: string; seed: string; backendModule: string[] }) => {
       const registry = builtinRegistry();
-      const backends = builtinBackends();
+      const backends = await backendsWithModules(opts.backendModule);
       const adapters = parseList(opts.backends).map((n) => backends.create(n));
       const test = loadTest(path, registry, opts.seed);
       io.out(`model: ${test.model.nodes.length} nodes; inputs: ${test.inputSource}\n`);

@@ -1,0 +1,40 @@
+import { modelToOnnx } from '../export/to-onnx.js';
+import type { Model } from '../ir/model.js';
+import { makeTensor } from '../ir/tensor.js';
+import { builtinRegistry } from '../opspec/ops/index.js';
+import type { BackendAdapter } from './adapter.js';
+
+export interface BackendStatus {
+  readonly name: string;
+  readonly package?: string;
+  readonly version?: string;
+  readonly available: boolean;
+  readonly reason?: string;
+}
+
+const SMOKE_MODEL: Model = {
+  opset: 17,
+  inputs: [{ name: 'x', dtype: 'float32', shape: [2] }],
+  weights: [],
+  nodes: [{ name: 'relu', op: 'Relu', inputs: ['x'], outputs: [{ name: 'y', dtype: 'float32', shape: [2] }], attrs: {} }],
+  outputs: ['y'],
+};
+
+/** Whether a SUT works here: it describes itself, compiles and runs a one-node model correctly. */
+export async function backendStatus(adapter: BackendAdapter): Promise<BackendStatus> {
+  const name = adapter.name;
+  try {
+    const d = await adapter.describe();
+    const prepared = await adapter.prepare({ model: SMOKE_MODEL, onnx: modelToOnnx(SMOKE_MODEL, builtinRegistry()) });
+    try {
+      const out = await adapter.run(prepared, new Map([['x', makeTensor('float32', [2], [-1, 2])]]));
+      const y = out.get('y');
+      if (!y || y.data[0] !== 0 || y.data[1] !== 2) return { name, package: d.package, version: d.version, available: false, reason: 'Relu of [-1, 2] did not give [0, 2]' };
+    } finally {
+      await adapter.release?.(prepared);
+    }
+    return { name, package: d.package, version: d.version, available: true };
+  } catch (e) {
+    return { name, available: false, reason: (e as Error).message.split('\n')[0]!.slice(0, 300) };
+  }
+}

@@ -1,0 +1,54 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadAdapterModule } from '../../src/backends/external.js';
+import { backendsWithModules } from '../../src/backends/registry.js';
+import { UserError } from '../../src/ir/errors.js';
+import { runCli } from '../../src/cli/program.js';
+import { captureIo, tempDir } from '../helpers.js';
+
+const EXAMPLE = join(process.cwd(), 'examples', 'adapters', 'ort-single-thread.mjs');
+
+describe('external adapter modules', () => {
+  it('loads the example adapter and fuzzes it next to the reference', async () => {
+    const out = tempDir();
+    const io = captureIo();
+    const code = await runCli(
+      ['fuzz', '--time', '30', '--max-tests', '15', '--seed', 'ext', '--max-nodes', '4', '--backend-module', EXAMPLE, '--backends', 'ort-single-thread,ref-cpu', '--out', out],
+      io,
+    );
+    expect(io.stderr()).not.toMatch(/internal error/);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.tests).toBe(15);
+    expect(summary.backends.map((b: { name: string }) => b.name)).toEqual(['ort-single-thread', 'ref-cpu']);
+    expect(summary.verdicts.ok + summary.verdicts.unsupported).toBeGreaterThan(0);
+    expect([0, 1]).toContain(code);
+  });
+
+  it('lists its backend with the built-ins, available', async () => {
+    const io = captureIo();
+    expect(await runCli(['backends', '--json', '--backend-module', EXAMPLE], io)).toBe(0);
+    const list = JSON.parse(io.stdout()) as { name: string; available: boolean; version?: string }[];
+    expect(list.map((b) => b.name)).toEqual(['ort-disabled', 'ort-basic', 'ort-extended', 'ort-all', 'ref-cpu', 'ort-single-thread']);
+    expect(list.every((b) => b.available)).toBe(true);
+    expect(list[5]!.version).toMatch(/^\d+\.\d+/);
+  });
+
+  it('says what is wrong with a bad module, as a user error', async () => {
+    const dir = tempDir();
+    const noDefault = join(dir, 'no-default.mjs');
+    writeFileSync(noDefault, 'export const x = 1;\n');
+    const noRun = join(dir, 'no-run.mjs');
+    writeFileSync(noRun, "export default () => ({ name: 'half', describe() {}, supports() { return true; }, prepare() {} });\n");
+    await expect(loadAdapterModule(join(dir, 'missing.mjs'))).rejects.toThrow(/does not exist/);
+    await expect(loadAdapterModule(noDefault)).rejects.toThrow(/must default-export a factory/);
+    await expect(loadAdapterModule(noRun)).rejects.toThrow(/adapter 'half' has no run\(\) method/);
+    await expect(loadAdapterModule(noRun)).rejects.toBeInstanceOf(UserError);
+    const clash = join(dir, 'clash.mjs');
+    writeFileSync(clash, "export default () => ({ name: 'ref-cpu', describe() {}, supports() { return true; }, prepare() {}, run() {} });\n");
+    await expect(backendsWithModules([clash])).rejects.toThrow(/'ref-cpu' already exists/);
+    const io = captureIo();
+    expect(await runCli(['run', EXAMPLE, '--backend-module', noDefault], io)).toBe(2);
+    expect(io.stderr().trim().split('\n')).toHaveLength(1);
+  });
+});
