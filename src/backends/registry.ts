@@ -1,6 +1,8 @@
 import { UserError } from '../ir/errors.js';
 import type { BackendAdapter } from './adapter.js';
 import { loadAdapterModule } from './external.js';
+import { isolate, type IsolationLimits } from './isolation/isolated-adapter.js';
+import type { AdapterSource } from './isolation/protocol.js';
 import { onnxruntimeNodeAdapter, ORT_OPT_LEVELS } from './onnxruntime-node.js';
 import { referenceCpuAdapter } from './reference-cpu.js';
 
@@ -9,10 +11,18 @@ export type AdapterFactory = () => BackendAdapter;
 /** Named adapter factories. A name registered twice is a programming error and throws. */
 export class BackendRegistry {
   private readonly factories = new Map<string, AdapterFactory>();
+  private readonly sources = new Map<string, AdapterSource>();
 
-  register(name: string, factory: AdapterFactory): void {
+  /** `source` says how a worker process recreates the adapter (default: a built-in of that name). */
+  register(name: string, factory: AdapterFactory, source: AdapterSource = { builtin: name }): void {
     if (this.factories.has(name)) throw new Error(`backend '${name}' is registered twice`);
     this.factories.set(name, factory);
+    this.sources.set(name, source);
+  }
+
+  /** The adapter running in its own worker process, so that its crashes and hangs become verdicts. */
+  createIsolated(name: string, limits: IsolationLimits): BackendAdapter & { close(): void } {
+    return isolate(this.create(name), this.sources.get(name)!, limits);
   }
 
   names(): string[] {
@@ -32,7 +42,7 @@ export async function backendsWithModules(modulePaths: readonly string[]): Promi
   for (const path of modulePaths) {
     for (const adapter of await loadAdapterModule(path)) {
       if (registry.names().includes(adapter.name)) throw new UserError(`--backend-module '${path}': a backend named '${adapter.name}' already exists`);
-      registry.register(adapter.name, () => adapter);
+      registry.register(adapter.name, () => adapter, { module: path, name: adapter.name });
     }
   }
   return registry;

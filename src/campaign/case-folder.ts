@@ -32,6 +32,14 @@ export interface BugCase {
   readonly meta: CaseMeta;
 }
 
+/** model.json, model.onnx and inputs.json: what replays a test. */
+export function writeTestFiles(dir: string, test: { model: Model; onnx: Uint8Array; inputs: ReadonlyMap<string, Tensor> }): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'model.json'), modelToJson(test.model));
+  writeFileSync(join(dir, 'model.onnx'), test.onnx);
+  writeFileSync(join(dir, 'inputs.json'), stableStringify({ format: 'tensorsmith.inputs/1', inputs: tensorsToJson(test.inputs) }));
+}
+
 /**
  * Writes a bug case folder. Files go to a temporary sibling first and the folder is renamed into
  * place, so a folder that exists is complete even if the process dies mid-write.
@@ -39,10 +47,7 @@ export interface BugCase {
 export function writeCaseFolder(dir: string, bug: BugCase): void {
   const tmp = `${dir}.tmp-${randomUUID().slice(0, 8)}`;
   rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  writeFileSync(join(tmp, 'model.json'), modelToJson(bug.model));
-  writeFileSync(join(tmp, 'model.onnx'), bug.onnx);
-  writeFileSync(join(tmp, 'inputs.json'), stableStringify({ format: 'tensorsmith.inputs/1', inputs: tensorsToJson(bug.inputs) }));
+  writeTestFiles(tmp, bug);
   writeFileSync(
     join(tmp, 'expected.json'),
     stableStringify({

@@ -4,6 +4,7 @@ import type { BackendAdapter, ModelArtifact } from '../backends/adapter.js';
 import { unsupportedNode } from '../backends/adapter.js';
 import { compareOutputs } from '../oracles/compare.js';
 import { toleranceDtypes } from '../oracles/precision.js';
+import { SutCrash, SutHang } from '../backends/isolation/isolated-adapter.js';
 import type { Verdict } from '../oracles/verdict.js';
 
 export interface BackendOutcome {
@@ -11,6 +12,13 @@ export interface BackendOutcome {
   readonly actual?: ReadonlyMap<string, Tensor>;
   readonly prepareMs?: number;
   readonly runMs?: number;
+}
+
+/** A worker's death or hang is a crash or hang verdict whichever stage it happened in. */
+function isolationVerdict(e: unknown): 'crash' | 'hang' | undefined {
+  if (e instanceof SutCrash) return 'crash';
+  if (e instanceof SutHang) return 'hang';
+  return undefined;
 }
 
 function errorMessage(e: unknown): string {
@@ -38,7 +46,7 @@ export async function evaluateOnBackend(
   try {
     prepared = await adapter.prepare(artifact);
   } catch (e) {
-    return { verdict: { kind: 'compile-error', backend, message: errorMessage(e) }, prepareMs: performance.now() - t0 };
+    return { verdict: { kind: isolationVerdict(e) ?? 'compile-error', backend, message: errorMessage(e) }, prepareMs: performance.now() - t0 };
   }
   const t1 = performance.now();
   try {
@@ -47,7 +55,7 @@ export async function evaluateOnBackend(
       actual = await adapter.run(prepared, inputs);
     } catch (e) {
       return {
-        verdict: { kind: 'runtime-error', backend, message: errorMessage(e) },
+        verdict: { kind: isolationVerdict(e) ?? 'runtime-error', backend, message: errorMessage(e) },
         prepareMs: t1 - t0,
         runMs: performance.now() - t1,
       };

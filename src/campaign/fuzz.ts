@@ -6,7 +6,7 @@ import type { GeneratorConfig, GeneratorMethod } from '../generator/generate.js'
 import type { OpRegistry } from '../opspec/registry.js';
 import { bugSignature } from '../oracles/signature.js';
 import { isBug, VERDICTS, type VerdictKind } from '../oracles/verdict.js';
-import { writeCaseFolder } from './case-folder.js';
+import { writeCaseFolder, writeTestFiles } from './case-folder.js';
 import { evaluateOnBackend } from './evaluate.js';
 import { makeTestCase } from './test-case.js';
 
@@ -101,6 +101,8 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       continue;
     }
     tests++;
+    // On disk before any SUT sees it: if a SUT takes the process down, the test is not lost.
+    writeTestFiles(join(outDir, 'current'), test);
     for (const adapter of adapters) {
       const outcome = await evaluateOnBackend(adapter, test, test.inputs, test.expected);
       const verdict = outcome.verdict;

@@ -1,44 +1,42 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { backendsWithModules } from '../../backends/registry.js';
 import { runFuzzCampaign } from '../../campaign/fuzz.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { EXIT_BUGS, EXIT_OK, type CliIo } from '../io.js';
-import { collect, parseList, parsePositiveInt, parsePositiveNumber } from '../options.js';
+import { parsePositiveInt, parsePositiveNumber } from '../options.js';
+import { backendOptions, createAdapters, type BackendFlags } from './backend-flags.js';
 import { statusLine } from '../status-line.js';
 import { TOOL_VERSION } from '../version.js';
 import { generatorConfig, generatorOptions, type GeneratorFlags } from './generator-flags.js';
 
 export const DEFAULT_FUZZ_BACKENDS = 'ort-disabled,ort-basic,ort-extended,ort-all';
 
-interface FuzzFlags extends GeneratorFlags {
+interface FuzzFlags extends GeneratorFlags, BackendFlags {
   time: string;
-  backends: string;
   seed?: string;
   out?: string;
   maxTests?: string;
-  backendModule: string[];
 }
 
 export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number) => void, now: () => Date): void {
   generatorOptions(
-    program
-      .command('fuzz')
-      .description('run a time-boxed fuzz campaign; writes a case folder per bug and summary.json to --out')
-      .option('--time <seconds>', 'wall-clock budget in seconds', '60')
-      .option('--backends <list>', 'systems under test (comma-separated)', DEFAULT_FUZZ_BACKENDS)
-      .option('--seed <seed>', 'campaign seed (default: from the clock, printed)')
-      .option('--out <dir>', 'campaign folder (default: reports/<date>-<seed>)')
-      .option('--max-tests <n>', 'stop after this many tests')
-      .option('--backend-module <path>', 'also load the adapters of this ES module (repeatable)', collect, []),
+    backendOptions(
+      program
+        .command('fuzz')
+        .description('run a time-boxed fuzz campaign; writes a case folder per bug and summary.json to --out')
+        .option('--time <seconds>', 'wall-clock budget in seconds', '60')
+        .option('--seed <seed>', 'campaign seed (default: from the clock, printed)')
+        .option('--out <dir>', 'campaign folder (default: reports/<date>-<seed>)')
+        .option('--max-tests <n>', 'stop after this many tests'),
+      DEFAULT_FUZZ_BACKENDS,
+    ),
   ).action(async (opts: FuzzFlags) => {
     const timeSec = parsePositiveNumber('--time', opts.time);
     const generator = generatorConfig(opts);
     const maxTests = opts.maxTests === undefined ? undefined : parsePositiveInt('--max-tests', opts.maxTests);
     const seed = opts.seed ?? String(now().getTime());
     const outDir = opts.out ?? join('reports', `${now().toISOString().slice(0, 10)}-${seed}`);
-    const backends = await backendsWithModules(opts.backendModule);
-    const adapters = parseList(opts.backends).map((n) => backends.create(n));
+    const { adapters, close } = await createAdapters(opts);
     const registry = builtinRegistry();
     io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${adapters.map((a) => a.name).join(', ')} for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
     const status = statusLine(io, timeSec);
@@ -53,7 +51,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
       toolVersion: TOOL_VERSION,
       onProgress: status.update,
       shouldStop: io.interrupted,
-    });
+    }).finally(close);
     status.done();
     const counts = Object.entries(summary.verdicts)
       .filter(([, n]) => n > 0)

@@ -1,9 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { modelToJson, stableStringify } from '../../ir/json.js';
-import { tensorsToJson } from '../../ir/tensor-json.js';
 import { makeTestCase } from '../../campaign/test-case.js';
+import { writeTestFiles } from '../../campaign/case-folder.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { EXIT_ERROR, EXIT_OK, type CliIo } from '../io.js';
 import { builtinBackends } from '../../backends/registry.js';
@@ -41,10 +38,7 @@ export function genCommand(program: Command, io: CliIo, setExit: (code: number) 
     if (!opts.out) throw new UserError('gen needs --out DIR (or --stats N)');
     const test = await makeTestCase({ seed: opts.seed, index: 0, config: generatorConfig(opts), registry });
     const out = opts.out;
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'model.json'), modelToJson(test.model));
-    writeFileSync(join(out, 'model.onnx'), test.onnx);
-    writeFileSync(join(out, 'inputs.json'), stableStringify({ format: 'tensorsmith.inputs/1', inputs: tensorsToJson(test.inputs) }));
+    writeTestFiles(out, test);
     const ops = test.model.nodes.map((n) => n.op).join(', ');
     io.out(`wrote ${out}/model.json, model.onnx, inputs.json: ${test.model.nodes.length} nodes (${ops})\n`);
     if (test.untrusted) io.out(`note: ${describeUntrusted(test.untrusted)}; a campaign would discard this test\n`);

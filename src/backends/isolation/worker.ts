@@ -1,0 +1,50 @@
+// The worker process that hosts one adapter, so that a SUT's segfault, abort, hang or memory
+// blow-up takes down only this process. It answers the parent's requests one at a time.
+import type { BackendAdapter } from '../adapter.js';
+import { loadAdapterModule } from '../external.js';
+import { builtinBackends } from '../registry.js';
+import type { WorkerReply, WorkerRequest } from './protocol.js';
+
+let adapter: BackendAdapter | undefined;
+const prepared = new Map<number, unknown>();
+let nextHandle = 1;
+
+function reply(message: WorkerReply): void {
+  process.send?.(message);
+}
+
+async function handle(request: WorkerRequest): Promise<WorkerReply> {
+  switch (request.kind) {
+    case 'init': {
+      const source = request.source;
+      if ('builtin' in source) adapter = builtinBackends().create(source.builtin);
+      else {
+        adapter = (await loadAdapterModule(source.module)).find((a) => a.name === source.name);
+        if (!adapter) throw new Error(`module ${source.module} has no adapter named '${source.name}'`);
+      }
+      return { id: request.id, ok: true };
+    }
+    case 'prepare': {
+      const handleId = nextHandle++;
+      prepared.set(handleId, await adapter!.prepare({ model: request.model, onnx: request.onnx }));
+      return { id: request.id, ok: true, handle: handleId };
+    }
+    case 'run': {
+      const outputs = await adapter!.run(prepared.get(request.handle), new Map(request.inputs));
+      return { id: request.id, ok: true, outputs: [...outputs] };
+    }
+    case 'release': {
+      const p = prepared.get(request.handle);
+      prepared.delete(request.handle);
+      await adapter!.release?.(p);
+      return { id: request.id, ok: true };
+    }
+  }
+}
+
+// The parent is gone (it ended or was killed): nothing is left to answer.
+process.on('disconnect', () => process.exit(0));
+
+process.on('message', (request: WorkerRequest) => {
+  handle(request).then(reply, (e: unknown) => reply({ id: request.id, ok: false, error: e instanceof Error ? e.message : String(e) }));
+});
