@@ -8,6 +8,8 @@ export interface CliIo {
   readonly interrupted: () => boolean;
   /** TENSORSMITH_DEBUG is set: internal errors print their stack trace. */
   readonly debug?: boolean;
+  /** Where capability probes are cached unless --cache-dir says otherwise (~/.cache/tensorsmith). */
+  readonly cacheDir?: string;
 }
 
 export const EXIT_OK = 0;

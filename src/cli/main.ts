@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The only file that touches the process: argv, stdout/stderr, signals and the exit code.
 import { runCli } from './program.js';
+import { defaultCacheDir } from '../backends/probe.js';
 
 let interrupted = false;
 process.on('SIGINT', () => {
@@ -15,6 +16,7 @@ const code = await runCli(process.argv.slice(2), {
   errIsTty: process.stderr.isTTY === true,
   interrupted: () => interrupted,
   debug: Boolean(process.env.TENSORSMITH_DEBUG),
+  cacheDir: defaultCacheDir(process.env),
 });
 // z3-solver and onnxruntime keep threads alive: exit explicitly once output is flushed.
 process.stdout.write('', () => process.exit(code));

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { BackendAdapter } from '../../backends/adapter.js';
 import { backendsWithModules } from '../../backends/registry.js';
 import { collect, parseList, parsePositiveNumber } from '../options.js';
+import { loadProbe, withProbe } from '../../backends/probe.js';
+import { builtinRegistry } from '../../opspec/ops/index.js';
 
 export interface BackendFlags {
   backends: string;
@@ -9,6 +11,7 @@ export interface BackendFlags {
   timeout: string;
   memoryLimit: string;
   isolation: boolean;
+  cacheDir?: string;
 }
 
 /** The flags that choose and host the systems under test, shared by fuzz and run. */
@@ -18,18 +21,28 @@ export function backendOptions(cmd: Command, defaultBackends: string): Command {
     .option('--backend-module <path>', 'also load the adapters of this ES module (repeatable)', collect, [])
     .option('--timeout <seconds>', 'per compile or run of a SUT; past it the SUT is killed and the verdict is hang', '30')
     .option('--memory-limit <mb>', "a SUT worker's resident memory limit; past it the SUT is killed and the verdict is crash", '4096')
-    .option('--no-isolation', 'run the SUTs in this process (faster; a SUT crash ends the command)');
+    .option('--no-isolation', 'run the SUTs in this process (faster; a SUT crash ends the command)')
+    .option('--cache-dir <dir>', 'where capability probes are cached (see backends --probe)');
 }
 
-/** The chosen adapters, each in its own worker process unless --no-isolation; close() ends the workers. */
-export async function createAdapters(flags: BackendFlags): Promise<{ adapters: BackendAdapter[]; close(): void }> {
+/**
+ * The chosen adapters, each in its own worker process unless --no-isolation, refined by a cached
+ * capability probe when one exists for the SUT's version; close() ends the workers.
+ */
+export async function createAdapters(flags: BackendFlags, defaultCacheDir: string | undefined): Promise<{ adapters: BackendAdapter[]; close(): void }> {
   const registry = await backendsWithModules(flags.backendModule);
   const names = parseList(flags.backends);
   const limits = {
     timeoutMs: parsePositiveNumber('--timeout', flags.timeout) * 1000,
     memoryLimitMb: parsePositiveNumber('--memory-limit', flags.memoryLimit),
   };
-  if (!flags.isolation) return { adapters: names.map((n) => registry.create(n)), close: () => undefined };
-  const isolated = names.map((n) => registry.createIsolated(n, limits));
-  return { adapters: isolated, close: () => isolated.forEach((a) => a.close()) };
+  const created = names.map((n) => (flags.isolation ? registry.createIsolated(n, limits) : registry.create(n)));
+  const cacheDir = flags.cacheDir ?? defaultCacheDir;
+  const ops = builtinRegistry();
+  const adapters: BackendAdapter[] = [];
+  for (const adapter of created) {
+    const probe = cacheDir ? await loadProbe(cacheDir, adapter) : undefined;
+    adapters.push(probe ? withProbe(adapter, probe, ops) : adapter);
+  }
+  return { adapters, close: () => created.forEach((a) => ('close' in a && typeof a.close === 'function' ? a.close() : undefined)) };
 }

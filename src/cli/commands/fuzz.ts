@@ -36,7 +36,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     const maxTests = opts.maxTests === undefined ? undefined : parsePositiveInt('--max-tests', opts.maxTests);
     const seed = opts.seed ?? String(now().getTime());
     const outDir = opts.out ?? join('reports', `${now().toISOString().slice(0, 10)}-${seed}`);
-    const { adapters, close } = await createAdapters(opts);
+    const { adapters, close } = await createAdapters(opts, io.cacheDir);
     const registry = builtinRegistry();
     io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${adapters.map((a) => a.name).join(', ')} for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
     const status = statusLine(io, timeSec);

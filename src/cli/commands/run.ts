@@ -17,7 +17,7 @@ export function runCommand(program: Command, io: CliIo, setExit: (code: number) 
   ).action(async (path: string, opts: BackendFlags & { seed: string }) => {
       const registry = builtinRegistry();
       const test = loadTest(path, registry, opts.seed);
-      const { adapters, close } = await createAdapters(opts);
+      const { adapters, close } = await createAdapters(opts, io.cacheDir);
       io.out(`model: ${test.model.nodes.length} nodes; inputs: ${test.inputSource}\n`);
       const result = await replayTest(test, adapters, registry).finally(close);
       if (result.untrusted) {

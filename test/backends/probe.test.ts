@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { BackendAdapter } from '../../src/backends/adapter.js';
+import { loadProbe, probeBackend, saveProbe, withProbe } from '../../src/backends/probe.js';
+import { referenceCpuAdapter } from '../../src/backends/reference-cpu.js';
+import { builtinRegistry } from '../../src/opspec/ops/index.js';
+import { runCli } from '../../src/cli/program.js';
+import { captureIo, tempDir } from '../helpers.js';
+
+const registry = builtinRegistry();
+
+/** ref-cpu that has no Softsign at all and no float64 Tanh. */
+function partialAdapter(): BackendAdapter {
+  const ref = referenceCpuAdapter();
+  return {
+    ...ref,
+    name: 'partial',
+    async describe() {
+      return { name: 'partial', package: 'partial-sut', version: '2.0.0' };
+    },
+    async prepare(artifact) {
+      const missing = artifact.model.nodes.find((n) => n.op === 'Softsign' || (n.op === 'Tanh' && n.outputs[0]!.dtype === 'float64'));
+      if (missing) throw new Error(`no kernel for ${missing.op}`);
+      return ref.prepare(artifact);
+    },
+  };
+}
+
+describe('capability probing', () => {
+  it('finds what a SUT lacks, caches it per version, and makes it unsupported', async () => {
+    const adapter = partialAdapter();
+    const probe = await probeBackend(adapter, registry);
+    expect(probe.matrix.Softsign!.float32).toEqual({ supported: false, reason: 'no kernel for Softsign' });
+    expect(probe.matrix.Tanh!.float64!.supported).toBe(false);
+    expect(probe.matrix.Tanh!.float32!.supported).toBe(true);
+    expect(probe.matrix.Add!.int32!.supported).toBe(true);
+    const dir = tempDir();
+    saveProbe(dir, probe);
+    const loaded = await loadProbe(dir, adapter);
+    expect(loaded?.matrix).toEqual(probe.matrix);
+    const refined = withProbe(adapter, loaded!, registry);
+    expect(refined.supports('Softsign', ['float32'])).toBe(false);
+    expect(refined.supports('Tanh', ['float64'])).toBe(false);
+    expect(refined.supports('Tanh', ['float32'])).toBe(true);
+    // Another version of the SUT has no cached probe.
+    const upgraded = { ...adapter, describe: async () => ({ name: 'partial', package: 'partial-sut', version: '2.1.0' }) };
+    expect(await loadProbe(dir, upgraded)).toBeUndefined();
+  }, 60_000);
+
+  it('backends --probe caches a matrix for every available built-in', async () => {
+    const dir = tempDir();
+    const io = captureIo();
+    expect(await runCli(['backends', '--probe', '--cache-dir', dir], io)).toBe(0);
+    expect(io.stderr()).toMatch(/ort-disabled: \d+ of \d+ op\/dtype pairs supported/);
+    expect(io.stderr()).toMatch(/ref-cpu: (\d+) of \1 op\/dtype pairs supported/);
+  }, 120_000);
+});
