@@ -4,6 +4,7 @@ import { loadAdapterModule } from './external.js';
 import { isolate, type IsolationLimits } from './isolation/isolated-adapter.js';
 import type { AdapterSource } from './isolation/protocol.js';
 import { onnxruntimeNodeAdapter, ORT_OPT_LEVELS } from './onnxruntime-node.js';
+import { onnxruntimeWebWasmAdapter } from './onnxruntime-web.js';
 import { referenceCpuAdapter } from './reference-cpu.js';
 
 export type AdapterFactory = () => BackendAdapter;
@@ -51,6 +52,7 @@ export async function backendsWithModules(modulePaths: readonly string[]): Promi
 export function builtinBackends(): BackendRegistry {
   const r = new BackendRegistry();
   for (const level of ORT_OPT_LEVELS) r.register(`ort-${level}`, () => onnxruntimeNodeAdapter(level));
+  r.register('ort-web-wasm', onnxruntimeWebWasmAdapter);
   r.register('ref-cpu', referenceCpuAdapter);
   return r;
 }

@@ -13,7 +13,7 @@ const inputs = new Map([
 ]);
 
 describe('built-in backends', () => {
-  it.each(['ort-disabled', 'ort-basic', 'ort-extended', 'ort-all', 'ref-cpu'])('%s runs a model and returns named outputs in the model dtype', async (name) => {
+  it.each(['ort-disabled', 'ort-basic', 'ort-extended', 'ort-all', 'ort-web-wasm', 'ref-cpu'])('%s runs a model and returns named outputs in the model dtype', async (name) => {
     const adapter = builtinBackends().create(name);
     const model = smallModel();
     const prepared = await adapter.prepare({ model, onnx: modelToOnnx(model, registry) });
@@ -32,7 +32,7 @@ describe('built-in backends', () => {
 
   it('an unknown backend is a user error that lists the known ones', () => {
     expect(() => builtinBackends().create('tvm')).toThrow(UserError);
-    expect(() => builtinBackends().create('tvm')).toThrow(/known: ort-disabled, ort-basic, ort-extended, ort-all, ref-cpu/);
+    expect(() => builtinBackends().create('tvm')).toThrow(/known: ort-disabled, ort-basic, ort-extended, ort-all, ort-web-wasm, ref-cpu/);
   });
 
   it('the registry throws on a duplicate name', () => {
