@@ -1,0 +1,87 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { DType } from '../ir/dtype.js';
+import type { Model, TensorMap } from '../ir/model.js';
+import type { Tensor } from '../ir/tensor.js';
+import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapter.js';
+import { tfjsKnownDeviation } from './tfjs/deviations.js';
+import { materialize, runProgram, type TfjsProgram } from './tfjs/materialize.js';
+import type { TF } from './tfjs/ops/kernel.js';
+import { tfjsSupports, tfjsUnsupportedNode } from './tfjs/support.js';
+
+export const TFJS_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
+export type TfjsBackendName = (typeof TFJS_BACKENDS)[number];
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(): string {
+  return (require('@tensorflow/tfjs/package.json') as { version: string }).version;
+}
+
+let tfPromise: Promise<TF> | undefined;
+const backendReady = new Map<TfjsBackendName, Promise<void>>();
+
+/** Loads @tensorflow/tfjs once, on first use (importing tensorsmith does not load it). */
+async function loadTf(): Promise<TF> {
+  tfPromise ??= import('@tensorflow/tfjs').then((tf) => {
+    // Quiet the "hi there, use tfjs-node" banner and keep results deterministic.
+    tf.env().set('IS_TEST', true);
+    return tf;
+  });
+  return tfPromise;
+}
+
+/** Registers (once) and initializes the named tfjs backend. */
+async function initBackend(tf: TF, name: TfjsBackendName): Promise<void> {
+  let ready = backendReady.get(name);
+  if (!ready) {
+    ready = (async () => {
+      if (name === 'wasm') {
+        const wasm = await import('@tensorflow/tfjs-backend-wasm');
+        const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+        wasm.setWasmPaths(join(dist, '/'));
+      } else if (name === 'webgpu') {
+        const g = globalThis as { navigator?: { gpu?: unknown } };
+        if (!g.navigator?.gpu) {
+          const { create, globals } = (await import('webgpu')) as { create: (options: string[]) => unknown; globals: Record<string, unknown> };
+          Object.assign(globalThis, globals);
+          Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu: create([]) }, configurable: true, writable: true });
+        }
+        await import('@tensorflow/tfjs-backend-webgpu');
+      }
+      if (!(await tf.setBackend(name))) throw new Error(`tfjs backend '${name}' failed to initialize`);
+      await tf.ready();
+    })();
+    backendReady.set(name, ready);
+  }
+  await ready;
+  if (tf.getBackend() !== name && !(await tf.setBackend(name))) throw new Error(`tfjs backend '${name}' failed to initialize`);
+}
+
+/** TensorFlow.js on one of its backends, running models materialized as tfjs op calls. */
+export function tfjsAdapter(backend: TfjsBackendName): BackendAdapter<TfjsProgram> {
+  const name = `tfjs-${backend}`;
+  return {
+    name,
+    async describe(): Promise<BackendDescription> {
+      return { name, package: '@tensorflow/tfjs', version: packageVersion() };
+    },
+    supports: (op: string, dtypes: readonly DType[]) => tfjsSupports(op, dtypes),
+    async prepare(artifact: ModelArtifact) {
+      const tf = await loadTf();
+      await initBackend(tf, backend);
+      return materialize(tf, artifact.model);
+    },
+    async run(program, inputs: TensorMap): Promise<Map<string, Tensor>> {
+      const tf = await loadTf();
+      await initBackend(tf, backend);
+      return runProgram(tf, program, inputs);
+    },
+    async release(program) {
+      program.dispose();
+    },
+    // Attribute combinations (and outputs' dtypes) tfjs cannot express, then recorded tfjs bugs:
+    // unsupported, not (again) a bug.
+    knownDeviation: (model: Model) => tfjsUnsupportedNode(model) ?? tfjsKnownDeviation(backend, model),
+  };
+}
