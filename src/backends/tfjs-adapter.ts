@@ -9,7 +9,8 @@ import { materialize, runProgram, type TfjsProgram } from './tfjs/materialize.js
 import type { TF } from './tfjs/ops/kernel.js';
 import { tfjsSupports, tfjsUnsupportedNode } from './tfjs/support.js';
 
-export const TFJS_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
+/** tfjs-node ('node', tfjs's 'tensorflow' backend) is an optional dependency: available only where it installs. */
+export const TFJS_BACKENDS = ['cpu', 'wasm', 'webgpu', 'node'] as const;
 export type TfjsBackendName = (typeof TFJS_BACKENDS)[number];
 
 const require = createRequire(import.meta.url);
@@ -48,14 +49,27 @@ async function initBackend(tf: TF, name: TfjsBackendName): Promise<void> {
           Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu: create([]) }, configurable: true, writable: true });
         }
         await import('@tensorflow/tfjs-backend-webgpu');
+      } else if (name === 'node') {
+        // Optional: its install downloads libtensorflow, which not every machine can.
+        const optional = '@tensorflow/tfjs-node';
+        try {
+          await import(optional);
+        } catch (e) {
+          throw new Error(`@tensorflow/tfjs-node is not installed here (${(e as Error).message.split('\n')[0]}); npm install @tensorflow/tfjs-node where libtensorflow can be downloaded`);
+        }
       }
-      if (!(await tf.setBackend(name))) throw new Error(`tfjs backend '${name}' failed to initialize`);
+      if (!(await tf.setBackend(engineName(name)))) throw new Error(`tfjs backend '${name}' failed to initialize`);
       await tf.ready();
     })();
     backendReady.set(name, ready);
   }
   await ready;
-  if (tf.getBackend() !== name && !(await tf.setBackend(name))) throw new Error(`tfjs backend '${name}' failed to initialize`);
+  if (tf.getBackend() !== engineName(name) && !(await tf.setBackend(engineName(name)))) throw new Error(`tfjs backend '${name}' failed to initialize`);
+}
+
+/** tfjs's own name of the backend: tfjs-node registers itself as 'tensorflow'. */
+function engineName(name: TfjsBackendName): string {
+  return name === 'node' ? 'tensorflow' : name;
 }
 
 /** TensorFlow.js on one of its backends, running models materialized as tfjs op calls. */
