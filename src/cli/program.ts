@@ -8,6 +8,7 @@ import { opsCommand } from './commands/ops.js';
 import { runCommand } from './commands/run.js';
 import { EXIT_ERROR, EXIT_OK, type CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
+import { applyConfig, CONFIG_FILE, readConfigFile } from './config-file.js';
 
 /**
  * Runs the CLI on argv (without the node and script entries) and returns the exit code:
@@ -21,8 +22,15 @@ export async function runCli(argv: readonly string[], io: CliIo, now: () => Date
   const program = new Command('tensorsmith')
     .description('Differential fuzzer for deep-learning compilers and runtimes')
     .version(TOOL_VERSION)
+    .option('--config <path>', `a config file of flag values (default: ./${CONFIG_FILE} when it exists)`)
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
+  // Config file values fill in the flags a command line leaves at their defaults.
+  program.hook('preAction', (root, action) => {
+    const path = root.opts<{ config?: string }>().config;
+    const config = readConfigFile(path ?? CONFIG_FILE, path !== undefined);
+    if (config) applyConfig(action, config, root.commands.map((c) => c.name()));
+  });
   genCommand(program, io, setExit);
   runCommand(program, io, setExit);
   fuzzCommand(program, io, setExit, now);

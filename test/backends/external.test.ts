@@ -53,3 +53,34 @@ describe('external adapter modules', () => {
     expect(io.stderr().trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('the config file', () => {
+  it('loads adapter modules and flag values; the command line wins', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'tensorsmith.config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ backendModule: [EXAMPLE], fuzz: { backends: ['ort-single-thread', 'ref-cpu'], maxTests: 5, time: 30, maxNodes: 3 } }),
+    );
+    const out = join(dir, 'R');
+    const io = captureIo();
+    const code = await runCli(['--config', config, 'fuzz', '--seed', 'cfg', '--max-tests', '4', '--out', out], io);
+    expect([0, 1]).toContain(code);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.backends.map((b: { name: string }) => b.name)).toEqual(['ort-single-thread', 'ref-cpu']);
+    expect(summary.tests).toBe(4);
+    expect(summary.config.generator.maxNodes).toBe(3);
+  });
+
+  it('rejects an unknown option in a command section and a missing file', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({ fuzz: { frobnicate: 1 } }));
+    const io = captureIo();
+    expect(await runCli(['--config', config, 'fuzz', '--max-tests', '1'], io)).toBe(2);
+    expect(io.stderr()).toMatch(/'fuzz' has no option 'frobnicate'/);
+    const missing = captureIo();
+    expect(await runCli(['--config', join(dir, 'nope.json'), 'ops'], missing)).toBe(2);
+    expect(missing.stderr()).toMatch(/does not exist/);
+  });
+});
