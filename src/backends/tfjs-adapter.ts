@@ -55,7 +55,10 @@ async function initBackend(tf: TF, name: TfjsBackendName): Promise<void> {
         try {
           await import(optional);
         } catch (e) {
-          throw new Error(`@tensorflow/tfjs-node is not installed here (${(e as Error).message.split('\n')[0]}); npm install @tensorflow/tfjs-node where libtensorflow can be downloaded`);
+          throw new Error(
+            `@tensorflow/tfjs-node is not installed here (${(e as Error).message.split('\n')[0]}); npm install @tensorflow/tfjs-node where libtensorflow can be downloaded`,
+            { cause: e },
+          );
         }
       }
       if (!(await tf.setBackend(engineName(name)))) throw new Error(`tfjs backend '${name}' failed to initialize`);
