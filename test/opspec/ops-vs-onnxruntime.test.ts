@@ -7,41 +7,16 @@ import { evaluateOnBackend } from '../../src/campaign/evaluate.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
 import { generateModel, GenerationError } from '../../src/generator/generate.js';
 import { Rng } from '../../src/generator/rng.js';
-import { randomTensor } from '../../src/generator/values.js';
 import { firstUntrustedValue } from '../../src/inputsearch/clean.js';
-import type { DType } from '../../src/ir/dtype.js';
 import { DEFAULT_OPSET, type Model } from '../../src/ir/model.js';
-import { makeTensor, type Tensor } from '../../src/ir/tensor.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import { runReference } from '../../src/reference-runtime/executor.js';
+import { drawInput } from '../domain-inputs.js';
 
 const registry = builtinRegistry();
 const ort = builtinBackends().create('ort-disabled');
 const RUNS = 12;
 
-/**
- * Random values like randomTensor's, moved into the domain rules of the ops the input feeds (Acosh
- * wants x >= 1, Log x >= 1e-3...) so that domain-restricted ops get judged at all.
- */
-function drawInput(model: Model, info: { name: string; dtype: DType; shape: readonly number[] }, rng: Rng, range: number): Tensor {
-  const t = randomTensor(rng, info.dtype, info.shape, range);
-  if (info.dtype === 'bool') return t;
-  const isInt = info.dtype === 'int32' || info.dtype === 'int64';
-  const drawn = isInt ? Math.ceil(range * 2) : range;
-  let lo = -drawn;
-  let hi = drawn;
-  for (const node of model.nodes) {
-    for (const rule of registry.get(node.op, model.opset).domain ?? []) {
-      if (node.inputs[rule.input] !== info.name) continue;
-      if (rule.min !== undefined) lo = Math.max(lo, rule.min);
-      if (rule.max !== undefined) hi = Math.min(hi, rule.max);
-    }
-  }
-  if (lo === -drawn && hi === drawn) return t;
-  if (lo > hi) hi = lo + drawn;
-  const moved = Array.from(t.data, (x) => lo + ((x + drawn) / (2 * drawn)) * (hi - lo));
-  return makeTensor(info.dtype, info.shape, isInt ? moved.map((x) => Math.min(Math.max(Math.round(x), Math.ceil(lo)), Math.floor(hi))) : moved);
-}
 
 /**
  * Per op and dtype: random valid single-op instances (shapes and attributes drawn by the generator
@@ -79,7 +54,7 @@ describe('every op agrees with onnxruntime (ort-disabled)', () => {
         }
         const inputRng = rng.fork('inputs');
         for (const range of [2, 1, 0.5]) {
-          const inputs = new Map(model.inputs.map((i) => [i.name, drawInput(model, i, inputRng, range)]));
+          const inputs = new Map(model.inputs.map((i) => [i.name, drawInput(registry, model, i, inputRng, range)]));
           const reference = runReference(model, inputs);
           if (firstUntrustedValue(model, reference.values, registry)) continue;
           const outcome = await evaluateOnBackend(ort, { model, onnx: modelToOnnx(model, registry) }, inputs, reference.outputs);

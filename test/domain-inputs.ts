@@ -1,0 +1,36 @@
+import { randomTensor } from '../src/generator/values.js';
+import type { Rng } from '../src/generator/rng.js';
+import type { DType } from '../src/ir/dtype.js';
+import type { Model } from '../src/ir/model.js';
+import { makeTensor, type Tensor } from '../src/ir/tensor.js';
+import type { OpRegistry } from '../src/opspec/registry.js';
+
+/**
+ * Random values like randomTensor's, moved into the domain rules of the ops the input feeds (Acosh
+ * wants x >= 1, Log x >= 1e-3...) so that domain-restricted ops get judged at all.
+ */
+export function drawInput(
+  registry: OpRegistry,
+  model: Model,
+  info: { name: string; dtype: DType; shape: readonly number[] },
+  rng: Rng,
+  range: number,
+): Tensor {
+  const t = randomTensor(rng, info.dtype, info.shape, range);
+  if (info.dtype === 'bool') return t;
+  const isInt = info.dtype === 'int32' || info.dtype === 'int64';
+  const drawn = isInt ? Math.ceil(range * 2) : range;
+  let lo = -drawn;
+  let hi = drawn;
+  for (const node of model.nodes) {
+    for (const rule of registry.get(node.op, model.opset).domain ?? []) {
+      if (node.inputs[rule.input] !== info.name) continue;
+      if (rule.min !== undefined) lo = Math.max(lo, rule.min);
+      if (rule.max !== undefined) hi = Math.min(hi, rule.max);
+    }
+  }
+  if (lo === -drawn && hi === drawn) return t;
+  if (lo > hi) hi = lo + drawn;
+  const moved = Array.from(t.data, (x) => lo + ((x + drawn) / (2 * drawn)) * (hi - lo));
+  return makeTensor(info.dtype, info.shape, isInt ? moved.map((x) => Math.min(Math.max(Math.round(x), Math.ceil(lo)), Math.floor(hi))) : moved);
+}
