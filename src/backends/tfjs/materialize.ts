@@ -1,7 +1,7 @@
 import type { DType } from '../../ir/dtype.js';
 import type { Model, TensorMap, ValueInfo } from '../../ir/model.js';
 import { makeTensor, type Tensor } from '../../ir/tensor.js';
-import { inferConcrete, type ConcreteAttrs } from '../../opspec/infer.js';
+import { resolveNodes } from './resolve.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import type { TF, TFTensor } from './ops/kernel.js';
 import { TFJS_OPS } from './support.js';
@@ -39,26 +39,9 @@ export interface TfjsProgram {
  * shape-typed constant inputs bound) as the reference executor does; weights become tfjs tensors.
  */
 export function materialize(tf: TF, model: Model): TfjsProgram {
-  const registry = builtinRegistry();
-  const types = new Map<string, { dtype: DType; shape: readonly number[] }>();
-  const constants = new Map<string, Tensor>();
-  for (const i of model.inputs) types.set(i.name, i);
-  for (const w of model.weights) {
-    types.set(w.name, w.value);
-    constants.set(w.name, w.value);
-  }
-  const plan: PlannedNode[] = model.nodes.map((node) => {
+  const plan: PlannedNode[] = resolveNodes(model, builtinRegistry()).map(({ node, infos, attrs }) => {
     const entry = TFJS_OPS[node.op];
     if (!entry) throw new Error(`tfjs materializer: op '${node.op}' is not mapped`);
-    const infos = node.inputs.map((n) => (n === '' ? undefined : { name: n, ...types.get(n)! }));
-    const { attrs }: { attrs: ConcreteAttrs } = inferConcrete(registry.get(node.op, model.opset), {
-      inputs: infos,
-      attrs: node.attrs,
-      constants: node.inputs.map((n) => constants.get(n)),
-      outputCount: node.outputs.length,
-      opset: model.opset,
-    });
-    for (const o of node.outputs) types.set(o.name, o);
     return {
       inputs: node.inputs,
       outputs: node.outputs,

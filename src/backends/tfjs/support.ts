@@ -1,8 +1,7 @@
 import type { DType } from '../../ir/dtype.js';
 import type { Model } from '../../ir/model.js';
-import type { Tensor } from '../../ir/tensor.js';
 import { typeVariable } from '../../opspec/context.js';
-import { inferConcrete } from '../../opspec/infer.js';
+import { resolveNodes } from './resolve.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import type { OpRegistry } from '../../opspec/registry.js';
 import type { TfjsOp } from './ops/kernel.js';
@@ -46,28 +45,12 @@ export function tfjsSupports(op: string, dtypes: readonly DType[]): boolean {
  * reason; undefined when the whole model maps.
  */
 export function tfjsUnsupportedNode(model: Model): string | undefined {
-  const types = new Map<string, { dtype: DType; shape: readonly number[] }>();
-  const constants = new Map<string, Tensor>();
-  for (const i of model.inputs) types.set(i.name, i);
-  for (const w of model.weights) {
-    types.set(w.name, w.value);
-    constants.set(w.name, w.value);
-  }
-  for (const node of model.nodes) {
-    const entry = TFJS_OPS[node.op];
-    if (!entry) return `${node.op} is not mapped to tfjs`;
-    const infos = node.inputs.map((n) => (n === '' ? undefined : { name: n, ...types.get(n)! }));
+  for (const node of model.nodes) if (!TFJS_OPS[node.op]) return `${node.op} is not mapped to tfjs`;
+  for (const { node, infos, attrs } of resolveNodes(model, ops())) {
+    const entry = TFJS_OPS[node.op]!;
     for (const o of node.outputs) {
       if (o.dtype === 'float64' || (o.dtype === 'int64' && !INDEX_OUTPUTS.has(node.op))) return `${node.op} gives ${o.dtype} (tfjs has no ${o.dtype})`;
-      types.set(o.name, o);
     }
-    const { attrs } = inferConcrete(ops().get(node.op, model.opset), {
-      inputs: infos,
-      attrs: node.attrs,
-      constants: node.inputs.map((n) => constants.get(n)),
-      outputCount: node.outputs.length,
-      opset: model.opset,
-    });
     const why = entry.unsupported?.(attrs, infos, node);
     if (why) return `${node.op}: tfjs cannot express ${why}`;
   }
