@@ -8,7 +8,7 @@ import { bugSignature } from '../oracles/signature.js';
 import { isBug, VERDICTS, type VerdictKind } from '../oracles/verdict.js';
 import { writeCaseFolder, writeTestFiles } from './case-folder.js';
 import { evaluateOnBackend } from './evaluate.js';
-import { makeTestCase } from './test-case.js';
+import { DEFAULT_INPUT_CHOICE, makeTestCase, type InputChoice } from './test-case.js';
 
 export interface FuzzOptions {
   readonly seed: string;
@@ -17,6 +17,8 @@ export interface FuzzOptions {
   readonly maxTests?: number;
   readonly outDir: string;
   readonly generator: GeneratorConfig & { method?: GeneratorMethod };
+  /** How inputs and weights are chosen (default: gradient search, 50 ms per test). */
+  readonly inputs?: InputChoice;
   readonly adapters: readonly BackendAdapter[];
   readonly registry: OpRegistry;
   readonly toolVersion: string;
@@ -71,7 +73,8 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
   const descriptions = await Promise.all(adapters.map((a) => a.describe()));
   const verdicts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<VerdictKind, number>;
   const bugs = new Map<string, BugEntry>();
-  const config = { generator: options.generator, backends: adapters.map((a) => a.name), seed: options.seed };
+  const inputs = options.inputs ?? DEFAULT_INPUT_CHOICE;
+  const config = { generator: options.generator, inputs, backends: adapters.map((a) => a.name), seed: options.seed };
   const start = performance.now();
   let tests = 0;
   let discarded = 0;
@@ -95,7 +98,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     if (elapsed() >= options.timeSec) break;
     if (options.maxTests !== undefined && tests >= options.maxTests) break;
     if (options.shouldStop?.()) break;
-    const test = await makeTestCase({ seed: options.seed, index, config: options.generator, registry: options.registry });
+    const test = await makeTestCase({ seed: options.seed, index, config: options.generator, registry: options.registry, inputs });
     if (test.untrusted) {
       discarded++;
       continue;
@@ -131,7 +134,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
           config,
           verdict,
           signature,
-          timings: { generateMs: test.generateMs, prepareMs: outcome.prepareMs, runMs: outcome.runMs },
+          timings: { generateMs: test.generateMs, inputMs: test.inputMs, prepareMs: outcome.prepareMs, runMs: outcome.runMs },
           createdAt: new Date().toISOString(),
         },
       });

@@ -5,11 +5,19 @@ import { generate, type GeneratorConfig, type GeneratorMethod } from '../generat
 import { Rng, testSeed } from '../generator/rng.js';
 import { randomTensor } from '../generator/values.js';
 import { firstUntrustedValue, type UntrustedValue } from '../inputsearch/clean.js';
+import { searchInputs } from '../inputsearch/search.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { runReference } from '../reference-runtime/executor.js';
 
+/** How a test's inputs and weights are chosen: searched within a budget, or drawn at random once. */
+export type InputChoice = { readonly search: true; readonly budgetMs: number } | { readonly search: false };
+
+/** The default: NNSmith-style gradient search with a 50 ms budget per test. */
+export const DEFAULT_INPUT_CHOICE: InputChoice = { search: true, budgetMs: 50 };
+
 export interface TestCase {
   readonly seed: string;
+  /** The model as tested: the generated one with the data weights the input search chose. */
   readonly model: Model;
   readonly onnx: Uint8Array;
   readonly inputs: Map<string, Tensor>;
@@ -18,37 +26,46 @@ export interface TestCase {
   /** Set when no tried input keeps every value finite: the test cannot judge a SUT. */
   readonly untrusted?: UntrustedValue;
   readonly generateMs: number;
+  /** Time spent choosing inputs and weights. */
+  readonly inputMs: number;
 }
-
-/** Input magnitudes tried in turn until the reference computes no NaN/Inf. */
-const INPUT_RANGES = [2, 1, 0.5];
 
 /**
  * Test number `index` of a campaign: the model, its ONNX bytes, inputs and the reference's outputs.
- * A pure function of (seed, index, config).
+ * A pure function of (seed, index, config), except that a search whose budget runs out on a slower
+ * machine gives up where a faster one would have succeeded: the test is then discarded, never
+ * judged on different values. The case folder keeps the exact model and inputs either way.
  */
 export async function makeTestCase(args: {
   seed: string | number;
   index: number;
   config: GeneratorConfig & { method?: GeneratorMethod };
   registry: OpRegistry;
+  inputs?: InputChoice;
 }): Promise<TestCase> {
   const seed = testSeed(args.seed, args.index);
   const rng = new Rng(seed);
   const t0 = performance.now();
-  const { model } = await generate(args.config, args.registry, rng.fork('model'));
-  const onnx = modelToOnnx(model, args.registry);
+  const generated = (await generate(args.config, args.registry, rng.fork('model'))).model;
   const generateMs = performance.now() - t0;
+  const choice = args.inputs ?? DEFAULT_INPUT_CHOICE;
   const inputRng = rng.fork('inputs');
-  let inputs = new Map<string, Tensor>();
-  let expected = new Map<string, Tensor>();
+  const t1 = performance.now();
+  let model = generated;
+  let inputs: Map<string, Tensor>;
+  let expected: Map<string, Tensor>;
   let untrusted: UntrustedValue | undefined;
-  for (const range of INPUT_RANGES) {
-    inputs = new Map(model.inputs.map((i) => [i.name, randomTensor(inputRng, i.dtype, i.shape, range)]));
+  if (choice.search) {
+    const found = searchInputs(generated, inputRng, { registry: args.registry, budgetMs: choice.budgetMs });
+    ({ model, inputs, untrusted } = found);
+    expected = found.run.outputs;
+  } else {
+    inputs = new Map(model.inputs.map((i) => [i.name, randomTensor(inputRng, i.dtype, i.shape)]));
     const run = runReference(model, inputs, { registry: args.registry });
     expected = run.outputs;
     untrusted = firstUntrustedValue(model, run.values, args.registry);
-    if (!untrusted) break;
   }
-  return { seed, model, onnx, inputs, expected, generateMs, ...(untrusted ? { untrusted } : {}) };
+  const inputMs = performance.now() - t1;
+  const onnx = modelToOnnx(model, args.registry);
+  return { seed, model, onnx, inputs, expected, generateMs, inputMs, ...(untrusted ? { untrusted } : {}) };
 }

@@ -1,7 +1,7 @@
 import { UserError } from '../ir/errors.js';
 import type { Model, TensorMap } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
-import { inferConcrete } from '../opspec/infer.js';
+import { inferConcrete, type ConcreteAttrs, type ConcreteType } from '../opspec/infer.js';
 import { builtinRegistry } from '../opspec/ops/index.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import type { KernelRegistry } from './cpu/kernel.js';
@@ -12,6 +12,13 @@ export interface ReferenceResult {
   readonly outputs: Map<string, Tensor>;
   /** Every value the run computed or was given, by name (input search and oracles read these). */
   readonly values: Map<string, Tensor>;
+  /** Per node, in model order: the attributes and output types the run resolved (autodiff reuses them). */
+  readonly steps: readonly ReferenceStep[];
+}
+
+export interface ReferenceStep {
+  readonly attrs: ConcreteAttrs;
+  readonly outputs: readonly ConcreteType[];
 }
 
 export interface ReferenceOptions {
@@ -46,6 +53,7 @@ export function runReference(model: Model, inputs: TensorMap, options: Reference
     values.set(w.name, w.value);
     constants.set(w.name, w.value);
   }
+  const steps: ReferenceStep[] = [];
   for (const node of model.nodes) {
     const spec = registry.get(node.op, model.opset);
     const kernel = kernels.find(node.op);
@@ -59,9 +67,10 @@ export function runReference(model: Model, inputs: TensorMap, options: Reference
       opset: model.opset,
     });
     const results = kernel({ inputs: args, attrs, outputs });
+    steps.push({ attrs, outputs });
     node.outputs.forEach((o, i) => values.set(o.name, results[i]!));
   }
   const outputs = new Map<string, Tensor>();
   for (const name of model.outputs) outputs.set(name, values.get(name)!);
-  return { outputs, values };
+  return { outputs, values, steps };
 }

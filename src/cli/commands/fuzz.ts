@@ -7,11 +7,11 @@ import { parsePositiveInt, parsePositiveNumber } from '../options.js';
 import { backendOptions, createAdapters, type BackendFlags } from './backend-flags.js';
 import { statusLine } from '../status-line.js';
 import { TOOL_VERSION } from '../version.js';
-import { generatorConfig, generatorOptions, type GeneratorFlags } from './generator-flags.js';
+import { generatorConfig, generatorOptions, inputChoice, inputSearchOptions, type GeneratorFlags, type InputSearchFlags } from './generator-flags.js';
 
 export const DEFAULT_FUZZ_BACKENDS = 'ort-disabled,ort-basic,ort-extended,ort-all';
 
-interface FuzzFlags extends GeneratorFlags, BackendFlags {
+interface FuzzFlags extends GeneratorFlags, BackendFlags, InputSearchFlags {
   time: string;
   seed?: string;
   out?: string;
@@ -19,7 +19,7 @@ interface FuzzFlags extends GeneratorFlags, BackendFlags {
 }
 
 export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number) => void, now: () => Date): void {
-  generatorOptions(
+  inputSearchOptions(generatorOptions(
     backendOptions(
       program
         .command('fuzz')
@@ -30,9 +30,10 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
         .option('--max-tests <n>', 'stop after this many tests'),
       DEFAULT_FUZZ_BACKENDS,
     ),
-  ).action(async (opts: FuzzFlags) => {
+  )).action(async (opts: FuzzFlags) => {
     const timeSec = parsePositiveNumber('--time', opts.time);
     const generator = generatorConfig(opts);
+    const inputs = inputChoice(opts);
     const maxTests = opts.maxTests === undefined ? undefined : parsePositiveInt('--max-tests', opts.maxTests);
     const seed = opts.seed ?? String(now().getTime());
     const outDir = opts.out ?? join('reports', `${now().toISOString().slice(0, 10)}-${seed}`);
@@ -46,6 +47,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
       ...(maxTests !== undefined ? { maxTests } : {}),
       outDir,
       generator,
+      inputs,
       adapters,
       registry,
       toolVersion: TOOL_VERSION,

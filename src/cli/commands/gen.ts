@@ -9,10 +9,10 @@ import { UserError } from '../../ir/errors.js';
 import { parsePositiveInt } from '../options.js';
 import { formatStats } from '../format-stats.js';
 import { describeUntrusted } from '../../inputsearch/clean.js';
-import { generatorOptions, generatorConfig, type GeneratorFlags } from './generator-flags.js';
+import { generatorOptions, generatorConfig, inputChoice, inputSearchOptions, type GeneratorFlags, type InputSearchFlags } from './generator-flags.js';
 
 export function genCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  generatorOptions(
+  inputSearchOptions(generatorOptions(
     program
       .command('gen')
       .description('generate one model from a seed; writes model.json, model.onnx and inputs.json to --out')
@@ -21,7 +21,7 @@ export function genCommand(program: Command, io: CliIo, setExit: (code: number) 
       .option('--stats <n>', 'instead: generate the models of seeds (seed, 0..n-1) and print histograms and failures')
       .option('--load-with <backend>', 'with --stats: also load every model on this backend')
       .option('--json', 'with --stats: print JSON'),
-  ).action(async (opts: GeneratorFlags & { seed: string; out?: string; stats?: string; loadWith?: string; json?: boolean }) => {
+  )).action(async (opts: GeneratorFlags & InputSearchFlags & { seed: string; out?: string; stats?: string; loadWith?: string; json?: boolean }) => {
     const registry = builtinRegistry();
     if (opts.stats !== undefined) {
       const stats = await generationStats({
@@ -36,7 +36,7 @@ export function genCommand(program: Command, io: CliIo, setExit: (code: number) 
       return;
     }
     if (!opts.out) throw new UserError('gen needs --out DIR (or --stats N)');
-    const test = await makeTestCase({ seed: opts.seed, index: 0, config: generatorConfig(opts), registry });
+    const test = await makeTestCase({ seed: opts.seed, index: 0, config: generatorConfig(opts), registry, inputs: inputChoice(opts) });
     const out = opts.out;
     writeTestFiles(out, test);
     const ops = test.model.nodes.map((n) => n.op).join(', ');

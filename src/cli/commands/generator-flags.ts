@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import type { InputChoice } from '../../campaign/test-case.js';
 import type { GeneratorConfig, GeneratorMethod } from '../../generator/generate.js';
 import { UserError } from '../../ir/errors.js';
 import { DEFAULT_OPSET } from '../../ir/model.js';
-import { parseDtypes, parseList, parsePositiveInt } from '../options.js';
+import { parseDtypes, parseList, parsePositiveInt, parsePositiveNumber } from '../options.js';
 
 export interface GeneratorFlags {
   maxNodes: string;
@@ -44,4 +45,22 @@ function parseOpset(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 13 || n > 21) throw new UserError(`--opset must be an integer from 13 to 21, got '${value}'`);
   return n;
+}
+
+export interface InputSearchFlags {
+  /** Commander's negatable flag: false with --no-input-search. */
+  inputSearch: boolean;
+  searchMs: string;
+}
+
+/** How test inputs are chosen, shared by gen and fuzz. */
+export function inputSearchOptions(cmd: Command): Command {
+  return cmd
+    .option('--search-ms <ms>', 'time budget per test for the gradient search of inputs and weights', '50')
+    .option('--no-input-search', 'use plain random inputs and weights (tests where they give NaN/Inf are discarded)');
+}
+
+export function inputChoice(flags: InputSearchFlags): InputChoice {
+  const budgetMs = parsePositiveNumber('--search-ms', flags.searchMs);
+  return flags.inputSearch ? { search: true, budgetMs } : { search: false };
 }

@@ -69,6 +69,12 @@ function windowedPool(kind: PoolKind): OpSpec {
   };
 }
 
+/** A dilated window over a padded dim can miss every input element: MaxPool's max would be -inf, AveragePool's mean 0 / 0. */
+function dilatedDimsHaveNoPads(w: { strides: readonly IntExpr[]; dilations: readonly IntExpr[]; pads: readonly IntExpr[] }) {
+  const s = w.strides.length;
+  return w.dilations.map((d, i) => rule(`a dilated spatial dim ${i} has no pads`, or(eq(d, 1), and(eq(w.pads[i]!, 0), eq(w.pads[i + s]!, 0)))));
+}
+
 export const maxPool = windowedPool({
   name: 'MaxPool',
   sinceVersion: 12,
@@ -77,12 +83,7 @@ export const maxPool = windowedPool({
   extraAttrs: { storage_order: { kind: 'choice', choices: [0, 1], default: 0 } },
   outputCount: [1, 2],
   // A dilated window over a padded dim can miss every input element (its max would be -inf).
-  extraRules: (w) => {
-    const s = w.strides.length;
-    return w.dilations.map((d, i) =>
-      rule(`a dilated spatial dim ${i} has no pads`, or(eq(d, 1), and(eq(w.pads[i]!, 0), eq(w.pads[i + s]!, 0)))),
-    );
-  },
+  extraRules: dilatedDimsHaveNoPads,
 });
 
 export const averagePool = windowedPool({
@@ -101,6 +102,7 @@ export const averagePool19 = windowedPool({
   hasDilations: true,
   hasCeilMode: true,
   extraAttrs: { count_include_pad: { kind: 'choice', choices: [0, 1], default: 0 } },
+  extraRules: dilatedDimsHaveNoPads,
 });
 
 export const lpPool = windowedPool({

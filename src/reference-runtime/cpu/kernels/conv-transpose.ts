@@ -1,9 +1,10 @@
 import { transposedBeginPads } from '../../../opspec/ops/conv-transpose.js';
+import type { ConcreteAttrs } from '../../../opspec/infer.js';
 import { stridesOf } from '../../../ir/tensor.js';
 import { result, type Kernel } from '../kernel.js';
 
 /** Begin pads as ONNX derives them: from output_shape or SAME_*, none for VALID, else the pads attribute. */
-function beginPads(inDims: readonly number[], kDims: readonly number[], outDims: readonly number[], attrs: Parameters<Kernel>[0]['attrs']): number[] {
+function beginPads(inDims: readonly number[], kDims: readonly number[], outDims: readonly number[], attrs: ConcreteAttrs): number[] {
   const strides = attrs.ints('strides');
   const dilations = attrs.ints('dilations');
   const outputPadding = attrs.ints('output_padding');
@@ -15,27 +16,39 @@ function beginPads(inDims: readonly number[], kDims: readonly number[], outDims:
   return autoPad === 'VALID' ? inDims.map(() => 0) : attrs.ints('pads').slice(0, inDims.length);
 }
 
-/** Scatters every input element times the kernel into the output (grouped, strided, dilated). */
-export const convTransposeKernel: Kernel = ({ inputs, attrs, outputs }) => {
-  const [x, w, bias] = inputs;
-  const out = outputs[0]!;
-  const s = x!.shape.length - 2;
-  const inDims = x!.shape.slice(2);
-  const kDims = w!.shape.slice(2);
-  const outDims = out.shape.slice(2);
+/** How a ConvTranspose node walks its tensors: the kernel and its gradient share it, so they cannot disagree. */
+export interface ConvTransposeGeometry {
+  readonly batch: number;
+  readonly cIn: number;
+  readonly cOut: number;
+  readonly cInPerGroup: number;
+  readonly cOutPerGroup: number;
+  readonly inSpatial: number;
+  readonly kSpatial: number;
+  readonly outSpatial: number;
+  /** target[i * kSpatial + k]: the output spatial offset input position i and kernel position k reach, or -1. */
+  readonly target: Int32Array;
+}
+
+/** The geometry of a ConvTranspose node from X's, W's and Y's shapes (grouped, strided, dilated, padded). */
+export function convTransposeGeometry(
+  xShape: readonly number[],
+  wShape: readonly number[],
+  outShape: readonly number[],
+  attrs: ConcreteAttrs,
+): ConvTransposeGeometry {
+  const s = xShape.length - 2;
+  const inDims = xShape.slice(2);
+  const kDims = wShape.slice(2);
+  const outDims = outShape.slice(2);
   const strides = attrs.ints('strides');
   const dilations = attrs.ints('dilations');
   const pads = beginPads(inDims, kDims, outDims, attrs);
-  const group = attrs.int('group');
-  const [batch, cIn] = [x!.shape[0]!, x!.shape[1]!];
-  const cInPerGroup = cIn / group;
-  const cOutPerGroup = w!.shape[1]!;
-  const cOut = out.shape[1]!;
+  const cIn = xShape[1]!;
   const inSpatial = inDims.reduce((a, b) => a * b, 1);
   const kSpatial = kDims.reduce((a, b) => a * b, 1);
   const outSpatial = outDims.reduce((a, b) => a * b, 1);
   const [inStrides, kStrides, outStrides] = [stridesOf(inDims), stridesOf(kDims), stridesOf(outDims)];
-  // target[i * kSpatial + k]: the output offset input position i and kernel position k reach, or -1.
   const target = new Int32Array(inSpatial * kSpatial);
   for (let i = 0; i < inSpatial; i++) {
     for (let k = 0; k < kSpatial; k++) {
@@ -53,6 +66,29 @@ export const convTransposeKernel: Kernel = ({ inputs, attrs, outputs }) => {
       target[i * kSpatial + k] = offset;
     }
   }
+  return {
+    batch: xShape[0]!,
+    cIn,
+    cOut: outShape[1]!,
+    cInPerGroup: cIn / attrs.int('group'),
+    cOutPerGroup: wShape[1]!,
+    inSpatial,
+    kSpatial,
+    outSpatial,
+    target,
+  };
+}
+
+/** Scatters every input element times the kernel into the output (grouped, strided, dilated). */
+export const convTransposeKernel: Kernel = ({ inputs, attrs, outputs }) => {
+  const [x, w, bias] = inputs;
+  const out = outputs[0]!;
+  const { batch, cIn, cOut, cInPerGroup, cOutPerGroup, inSpatial, kSpatial, outSpatial, target } = convTransposeGeometry(
+    x!.shape,
+    w!.shape,
+    out.shape,
+    attrs,
+  );
   const data = new Float64Array(batch * cOut * outSpatial);
   for (let n = 0; n < batch; n++) {
     for (let oc = 0; oc < cOut; oc++) data.fill(bias ? bias.data[oc]! : 0, (n * cOut + oc) * outSpatial, (n * cOut + oc + 1) * outSpatial);

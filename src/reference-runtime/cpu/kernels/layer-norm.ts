@@ -3,7 +3,7 @@ import { broadcastStrides, forEachBroadcast } from '../indexing.js';
 import { result, type Kernel } from '../kernel.js';
 
 /** A Scale or B tensor expanded to the normalized shape (it broadcasts unidirectionally to it). */
-function expand(t: Tensor | undefined, normalized: readonly number[], size: number, fill: number): Float64Array {
+export function expandToNormalized(t: Tensor | undefined, normalized: readonly number[], size: number, fill: number): Float64Array {
   const out = new Float64Array(size).fill(fill);
   if (t) forEachBroadcast(normalized, [broadcastStrides(t.shape, normalized)], (i, [off]) => (out[i] = t.data[off!]!));
   return out;
@@ -18,8 +18,8 @@ export const layerNormKernel: Kernel = ({ inputs, attrs, outputs }) => {
   const normalized = x!.shape.slice(axis);
   const size = normalized.reduce((a, b) => a * b, 1);
   const rows = x!.data.length / size;
-  const gamma = expand(scale, normalized, size, 1);
-  const beta = expand(bias, normalized, size, 0);
+  const gamma = expandToNormalized(scale, normalized, size, 1);
+  const beta = expandToNormalized(bias, normalized, size, 0);
   const y = new Float64Array(x!.data.length);
   const means = new Float64Array(rows);
   const invStdDevs = new Float64Array(rows);

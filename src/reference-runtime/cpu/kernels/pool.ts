@@ -4,7 +4,7 @@ import { stridesOf, type Tensor } from '../../../ir/tensor.js';
 import { result, type Kernel } from '../kernel.js';
 
 /** The windows of a pool, computed once per node and shared by every (batch, channel) plane. */
-interface PoolWindows {
+export interface PoolWindows {
   /** Per output spatial position: the row-major spatial offsets of the input elements in its window. */
   readonly inside: Int32Array[];
   /** Per output spatial position: how many window positions lie in the input or its explicit padding. */
@@ -30,7 +30,7 @@ function forEachIndex(shape: readonly number[], fn: (flat: number, coords: reado
   }
 }
 
-function poolWindows(x: Tensor, outDims: readonly number[], attrs: ConcreteAttrs): PoolWindows {
+export function poolWindows(x: Tensor, outDims: readonly number[], attrs: ConcreteAttrs): PoolWindows {
   const inDims = x.shape.slice(2);
   const kernel = attrs.ints('kernel_shape');
   const strides = attrs.ints('strides');
@@ -82,12 +82,21 @@ function windowedPool(
   };
 }
 
-const averagePoolKernel = windowedPool((attrs) => {
+/**
+ * What an average over a window divides by: the window's positions in the input, or with
+ * count_include_pad also those in the explicit padding.
+ */
+export function averageDivisor(attrs: ConcreteAttrs): (window: Int32Array, padded: number) => number {
   const includePad = attrs.int('count_include_pad') === 1;
+  return (window, padded) => (includePad ? padded : window.length);
+}
+
+const averagePoolKernel = windowedPool((attrs) => {
+  const divisor = averageDivisor(attrs);
   return (x, base, window, padded) => {
     let sum = 0;
     for (const off of window) sum += x[base + off]!;
-    return sum / (includePad ? padded : window.length);
+    return sum / divisor(window, padded);
   };
 });
 
@@ -112,6 +121,13 @@ function columnMajor(offset: number, dims: readonly number[]): number {
   return index;
 }
 
+/** The offset of the window's first maximum in window order (the element MaxPool outputs and indexes). */
+export function firstMaxOffset(x: Float64Array, base: number, window: Int32Array): number {
+  let best = window[0]!;
+  for (const off of window) if (x[base + off]! > x[base + best]!) best = off;
+  return best;
+}
+
 /** Max over each window, and optionally the flat index of the (first) maximum in the whole input. */
 const maxPoolKernel: Kernel = ({ inputs, attrs, outputs }) => {
   const x = inputs[0]!;
@@ -125,9 +141,7 @@ const maxPoolKernel: Kernel = ({ inputs, attrs, outputs }) => {
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * w.inSpatial;
     for (let o = 0; o < w.outSpatial; o++) {
-      const window = w.inside[o]!;
-      let best = window[0]!;
-      for (const off of window) if (x.data[base + off]! > x.data[base + best]!) best = off;
+      const best = firstMaxOffset(x.data, base, w.inside[o]!);
       data[plane * w.outSpatial + o] = x.data[base + best]!;
       indices[plane * w.outSpatial + o] = base + (columnOrder ? columnMajor(best, inDims) : best);
     }

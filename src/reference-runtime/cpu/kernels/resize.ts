@@ -69,46 +69,100 @@ function snapToInteger(v: number): number {
 }
 
 /**
- * Resize as a tensor product of per-axis taps, summed innermost axis first as ONNX's reference
- * interpolates one axis at a time. An output element that tf_crop_and_resize puts outside the
- * input along any axis takes extrapolation_value.
+ * Which input elements each output element reads: per axis, per output coordinate, its taps, or
+ * undefined where tf_crop_and_resize puts that coordinate outside the input. The forward kernel and
+ * the gradient both read it, so they cannot disagree on coordinates or weights.
+ */
+export interface ResizeTaps {
+  readonly perAxis: readonly (readonly (Taps | undefined)[])[];
+  readonly inStrides: readonly number[];
+  readonly outShape: readonly number[];
+}
+
+export function resizeTaps(inShape: readonly number[], outShape: readonly number[], attrs: ConcreteAttrs): ResizeTaps {
+  const mode = resizeMode(attrs);
+  const perAxis = resizeGeometry(inShape, outShape, attrs).map((g) => Array.from({ length: g.outLen }, (_, i) => tapsAt(i, g, mode)));
+  return { perAxis, inStrides: stridesOf(inShape), outShape };
+}
+
+/**
+ * Visits the output elements in row-major order with their taps along every axis, or undefined
+ * when some axis puts the element outside the input (it then takes extrapolation_value). The taps
+ * array is reused between visits.
+ */
+export function forEachResizedElement(taps: ResizeTaps, visit: (flat: number, current: readonly Taps[] | undefined) => void): void {
+  const rank = taps.outShape.length;
+  const total = taps.outShape.reduce((a, b) => a * b, 1);
+  const coord = new Array<number>(rank).fill(0);
+  const current: Taps[] = new Array<Taps>(rank);
+  for (let flat = 0; flat < total; flat++) {
+    let outside = false;
+    for (let d = 0; d < rank; d++) {
+      const t = taps.perAxis[d]![coord[d]!];
+      if (!t) outside = true;
+      else current[d] = t;
+    }
+    visit(flat, outside ? undefined : current);
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++coord[d]! < taps.outShape[d]!) break;
+      coord[d] = 0;
+    }
+  }
+}
+
+/**
+ * The (input index, weight) pairs one output element is the weighted sum of: the tensor product of
+ * its per-axis taps, each weight the product of the axis weights. An index can occur more than once
+ * (clamped edge taps); its weights then add up.
+ */
+export function forEachContribution(taps: ResizeTaps, current: readonly Taps[], visit: (index: number, weight: number) => void): void {
+  contributionsFrom(taps, current, visit, 0, 0, 1);
+}
+
+/** The contributions over axes d and on, for the offset and weight product of the axes before. */
+function contributionsFrom(
+  taps: ResizeTaps,
+  current: readonly Taps[],
+  visit: (index: number, weight: number) => void,
+  d: number,
+  offset: number,
+  weight: number,
+): void {
+  if (d === current.length) {
+    visit(offset, weight);
+    return;
+  }
+  const t = current[d]!;
+  for (let k = 0; k < t.index.length; k++) contributionsFrom(taps, current, visit, d + 1, offset + t.index[k]! * taps.inStrides[d]!, weight * t.weight[k]!);
+}
+
+/**
+ * The interpolated value of one output element: the same weighted sum forEachContribution lists,
+ * evaluated innermost axis first as ONNX's reference interpolates one axis at a time (the rounding
+ * of that order is what its conformance data holds).
+ */
+function interpolate(x: Float64Array, taps: ResizeTaps, current: readonly Taps[], d: number, offset: number): number {
+  if (d === current.length) return x[offset]!;
+  const t = current[d]!;
+  let sum = 0;
+  for (let k = 0; k < t.index.length; k++) sum += t.weight[k]! * interpolate(x, taps, current, d + 1, offset + t.index[k]! * taps.inStrides[d]!);
+  return sum;
+}
+
+/**
+ * Resize as a tensor product of per-axis taps. An output element that tf_crop_and_resize puts
+ * outside the input along any axis takes extrapolation_value.
  */
 export const resizeKernel: Kernel = ({ inputs, attrs, outputs }) => {
   const x = inputs[0]!;
   const out = outputs[0]!;
-  const rank = x.shape.length;
-  const geometry = resizeGeometry(x.shape, out.shape, attrs);
-  const mode = resizeMode(attrs);
+  const taps = resizeTaps(x.shape, out.shape, attrs);
   const integral = !isFloat(out.dtype);
   const extrapolation = attrs.float('extrapolation_value');
-  const taps: (Taps | undefined)[][] = geometry.map((g) => Array.from({ length: g.outLen }, (_, i) => tapsAt(i, g, mode)));
-  const strides = stridesOf(x.shape);
-  const total = out.shape.reduce((a, b) => a * b, 1);
-  const data = new Float64Array(total);
-  const coord = new Array<number>(rank).fill(0);
-  const current: Taps[] = new Array<Taps>(rank);
-
-  const interpolate = (d: number, offset: number): number => {
-    if (d === rank) return x.data[offset]!;
-    const t = current[d]!;
-    let sum = 0;
-    for (let k = 0; k < t.index.length; k++) sum += t.weight[k]! * interpolate(d + 1, offset + t.index[k]! * strides[d]!);
-    return sum;
-  };
-
-  for (let flat = 0; flat < total; flat++) {
-    let outside = false;
-    for (let d = 0; d < rank; d++) {
-      const t = taps[d]![coord[d]!];
-      if (!t) outside = true;
-      else current[d] = t;
-    }
-    data[flat] = outside ? extrapolation : interpolate(0, 0);
-    if (integral) data[flat] = snapToInteger(data[flat]!);
-    for (let d = rank - 1; d >= 0; d--) {
-      if (++coord[d]! < out.shape[d]!) break;
-      coord[d] = 0;
-    }
-  }
+  const data = new Float64Array(out.shape.reduce((a, b) => a * b, 1));
+  forEachResizedElement(taps, (flat, current) => {
+    const v = current ? interpolate(x.data, taps, current, 0, 0) : extrapolation;
+    data[flat] = integral ? snapToInteger(v) : v;
+  });
   return [result(out, data)];
 };

@@ -1,0 +1,10 @@
+import { proxy, type OpGradient } from '../gradient.js';
+
+/** Bool in, bool out: nothing to descend on. */
+const noGradient = proxy(() => []);
+
+export const logicalGradients: Readonly<Record<string, OpGradient>> = {
+  And: noGradient,
+  Or: noGradient,
+  Xor: noGradient,
+};

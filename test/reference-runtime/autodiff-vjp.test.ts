@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateModel, GenerationError } from '../../src/generator/generate.js';
+import { Rng } from '../../src/generator/rng.js';
+import { searchableLeaves } from '../../src/inputsearch/leaves.js';
+import { DEFAULT_OPSET, type Model } from '../../src/ir/model.js';
+import type { Tensor } from '../../src/ir/tensor.js';
+import { builtinRegistry } from '../../src/opspec/ops/index.js';
+import { backward } from '../../src/reference-runtime/autodiff/backward.js';
+import { cpuGradients } from '../../src/reference-runtime/autodiff/grads/index.js';
+import { cpuKernels } from '../../src/reference-runtime/cpu/kernels/index.js';
+import { runReference } from '../../src/reference-runtime/executor.js';
+import { drawInput } from '../domain-inputs.js';
+
+const registry = builtinRegistry();
+const gradients = cpuGradients();
+const RUNS = 10;
+const DIRECTIONS = 3;
+const STEP = 1e-6;
+
+function isFloatTensor(t: Tensor): boolean {
+  return t.dtype === 'float32' || t.dtype === 'float64';
+}
+
+/** <v, f(leaves)> over the model's float outputs, with the leaves replaced by `values`. */
+function lossAt(model: Model, values: ReadonlyMap<string, Tensor>, cotangents: ReadonlyMap<string, Float64Array>): number {
+  const withWeights: Model = { ...model, weights: model.weights.map((w) => ({ name: w.name, value: values.get(w.name) ?? w.value })) };
+  const run = runReference(withWeights, new Map(model.inputs.map((i) => [i.name, values.get(i.name)!])), { registry });
+  let loss = 0;
+  for (const [name, v] of cotangents) {
+    const y = run.outputs.get(name)!.data;
+    for (let i = 0; i < v.length; i++) loss += v[i]! * y[i]!;
+  }
+  return loss;
+}
+
+describe('autodiff', () => {
+  it('has a gradient for every op the reference runtime has a kernel for', () => {
+    expect(cpuKernels().ops().filter((op) => !gradients.find(op))).toEqual([]);
+  });
+
+  /**
+   * Per op: random valid single-op instances in float64 (float32 where the op has no float64), a
+   * random cotangent on the outputs, and the directional derivative of <v, f> along random directions
+   * by central differences against the rule's gradient. Instances where the rule is a proxy are skipped.
+   */
+  const specs = registry.all().filter((s) => s.dtypes.includes('float64') || s.dtypes.includes('float32'));
+  it.each(specs.map((s) => [`${s.name}-${s.sinceVersion}`, s] as const))('%s: vector-Jacobian product matches central differences', async (_label, spec) => {
+    const dtype = spec.dtypes.includes('float64') ? 'float64' : 'float32';
+    const opset = Math.max(DEFAULT_OPSET, spec.sinceVersion);
+    let checked = 0;
+    let proxies = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 }), async (seed) => {
+        const rng = new Rng(`vjp/${spec.name}/${seed}`);
+        let model: Model;
+        try {
+          model = (await generateModel({ maxNodes: 1, ops: [spec.name], dtypes: [dtype], opset }, registry, rng.fork('model'))).model;
+        } catch (e) {
+          if (e instanceof GenerationError) return;
+          throw e;
+        }
+        const inputRng = rng.fork('inputs');
+        const leaves = searchableLeaves(model, registry).filter((l) => l.dtype === 'float32' || l.dtype === 'float64');
+        const values = new Map<string, Tensor>(model.weights.map((w) => [w.name, w.value]));
+        for (const i of model.inputs) values.set(i.name, drawInput(registry, model, i, inputRng, 1));
+        // Data weights are drawn like inputs, within the op's domain (BatchNormalization's variance >= 0).
+        for (const w of model.weights) {
+          if (leaves.some((l) => l.name === w.name)) values.set(w.name, drawInput(registry, model, { name: w.name, dtype: w.value.dtype, shape: w.value.shape }, inputRng, 1));
+        }
+        model = { ...model, weights: model.weights.map((w) => ({ name: w.name, value: values.get(w.name)! })) };
+        const run = runReference(model, new Map(model.inputs.map((i) => [i.name, values.get(i.name)!])), { registry });
+        const node = model.nodes[0]!;
+        const inputs = node.inputs.map((n) => (n === '' ? undefined : run.values.get(n)));
+        if (!gradients.find(node.op)!.isExact(run.steps[0]!.attrs, inputs)) {
+          proxies++;
+          return;
+        }
+        const cotangents = new Map<string, Float64Array>();
+        for (const name of model.outputs) {
+          const y = run.outputs.get(name)!;
+          if (isFloatTensor(y)) cotangents.set(name, Float64Array.from(y.data, () => inputRng.uniform(-1, 1)));
+        }
+        if (cotangents.size === 0 || leaves.length === 0) return;
+        const grads = backward({ model, run, seeds: cotangents, gradients });
+        for (let d = 0; d < DIRECTIONS; d++) {
+          const plus = new Map(values);
+          const minus = new Map(values);
+          let predicted = 0;
+          let scale = 0;
+          for (const leaf of leaves) {
+            const x = values.get(leaf.name)!;
+            const g = grads.get(leaf.name) ?? new Float64Array(x.data.length);
+            const u = Float64Array.from(x.data, () => inputRng.uniform(-1, 1));
+            plus.set(leaf.name, { ...x, data: x.data.map((v, i) => v + STEP * u[i]!) });
+            minus.set(leaf.name, { ...x, data: x.data.map((v, i) => v - STEP * u[i]!) });
+            for (let i = 0; i < u.length; i++) {
+              predicted += g[i]! * u[i]!;
+              scale += Math.abs(g[i]! * u[i]!);
+            }
+          }
+          const measured = (lossAt(model, plus, cotangents) - lossAt(model, minus, cotangents)) / (2 * STEP);
+          const where = `${spec.name} attrs ${JSON.stringify(node.attrs)} shapes ${JSON.stringify(model.inputs.map((i) => i.shape))} weights ${JSON.stringify(model.weights.map((w) => w.value.shape))}`;
+          expect(Math.abs(measured - predicted), `${where}: finite differences ${measured}, gradient ${predicted}`).toBeLessThanOrEqual(1e-5 * scale + 1e-6);
+        }
+        checked++;
+      }),
+      { numRuns: RUNS },
+    );
+    expect(checked + proxies, `${spec.name}: no instance was checked`).toBeGreaterThan(0);
+  });
+});
