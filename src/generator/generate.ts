@@ -9,6 +9,7 @@ import type { OpSpec, SymTensor } from '../opspec/spec.js';
 import { drawAttr } from './attributes.js';
 import type { Rng } from './rng.js';
 import { loadZ3, Z3Fallback, type SolverFallback } from './smt/z3-solver.js';
+import { LEAF_RANGE, ValueBounds } from './value-bounds.js';
 import { solveRandom } from './solve.js';
 import { collectHints } from './hints.js';
 import { randomTensor } from './values.js';
@@ -113,6 +114,7 @@ export async function generateModel(
   const values: SymValue[] = [];
   const nodes: SymNode[] = [];
   const producer = new Map<string, SymNode>();
+  const bounds = new ValueBounds();
   const domains = new Map<string, readonly [number, number]>();
   let witness = new Map<string, number>();
   /** Element caps (products of dims) of every tensor so far: checked on z3's answers, not sent to z3. */
@@ -139,9 +141,11 @@ export async function generateModel(
     witness.set(name, rng.int(1, 8));
     return v(name);
   });
+  const firstDtype = rng.pick(opener.dtypes.filter((d) => dtypes.includes(d)));
+  bounds.addLeaf(firstName, firstDtype);
   addValue({
     name: firstName,
-    dtype: rng.pick(opener.dtypes.filter((d) => dtypes.includes(d))),
+    dtype: firstDtype,
     dims: firstDims,
     uses: 0,
     origin: 'input',
@@ -232,8 +236,12 @@ export async function generateModel(
         ranks.push(r);
         continue;
       }
-      const fits = usable.filter((x) => x.dtype === dtype && x.dims.length >= lo && x.dims.length <= Math.min(hi, maxRank));
-      if (i === anchor && fits.length === 0) return `no existing ${dtype} value has a rank in [${lo}, ${hi}]`;
+      // A domain-limited slot (Log's, Acosh's) takes no value that could never satisfy its domain.
+      const rules = (spec.domain ?? []).filter((r) => r.input === i);
+      const fits = usable.filter(
+        (x) => x.dtype === dtype && x.dims.length >= lo && x.dims.length <= Math.min(hi, maxRank) && rules.every((r) => bounds.canRequire(x.name, r)),
+      );
+      if (i === anchor && fits.length === 0) return `no existing ${dtype} value has a rank in [${lo}, ${hi}] and values its domain allows`;
       if (fits.length > 0 && (i === anchor || rng.bool(0.6))) {
         const value = rng.pickWeighted(fits, fits.map((x) => (x.uses === 0 ? 4 : 1)));
         fillers.push({ kind: 'existing', value });
@@ -296,6 +304,8 @@ export async function generateModel(
     for (const [lo, hi] of ranges.values()) constraints.push(le(lo, hi));
     if (target) {
       const out = outShapes[0]!;
+      const inputValues = fillers.map((f) => (f.kind === 'existing' ? f.value.name : f.kind === 'new' && f.as !== 'ranged' ? LEAF_RANGE : undefined));
+      if (!bounds.canProduce(spec.name, inputValues, target.name)) return `its values cannot meet what the consumers of ${target.name} require`;
       if (out.dtype !== target.dtype) return `its output is ${out.dtype}, not the ${target.dtype} of the input it would produce`;
       if (out.shape.length !== target.dims.length) return `its output has rank ${out.shape.length}, not ${target.dims.length}`;
       out.shape.forEach((d, i) => constraints.push(eq(d, target.dims[i]!)));
@@ -358,6 +368,7 @@ export async function generateModel(
           const dtype = slot.dtypes?.[slot.dtypes.length - 1] ?? slot.dtype ?? 'int64';
           const scalar = !Array.isArray(b);
           addValue({ name, dtype, dims: scalar ? [] : [c((b as readonly unknown[]).length)], uses: 1, origin: 'weight', fill: { kind: 'constant', values: b, scalar } });
+          bounds.addFixed(name);
           return name;
         }
         case 'new': {
@@ -365,6 +376,8 @@ export async function generateModel(
           const range = ranges.get(i);
           const fill: WeightFill | undefined = f.as === 'weight' ? { kind: 'random' } : range ? { kind: 'ranged', lo: range[0], hi: range[1] } : undefined;
           addValue({ name, dtype: f.dtype, dims: f.dims, uses: 1, origin: f.as === 'input' ? 'input' : 'weight', ...(fill ? { fill } : {}) });
+          if (f.as === 'ranged') bounds.addFixed(name);
+          else bounds.addLeaf(name, f.dtype);
           return name;
         }
       }
@@ -383,6 +396,11 @@ export async function generateModel(
     const node = { spec, inputs, outputs, attrs: bindings };
     nodes.push(node);
     for (const o of outputs) producer.set(o, node);
+    bounds.addNode(spec.name, inputs, outputs);
+    for (const rule of spec.domain ?? []) {
+      const name = inputs[rule.input];
+      if (name) bounds.require(name, rule);
+    }
   }
 
   /** The model at the final witness: dims, weights and attributes become numbers; nodes are sorted. */

@@ -1,4 +1,5 @@
-import type { Model } from '../ir/model.js';
+import type { Model, Node } from '../ir/model.js';
+import { broadcastShape, broadcastStrides, forEachBroadcast } from '../reference-runtime/cpu/indexing.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import type { DomainRule } from '../opspec/spec.js';
@@ -10,14 +11,17 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 const FLOAT32_MIN_NORMAL = 2 ** -126;
 const FLOAT64_MIN_NORMAL = 2 ** -1022;
 
-/** How far inside a domain bound the loss keeps pushing, relative to the bound's size. */
+/**
+ * How far inside a domain bound the loss keeps pushing, relative to the bound's size (at least 0.01):
+ * a wider band would make sums of many pushed elements (ReduceLogSum's) overshoot what follows.
+ */
 const DOMAIN_MARGIN = 0.05;
 
 /** The hinge loss's gradient for one element and one domain rule: -1 pushes up, +1 down. */
 function domainPush(rule: DomainRule, v: number): number {
   let push = 0;
-  if (rule.min !== undefined && v < rule.min + DOMAIN_MARGIN * Math.max(1, Math.abs(rule.min))) push -= 1;
-  if (rule.max !== undefined && v > rule.max - DOMAIN_MARGIN * Math.max(1, Math.abs(rule.max))) push += 1;
+  if (rule.min !== undefined && v < rule.min + DOMAIN_MARGIN * Math.max(0.01, Math.abs(rule.min))) push -= 1;
+  if (rule.max !== undefined && v > rule.max - DOMAIN_MARGIN * Math.max(0.01, Math.abs(rule.max))) push += 1;
   if (rule.minAbs !== undefined && Math.abs(v) < rule.minAbs * (1 + DOMAIN_MARGIN * 20)) push -= v < 0 ? -1 : 1;
   return push;
 }
@@ -33,7 +37,8 @@ function domainPush(rule: DomainRule, v: number): number {
  * - nan-or-inf: where the float64 reference is still finite (beyond float32's range only), the
  *   output's magnitude is pushed down through the op itself; where float64 overflowed too, the
  *   node's float inputs larger than 1 are pulled toward smaller magnitudes;
- * - subnormal: the tiny output elements are pushed away from zero.
+ * - subnormal: the tiny output elements are pushed away from zero;
+ * - near-discontinuity: a step op's input away from its jump, a comparison's operands apart.
  */
 export function lossSeeds(model: Model, run: ReferenceResult, untrusted: UntrustedValue, registry: OpRegistry): Map<string, Float64Array> | undefined {
   const node = model.nodes.find((n) => n.name === untrusted.node)!;
@@ -52,7 +57,7 @@ export function lossSeeds(model: Model, run: ReferenceResult, untrusted: Untrust
     for (const rule of registry.get(earlier.op, model.opset).domain ?? []) {
       const name = earlier.inputs[rule.input];
       const x = name ? run.values.get(name) : undefined;
-      if (!name || !x || x.dtype === 'bool') continue;
+      if (!name || !x || x.dtype === 'bool' || !x.data.every(Number.isFinite)) continue;
       const g = seedOf(name, x);
       x.data.forEach((v, i) => {
         const push = domainPush(rule, v);
@@ -103,7 +108,74 @@ export function lossSeeds(model: Model, run: ReferenceResult, untrusted: Untrust
       break;
     }
     case 'near-discontinuity':
-      return undefined;
+      if (awayFromDiscontinuity(node, run, seedOf)) pushed = true;
+      break;
   }
   return pushed ? seeds : undefined;
+}
+
+/** Within this relative distance of a jump, the search pushes an element away (wider than the check's margin). */
+const JUMP_MARGIN = 1e-3;
+
+function nearJump(x: number, jump: number): boolean {
+  return Math.abs(x - jump) <= JUMP_MARGIN * Math.max(1, Math.abs(x));
+}
+
+/** Where the nearest jump of an elementwise step op lies for an element (Cast's depends on its target). */
+function jumpOf(node: Node, run: ReferenceResult): ((x: number) => number) | undefined {
+  switch (node.op) {
+    case 'Floor':
+    case 'Ceil':
+      return Math.round;
+    case 'Round':
+      return (x) => Math.floor(x) + 0.5;
+    case 'Sign':
+      return () => 0;
+    case 'Cast': {
+      const to = run.values.get(node.outputs[0]!.name)?.dtype;
+      return to === 'bool' ? () => 0 : to === 'int32' || to === 'int64' ? Math.round : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const COMPARISONS = new Set(['Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Equal']);
+
+/**
+ * Seeds that move inputs off a discontinuity: an elementwise step op's input away from its jump, a
+ * comparison's two operands apart. False where no direction is known (ArgMax ties, Mod): the
+ * search jitters instead.
+ */
+function awayFromDiscontinuity(node: Node, run: ReferenceResult, seedOf: (name: string, t: Tensor) => Float64Array): boolean {
+  let pushed = false;
+  const [first, second] = node.inputs;
+  const a = first ? run.values.get(first) : undefined;
+  if (!a) return false;
+  const jump = jumpOf(node, run);
+  if (jump) {
+    const g = seedOf(first!, a);
+    a.data.forEach((x, i) => {
+      const at = jump(x);
+      if (!nearJump(x, at)) return;
+      g[i]! -= x >= at ? 1 : -1;
+      pushed = true;
+    });
+    return pushed;
+  }
+  const b = second ? run.values.get(second) : undefined;
+  if (!COMPARISONS.has(node.op) || !b) return false;
+  const shape = broadcastShape(a.shape, b.shape);
+  const ga = seedOf(first!, a);
+  const gb = seedOf(second!, b);
+  forEachBroadcast(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)], (_i, [ia, ib]) => {
+    const x = a.data[ia!]!;
+    const y = b.data[ib!]!;
+    if (!nearJump(x, y)) return;
+    const apart = x >= y ? 1 : -1;
+    ga[ia!]! -= apart;
+    gb[ib!]! += apart;
+    pushed = true;
+  });
+  return pushed;
 }

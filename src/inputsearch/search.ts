@@ -2,6 +2,9 @@ import type { Model } from '../ir/model.js';
 import { makeTensor, type Tensor } from '../ir/tensor.js';
 import type { Rng } from '../generator/rng.js';
 import { randomTensor } from '../generator/values.js';
+// Searched values stay within this magnitude (larger ones only hide bugs behind overflow); the
+// generator's value bounds assume the same limit.
+import { SEARCH_LIMIT } from '../generator/value-bounds.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { backward } from '../reference-runtime/autodiff/backward.js';
 import type { GradientRegistry } from '../reference-runtime/autodiff/gradient.js';
@@ -35,8 +38,6 @@ export interface SearchResult {
 
 /** Magnitudes a fresh start draws from, in turn: the first is the generator's own. */
 const RESTART_RANGES = [2, 1, 0.5, 3];
-/** Searched values stay within this magnitude (NNSmith's "sensible" inputs; larger ones only hide bugs behind overflow). */
-const VALUE_LIMIT = 16;
 /** Steps without getting further into the model than before, before starting afresh. */
 const PATIENCE = 24;
 const LEARNING_RATE = 0.25;
@@ -126,7 +127,7 @@ export function searchInputs(model: Model, rng: Rng, options: SearchOptions): Se
       stuckFor++;
     }
     const seeds = stuckFor < PATIENCE ? lossSeeds(candidate.model, run, untrusted, options.registry) : undefined;
-    const grads = seeds ? backward({ model: candidate.model, run, seeds, gradients }) : undefined;
+    const grads = seeds ? backward({ model: candidate.model, run, seeds, gradients, leaky: true }) : undefined;
     if (grads && descend(states, grads, ++adamStep)) continue;
     if (untrusted.reason === 'near-discontinuity' && stuckFor < PATIENCE) {
       jitter(states, rng);
@@ -155,7 +156,7 @@ function descend(states: readonly LeafState[], grads: ReadonlyMap<string, Float6
       s.v[i] = BETA2 * s.v[i]! + (1 - BETA2) * gi * gi;
       if (s.v[i] === 0) continue;
       const step = (LEARNING_RATE * (s.m[i]! / correction1)) / (Math.sqrt(s.v[i]! / correction2) + 1e-12);
-      s.values[i] = Math.min(VALUE_LIMIT, Math.max(-VALUE_LIMIT, s.values[i]! - step));
+      s.values[i] = Math.min(SEARCH_LIMIT, Math.max(-SEARCH_LIMIT, s.values[i]! - step));
       if (gi !== 0) moved = true;
     }
   }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateModel, GenerationError } from '../../src/generator/generate.js';
 import { Rng } from '../../src/generator/rng.js';
+import { firstUntrustedValue } from '../../src/inputsearch/clean.js';
 import { searchableLeaves } from '../../src/inputsearch/leaves.js';
 import { DEFAULT_OPSET, type Model } from '../../src/ir/model.js';
 import type { Tensor } from '../../src/ir/tensor.js';
@@ -14,7 +15,7 @@ import { drawInput } from '../domain-inputs.js';
 
 const registry = builtinRegistry();
 const gradients = cpuGradients();
-const RUNS = 10;
+const RUNS = Number(process.env.VJP_RUNS ?? 10);
 const DIRECTIONS = 3;
 const STEP = 1e-6;
 
@@ -50,6 +51,7 @@ describe('autodiff', () => {
     const opset = Math.max(DEFAULT_OPSET, spec.sinceVersion);
     let checked = 0;
     let proxies = 0;
+    let inconclusive = 0;
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 }), async (seed) => {
         const rng = new Rng(`vjp/${spec.name}/${seed}`);
@@ -70,6 +72,9 @@ describe('autodiff', () => {
         }
         model = { ...model, weights: model.weights.map((w) => ({ name: w.name, value: values.get(w.name)! })) };
         const run = runReference(model, new Map(model.inputs.map((i) => [i.name, values.get(i.name)!])), { registry });
+        // Next to a jump (a Mod quotient near an integer) central differences straddle it: a campaign
+        // would not trust such an instance either.
+        if (firstUntrustedValue(model, run.values, registry)) return;
         const node = model.nodes[0]!;
         const inputs = node.inputs.map((n) => (n === '' ? undefined : run.values.get(n)));
         if (!gradients.find(node.op)!.isExact(run.steps[0]!.attrs, inputs)) {
@@ -84,29 +89,47 @@ describe('autodiff', () => {
         if (cotangents.size === 0 || leaves.length === 0) return;
         const grads = backward({ model, run, seeds: cotangents, gradients });
         for (let d = 0; d < DIRECTIONS; d++) {
-          const plus = new Map(values);
-          const minus = new Map(values);
+          const directions = new Map<string, Float64Array>();
           let predicted = 0;
           let scale = 0;
           for (const leaf of leaves) {
             const x = values.get(leaf.name)!;
             const g = grads.get(leaf.name) ?? new Float64Array(x.data.length);
             const u = Float64Array.from(x.data, () => inputRng.uniform(-1, 1));
-            plus.set(leaf.name, { ...x, data: x.data.map((v, i) => v + STEP * u[i]!) });
-            minus.set(leaf.name, { ...x, data: x.data.map((v, i) => v - STEP * u[i]!) });
+            directions.set(leaf.name, u);
             for (let i = 0; i < u.length; i++) {
               predicted += g[i]! * u[i]!;
               scale += Math.abs(g[i]! * u[i]!);
             }
           }
-          const measured = (lossAt(model, plus, cotangents) - lossAt(model, minus, cotangents)) / (2 * STEP);
+          const centralDifference = (h: number): number => {
+            const moved = (sign: number) => {
+              const at = new Map(values);
+              for (const [name, u] of directions) {
+                const x = values.get(name)!;
+                at.set(name, { ...x, data: x.data.map((v, i) => v + sign * h * u[i]!) });
+              }
+              return lossAt(model, at, cotangents);
+            };
+            return (moved(1) - moved(-1)) / (2 * h);
+          };
+          const tolerance = 1e-5 * scale + 1e-6;
+          const measured = centralDifference(STEP);
+          // Where halving the step changes the difference itself, the segment crosses a kink (two
+          // Min operands within 1e-6, a Mod quotient at an integer) or bends too fast for it:
+          // inconclusive, not wrong.
+          if (Math.abs(centralDifference(STEP / 2) - measured) > tolerance / 4) {
+            inconclusive++;
+            continue;
+          }
           const where = `${spec.name} attrs ${JSON.stringify(node.attrs)} shapes ${JSON.stringify(model.inputs.map((i) => i.shape))} weights ${JSON.stringify(model.weights.map((w) => w.value.shape))}`;
-          expect(Math.abs(measured - predicted), `${where}: finite differences ${measured}, gradient ${predicted}`).toBeLessThanOrEqual(1e-5 * scale + 1e-6);
+          expect(Math.abs(measured - predicted), `${where}: finite differences ${measured}, gradient ${predicted}`).toBeLessThanOrEqual(tolerance);
         }
         checked++;
       }),
       { numRuns: RUNS },
     );
     expect(checked + proxies, `${spec.name}: no instance was checked`).toBeGreaterThan(0);
+    expect(inconclusive, `${spec.name}: too many directions where central differences were unstable`).toBeLessThanOrEqual(checked);
   });
 });

@@ -10,6 +10,8 @@ export interface BackwardArgs {
   /** The gradient of the loss with respect to some values (by name), each as long as the value's data. */
   readonly seeds: ReadonlyMap<string, Float64Array>;
   readonly gradients: GradientRegistry;
+  /** Use the ops' leaky rules where they have one (the input search does; the property test does not). */
+  readonly leaky?: boolean;
 }
 
 function accumulate(into: Map<string, Float64Array>, name: string, g: Float64Array): void {
@@ -26,7 +28,7 @@ function accumulate(into: Map<string, Float64Array>, name: string, g: Float64Arr
  * value the seeds depend on, graph inputs and weights included. Bool values carry the proxy
  * gradients of the comparisons that made them; the search does not change bool leaves.
  */
-export function backward({ model, run, seeds, gradients }: BackwardArgs): Map<string, Float64Array> {
+export function backward({ model, run, seeds, gradients, leaky = false }: BackwardArgs): Map<string, Float64Array> {
   const grads = new Map<string, Float64Array>();
   for (const [name, g] of seeds) accumulate(grads, name, g);
   for (let k = model.nodes.length - 1; k >= 0; k--) {
@@ -38,7 +40,8 @@ export function backward({ model, run, seeds, gradients }: BackwardArgs): Map<st
     const step = run.steps[k]!;
     const inputs = node.inputs.map((n) => (n === '' ? undefined : run.values.get(n)));
     const outputs = node.outputs.map((o) => run.values.get(o.name)!);
-    const dx = gradient.rule({ inputs, attrs: step.attrs, outputs, outputTypes: step.outputs, dy });
+    const rule = (leaky ? gradient.leakyRule : undefined) ?? gradient.rule;
+    const dx = rule({ inputs, attrs: step.attrs, outputs, outputTypes: step.outputs, dy });
     node.inputs.forEach((name, i) => {
       const g = dx[i];
       const x: Tensor | undefined = inputs[i];

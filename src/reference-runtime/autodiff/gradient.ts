@@ -25,6 +25,12 @@ export type GradRule = (args: GradArgs) => (Float64Array | undefined)[];
  */
 export interface OpGradient {
   readonly rule: GradRule;
+  /**
+   * What the input search uses instead, where the exact derivative is zero over a whole region
+   * (Relu's negative side, Clip's clamped ends): a small slope there, so that a loss can still
+   * move an input out of the dead region.
+   */
+  readonly leakyRule?: GradRule;
   /** Whether the rule is the true derivative for a node with these attributes and inputs. */
   readonly isExact: (attrs: ConcreteAttrs, inputs: readonly (Tensor | undefined)[]) => boolean;
 }
@@ -36,6 +42,14 @@ export function exact(rule: GradRule): OpGradient {
 export function proxy(rule: GradRule): OpGradient {
   return { rule, isExact: () => false };
 }
+
+/** Exact, with a leaky variant for the search (see OpGradient.leakyRule). */
+export function exactWithLeak(rule: GradRule, leakyRule: GradRule): OpGradient {
+  return { rule, leakyRule, isExact: () => true };
+}
+
+/** The slope a leaky rule gives a dead region. */
+export const LEAK = 0.1;
 
 /** Exact for some nodes only (Cast is exact between floats, a proxy into integers). */
 export function exactWhen(isExact: OpGradient['isExact'], rule: GradRule): OpGradient {

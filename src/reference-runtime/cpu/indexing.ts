@@ -12,6 +12,16 @@ export function broadcastStrides(inShape: readonly number[], outShape: readonly 
   return out;
 }
 
+/** The numpy broadcast of two concrete shapes (assumed compatible). */
+export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  return Array.from({ length: rank }, (_, i) => {
+    const x = a[a.length - rank + i] ?? 1;
+    const y = b[b.length - rank + i] ?? 1;
+    return x === 1 ? y : x;
+  });
+}
+
 /**
  * Calls fn(outIndex, offsets) for each element of outShape in row-major order, with each input's
  * flat offset under the given strides. Incremental: no division per element.

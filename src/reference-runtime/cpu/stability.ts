@@ -1,7 +1,7 @@
 import type { ConcreteAttrs } from '../../opspec/infer.js';
 import { normalizeAxis } from '../../opspec/shapes.js';
 import type { Tensor } from '../../ir/tensor.js';
-import { broadcastStrides, forEachBroadcast, splitAt } from './indexing.js';
+import { broadcastShape, broadcastStrides, forEachBroadcast, splitAt } from './indexing.js';
 
 /**
  * Discontinuous ops (Floor, comparisons, ArgMax...) turn a rounding-size difference between the
@@ -40,12 +40,7 @@ function firstBroadcastPair(
   test: (x: number, y: number) => string | undefined,
 ): string | undefined {
   if (!isFloat(a) || !isFloat(b)) return undefined;
-  const rank = Math.max(a.shape.length, b.shape.length);
-  const shape = Array.from({ length: rank }, (_, i) => {
-    const x = a.shape[a.shape.length - rank + i] ?? 1;
-    const y = b.shape[b.shape.length - rank + i] ?? 1;
-    return x === 1 ? y : x;
-  });
+  const shape = broadcastShape(a.shape, b.shape);
   let found: string | undefined;
   forEachBroadcast(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)], (_i, [ia, ib]) => {
     found ??= test(a.data[ia!]!, b.data[ib!]!);

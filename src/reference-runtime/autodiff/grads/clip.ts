@@ -1,11 +1,11 @@
-import { exact, type OpGradient } from '../gradient.js';
+import { exactWithLeak, LEAK, type GradRule, type OpGradient } from '../gradient.js';
 
 /**
  * Clip: the gradient passes where x lies strictly between the bounds; where a bound wins, it goes to
  * that bound (a scalar input, so it sums). With lo > hi every element is hi.
  */
-export const clipGradients: Readonly<Record<string, OpGradient>> = {
-  Clip: exact(({ inputs, dy: [dy] }) => {
+function clipGrad(deadSlope: number): GradRule {
+  return ({ inputs, dy: [dy] }) => {
     if (!dy) return [];
     const [x, min, max] = inputs;
     const lo = min?.data[0] ?? -Infinity;
@@ -15,10 +15,20 @@ export const clipGradients: Readonly<Record<string, OpGradient>> = {
     let dhi = 0;
     x!.data.forEach((v, i) => {
       const raised = Math.max(v, lo);
-      if (raised > hi) dhi += dy[i]!;
-      else if (v < lo) dlo += dy[i]!;
-      else dx[i] = dy[i]!;
+      if (raised > hi) {
+        dhi += dy[i]!;
+        dx[i] = deadSlope * dy[i]!;
+      } else if (v < lo) {
+        dlo += dy[i]!;
+        dx[i] = deadSlope * dy[i]!;
+      } else {
+        dx[i] = dy[i]!;
+      }
     });
     return [dx, min ? Float64Array.of(dlo) : undefined, max ? Float64Array.of(dhi) : undefined];
-  }),
+  };
+}
+
+export const clipGradients: Readonly<Record<string, OpGradient>> = {
+  Clip: exactWithLeak(clipGrad(0), clipGrad(LEAK)),
 };

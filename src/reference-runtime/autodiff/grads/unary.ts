@@ -1,4 +1,4 @@
-import { exact, proxy, type OpGradient } from '../gradient.js';
+import { exact, exactWithLeak, LEAK, proxy, type OpGradient } from '../gradient.js';
 import { unaryGrad } from '../helpers.js';
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
@@ -10,7 +10,10 @@ const straightThrough = proxy(unaryGrad(() => 1));
 const noGradient = proxy(() => []);
 
 export const unaryGradients: Readonly<Record<string, OpGradient>> = {
-  Relu: exact(unaryGrad((x) => (x > 0 ? 1 : 0))),
+  Relu: exactWithLeak(
+    unaryGrad((x) => (x > 0 ? 1 : 0)),
+    unaryGrad((x) => (x > 0 ? 1 : LEAK)),
+  ),
   Sigmoid: exact(unaryGrad((_x, y) => y * (1 - y))),
   Tanh: exact(unaryGrad((_x, y) => 1 - y * y)),
   Abs: exact(unaryGrad((x) => (x > 0 ? 1 : x < 0 ? -1 : 0))),
