@@ -42,8 +42,10 @@ async function reference(maxNodes, count) {
   return median(times);
 }
 
-async function fuzzTests(backends, tests) {
+/** Judged tests per second and the share of generated tests discarded (untrusted reference run). */
+async function fuzzTests(backends, tests, inputs = { search: true, budgetMs: 50 }) {
   const rates = [];
+  const discarded = [];
   for (let run = 0; run < 3; run++) {
     const summary = await runFuzzCampaign({
       seed: `bench-${run}`,
@@ -51,21 +53,24 @@ async function fuzzTests(backends, tests) {
       maxTests: tests,
       outDir: mkdtempSync(join(tmpdir(), 'tensorsmith-bench-')),
       generator: { maxNodes: 10 },
+      inputs,
       adapters: backends.map((b) => builtinBackends().create(b)),
       registry,
       toolVersion: 'bench',
     });
     rates.push(summary.testsPerSec);
+    discarded.push(summary.discarded / (summary.tests + summary.discarded));
   }
-  return median(rates);
+  return { testsPerSec: median(rates), discardedShare: median(discarded) };
 }
 
 const result = {
   generationModelsPerSec: { 5: await generation(5, 300), 10: await generation(10, 200), 20: await generation(20, 100) },
   referenceMsPerModel10Nodes: await reference(10, 100),
-  fuzzTestsPerSec: {
+  fuzz: {
     'ort-disabled': await fuzzTests(['ort-disabled'], 400),
     'ort-disabled,ort-all': await fuzzTests(['ort-disabled', 'ort-all'], 400),
+    'ort-disabled, plain random inputs': await fuzzTests(['ort-disabled'], 400, { search: false }),
   },
 };
 
@@ -75,7 +80,9 @@ if (process.argv.includes('--json')) {
   const g = result.generationModelsPerSec;
   console.log(`random-method generation + ONNX export: ${g[5].toFixed(0)} models/s at 5 nodes, ${g[10].toFixed(0)} at 10, ${g[20].toFixed(0)} at 20`);
   console.log(`reference runtime (float64 CPU): ${result.referenceMsPerModel10Nodes.toFixed(2)} ms per 10-node model`);
-  for (const [k, v] of Object.entries(result.fuzzTestsPerSec)) console.log(`fuzz loop (smt generator), 10-node models on ${k}: ${v.toFixed(0)} tests/s`);
+  for (const [k, v] of Object.entries(result.fuzz)) {
+    console.log(`fuzz loop (smt generator), 10-node models on ${k}: ${v.testsPerSec.toFixed(0)} judged tests/s, ${(100 * v.discardedShare).toFixed(1)}% of generated tests discarded`);
+  }
   console.log(`(medians of ${RUNS} runs, 3 for the fuzz loop)`);
 }
 process.exit(0);

@@ -52,7 +52,7 @@ export interface CampaignSummary {
   readonly seed: string;
   /** Tests whose reference run was clean and so were judged on every SUT. */
   readonly tests: number;
-  /** Tests dropped because the reference computed NaN/Inf on every input tried. */
+  /** Tests dropped because the input search found no values on which the reference run is trustworthy. */
   readonly discarded: number;
   readonly testsPerSec: number;
   readonly elapsedSec: number;

@@ -131,10 +131,29 @@ const FORWARD: Readonly<Record<string, (inputs: readonly Interval[]) => Interval
   Where: ([, x, y]) => hull([x!, y!]),
 };
 
+/**
+ * Activations that keep x for x > 0, up to a factor >= 1 (Selu's gamma is drawn in [1, 1.5]), and
+ * map negatives to negatives: an upper bound on the output bounds the input, and so does a
+ * positive lower bound (x >= l for a scale of 1; x > 0 at least).
+ */
+const POSITIVE_IDENTITY: Readonly<Record<string, number>> = { Elu: 1, Celu: 1, LeakyRelu: 1, Selu: 1.5 };
+
+/** Elementwise ops with f(0) = 0: an exact zero in the input stays an exact zero. */
+const KEEPS_ZERO = new Set([
+  'Relu', 'LeakyRelu', 'Elu', 'Selu', 'Celu', 'Gelu', 'HardSwish', 'Neg', 'Abs', 'Sin', 'Tan', 'Asin', 'Atan', 'Sinh', 'Asinh',
+  'Atanh', 'Tanh', 'Erf', 'Softsign', 'Floor', 'Ceil', 'Round', 'Sqrt', 'Sign', 'Mul',
+]);
+
 function forwardRange(op: string, inputs: readonly Interval[]): Interval {
   const transfer = FORWARD[op];
-  if (transfer) return transfer(inputs);
-  return COPIES[op] && inputs[0] ? inputs[0] : ANY;
+  let range = transfer ? transfer(inputs) : COPIES[op] && inputs[0] ? inputs[0] : ANY;
+  const scale = POSITIVE_IDENTITY[op];
+  const x = inputs[0];
+  if (!transfer && scale !== undefined && x) {
+    range = interval(x.lo >= 0 ? x.lo : -Infinity, x.hi <= 0 ? 0 : x.hi * scale);
+  }
+  if (KEEPS_ZERO.has(op) && inputs.some((i) => i.zeros === true) && range.lo <= 0 && range.hi >= 0) range = { ...range, zeros: true };
+  return range;
 }
 
 /** Ops whose outputs hold copies of (some of) their data inputs' elements, unchanged. */
@@ -168,6 +187,7 @@ const INVERSES: Readonly<Record<string, readonly [(y: number) => number, number,
   Sinh: [Math.asinh, -Infinity, Infinity],
   Softplus: [(y) => Math.log(Math.expm1(y)), 0, Infinity],
   Atanh: [Math.tanh, -Infinity, Infinity],
+  Acosh: [Math.cosh, 0, Infinity],
 };
 
 /**
@@ -187,6 +207,11 @@ function backwardOf(op: string, inputCount: number, out: Interval): (Interval | 
       return Number.isNaN(x) ? end : x;
     };
     return [interval(at(out.lo, -Infinity), at(out.hi, Infinity))];
+  }
+  const scale = POSITIVE_IDENTITY[op];
+  if (scale !== undefined) {
+    const lo = out.lo > 0 ? out.lo / scale : -Infinity;
+    return [interval(lo, out.hi >= 0 ? out.hi : 0)];
   }
   switch (op) {
     case 'Neg':
@@ -272,10 +297,11 @@ export class ValueBounds {
    * constant) for a new one.
    */
   canProduce(op: string, inputs: readonly (string | Interval | undefined)[], target: string): boolean {
-    if (!this.constrained.has(target)) return true;
-    // Made of fixed values only (constants, or values computed from them), the output could not move.
+    // Made of fixed values only (constants, or values computed from them), the input would stop
+    // being one the search can move, for every consumer downstream.
     const data = inputs.filter((x) => !(typeof x === 'string' && this.bools.has(x)));
     if (data.length > 0 && data.every((x) => x === undefined || (typeof x === 'string' && this.fixed.has(x)))) return false;
+    if (!this.constrained.has(target)) return true;
     const ranges = inputs.map((x) => (typeof x === 'string' ? this.range(x) : (x ?? ANY)));
     const produced = forwardRange(op, ranges);
     const minAbs = this.minAbs.get(target);

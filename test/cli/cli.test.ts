@@ -19,6 +19,7 @@ describe('the CLI', () => {
       ['fuzz', '--frobnicate'],
       ['fuzz', '--backends', 'nope', '--time', '1'],
       ['gen', '--max-nodes', 'ten', '--out', tempDir()],
+      ['gen', '--search-ms', '-5', '--out', tempDir()],
     ]) {
       const io = captureIo();
       expect(await runCli(argv, io)).toBe(2);
@@ -44,6 +45,23 @@ describe('the CLI', () => {
     expect(run.stdout()).toMatch(/ort-disabled\s+ok/);
     expect(run.stdout()).toMatch(/ref-cpu\s+ok/);
     expect(code).toBe(0);
+  });
+
+  it('gen searches inputs by default and draws them once with --no-input-search', async () => {
+    // Acosh(Log(x)) needs x >= e everywhere: random inputs in [-2, 2] never get there.
+    const args = ['gen', '--seed', '1', '--max-nodes', '2', '--ops', 'Log,Acosh'];
+    const searched = tempDir();
+    const io = captureIo();
+    expect(await runCli([...args, '--out', searched], io)).toBe(0);
+    expect(io.stdout()).not.toMatch(/note:/);
+    const plain = tempDir();
+    const io2 = captureIo();
+    expect(await runCli([...args, '--no-input-search', '--out', plain], io2)).toBe(0);
+    expect(io2.stdout()).toMatch(/note: the reference gets an input outside the op's domain/);
+    // The same generated graph either way; only the values differ.
+    const nodesOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).nodes;
+    expect(nodesOf(searched)).toEqual(nodesOf(plain));
+    expect(readFileSync(join(searched, 'inputs.json'), 'utf8')).not.toBe(readFileSync(join(plain, 'inputs.json'), 'utf8'));
   });
 
   it('fuzz runs a short campaign and writes summary.json', async () => {
