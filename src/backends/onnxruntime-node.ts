@@ -7,8 +7,9 @@ import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapte
 import { ortSupports } from './onnxruntime-support.js';
 import { ortKnownDeviation } from './onnxruntime-deviations.js';
 
-export const ORT_OPT_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
-export type OrtOptLevel = (typeof ORT_OPT_LEVELS)[number];
+import { ortNodeSessionOptions, type OrtOptLevel } from './onnxruntime-options.js';
+
+export { ORT_OPT_LEVELS, type OrtOptLevel } from './onnxruntime-options.js';
 
 const require = createRequire(import.meta.url);
 
@@ -44,11 +45,7 @@ export function onnxruntimeNodeAdapter(level: OrtOptLevel): BackendAdapter<ort.I
     },
     supports: ortSupports,
     async prepare(artifact: ModelArtifact) {
-      return ort.InferenceSession.create(artifact.onnx, {
-        graphOptimizationLevel: level,
-        executionProviders: ['cpu'],
-        logSeverityLevel: 3,
-      });
+      return ort.InferenceSession.create(artifact.onnx, { ...ortNodeSessionOptions(level), executionProviders: ['cpu'] });
     },
     async run(session, inputs: TensorMap) {
       const feeds: Record<string, ort.Tensor> = {};

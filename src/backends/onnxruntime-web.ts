@@ -3,6 +3,7 @@ import type { TensorMap } from '../ir/model.js';
 import { fromNativeArray, toNativeArray, type Tensor } from '../ir/tensor.js';
 import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapter.js';
 import { ortKnownDeviation } from './onnxruntime-deviations.js';
+import { ORT_WEB_SESSION_OPTIONS } from './onnxruntime-options.js';
 
 type OrtWeb = typeof import('onnxruntime-web');
 type Session = import('onnxruntime-web').InferenceSession;
@@ -43,7 +44,7 @@ export function onnxruntimeWebWasmAdapter(): BackendAdapter<Session> {
     knownDeviation: ortKnownDeviation,
     async prepare(artifact: ModelArtifact) {
       const ort = await loadOrtWeb();
-      return ort.InferenceSession.create(artifact.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      return ort.InferenceSession.create(artifact.onnx, { ...ORT_WEB_SESSION_OPTIONS, executionProviders: ['wasm'] });
     },
     async run(session, inputs: TensorMap) {
       const ort = await loadOrtWeb();

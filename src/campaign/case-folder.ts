@@ -8,6 +8,8 @@ import type { Tensor } from '../ir/tensor.js';
 import { tensorsFromJson, tensorsToJson } from '../ir/tensor-json.js';
 import type { BugSignature } from '../oracles/signature.js';
 import type { Verdict } from '../oracles/verdict.js';
+import type { BugStatus } from './signature-db.js';
+import { writeReproScript } from './repro-script.js';
 
 export interface CaseMeta {
   readonly format: 'tensorsmith.case/1';
@@ -20,6 +22,10 @@ export interface CaseMeta {
   readonly signature: BugSignature;
   readonly timings: Readonly<Record<string, number | undefined>>;
   readonly createdAt: string;
+  /** Against the signature database when the bug was found. */
+  readonly status?: BugStatus;
+  /** For a reduced case: how the reduction went (nodes before and after, checks, time). */
+  readonly reduction?: Readonly<Record<string, number | boolean>>;
 }
 
 export interface BugCase {
@@ -30,6 +36,8 @@ export interface BugCase {
   /** The SUT's outputs, or its error. */
   readonly actual: ReadonlyMap<string, Tensor> | { error: string };
   readonly meta: CaseMeta;
+  /** The reduced test, written as `reduced/` inside the folder with the same layout. */
+  readonly reduced?: BugCase;
 }
 
 /** model.json, model.onnx and inputs.json: what replays a test. */
@@ -47,20 +55,27 @@ export function writeTestFiles(dir: string, test: { model: Model; onnx: Uint8Arr
 export function writeCaseFolder(dir: string, bug: BugCase): void {
   const tmp = `${dir}.tmp-${randomUUID().slice(0, 8)}`;
   rmSync(tmp, { recursive: true, force: true });
+  writeCaseFiles(tmp, bug);
+  if (bug.reduced) writeCaseFiles(join(tmp, 'reduced'), bug.reduced);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+}
+
+/** The files of one case (no atomicity: the caller writes into a temporary folder). */
+function writeCaseFiles(tmp: string, bug: BugCase): void {
   writeTestFiles(tmp, bug);
   writeFileSync(
     join(tmp, 'expected.json'),
     stableStringify({
       format: 'tensorsmith.outputs/1',
-      note: 'reference runtime outputs (float64 kernels); floats are stored unrounded',
+      note: 'reference runtime outputs (computed with float64 kernels, stored in each output dtype)',
       outputs: tensorsToJson(bug.expected),
     }),
   );
   const actual = 'error' in bug.actual ? { error: bug.actual.error } : { outputs: tensorsToJson(bug.actual as ReadonlyMap<string, Tensor>) };
   writeFileSync(join(tmp, 'actual.json'), stableStringify({ format: 'tensorsmith.outputs/1', backend: bug.meta.verdict.backend, ...actual }));
   writeFileSync(join(tmp, 'meta.json'), stableStringify(bug.meta));
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
+  writeReproScript(tmp, { meta: bug.meta, model: bug.model });
 }
 
 export interface LoadedCase {

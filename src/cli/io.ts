@@ -10,6 +10,8 @@ export interface CliIo {
   readonly debug?: boolean;
   /** Where capability probes are cached unless --cache-dir says otherwise (~/.cache/tensorsmith). */
   readonly cacheDir?: string;
+  /** How to start this tool again in a child process (fuzz --jobs); set by the entry file. */
+  readonly self?: { readonly command: string; readonly args: readonly string[] };
 }
 
 export const EXIT_OK = 0;

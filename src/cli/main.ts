@@ -17,6 +17,7 @@ const code = await runCli(process.argv.slice(2), {
   interrupted: () => interrupted,
   debug: Boolean(process.env.TENSORSMITH_DEBUG),
   cacheDir: defaultCacheDir(process.env),
+  self: { command: process.execPath, args: [...process.execArgv, process.argv[1]!] },
 });
 // z3-solver and onnxruntime keep threads alive: exit explicitly once output is flushed.
 process.stdout.write('', () => process.exit(code));

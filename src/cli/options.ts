@@ -14,6 +14,12 @@ export function parsePositiveInt(flag: string, value: string): number {
   return n;
 }
 
+export function parseNonNegativeInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UserError(`${flag} must be a whole number (0 or more), got '${value}'`);
+  return n;
+}
+
 export function parsePositiveNumber(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} must be a positive number, got '${value}'`);

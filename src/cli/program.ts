@@ -6,6 +6,11 @@ import { fuzzCommand } from './commands/fuzz.js';
 import { genCommand } from './commands/gen.js';
 import { opsCommand } from './commands/ops.js';
 import { runCommand } from './commands/run.js';
+import { mergeCommand } from './commands/merge.js';
+import { reproCommand } from './commands/repro.js';
+import { reduceCommand } from './commands/reduce.js';
+import { reportCommand } from './commands/report.js';
+import { knownCommand } from './commands/known.js';
 import { EXIT_ERROR, EXIT_OK, type CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
 import { applyConfig, CONFIG_FILE, readConfigFile } from './config-file.js';
@@ -37,6 +42,11 @@ export async function runCli(argv: readonly string[], io: CliIo, now: () => Date
   conformanceCommand(program, io, setExit);
   opsCommand(program, io, setExit);
   backendsCommand(program, io, setExit);
+  mergeCommand(program, io, setExit);
+  reproCommand(program, io, setExit);
+  reduceCommand(program, io, setExit);
+  reportCommand(program, io, setExit);
+  knownCommand(program, io, setExit, now);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

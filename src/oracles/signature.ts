@@ -11,6 +11,7 @@ export function normalizeMessage(message: string): string {
     .replace(/\/[\w./-]+/g, '<path>')
     .replace(/'[^']*'|"[^"]*"/g, '<name>')
     .replace(/\b(?:in|w|v|p|const|n)\d+(?:_\w+)?\b/g, '<value>')
+    .replace(/\b0x[0-9a-f]+\b/gi, '<addr>')
     .replace(/-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/gi, '<n>')
     .replace(/\s+/g, ' ')
     .trim();

@@ -5,6 +5,8 @@ import type { BackendAdapter } from '../../src/backends/adapter.js';
 import { referenceCpuAdapter } from '../../src/backends/reference-cpu.js';
 import { readCaseFolder } from '../../src/campaign/case-folder.js';
 import { runFuzzCampaign } from '../../src/campaign/fuzz.js';
+import { mergeCampaigns } from '../../src/campaign/merge.js';
+import { SignatureDb } from '../../src/campaign/signature-db.js';
 import { loadTest, replayTest } from '../../src/campaign/replay.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import type { Tensor } from '../../src/ir/tensor.js';
@@ -68,11 +70,79 @@ describe('the fuzz campaign', () => {
     expect(onDisk.bugs.map((b: { signature: string }) => b.signature).sort()).toEqual(readdirSync(join(out, 'bugs')).sort());
     for (const bug of summary.bugs) {
       for (const f of ['model.json', 'model.onnx', 'inputs.json', 'expected.json', 'actual.json', 'meta.json']) {
-        expect(existsSync(join(bug.dir, f))).toBe(true);
+        expect(existsSync(join(out, bug.dir, f))).toBe(true);
       }
-      const c = readCaseFolder(bug.dir);
+      const c = readCaseFolder(join(out, bug.dir));
       expect(c.meta!.verdict.kind).toBe(bug.verdict);
     }
+  });
+
+  it('reports only bugs new to the signature database, and a bug marked fixed as a regression', async () => {
+    const known = join(tempDir(), 'known.json');
+    const run = (out: string) =>
+      runFuzzCampaign({
+        seed: 'nightly',
+        timeSec: 60,
+        maxTests: 15,
+        outDir: out,
+        generator: { maxNodes: 3, ops: ['Sigmoid', 'Add'] },
+        adapters: [sigmoidBugAdapter()],
+        registry,
+        toolVersion: 'test',
+        knownPath: known,
+      });
+    const first = await run(tempDir());
+    expect(first.bugs.length).toBeGreaterThan(0);
+    expect(first.newBugs).toBe(first.bugs.length);
+    const second = await run(tempDir());
+    expect(second.bugs.map((b) => b.status)).toEqual(second.bugs.map(() => 'known'));
+    expect(second.newBugs + second.regressions).toBe(0);
+    const db = SignatureDb.open(known);
+    db.markFixed([second.bugs[0]!.signature], new Date().toISOString());
+    db.save();
+    const third = await run(tempDir());
+    expect(third.regressions).toBe(1);
+    expect(third.bugs.find((b) => b.signature === second.bugs[0]!.signature)!.status).toBe('regression');
+  });
+
+  it('two shards merged find the same bugs as one campaign over the same test indices', async () => {
+    const options = (out: string) => ({
+      seed: 'shards',
+      timeSec: 120,
+      indexLimit: 40,
+      outDir: out,
+      generator: { maxNodes: 4, ops: ['Sigmoid', 'Conv', 'Add', 'Relu', 'Tanh'] },
+      adapters: [sigmoidBugAdapter(), convCompileErrorAdapter()],
+      registry,
+      toolVersion: 'test',
+    });
+    const whole = await runFuzzCampaign(options(tempDir()));
+    const [a, b] = [tempDir(), tempDir()];
+    await runFuzzCampaign({ ...options(a), shard: { index: 0, count: 2 } });
+    await runFuzzCampaign({ ...options(b), shard: { index: 1, count: 2 } });
+    const merged = mergeCampaigns([a, b], tempDir());
+    expect(merged.bugs.map((x) => x.signature).sort()).toEqual(whole.bugs.map((x) => x.signature).sort());
+    expect(merged.tests).toBe(whole.tests);
+    expect(merged.verdicts).toEqual(whole.verdicts);
+    expect(merged.bugs.map((x) => [x.signature, x.occurrences]).sort()).toEqual(whole.bugs.map((x) => [x.signature, x.occurrences]).sort());
+  });
+
+  it('resumes where it stopped without losing or repeating a case', async () => {
+    const options = {
+      seed: 'resume',
+      timeSec: 120,
+      outDir: tempDir(),
+      generator: { maxNodes: 3, ops: ['Sigmoid', 'Add', 'Conv'] },
+      adapters: [sigmoidBugAdapter(), convCompileErrorAdapter()],
+      registry,
+      toolVersion: 'test',
+    };
+    const whole = await runFuzzCampaign({ ...options, outDir: tempDir(), indexLimit: 30 });
+    await runFuzzCampaign({ ...options, indexLimit: 12 });
+    const resumed = await runFuzzCampaign({ ...options, indexLimit: 30, resume: true });
+    expect(resumed.tests).toBe(whole.tests);
+    expect(resumed.bugs.map((x) => [x.signature, x.occurrences]).sort()).toEqual(whole.bugs.map((x) => [x.signature, x.occurrences]).sort());
+    expect(readdirSync(join(options.outDir, 'bugs')).sort()).toEqual(whole.bugs.map((x) => x.signature).sort());
   });
 
   it('a case folder replays to the same verdict', async () => {
@@ -87,10 +157,10 @@ describe('the fuzz campaign', () => {
       registry,
       toolVersion: 'test',
     });
-    const bug = summary.bugs[0]!;
-    const replay = await replayTest(loadTest(bug.dir, registry, '0'), [sigmoidBugAdapter()], registry);
+    const dir = join(out, summary.bugs[0]!.dir);
+    const replay = await replayTest(loadTest(dir, registry, '0'), [sigmoidBugAdapter()], registry);
     expect(replay.outcomes[0]!.verdict.kind).toBe('wrong-result');
-    const fixed = await replayTest(loadTest(bug.dir, registry, '0'), [referenceCpuAdapter()], registry);
+    const fixed = await replayTest(loadTest(dir, registry, '0'), [referenceCpuAdapter()], registry);
     expect(fixed.outcomes[0]!.verdict.kind).toBe('ok');
   });
 });

@@ -43,6 +43,8 @@ function fuzzArgs(out: string, ...extra: string[]): string[] {
     '--backend-module', FIXTURE,
     '--no-isolation',
     '--out', out,
+    // The bugs are compared with the unreduced random draws of the same indices.
+    '--reduce-ms', '0',
     ...extra,
   ];
 }
@@ -55,8 +57,10 @@ interface Summary {
   config: { inputs: { search: boolean } };
 }
 
+/** The campaign's summary, with each bug's case folder (relative to the campaign) made a full path. */
 function readSummary(out: string): Summary {
-  return JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+  return { ...summary, bugs: summary.bugs.map((b) => ({ ...b, dir: join(out, b.dir) })) };
 }
 
 /** The same test drawn with plain random inputs and the generator's own weights. */

@@ -4,6 +4,7 @@ import { backendsWithModules } from '../../backends/registry.js';
 import { collect, parseList, parsePositiveNumber } from '../options.js';
 import { loadProbe, withProbe } from '../../backends/probe.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
+import type { SutHosting } from '../../campaign/repro-suts.js';
 
 export interface BackendFlags {
   backends: string;
@@ -45,4 +46,19 @@ export async function createAdapters(flags: BackendFlags, defaultCacheDir: strin
     adapters.push(probe ? withProbe(adapter, probe, ops) : adapter);
   }
   return { adapters, close: () => created.forEach((a) => ('close' in a && typeof a.close === 'function' ? a.close() : undefined)) };
+}
+
+/** How repro and reduce host the SUT of a case: the flags, plus the adapter modules the campaign recorded. */
+export function sutHosting(flags: BackendFlags, configModules: readonly string[], defaultCacheDir: string | undefined): SutHosting {
+  const cacheDir = flags.cacheDir ?? defaultCacheDir;
+  return {
+    cliModules: flags.backendModule,
+    configModules,
+    isolation: flags.isolation,
+    limits: {
+      timeoutMs: parsePositiveNumber('--timeout', flags.timeout) * 1000,
+      memoryLimitMb: parsePositiveNumber('--memory-limit', flags.memoryLimit),
+    },
+    ...(cacheDir ? { cacheDir } : {}),
+  };
 }

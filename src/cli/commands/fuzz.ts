@@ -1,13 +1,17 @@
-import { join } from 'node:path';
+import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
-import { runFuzzCampaign } from '../../campaign/fuzz.js';
+import { campaignSeed, runFuzzCampaign, type CampaignSummary } from '../../campaign/fuzz.js';
+import { runParallelCampaign } from '../../campaign/parallel.js';
+import { parseShard, WHOLE } from '../../campaign/shard.js';
+import { UserError } from '../../ir/errors.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { EXIT_BUGS, EXIT_OK, type CliIo } from '../io.js';
-import { parsePositiveInt, parsePositiveNumber } from '../options.js';
+import { parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../options.js';
 import { backendOptions, createAdapters, type BackendFlags } from './backend-flags.js';
 import { statusLine } from '../status-line.js';
 import { TOOL_VERSION } from '../version.js';
 import { generatorConfig, generatorOptions, inputChoice, inputSearchOptions, type GeneratorFlags, type InputSearchFlags } from './generator-flags.js';
+import { campaignReducer } from '../../campaign/reduce-bug.js';
 
 export const DEFAULT_FUZZ_BACKENDS = 'ort-disabled,ort-basic,ort-extended,ort-all';
 
@@ -16,52 +20,115 @@ interface FuzzFlags extends GeneratorFlags, BackendFlags, InputSearchFlags {
   seed?: string;
   out?: string;
   maxTests?: string;
+  indexLimit?: string;
+  shard?: string;
+  jobs: string;
+  resume?: boolean;
+  known?: string;
+  reduceMs: string;
+}
+
+/** The flags a --jobs worker gets again (everything but --jobs, --shard, --out, --resume, --known). */
+function workerArguments(opts: FuzzFlags, seed: string, jobs: number): string[] {
+  const args = ['--seed', seed, '--time', opts.time, '--backends', opts.backends, '--timeout', opts.timeout, '--memory-limit', opts.memoryLimit];
+  args.push('--max-nodes', opts.maxNodes, '--dtypes', opts.dtypes, '--max-elements', opts.maxElements, '--method', opts.method, '--opset', opts.opset);
+  args.push('--search-ms', opts.searchMs, '--reduce-ms', opts.reduceMs);
+  if (!opts.inputSearch) args.push('--no-input-search');
+  if (!opts.isolation) args.push('--no-isolation');
+  if (opts.ops) args.push('--ops', opts.ops);
+  if (opts.excludeOps) args.push('--exclude-ops', opts.excludeOps);
+  if (opts.cacheDir) args.push('--cache-dir', opts.cacheDir);
+  if (opts.indexLimit) args.push('--index-limit', opts.indexLimit);
+  // --max-tests is a total: the workers share it.
+  if (opts.maxTests) args.push('--max-tests', String(Math.ceil(parsePositiveInt('--max-tests', opts.maxTests) / jobs)));
+  for (const m of opts.backendModule) args.push('--backend-module', resolve(m));
+  return args;
 }
 
 export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number) => void, now: () => Date): void {
-  inputSearchOptions(generatorOptions(
-    backendOptions(
-      program
-        .command('fuzz')
-        .description('run a time-boxed fuzz campaign; writes a case folder per bug and summary.json to --out')
-        .option('--time <seconds>', 'wall-clock budget in seconds', '60')
-        .option('--seed <seed>', 'campaign seed (default: from the clock, printed)')
-        .option('--out <dir>', 'campaign folder (default: reports/<date>-<seed>)')
-        .option('--max-tests <n>', 'stop after this many tests'),
-      DEFAULT_FUZZ_BACKENDS,
+  inputSearchOptions(
+    generatorOptions(
+      backendOptions(
+        program
+          .command('fuzz')
+          .description('run a fuzz campaign; writes a case folder per bug, summary.json and the signature database to --out')
+          .option('--time <seconds>', 'wall-clock budget in seconds', '60')
+          .option('--seed <seed>', 'campaign seed (default: from the clock, printed)')
+          .option('--out <dir>', 'campaign folder (default: reports/<date>-<seed>)')
+          .option('--max-tests <n>', 'stop after this many judged tests')
+          .option('--index-limit <n>', 'run only test indices below n (a fixed range of tests)')
+          .option('--shard <i/N>', 'run only the test indices congruent to i modulo N (CI matrix jobs; merge them with tensorsmith merge)')
+          .option('--jobs <n>', 'parallel worker processes', '1')
+          .option('--resume', 'continue the campaign in --out where it stopped')
+          .option('--known <file>', 'signature database of bugs seen before (default: <out>/signatures.json)')
+          .option('--reduce-ms <ms>', 'time to reduce each new bug (0: no reduction)', '30000'),
+        DEFAULT_FUZZ_BACKENDS,
+      ),
     ),
-  )).action(async (opts: FuzzFlags) => {
+  ).action(async (opts: FuzzFlags) => {
     const timeSec = parsePositiveNumber('--time', opts.time);
     const generator = generatorConfig(opts);
     const inputs = inputChoice(opts);
     const maxTests = opts.maxTests === undefined ? undefined : parsePositiveInt('--max-tests', opts.maxTests);
-    const seed = opts.seed ?? String(now().getTime());
+    const indexLimit = opts.indexLimit === undefined ? undefined : parsePositiveInt('--index-limit', opts.indexLimit);
+    const shard = opts.shard ? parseShard(opts.shard) : WHOLE;
+    const jobs = parsePositiveInt('--jobs', opts.jobs);
+    const reduceMs = parseNonNegativeInt('--reduce-ms', opts.reduceMs);
+    if (opts.resume && !opts.out) throw new UserError('--resume needs --out: the campaign folder to continue');
+    const seed = opts.seed ?? (opts.resume ? campaignSeed(jobs > 1 ? join(opts.out!, 'jobs', '0') : opts.out!) : undefined) ?? String(now().getTime());
     const outDir = opts.out ?? join('reports', `${now().toISOString().slice(0, 10)}-${seed}`);
-    const { adapters, close } = await createAdapters(opts, io.cacheDir);
     const registry = builtinRegistry();
-    io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${adapters.map((a) => a.name).join(', ')} for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
     const status = statusLine(io, timeSec);
-    const summary = await runFuzzCampaign({
-      seed,
-      timeSec,
-      ...(maxTests !== undefined ? { maxTests } : {}),
-      outDir,
-      generator,
-      inputs,
-      adapters,
-      registry,
-      toolVersion: TOOL_VERSION,
-      onProgress: status.update,
-      shouldStop: io.interrupted,
-    }).finally(close);
+    let summary: CampaignSummary;
+    if (jobs > 1) {
+      if (!io.self) throw new UserError('--jobs is not available here: the command cannot start copies of itself');
+      io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${opts.backends} with ${jobs} workers for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
+      summary = await runParallelCampaign({
+        jobs,
+        shard,
+        outDir,
+        fuzzArgs: workerArguments(opts, seed, jobs),
+        resume: opts.resume === true,
+        ...(opts.known ? { knownPath: opts.known } : {}),
+        self: io.self,
+        onProgress: status.update,
+        shouldStop: io.interrupted,
+      });
+    } else {
+      const { adapters, close } = await createAdapters(opts, io.cacheDir);
+      io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${adapters.map((a) => a.name).join(', ')} for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
+      summary = await runFuzzCampaign({
+        seed,
+        timeSec,
+        ...(maxTests !== undefined ? { maxTests } : {}),
+        ...(indexLimit !== undefined ? { indexLimit } : {}),
+        outDir,
+        generator,
+        inputs,
+        adapters,
+        backendModules: opts.backendModule.map((m) => resolve(m)),
+        registry,
+        toolVersion: TOOL_VERSION,
+        shard,
+        resume: opts.resume === true,
+        ...(opts.known ? { knownPath: opts.known } : {}),
+        reducer: campaignReducer(registry),
+        reduceMs,
+        onProgress: status.update,
+        shouldStop: io.interrupted,
+      }).finally(close);
+    }
     status.done();
     const counts = Object.entries(summary.verdicts)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
     io.out(`${summary.tests} tests in ${summary.elapsedSec.toFixed(1)}s (${summary.testsPerSec.toFixed(1)}/s), ${summary.discarded} discarded; verdicts: ${counts}\n`);
-    for (const b of summary.bugs) io.out(`bug ${b.verdict} on ${b.backend} (x${b.occurrences}): ${b.dir}${b.message ? `\n    ${b.message}` : ''}\n`);
-    io.out(`summary: ${join(outDir, 'summary.json')}\n`);
-    setExit(summary.bugs.length > 0 ? EXIT_BUGS : EXIT_OK);
+    for (const b of summary.bugs) {
+      const reduced = b.reduced ? `, reduced to ${b.reduced.nodes} nodes` : '';
+      io.out(`${b.status} bug: ${b.verdict} on ${b.backend} (x${b.occurrences}${reduced}): ${join(outDir, b.dir)}${b.message ? `\n    ${b.message}` : ''}\n`);
+    }
+    io.out(`${summary.newBugs} new, ${summary.regressions} regressions, ${summary.bugs.length - summary.newBugs - summary.regressions} known; summary: ${join(outDir, 'summary.json')}\n`);
+    setExit(summary.newBugs + summary.regressions > 0 ? EXIT_BUGS : EXIT_OK);
   });
 }

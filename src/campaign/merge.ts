@@ -1,0 +1,72 @@
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../ir/errors.js';
+import { VERDICTS } from '../oracles/verdict.js';
+import { SignatureDb } from './signature-db.js';
+import { emptyVerdicts, readSummary, writeJsonAtomic, type BugEntry, type CampaignSummary } from './summary.js';
+
+const STATUS_RANK = { regression: 2, new: 1, known: 0 } as const;
+
+/**
+ * Joins campaign folders (shards of one seed, or the workers of --jobs) into one: counters add up,
+ * each bug signature keeps one case folder (the one first seen at the lowest test index, so the
+ * result does not depend on the order of the folders), occurrences add up, and the signature
+ * databases are united.
+ */
+export function mergeCampaigns(dirs: readonly string[], outDir: string): CampaignSummary {
+  if (dirs.length === 0) throw new UserError('merge needs at least one campaign folder');
+  const summaries = dirs.map((dir) => ({ dir, summary: readSummary(dir) }));
+  const seeds = new Set(summaries.map((s) => s.summary.seed));
+  if (seeds.size > 1) throw new UserError(`the folders come from different seeds (${[...seeds].join(', ')}); merge shards of one campaign`);
+  mkdirSync(join(outDir, 'bugs'), { recursive: true });
+  const bugs = new Map<string, { entry: BugEntry; from: string }>();
+  const verdicts = emptyVerdicts();
+  let tests = 0;
+  let discarded = 0;
+  let elapsedSec = 0;
+  const db = SignatureDb.open(join(outDir, 'signatures.json'));
+  for (const { dir, summary } of summaries) {
+    tests += summary.tests;
+    discarded += summary.discarded;
+    elapsedSec = Math.max(elapsedSec, summary.elapsedSec);
+    for (const v of VERDICTS) verdicts[v] += summary.verdicts[v] ?? 0;
+    if (existsSync(join(dir, 'signatures.json'))) db.absorb(SignatureDb.open(join(dir, 'signatures.json')));
+    for (const entry of summary.bugs) {
+      const had = bugs.get(entry.signature);
+      if (!had) {
+        bugs.set(entry.signature, { entry: { ...entry }, from: dir });
+        continue;
+      }
+      const occurrences = had.entry.occurrences + entry.occurrences;
+      const earlier = entry.firstSeen.testIndex < had.entry.firstSeen.testIndex;
+      const status = STATUS_RANK[entry.status] > STATUS_RANK[had.entry.status] ? entry.status : had.entry.status;
+      bugs.set(entry.signature, earlier ? { entry: { ...entry, occurrences, status }, from: dir } : { entry: { ...had.entry, occurrences, status }, from: had.from });
+    }
+  }
+  for (const { entry, from } of bugs.values()) {
+    const target = join(outDir, entry.dir);
+    if (join(from, entry.dir) === target) continue;
+    rmSync(target, { recursive: true, force: true });
+    cpSync(join(from, entry.dir), target, { recursive: true });
+  }
+  const first = summaries[0]!.summary;
+  const entries = [...bugs.values()].map((b) => b.entry).sort((a, b) => a.signature.localeCompare(b.signature));
+  const config = Object.fromEntries(Object.entries(first.config).filter(([key]) => key !== 'shard'));
+  const merged: CampaignSummary = {
+    format: 'tensorsmith.summary/1',
+    seed: first.seed,
+    tests,
+    discarded,
+    testsPerSec: tests / Math.max(elapsedSec, 1e-9),
+    elapsedSec,
+    backends: first.backends,
+    verdicts,
+    bugs: entries,
+    newBugs: entries.filter((b) => b.status === 'new').length,
+    regressions: entries.filter((b) => b.status === 'regression').length,
+    config: { ...config, mergedFrom: dirs.length },
+  };
+  db.save();
+  writeJsonAtomic(join(outDir, 'summary.json'), merged);
+  return merged;
+}

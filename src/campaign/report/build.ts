@@ -1,0 +1,142 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import type { BackendDescription } from '../../backends/adapter.js';
+import { REPORT_FORMAT, type ReportBug, type ReportBugStatus, type ReportDocument } from './document.js';
+import { reportGraph } from './graph-layout.js';
+import { readCaseContents } from './read-case.js';
+import { readCampaignSummary, type SummaryBug } from './read-summary.js';
+import { outputWindows } from './values.js';
+
+const STATUS_RANK: Readonly<Record<ReportBugStatus | 'none', number>> = { regression: 0, new: 1, none: 2, known: 3 };
+
+function isCaseFolder(dir: string): boolean {
+  return existsSync(join(dir, 'model.json'));
+}
+
+/** A path as the report prints it: relative to the campaign folder, '/'-separated. */
+function campaignRelative(campaignDir: string, path: string): string {
+  const rel = relative(campaignDir, path);
+  return (rel === '' ? '.' : rel).split(sep).join('/');
+}
+
+function shellWord(path: string): string {
+  return /^[\w./@:+-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Where a bug's case folder is. DIR/bugs/<signature> first: it holds for a campaign folder that
+ * was moved, merged or downloaded as a CI artifact, where the `dir` summary.json recorded (relative
+ * to the working folder of the fuzz run) no longer does.
+ */
+function locateCase(campaignDir: string, bug: SummaryBug): string | undefined {
+  const candidates = /^[\w.-]+$/.test(bug.signature) && !bug.signature.startsWith('.') ? [join(campaignDir, 'bugs', bug.signature)] : [];
+  if (bug.dir !== undefined) candidates.push(...(isAbsolute(bug.dir) ? [bug.dir] : [join(campaignDir, bug.dir), bug.dir]));
+  return candidates.find(isCaseFolder);
+}
+
+function locateReduced(campaignDir: string, caseDir: string, bug: SummaryBug): string | undefined {
+  const candidates: string[] = [];
+  const dir = bug.reduced?.dir;
+  if (dir !== undefined) candidates.push(...(isAbsolute(dir) ? [dir] : [join(campaignDir, dir), join(caseDir, dir), dir]));
+  candidates.push(join(caseDir, 'reduced'));
+  return candidates.find(isCaseFolder);
+}
+
+function nodeCount(caseDir: string): number | undefined {
+  try {
+    const raw: unknown = JSON.parse(readFileSync(join(caseDir, 'model.json'), 'utf8'));
+    if (raw !== null && typeof raw === 'object' && 'nodes' in raw && Array.isArray(raw.nodes)) return raw.nodes.length;
+  } catch {
+    // A damaged original model.json is reported by the full read of the shown folder, or not needed.
+  }
+  return undefined;
+}
+
+function reportBug(campaignDir: string, bug: SummaryBug, backends: readonly BackendDescription[]): { entry: ReportBug; toolVersion?: string } {
+  const caseDir = locateCase(campaignDir, bug);
+  const fallbackCase = join(campaignDir, 'bugs', bug.signature);
+  const caseRel = campaignRelative(campaignDir, caseDir ?? fallbackCase);
+  const replayCommand = `tensorsmith repro ${shellWord(join(campaignDir, caseRel))}`;
+  const common = {
+    signature: bug.signature,
+    verdict: bug.verdict,
+    ops: bug.ops,
+    occurrences: bug.occurrences,
+    firstSeen: bug.firstSeen,
+    caseDir: caseRel,
+    replayCommand,
+    ...(bug.status ? { status: bug.status } : {}),
+  };
+  const described = backends.find((b) => b.name === bug.backend);
+  if (!caseDir) {
+    const backend = described ? { name: bug.backend, package: described.package, version: described.version } : { name: bug.backend };
+    const problem = `case folder not found (looked for ${join(fallbackCase, 'model.json')}${bug.dir !== undefined ? ` and under ${bug.dir}` : ''})`;
+    return {
+      entry: { ...common, backend, shownDir: caseRel, values: [], problems: [problem], ...(bug.message !== undefined ? { message: bug.message } : {}), ...(bug.reduced ? { reduced: bug.reduced } : {}) },
+    };
+  }
+  const reducedDir = locateReduced(campaignDir, caseDir, bug);
+  const shownDir = reducedDir ?? caseDir;
+  const contents = readCaseContents(shownDir);
+  const sut = described ?? contents.backends.find((b) => b.name === bug.backend);
+  const backend = sut ? { name: bug.backend, package: sut.package, version: sut.version } : { name: bug.backend };
+  const reduced = bug.reduced ?? (reducedDir && contents.model ? { nodes: contents.model.nodes.length, dir: campaignRelative(campaignDir, reducedDir) } : undefined);
+  const originalNodes = reducedDir ? nodeCount(caseDir) : contents.model?.nodes.length;
+  const repro = [join(shownDir, 'repro.mjs'), join(caseDir, 'repro.mjs')].find((f) => existsSync(f));
+  // The shown (reduced) test's own message agrees with its worst element; the summary's is the original's.
+  const message = contents.message ?? bug.message;
+  const entry: ReportBug = {
+    ...common,
+    backend,
+    shownDir: campaignRelative(campaignDir, shownDir),
+    values: contents.expected ? outputWindows(contents.model, contents.expected, contents.actual, contents.worst) : [],
+    problems: contents.problems,
+    ...(message !== undefined ? { message } : {}),
+    ...(reduced ? { reduced } : {}),
+    ...(originalNodes !== undefined ? { originalNodes } : {}),
+    ...(repro ? { reproScript: campaignRelative(campaignDir, repro) } : {}),
+    ...(contents.worst ? { worst: contents.worst } : {}),
+    ...(contents.model ? { graph: reportGraph(contents.model) } : {}),
+    ...(contents.actualError !== undefined ? { actualError: contents.actualError } : {}),
+  };
+  return { entry, ...(contents.toolVersion !== undefined ? { toolVersion: contents.toolVersion } : {}) };
+}
+
+/**
+ * Reads a campaign folder (summary.json and each bug's case folder, preferring its reduced test)
+ * into the document every report format renders. Missing or damaged summary.json is a UserError;
+ * a missing or damaged case folder is named in that bug's `problems`.
+ */
+export function buildReport(campaignDir: string): ReportDocument {
+  const summary = readCampaignSummary(campaignDir);
+  let toolVersion: string | undefined;
+  const bugs = summary.bugs.map((b) => {
+    const { entry, toolVersion: version } = reportBug(campaignDir, b, summary.backends);
+    toolVersion ??= version;
+    return entry;
+  });
+  bugs.sort((a, b) => STATUS_RANK[a.status ?? 'none'] - STATUS_RANK[b.status ?? 'none'] || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
+  const count = (status: ReportBugStatus) => bugs.filter((b) => b.status === status).length;
+  return {
+    format: REPORT_FORMAT,
+    campaign: {
+      dir: campaignDir,
+      seed: summary.seed,
+      tests: summary.tests,
+      discarded: summary.discarded,
+      testsPerSec: summary.testsPerSec,
+      elapsedSec: summary.elapsedSec,
+      ...(toolVersion !== undefined ? { toolVersion } : {}),
+    },
+    backends: summary.backends,
+    verdicts: summary.verdicts,
+    totals: {
+      bugs: bugs.length,
+      findings: bugs.reduce((s, b) => s + b.occurrences, 0),
+      new: count('new'),
+      known: count('known'),
+      regression: count('regression'),
+    },
+    bugs,
+  };
+}

@@ -1,0 +1,107 @@
+import type { BackendDescription } from '../../backends/adapter.js';
+import type { AttrValue, ValueInfo } from '../../ir/model.js';
+
+export const REPORT_FORMAT = 'tensorsmith.report/1';
+
+/** What a campaign says of a bug against the signature database (absent when run without one). */
+export type ReportBugStatus = 'new' | 'known' | 'regression';
+
+/** The model drawn for a bug: its values and nodes, without weight data. */
+export interface ReportGraph {
+  readonly inputs: readonly ValueInfo[];
+  readonly weights: readonly ValueInfo[];
+  readonly nodes: readonly {
+    readonly name: string;
+    readonly op: string;
+    readonly inputs: readonly string[];
+    readonly outputs: readonly ValueInfo[];
+    readonly attrs: Readonly<Record<string, AttrValue>>;
+  }[];
+  readonly outputs: readonly string[];
+}
+
+export interface ReportElement {
+  readonly index: number;
+  readonly position: readonly number[];
+  readonly expected: number;
+  /** Absent when the SUT returned no such element (an error, or a different shape). */
+  readonly actual?: number;
+  /** Out of tolerance, or a NaN/Inf where the reference has another value. */
+  readonly mismatch: boolean;
+}
+
+/** A run of consecutive elements of one output: the region around the worst element, or the first ones. */
+export interface ReportOutputWindow {
+  readonly output: string;
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  /** Shape the SUT returned, when it differs from the reference's. */
+  readonly actualShape?: readonly number[];
+  readonly size: number;
+  readonly mismatches: number;
+  readonly elements: readonly ReportElement[];
+}
+
+export interface ReportWorst {
+  readonly output: string;
+  readonly index: number;
+  readonly position: readonly number[];
+  readonly expected: number;
+  readonly actual: number;
+  readonly errorRatio: number;
+}
+
+export interface ReportBug {
+  readonly signature: string;
+  readonly verdict: string;
+  readonly backend: { readonly name: string; readonly package?: string; readonly version?: string };
+  readonly status?: ReportBugStatus;
+  readonly ops: readonly string[];
+  readonly message?: string;
+  readonly occurrences: number;
+  readonly firstSeen: { readonly seed: string; readonly testIndex: number };
+  /** The case folder, relative to the campaign folder ('/'-separated). */
+  readonly caseDir: string;
+  /** The folder whose model and values this report shows: the reduced one when there is one. */
+  readonly shownDir: string;
+  readonly reduced?: { readonly nodes: number; readonly dir: string };
+  /** Nodes of the original model, when its model.json could be read. */
+  readonly originalNodes?: number;
+  /** The standalone script (relative to the campaign folder), when one was written. */
+  readonly reproScript?: string;
+  readonly replayCommand: string;
+  readonly worst?: ReportWorst;
+  readonly graph?: ReportGraph;
+  readonly values: readonly ReportOutputWindow[];
+  /** The SUT's own error instead of outputs (compile, runtime errors, crashes, hangs). */
+  readonly actualError?: string;
+  /** What could not be read of the case folder; the rest of the entry comes from summary.json. */
+  readonly problems: readonly string[];
+}
+
+/** Everything a report shows, independent of its format; the json format is this document itself. */
+export interface ReportDocument {
+  readonly format: typeof REPORT_FORMAT;
+  readonly campaign: {
+    /** The campaign folder as it was given. */
+    readonly dir: string;
+    readonly seed: string;
+    readonly tests: number;
+    readonly discarded: number;
+    readonly testsPerSec: number;
+    readonly elapsedSec: number;
+    readonly toolVersion?: string;
+  };
+  readonly backends: readonly BackendDescription[];
+  readonly verdicts: Readonly<Record<string, number>>;
+  readonly totals: {
+    readonly bugs: number;
+    /** Every bug-verdict sighting, repeated ones included. */
+    readonly findings: number;
+    readonly new: number;
+    readonly known: number;
+    readonly regression: number;
+  };
+  /** Regressions first, then new bugs, bugs without a status, known ones; then by signature. */
+  readonly bugs: readonly ReportBug[];
+}

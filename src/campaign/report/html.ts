@@ -1,0 +1,182 @@
+import { join } from 'node:path';
+import type { ReportBug, ReportDocument, ReportOutputWindow } from './document.js';
+import { graphSvg } from './graph-svg.js';
+import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
+import { describeVerdict, firstSeenLabel, modelLabel, statusLabel, sutLabel, worstLabel } from './labels.js';
+import { escapeMarkup as e, formatNumber, formatPosition, plural } from './text.js';
+import { typeText } from './graph-layout.js';
+
+/** Nothing but the page itself may load: inline style and script, no network, no other files. */
+const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+
+function statusClass(bug: ReportBug): string {
+  return bug.status ?? 'none';
+}
+
+function badge(bug: ReportBug): string {
+  return `<span class="badge ${statusClass(bug)}">${e(statusLabel(bug))}</span>`;
+}
+
+function card(value: string, label: string): string {
+  return `<div class="card"><b>${e(value)}</b><span>${e(label)}</span></div>`;
+}
+
+function header(doc: ReportDocument): string {
+  const c = doc.campaign;
+  const t = doc.totals;
+  const verdictRows = Object.entries(doc.verdicts).map(([v, count]) => `<tr><td>${e(v)}</td><td class="num">${count}</td></tr>`);
+  return [
+    '<header>',
+    '<h1>tensorsmith campaign report</h1>',
+    `<p class="sub">campaign folder <code>${e(c.dir)}</code>, seed <code>${e(c.seed)}</code>${c.toolVersion ? `, tensorsmith ${e(c.toolVersion)}` : ''}</p>`,
+    '</header>',
+    '<div class="cards">',
+    card(String(c.tests), 'judged tests'),
+    card(String(c.discarded), 'discarded'),
+    card(c.testsPerSec.toFixed(2), 'tests/s'),
+    card(`${c.elapsedSec.toFixed(1)} s`, 'elapsed'),
+    card(String(t.bugs), 'distinct bugs'),
+    card(String(t.findings), 'findings'),
+    card(String(t.new), 'new'),
+    card(String(t.regression), 'regressions'),
+    card(String(t.known), 'known'),
+    '</div>',
+    '<div class="panes">',
+    '<div class="pane"><h3>Systems under test</h3><table><thead><tr><th>SUT</th><th>package</th><th>version</th></tr></thead><tbody>',
+    ...doc.backends.map((b) => `<tr><td>${e(b.name)}</td><td>${e(b.package)}</td><td>${e(b.version)}</td></tr>`),
+    '</tbody></table></div>',
+    '<div class="pane"><h3>Verdicts</h3><table><thead><tr><th>verdict</th><th class="num">count</th></tr></thead><tbody>',
+    ...verdictRows,
+    '</tbody></table></div>',
+    '</div>',
+  ].join('\n');
+}
+
+function bugTable(doc: ReportDocument): string {
+  if (doc.bugs.length === 0) return '<h2>Bugs</h2>\n<p>No bugs: every judged test agreed with the reference on every SUT.</p>';
+  const statuses = [...new Set(doc.bugs.map(statusClass))];
+  const boxes = statuses.map((s) => `<label><input type="checkbox" data-status="${e(s)}" checked> ${e(s === 'none' ? 'not checked' : s)}</label>`);
+  const rows = doc.bugs.map((bug, i) => {
+    const text = [bug.verdict, bug.backend.name, statusLabel(bug), bug.signature, bug.ops.join(' '), bug.message ?? ''].join(' ').toLowerCase();
+    return [
+      `<tr class="bug-row" data-status="${e(statusClass(bug))}" data-target="bug-${i + 1}" data-text="${e(text)}">`,
+      `<td class="num"><a href="#bug-${i + 1}">${i + 1}</a></td>`,
+      `<td>${badge(bug)}</td>`,
+      `<td>${e(bug.verdict)}</td>`,
+      `<td>${e(sutLabel(bug))}</td>`,
+      `<td>${e(bug.ops.join(', '))}</td>`,
+      `<td>${e(bug.message === undefined ? '' : bug.message.length > 120 ? bug.message.slice(0, 119) + '…' : bug.message)}</td>`,
+      `<td class="num">${bug.occurrences}</td>`,
+      '</tr>',
+    ].join('');
+  });
+  return [
+    '<h2>Bugs</h2>',
+    `<div class="filters"><input id="filter" type="search" placeholder="filter by verdict, SUT, op, message..." aria-label="filter bugs">${boxes.join('')}</div>`,
+    '<table id="bugs"><thead><tr><th class="num">#</th><th>status</th><th>verdict</th><th>SUT</th><th>ops</th><th>message</th><th class="num">occurrences</th></tr></thead><tbody>',
+    ...rows,
+    '</tbody></table>',
+    '<p id="no-match" hidden>No bug matches the filter.</p>',
+  ].join('\n');
+}
+
+function valuesTable(output: ReportOutputWindow, bug: ReportBug): string {
+  const hasActual = output.elements.some((x) => x.actual !== undefined);
+  const caption = output.actualShape
+    ? `the SUT returned shape ${formatPosition(output.actualShape)}`
+    : hasActual
+      ? `${output.mismatches} of ${output.size} elements out of tolerance`
+      : `${output.size} elements`;
+  const last = output.elements[output.elements.length - 1];
+  const range = output.elements.length < output.size && last ? `, elements ${output.elements[0]!.index} to ${last.index}` : '';
+  const rows = output.elements.map((x) => {
+    const worst = bug.worst?.output === output.output && bug.worst.index === x.index;
+    const classes = [...(x.mismatch ? ['mismatch'] : []), ...(worst ? ['worst'] : [])];
+    const diff = x.actual !== undefined ? formatNumber(Math.abs(x.actual - x.expected)) : '';
+    return [
+      `<tr${classes.length ? ` class="${classes.join(' ')}"` : ''}>`,
+      `<td>${e(formatPosition(x.position))}</td>`,
+      `<td class="num expected">${e(formatNumber(x.expected))}</td>`,
+      `<td class="num actual">${x.actual !== undefined ? e(formatNumber(x.actual)) : ''}</td>`,
+      `<td class="num">${e(diff)}</td>`,
+      '</tr>',
+    ].join('');
+  });
+  return [
+    `<table class="values"><caption>${e(output.output)} ${e(typeText(output))}: ${e(caption + range)}</caption>`,
+    '<thead><tr><th>position</th><th class="num">expected</th><th class="num">actual</th><th class="num">|difference|</th></tr></thead><tbody>',
+    ...rows,
+    '</tbody></table>',
+  ].join('\n');
+}
+
+function fact(term: string, html: string): string {
+  return `<dt>${e(term)}</dt><dd>${html}</dd>`;
+}
+
+function bugSection(doc: ReportDocument, bug: ReportBug, number: number): string {
+  const path = (rel: string) => `<code>${e(join(doc.campaign.dir, rel))}</code>`;
+  const model = modelLabel(bug);
+  const worst = worstLabel(bug);
+  const facts = [
+    fact('status', badge(bug)),
+    fact('verdict', `${e(bug.verdict)}: ${e(describeVerdict(bug.verdict))}`),
+    fact('SUT', e(sutLabel(bug))),
+    fact('ops', e(bug.ops.join(', ') || 'none recorded')),
+    ...(bug.message !== undefined ? [fact('message', `<code>${e(bug.message)}</code>`)] : []),
+    ...(worst ? [fact('worst element', e(worst))] : []),
+    fact('occurrences', `${bug.occurrences} (first seen: ${e(firstSeenLabel(bug))})`),
+    ...(model ? [fact('model', e(model))] : []),
+    fact('signature', `<code>${e(bug.signature)}</code>`),
+    fact('case folder', path(bug.caseDir) + (bug.shownDir !== bug.caseDir ? `, reduced test ${path(bug.shownDir)}` : '')),
+    fact('standalone script', bug.reproScript ? `<code>node ${e(join(doc.campaign.dir, bug.reproScript))}</code>` : 'none written'),
+    fact('replay', `<code>${e(bug.replayCommand)}</code>`),
+    ...bug.problems.map((p) => fact('problem', `<span class="problem">${e(p)}</span>`)),
+  ];
+  const graph = bug.graph
+    ? [
+        `<div class="pane"><h3>${bug.reduced ? 'Reduced model' : 'Model'} (${plural(bug.graph.nodes.length, 'node')})</h3>`,
+        `<div class="graph-box">${graphSvg(bug.graph, number, bug.worst?.output)}</div>`,
+        '<p class="legend">rounded: graph input; thick outline: model output; red: the output with the worst element. Hover a node for its attributes.</p></div>',
+      ].join('\n')
+    : '';
+  const values = bug.actualError !== undefined
+    ? `<div class="pane"><h3>Outputs</h3><p>The SUT returned no outputs: <code>${e(bug.actualError)}</code></p></div>`
+    : bug.values.length
+      ? `<div class="pane"><h3>Expected (reference) vs actual (${e(bug.backend.name)})</h3>${bug.values.map((w) => valuesTable(w, bug)).join('\n')}</div>`
+      : '';
+  return [
+    `<section class="bug" id="bug-${number}">`,
+    `<h2>${number}. ${e(bug.verdict)} on ${e(sutLabel(bug))} ${badge(bug)}</h2>`,
+    `<dl class="facts">${facts.join('')}</dl>`,
+    `<div class="panes">${graph}${values}</div>`,
+    '</section>',
+  ].join('\n');
+}
+
+/**
+ * One self-contained HTML page (inline CSS, script and SVG; a content security policy that allows
+ * nothing else): totals, a filterable table of bugs, and per bug its facts, the drawing of its
+ * (reduced) model and its expected vs actual values. Everything read from files is escaped.
+ */
+export function renderHtml(doc: ReportDocument): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>tensorsmith report: ${e(doc.campaign.seed)} (${plural(doc.totals.bugs, 'bug')})</title>`,
+    `<style>${REPORT_CSS}</style>`,
+    '</head>',
+    '<body>',
+    header(doc),
+    bugTable(doc),
+    ...doc.bugs.map((bug, i) => bugSection(doc, bug, i + 1)),
+    `<footer>Written by tensorsmith report from ${e(join(doc.campaign.dir, 'summary.json'))}.</footer>`,
+    `<script>${REPORT_SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+  ].join('\n') + '\n';
+}

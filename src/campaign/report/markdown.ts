@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import type { ReportBug, ReportDocument } from './document.js';
+import { firstSeenLabel, modelLabel, statusLabel, sutLabel, worstLabel } from './labels.js';
+import { plural, printable } from './text.js';
+
+/** Text that Markdown shows as written: no emphasis, links, HTML or table cells break out of it. */
+function mdText(text: string): string {
+  return printable(text).replace(/\s+/g, ' ').replace(/[\\`*_[\]<>|~]/g, '\\$&');
+}
+
+/** An inline code span that holds any text: the fence is longer than any backtick run inside. */
+function mdCode(text: string): string {
+  const flat = printable(text).replace(/\s+/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+function totals(doc: ReportDocument): string[] {
+  const c = doc.campaign;
+  const t = doc.totals;
+  const statuses = [t.regression ? `${t.regression} regression` : '', t.new ? `${t.new} new` : '', t.known ? `${t.known} known` : ''].filter(Boolean);
+  const verdicts = Object.entries(doc.verdicts)
+    .filter(([, n]) => n > 0)
+    .map(([v, n]) => `${mdText(v)} ${n}`);
+  return [
+    `Campaign folder ${mdCode(c.dir)}, seed ${mdCode(c.seed)}: **${plural(c.tests, 'judged test')}** (${c.discarded} discarded) in ${c.elapsedSec.toFixed(1)} s, ${c.testsPerSec.toFixed(2)} tests/s${c.toolVersion ? `, tensorsmith ${mdText(c.toolVersion)}` : ''}.`,
+    '',
+    `**${plural(t.bugs, 'distinct bug')}** (${plural(t.findings, 'finding')})${statuses.length ? `: ${statuses.join(', ')}` : ''}.`,
+    '',
+    `Verdicts: ${verdicts.length ? verdicts.join(', ') : 'none'}.`,
+    '',
+    '| SUT | package | version |',
+    '|---|---|---|',
+    ...doc.backends.map((b) => `| ${mdText(b.name)} | ${mdText(b.package)} | ${mdText(b.version)} |`),
+  ];
+}
+
+function bugTable(bugs: readonly ReportBug[]): string[] {
+  if (bugs.length === 0) return ['No bugs: every judged test agreed with the reference on every SUT.'];
+  return [
+    '| # | status | verdict | SUT | ops | occurrences | signature |',
+    '|---|---|---|---|---|---|---|',
+    ...bugs.map((b, i) => `| ${i + 1} | ${mdText(statusLabel(b))} | ${mdText(b.verdict)} | ${mdText(b.backend.name)} | ${mdText(b.ops.join(', '))} | ${b.occurrences} | ${mdText(b.signature)} |`),
+  ];
+}
+
+function bugSection(doc: ReportDocument, bug: ReportBug, number: number): string[] {
+  const path = (rel: string) => mdCode(join(doc.campaign.dir, rel));
+  const model = modelLabel(bug);
+  const worst = worstLabel(bug);
+  const values = bug.values[0];
+  return [
+    `### ${number}. ${mdText(bug.verdict)} on ${mdText(sutLabel(bug))}`,
+    '',
+    `- Status: **${mdText(statusLabel(bug))}**`,
+    `- Signature: ${mdCode(bug.signature)}`,
+    `- Ops: ${mdText(bug.ops.join(', ') || 'none recorded')}`,
+    ...(bug.message !== undefined ? [`- Message: ${mdCode(bug.message)}`] : []),
+    ...(worst ? [`- Worst element: ${mdText(worst)}`] : []),
+    ...(values && values.elements.some((e) => e.actual !== undefined)
+      ? [`- Output ${mdText(values.output)}: ${values.mismatches} of ${values.size} elements out of tolerance`]
+      : []),
+    `- Occurrences: ${bug.occurrences} (first seen: ${mdText(firstSeenLabel(bug))})`,
+    ...(model ? [`- Model: ${mdText(model)}`] : []),
+    `- Case folder: ${path(bug.caseDir)}${bug.shownDir !== bug.caseDir ? ` (reduced test: ${path(bug.shownDir)})` : ''}`,
+    `- Standalone script: ${bug.reproScript ? mdCode(`node ${join(doc.campaign.dir, bug.reproScript)}`) : 'none written'}`,
+    `- Replay: ${mdCode(bug.replayCommand)}`,
+    ...bug.problems.map((p) => `- Problem: ${mdText(p)}`),
+  ];
+}
+
+/** A Markdown report: totals, a table of bugs, then one section per bug with what replays it. */
+export function renderMarkdown(doc: ReportDocument): string {
+  const lines = [
+    '# tensorsmith campaign report',
+    '',
+    ...totals(doc),
+    '',
+    '## Bugs',
+    '',
+    ...bugTable(doc.bugs),
+    ...doc.bugs.flatMap((b, i) => ['', ...bugSection(doc, b, i + 1)]),
+  ];
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BackendDescription } from '../../backends/adapter.js';
+import { UserError } from '../../ir/errors.js';
+import type { ReportBugStatus } from './document.js';
+
+/** A bug entry of summary.json, as the report reads it (fields added later are optional). */
+export interface SummaryBug {
+  readonly signature: string;
+  readonly verdict: string;
+  readonly backend: string;
+  readonly dir?: string;
+  readonly message?: string;
+  readonly ops: readonly string[];
+  readonly firstSeen: { readonly seed: string; readonly testIndex: number };
+  readonly occurrences: number;
+  readonly status?: ReportBugStatus;
+  readonly reduced?: { readonly nodes: number; readonly dir: string };
+}
+
+export interface SummaryFile {
+  readonly seed: string;
+  readonly tests: number;
+  readonly discarded: number;
+  readonly testsPerSec: number;
+  readonly elapsedSec: number;
+  readonly backends: readonly BackendDescription[];
+  readonly verdicts: Readonly<Record<string, number>>;
+  readonly bugs: readonly SummaryBug[];
+}
+
+const SUMMARY_FORMAT = 'tensorsmith.summary/1';
+const STATUSES: readonly ReportBugStatus[] = ['new', 'known', 'regression'];
+
+function isStatus(s: string): s is ReportBugStatus {
+  return STATUSES.some((status) => status === s);
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+/** Field readers that name the file and the field when summary.json does not hold what it must. */
+class FieldReader {
+  constructor(private readonly file: string) {}
+
+  fail(where: string, what: string): never {
+    throw new UserError(`${this.file}: ${where} must be ${what}; the file is damaged (rewrite it with 'tensorsmith fuzz' or 'tensorsmith merge')`);
+  }
+
+  object(x: unknown, where: string): Record<string, unknown> {
+    return isRecord(x) ? x : this.fail(where, 'an object');
+  }
+
+  string(x: unknown, where: string): string {
+    return typeof x === 'string' ? x : this.fail(where, 'a string');
+  }
+
+  number(x: unknown, where: string): number {
+    return typeof x === 'number' ? x : this.fail(where, 'a number');
+  }
+
+  optionalString(x: unknown, where: string): string | undefined {
+    return x === undefined ? undefined : this.string(x, where);
+  }
+
+  array(x: unknown, where: string): readonly unknown[] {
+    return Array.isArray(x) ? x : this.fail(where, 'an array');
+  }
+
+  strings(x: unknown, where: string): string[] {
+    return this.array(x, where).map((s, i) => this.string(s, `${where}[${i}]`));
+  }
+}
+
+function readBug(r: FieldReader, raw: unknown, where: string): SummaryBug {
+  const o = r.object(raw, where);
+  const firstSeen = o.firstSeen === undefined ? undefined : r.object(o.firstSeen, `${where}.firstSeen`);
+  const statusText = o.status === undefined ? undefined : r.string(o.status, `${where}.status`);
+  const status = statusText === undefined || isStatus(statusText) ? statusText : r.fail(`${where}.status`, `one of ${STATUSES.join(', ')}`);
+  const reduced = o.reduced === undefined ? undefined : r.object(o.reduced, `${where}.reduced`);
+  const dir = r.optionalString(o.dir, `${where}.dir`);
+  const message = r.optionalString(o.message, `${where}.message`);
+  return {
+    signature: r.string(o.signature, `${where}.signature`),
+    verdict: r.string(o.verdict, `${where}.verdict`),
+    backend: r.string(o.backend, `${where}.backend`),
+    ops: o.ops === undefined ? [] : r.strings(o.ops, `${where}.ops`),
+    firstSeen: firstSeen
+      ? { seed: r.string(firstSeen.seed, `${where}.firstSeen.seed`), testIndex: r.number(firstSeen.testIndex, `${where}.firstSeen.testIndex`) }
+      : { seed: '', testIndex: -1 },
+    occurrences: o.occurrences === undefined ? 1 : r.number(o.occurrences, `${where}.occurrences`),
+    ...(dir !== undefined ? { dir } : {}),
+    ...(message !== undefined ? { message } : {}),
+    ...(status !== undefined ? { status } : {}),
+    ...(reduced ? { reduced: { nodes: r.number(reduced.nodes, `${where}.reduced.nodes`), dir: r.string(reduced.dir, `${where}.reduced.dir`) } } : {}),
+  };
+}
+
+/** Reads and checks DIR/summary.json; a missing or damaged file is a UserError naming it. */
+export function readCampaignSummary(campaignDir: string): SummaryFile {
+  if (!existsSync(campaignDir)) throw new UserError(`campaign folder '${campaignDir}' does not exist (give the folder 'fuzz --out' or 'merge --out' wrote)`);
+  const file = join(campaignDir, 'summary.json');
+  if (!existsSync(file)) throw new UserError(`'${campaignDir}' is not a campaign folder: it has no summary.json (give the folder 'fuzz --out' or 'merge --out' wrote)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${file} is not valid JSON (${(e as Error).message}); the campaign was cut off or the file damaged`);
+  }
+  const r = new FieldReader(file);
+  const o = r.object(raw, 'the summary');
+  if (o.format !== SUMMARY_FORMAT) r.fail('"format"', `"${SUMMARY_FORMAT}"`);
+  const verdicts = r.object(o.verdicts, 'verdicts');
+  return {
+    seed: r.string(o.seed, 'seed'),
+    tests: r.number(o.tests, 'tests'),
+    discarded: r.number(o.discarded, 'discarded'),
+    testsPerSec: r.number(o.testsPerSec, 'testsPerSec'),
+    elapsedSec: r.number(o.elapsedSec, 'elapsedSec'),
+    backends: r.array(o.backends, 'backends').map((b, i) => {
+      const d = r.object(b, `backends[${i}]`);
+      return { name: r.string(d.name, `backends[${i}].name`), package: r.string(d.package, `backends[${i}].package`), version: r.string(d.version, `backends[${i}].version`) };
+    }),
+    verdicts: Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [k, r.number(v, `verdicts.${k}`)])),
+    bugs: r.array(o.bugs, 'bugs').map((b, i) => readBug(r, b, `bugs[${i}]`)),
+  };
+}

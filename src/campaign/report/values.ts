@@ -1,0 +1,79 @@
+import type { DType } from '../../ir/dtype.js';
+import type { Model } from '../../ir/model.js';
+import { stridesOf, type Tensor } from '../../ir/tensor.js';
+import { toleranceDtypes } from '../../oracles/precision.js';
+import { TOLERANCES } from '../../oracles/tolerance.js';
+import type { ReportElement, ReportOutputWindow, ReportWorst } from './document.js';
+
+/** Elements shown per output: enough to see a pattern, few enough to read. */
+export const WINDOW_ELEMENTS = 24;
+/** Outputs shown per bug (the worst element's first). */
+export const MAX_OUTPUTS = 4;
+
+/**
+ * Whether one element disagrees, judged as compareOutputs judges it: the reference rounded to the
+ * output's dtype, non-finite values compared exactly, finite ones within atol * scale + rtol * |x|.
+ */
+function mismatches(dtype: string, tolerance: DType, scale: number, expected: number, actual: number): boolean {
+  const e = dtype === 'float32' ? Math.fround(expected) : expected;
+  if (!Number.isFinite(e) || !Number.isFinite(actual)) return !((Number.isNaN(e) && Number.isNaN(actual)) || e === actual);
+  const tol = TOLERANCES[tolerance];
+  return Math.abs(actual - e) > tol.atol * scale + tol.rtol * Math.abs(e);
+}
+
+function isDTypeName(d: string): d is DType {
+  return d in TOLERANCES;
+}
+
+function windowOf(
+  name: string,
+  expected: Tensor,
+  actual: Tensor | undefined,
+  toleranceDtype: DType | undefined,
+  worst: ReportWorst | undefined,
+): ReportOutputWindow {
+  const size = expected.data.length;
+  const comparable = actual !== undefined && actual.shape.length === expected.shape.length && actual.shape.every((d, i) => d === expected.shape[i]);
+  const tolerance = toleranceDtype ?? (isDTypeName(expected.dtype) ? expected.dtype : 'float64');
+  let scale = 1;
+  for (const x of expected.data) if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
+  const isMismatch = (i: number) => comparable && mismatches(expected.dtype, tolerance, scale, expected.data[i]!, actual.data[i]!);
+  let mismatchCount = 0;
+  for (let i = 0; i < size; i++) if (isMismatch(i)) mismatchCount++;
+  // Around the worst element when it is in this output (a third of the window before it), else the first elements.
+  const center = worst && worst.output === name && worst.index < size ? worst.index : 0;
+  const start = Math.max(0, Math.min(center - Math.floor(WINDOW_ELEMENTS / 3), size - WINDOW_ELEMENTS));
+  const strides = stridesOf(expected.shape);
+  const elements: ReportElement[] = [];
+  for (let i = start; i < Math.min(size, start + WINDOW_ELEMENTS); i++) {
+    const actualValue = comparable ? actual.data[i] : undefined;
+    elements.push({
+      index: i,
+      position: strides.map((s, axis) => Math.floor(i / s) % expected.shape[axis]!),
+      expected: expected.data[i]!,
+      ...(actualValue !== undefined ? { actual: actualValue } : {}),
+      mismatch: isMismatch(i),
+    });
+  }
+  return {
+    output: name,
+    dtype: expected.dtype,
+    shape: expected.shape,
+    ...(actual && !comparable ? { actualShape: actual.shape } : {}),
+    size,
+    mismatches: mismatchCount,
+    elements,
+  };
+}
+
+/** Expected vs actual windows of a case's outputs, the output holding the worst element first. */
+export function outputWindows(
+  model: Model | undefined,
+  expected: ReadonlyMap<string, Tensor>,
+  actual: ReadonlyMap<string, Tensor> | undefined,
+  worst: ReportWorst | undefined,
+): ReportOutputWindow[] {
+  const tolerances = model ? toleranceDtypes(model) : new Map<string, DType>();
+  const names = [...expected.keys()].sort((a, b) => Number(b === worst?.output) - Number(a === worst?.output));
+  return names.slice(0, MAX_OUTPUTS).map((name) => windowOf(name, expected.get(name)!, actual?.get(name), tolerances.get(name), worst));
+}

@@ -1,0 +1,161 @@
+import type { DType } from '../ir/dtype.js';
+import type { Verdict } from '../oracles/verdict.js';
+
+/** An onnxruntime SUT as a standalone script runs it. */
+export interface OrtScriptSut {
+  readonly package: 'onnxruntime-node' | 'onnxruntime-web';
+  readonly sessionOptions: Readonly<Record<string, unknown>>;
+  /** The session settings, for the script's header. */
+  readonly settings: string;
+}
+
+/** A graph output with the tolerance tensorsmith's oracle judges it at. */
+export interface ScriptOutput {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly rtol: number;
+  readonly atol: number;
+}
+
+const IMPORTS: Record<OrtScriptSut['package'], string> = {
+  'onnxruntime-node': [
+    "import ort from 'onnxruntime-node';",
+    "const installed = createRequire(import.meta.url)('onnxruntime-node/package.json').version;",
+  ].join('\n'),
+  'onnxruntime-web': [
+    "import * as ort from 'onnxruntime-web';",
+    '// As tensorsmith runs it in Node: single-threaded (wasm threads need browser workers).',
+    'ort.env.wasm.numThreads = 1;',
+    "ort.env.logLevel = 'error';",
+    'const installed = ort.env.versions.web;',
+  ].join('\n'),
+};
+
+/**
+ * The code of a standalone onnxruntime repro script after its header: decode inputs.json, run the
+ * session, judge every output against expected.json as the oracle does (src/oracles/compare.ts),
+ * print the worst elements and exit 1 while the bug is there. Written without template literals so
+ * that it can live in one here.
+ */
+export function ortScriptBody(sut: OrtScriptSut, outputs: readonly ScriptOutput[], recorded: Verdict): string {
+  return `import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+${IMPORTS[sut.package]}
+
+const PACKAGE = ${JSON.stringify(sut.package)};
+const SESSION_OPTIONS = ${JSON.stringify(sut.sessionOptions)};
+const RECORDED = ${JSON.stringify({ kind: recorded.kind, backend: recorded.backend })};
+// Per graph output: its dtype and the tolerance tensorsmith's oracle judges it at, that of the least
+// precise float dtype it is computed from (src/oracles/tolerance.ts and precision.ts).
+const OUTPUTS = ${JSON.stringify(outputs)};
+const SHOWN = 5;
+
+const here = new URL('.', import.meta.url);
+const readJson = (name) => JSON.parse(readFileSync(new URL(name, here), 'utf8'));
+
+// inputs.json and expected.json hold each tensor as base64 of its raw little-endian bytes.
+const ARRAYS = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array, bool: Uint8Array };
+function decode(t) {
+  const bytes = Buffer.from(t.data, 'base64');
+  const Typed = ARRAYS[t.dtype];
+  const data = new Typed(bytes.byteLength / Typed.BYTES_PER_ELEMENT);
+  new Uint8Array(data.buffer).set(bytes);
+  return data;
+}
+
+function position(shape, index) {
+  const at = [];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    at.unshift(index % shape[d]);
+    index = Math.floor(index / shape[d]);
+  }
+  return '[' + at.join(', ') + ']';
+}
+
+// The oracle's rule: |actual - expected| <= atol * scale + rtol * |expected|, scale being the largest
+// finite |expected| of the output (at least 1); NaN and Inf must match exactly.
+function judge(out, expected, actual) {
+  const label = "output '" + out.name + "'";
+  if (!expected) return [label + ' is not in expected.json'];
+  if (!actual) return [label + ' is missing'];
+  if (actual.type !== out.dtype) return [label + ' has type ' + actual.type + ', expected ' + out.dtype];
+  const shape = '[' + expected.shape.join(', ') + ']';
+  if (actual.dims.length !== expected.shape.length || actual.dims.some((d, i) => d !== expected.shape[i])) {
+    return [label + ' has shape [' + actual.dims.join(', ') + '], expected ' + shape];
+  }
+  const e = Array.from(decode(expected), Number);
+  const a = Array.from(actual.data, Number);
+  let scale = 1;
+  for (const x of e) if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
+  const bad = [];
+  let worst = 0;
+  for (let i = 0; i < e.length; i++) {
+    const ev = out.dtype === 'float32' ? Math.fround(e[i]) : e[i];
+    const av = a[i];
+    if (!Number.isFinite(ev) || !Number.isFinite(av)) {
+      if (!(Number.isNaN(ev) && Number.isNaN(av)) && ev !== av) bad.push({ i, ev, av, ratio: Infinity, note: 'NaN/Inf mismatch' });
+      continue;
+    }
+    const allowed = out.atol * scale + out.rtol * Math.abs(ev);
+    const diff = Math.abs(av - ev);
+    const ratio = allowed === 0 ? (diff === 0 ? 0 : Infinity) : diff / allowed;
+    worst = Math.max(worst, ratio);
+    if (ratio > 1) bad.push({ i, ev, av, ratio, note: Number.isFinite(ratio) ? ratio.toExponential(2) + ' x tolerance' : 'must be equal' });
+  }
+  const what = label + ' ' + shape + ' ' + out.dtype;
+  if (bad.length === 0) {
+    console.log(what + ': ok (worst error ' + worst.toExponential(2) + ' of tolerance)');
+    return [];
+  }
+  const tolerance = out.atol === 0 && out.rtol === 0 ? 'exact' : 'tolerance ' + out.atol + ' * ' + scale + ' + ' + out.rtol + ' * |expected|';
+  const lines = [what + ': ' + bad.length + ' of ' + e.length + ' elements disagree (' + tolerance + ')'];
+  bad.sort((x, y) => y.ratio - x.ratio);
+  for (const b of bad.slice(0, SHOWN)) {
+    lines.push('  ' + position(expected.shape, b.i) + '  expected ' + b.ev + '  actual ' + b.av + '  (' + b.note + ')');
+  }
+  if (bad.length > SHOWN) lines.push('  ... and ' + (bad.length - SHOWN) + ' more');
+  return lines;
+}
+
+function errorText(e) {
+  return String(e && e.message ? e.message : e).split('\\n')[0];
+}
+
+async function main() {
+  console.log(PACKAGE + ' ' + installed + '; the bug recorded: ' + RECORDED.kind + ' on ' + RECORDED.backend);
+  const feeds = {};
+  for (const [name, t] of Object.entries(readJson('inputs.json').inputs)) feeds[name] = new ort.Tensor(t.dtype, decode(t), t.shape);
+  const expected = readJson('expected.json').outputs;
+  let session;
+  try {
+    session = await ort.InferenceSession.create(new Uint8Array(readFileSync(new URL('model.onnx', here))), SESSION_OPTIONS);
+  } catch (e) {
+    console.log('BUG: compile error: InferenceSession.create threw: ' + errorText(e));
+    return 1;
+  }
+  let results;
+  try {
+    results = await session.run(feeds);
+  } catch (e) {
+    console.log('BUG: runtime error: session.run threw: ' + errorText(e));
+    return 1;
+  }
+  let disagree = 0;
+  for (const out of OUTPUTS) {
+    const problems = judge(out, expected[out.name], results[out.name]);
+    if (problems.length > 0) disagree++;
+    for (const line of problems) console.log(line);
+  }
+  if (disagree > 0) {
+    console.log('BUG: ' + disagree + ' of ' + OUTPUTS.length + ' outputs disagree with the reference outputs in expected.json');
+    return 1;
+  }
+  console.log('OK: every output agrees with expected.json');
+  return 0;
+}
+
+// onnxruntime keeps threads alive: exit explicitly once the output is flushed.
+const code = await main();
+process.stdout.write('', () => process.exit(code));
+`;
+}

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { openReproCase } from '../../campaign/repro.js';
+import { configBackendModules, createReproAdapters } from '../../campaign/repro-suts.js';
+import { UserError } from '../../ir/errors.js';
+import { builtinRegistry } from '../../opspec/ops/index.js';
+import { reduceCase } from '../../reduce/reduced-case.js';
+import { EXIT_BUGS, type CliIo } from '../io.js';
+import { parseList, parsePositiveInt } from '../options.js';
+import { backendOptions, sutHosting, type BackendFlags } from './backend-flags.js';
+
+interface ReduceFlags extends BackendFlags {
+  reduceMs: string;
+}
+
+export function reduceCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const command = backendOptions(
+    program
+      .command('reduce')
+      .description("shrink a bug case's test while its SUT keeps failing the same way; writes CASE/reduced/ (exit 1: the bug is there)")
+      .argument('<case>', 'a bug case folder (with meta.json)')
+      .option('--reduce-ms <ms>', 'time budget of the reduction in milliseconds', '30000'),
+    '',
+  );
+  const backends = command.options.find((o) => o.long === '--backends');
+  if (backends) backends.defaultValueDescription = "the case's SUT";
+  command.action(async (casePath: string, opts: ReduceFlags) => {
+    const budgetMs = parsePositiveInt('--reduce-ms', opts.reduceMs);
+    const registry = builtinRegistry();
+    const c = openReproCase(casePath, registry);
+    const named = parseList(opts.backends);
+    if (named.length > 1) throw new UserError(`reduce works on one SUT at a time; --backends names ${named.length} (${named.join(', ')})`);
+    const backend = named[0] ?? c.meta.verdict.backend;
+    const suts = await createReproAdapters([backend], sutHosting(opts, configBackendModules(c.meta.config, join(casePath, 'meta.json')), io.cacheDir));
+    const from = c.test.model.nodes.length;
+    const progress = io.errIsTty ? (nodes: number) => io.err(`\r\x1b[2Kreducing: ${from} -> ${nodes} nodes`) : undefined;
+    const { dir, reduced } = await reduceCase({
+      case: c,
+      adapter: suts.adapters[0]!,
+      registry,
+      budgetMs,
+      ...(progress ? { onProgress: progress } : {}),
+    }).finally(() => {
+      suts.close();
+      if (progress) io.err('\r\x1b[2K');
+    });
+    const { stats } = reduced;
+    const note = stats.complete ? '' : ' (the budget ended it; a larger --reduce-ms may shrink it further)';
+    io.out(`reduced from ${stats.fromNodes} to ${stats.toNodes} nodes in ${(stats.ms / 1000).toFixed(1)} s (${stats.checks} checks): ${dir}${note}\n`);
+    io.out(`${reduced.verdict.kind} on ${reduced.verdict.backend}${reduced.verdict.message ? `: ${reduced.verdict.message}` : ''}\n`);
+    setExit(EXIT_BUGS);
+  });
+}

@@ -1,0 +1,86 @@
+import { hashText } from '../ir/hash.js';
+import { modelToJson, stableStringify } from '../ir/json.js';
+import type { Tensor } from '../ir/tensor.js';
+import { tensorsToJson } from '../ir/tensor-json.js';
+import { validateModel } from '../ir/validate.js';
+import { ModelValidationError } from '../ir/errors.js';
+import { firstUntrustedValue } from '../inputsearch/clean.js';
+import type { OpRegistry } from '../opspec/registry.js';
+import { runReference } from '../reference-runtime/executor.js';
+import type { Candidate, StillFails } from './candidate.js';
+
+/**
+ * The reducer's state: the smallest candidate known to keep the bug, the reference's values on it
+ * (where the graph is cut), counters, the time budget, and the candidates already judged.
+ */
+export class ReductionSearch {
+  current: Candidate;
+  values: Map<string, Tensor>;
+  checks = 0;
+  accepted = 0;
+  /** Set once a candidate was turned away because the budget was spent. */
+  stopped = false;
+  private readonly judged = new Set<string>();
+  private readonly deadline: number;
+
+  constructor(
+    start: Candidate,
+    private readonly registry: OpRegistry,
+    private readonly stillFails: StillFails,
+    budgetMs: number,
+    private readonly onProgress?: (nodes: number) => void,
+  ) {
+    validateModel(start.model, registry);
+    this.current = start;
+    this.values = runReference(start.model, start.inputs, { registry }).values;
+    this.judged.add(candidateKey(start));
+    this.deadline = performance.now() + budgetMs;
+  }
+
+  outOfTime(): boolean {
+    if (performance.now() >= this.deadline) this.stopped = true;
+    return this.stopped;
+  }
+
+  /**
+   * Makes the candidate the current one when it is a valid model with at least one node, its
+   * reference run is trustworthy, and it still shows the bug. Each candidate is judged once.
+   */
+  async attempt(candidate: Candidate | undefined): Promise<boolean> {
+    if (!candidate || candidate.model.nodes.length === 0 || this.outOfTime()) return false;
+    const key = candidateKey(candidate);
+    if (this.judged.has(key)) return false;
+    this.judged.add(key);
+    const values = this.trustedRun(candidate);
+    if (!values) return false;
+    this.checks++;
+    if (!(await this.stillFails(candidate))) return false;
+    this.current = candidate;
+    this.values = values;
+    this.accepted++;
+    this.onProgress?.(candidate.model.nodes.length);
+    return true;
+  }
+
+  /** The reference's values on a valid candidate whose run can be trusted; else undefined. */
+  private trustedRun(candidate: Candidate): Map<string, Tensor> | undefined {
+    try {
+      validateModel(candidate.model, this.registry);
+    } catch (e) {
+      if (e instanceof ModelValidationError) return undefined;
+      throw e;
+    }
+    let values: Map<string, Tensor>;
+    try {
+      values = runReference(candidate.model, candidate.inputs, { registry: this.registry }).values;
+    } catch {
+      // A kernel that rejects an edited model (a degenerate shape, say) makes it no test at all.
+      return undefined;
+    }
+    return firstUntrustedValue(candidate.model, values, this.registry) ? undefined : values;
+  }
+}
+
+function candidateKey(candidate: Candidate): string {
+  return hashText(modelToJson(candidate.model) + stableStringify(tensorsToJson(candidate.inputs)));
+}

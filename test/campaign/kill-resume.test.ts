@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCaseFolder } from '../../src/campaign/case-folder.js';
+import { runCli } from '../../src/cli/program.js';
+import { captureIo, tempDir } from '../helpers.js';
+
+const FIXTURE = resolve('test/fixtures/log-wrong-adapter.mjs');
+
+/** A campaign whose SUT gets many distinct wrong results (its Log is off by 0.5). */
+function campaignArgs(): string[] {
+  return ['fuzz', '--seed', 'kill', '--time', '120', '--index-limit', '400', '--max-nodes', '4', '--ops', 'Log,Exp,Add,Mul,Neg,Abs,Sqrt'];
+}
+
+function sutArgs(): string[] {
+  return ['--backends', 'log-wrong', '--backend-module', FIXTURE, '--no-isolation', '--reduce-ms', '0', '--search-ms', '200'];
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the campaign');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('kill -9 and --resume', () => {
+  it('loses and corrupts no case, and the resumed summary agrees with the case folders', async () => {
+    const out = tempDir();
+    const child = spawn(process.execPath, ['dist/cli/main.js', ...campaignArgs(), ...sutArgs(), '--out', out], { stdio: 'ignore' });
+    const bugs = () => (existsSync(join(out, 'bugs')) ? readdirSync(join(out, 'bugs')).filter((n) => !n.includes('.tmp-')) : []);
+    await waitFor(() => bugs().length >= 3, 60_000);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const beforeResume = bugs();
+
+    const io = captureIo();
+    const code = await runCli([...campaignArgs(), ...sutArgs(), '--out', out, '--resume'], io);
+    expect(code, io.stderr()).toBe(1);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { bugs: { signature: string; dir: string }[]; tests: number };
+    const folders = bugs();
+    for (const name of beforeResume) expect(folders).toContain(name);
+    expect(summary.bugs.map((b) => b.signature).sort()).toEqual(folders.sort());
+    for (const b of summary.bugs) {
+      for (const f of ['model.json', 'model.onnx', 'inputs.json', 'expected.json', 'actual.json', 'meta.json']) expect(existsSync(join(out, b.dir, f))).toBe(true);
+      expect(readCaseFolder(join(out, b.dir)).meta!.signature.hash).toBe(b.signature);
+    }
+    const progress = JSON.parse(readFileSync(join(out, 'progress.json'), 'utf8')) as { nextStep: number };
+    expect(progress.nextStep).toBe(400);
+  }, 180_000);
+});

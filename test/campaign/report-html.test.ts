@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/campaign/report/build.js';
+import { layoutGraph, reportGraph } from '../../src/campaign/report/graph-layout.js';
+import { graphSvg } from '../../src/campaign/report/graph-svg.js';
+import { renderHtml } from '../../src/campaign/report/html.js';
+import { renderJunit } from '../../src/campaign/report/junit.js';
+import type { Model } from '../../src/ir/model.js';
+import { smallModel, tempDir } from '../helpers.js';
+import { writeFixtureCampaign } from './report-fixture.js';
+
+/** Debian's chromium (CI installs it), or another Chromium build on PATH. */
+function findChromium(): string | undefined {
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    for (const dir of dirs) if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+const chromium = findChromium();
+const NO_CHROMIUM = 'chromium is not installed (apt-get install chromium); the HTML report is not checked in a browser';
+
+const CHROMIUM_TIMEOUT_MS = 60_000;
+
+/**
+ * Opens a file in headless Chromium and returns the DOM after its scripts ran and every console
+ * message the page produced (uncaught exceptions, CSP violations and console calls all are).
+ * Chromium runs in its own process group, killed whole if the page never finishes loading (a
+ * dialog such as alert() blocks --dump-dom forever).
+ */
+function openInChromium(file: string): Promise<{ dom: string; consoleLines: string[] }> {
+  const args = ['--headless=new', '--no-sandbox', '--disable-gpu', '--enable-logging=stderr', '--v=0', `--user-data-dir=${tempDir('tensorsmith-chromium-')}`, '--dump-dom', pathToFileURL(file).href];
+  return new Promise((resolve, reject) => {
+    const child = spawn(chromium!, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      process.kill(-child.pid!, 'SIGKILL');
+    }, CHROMIUM_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      if (timedOut) reject(new Error(`chromium did not finish loading ${file} within ${CHROMIUM_TIMEOUT_MS / 1000} s`));
+      else resolve({ dom: stdout, consoleLines: stderr.split('\n').filter((line) => /:CONSOLE[:(]|Uncaught/.test(line)) });
+    });
+  });
+}
+
+describe('the model drawing', () => {
+  it('puts each node one layer below its deepest producer and routes long edges around nodes', () => {
+    const layout = layoutGraph(reportGraph(smallModel()));
+    const layer = Object.fromEntries(layout.vertices.map((v) => [v.label, v.layer]));
+    expect(layer).toEqual({ x: 0, y: 0, Relu: 1, MatMul: 2, Add: 3 });
+    const byLabel = new Map(layout.vertices.map((v) => [v.label, v]));
+    for (const edge of layout.edges) {
+      const from = layout.vertices.find((v) => v.id === edge.from)!;
+      const to = layout.vertices.find((v) => v.id === edge.to)!;
+      expect(edge.points[0]!.y).toBe(from.y + from.height);
+      expect(edge.points[edge.points.length - 1]!.y).toBe(to.y);
+    }
+    // y feeds Add three layers down: it passes layers 1 and 2 beside Relu and MatMul, not through them.
+    const yToAdd = layout.edges.find((e) => e.from === byLabel.get('y')!.id && e.to === byLabel.get('Add')!.id)!;
+    expect(yToAdd.points).toHaveLength(6);
+    for (const [point, label] of [[yToAdd.points[1]!, 'Relu'], [yToAdd.points[3]!, 'MatMul']] as const) {
+      const v = byLabel.get(label)!;
+      expect(point.x < v.x || point.x > v.x + v.width).toBe(true);
+    }
+  });
+
+  it('escapes names and attributes taken from model.json', () => {
+    const model: Model = { ...smallModel(), inputs: [{ name: '</svg><script>x()</script>', dtype: 'float32', shape: [2, 3] }, smallModel().inputs[1]!] };
+    const svg = graphSvg(reportGraph(model), 1);
+    expect(svg).not.toContain('<script>');
+    expect(svg).toContain('&lt;/svg&gt;&lt;script&gt;');
+  });
+});
+
+describe('the HTML report', () => {
+  const campaign = writeFixtureCampaign();
+  const html = renderHtml(buildReport(campaign.dir));
+
+  it('is one self-contained page that escapes what it read from files', () => {
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain('Content-Security-Policy');
+    expect(html).not.toMatch(/\b(?:src|href)="(?!#)/);
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain('kernel &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;');
+    expect(html.match(/<script>/g)).toHaveLength(1);
+  });
+
+  it('loads in headless Chromium without console errors, with its bug rows, graphs and highlighted values', async (ctx) => {
+    ctx.skip(!chromium, NO_CHROMIUM);
+    const file = join(tempDir(), 'report.html');
+    writeFileSync(file, html);
+    const { dom, consoleLines } = await openInChromium(file);
+    expect(consoleLines).toEqual([]);
+    // The page script ran to its end.
+    expect(dom).toContain('data-ready="true"');
+    expect(dom.match(/<tr class="bug-row"/g)).toHaveLength(3);
+    for (const signature of [campaign.wrong, campaign.compile, campaign.missing]) expect(dom).toContain(signature);
+    // The reduced wrong result and the compile error have models; the missing case has none.
+    expect(dom.match(/<svg /g)).toHaveLength(2);
+    expect(dom).toContain('<tr class="mismatch worst">');
+    expect(dom).toContain('class="vertex op model-output worst"');
+  }, 2 * CHROMIUM_TIMEOUT_MS);
+
+  it('notices a page that throws (the check above can fail)', async (ctx) => {
+    ctx.skip(!chromium, NO_CHROMIUM);
+    const file = join(tempDir(), 'broken.html');
+    writeFileSync(file, html.replace("document.getElementById('filter');", "document.getElementById('filter'); null.boom;"));
+    const { dom, consoleLines } = await openInChromium(file);
+    expect(consoleLines.join('\n')).toMatch(/Uncaught TypeError/);
+    expect(dom).not.toContain('data-ready="true"');
+  }, 2 * CHROMIUM_TIMEOUT_MS);
+
+  it('loads cleanly for a campaign without bugs', async (ctx) => {
+    ctx.skip(!chromium, NO_CHROMIUM);
+    const dir = tempDir();
+    const summary = JSON.parse(readFileSync(join(campaign.dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...summary, bugs: [] }));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderHtml(buildReport(dir)));
+    const { dom, consoleLines } = await openInChromium(file);
+    expect(consoleLines).toEqual([]);
+    expect(dom).toContain('data-ready="true"');
+    expect(dom).toContain('No bugs: every judged test agreed with the reference on every SUT.');
+  }, 2 * CHROMIUM_TIMEOUT_MS);
+
+  it("JUnit XML passes Chromium's XML parser", async (ctx) => {
+    ctx.skip(!chromium, NO_CHROMIUM);
+    const file = join(tempDir(), 'junit.xml');
+    writeFileSync(file, renderJunit(buildReport(campaign.dir)));
+    const { dom } = await openInChromium(file);
+    expect(dom).toContain('testsuites');
+    expect(dom).not.toContain('parsererror');
+    writeFileSync(file, '<?xml version="1.0"?><a x="1 & 2"/>');
+    expect((await openInChromium(file)).dom).toContain('parsererror');
+  }, 2 * CHROMIUM_TIMEOUT_MS);
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { builtinRegistry } from '../../src/opspec/ops/index.js';
+import type { Verdict } from '../../src/oracles/verdict.js';
+import { isSameBug, sameBugPredicate } from '../../src/reduce/same-bug.js';
+import { withOutputs } from '../../src/reduce/graph-edits.js';
+import { faultyOps, tenNodeModel } from './models.js';
+
+const registry = builtinRegistry();
+
+describe('isSameBug', () => {
+  const crash: Verdict = { kind: 'crash', backend: 'sut', message: "sut died (signal SIGABRT); stderr: bad node 'n3_Softmax' at offset 31" };
+
+  it('matches crashes, hangs and errors by normalized message', () => {
+    expect(isSameBug(crash, { ...crash, message: "sut died (signal SIGABRT); stderr: bad node 'n0_Softmax' at offset 7" })).toBe(true);
+    expect(isSameBug(crash, { ...crash, message: 'sut died (signal SIGSEGV); stderr: out of memory' })).toBe(false);
+    expect(isSameBug(crash, { ...crash, kind: 'runtime-error' })).toBe(false);
+    expect(isSameBug(crash, { ...crash, backend: 'other' })).toBe(false);
+  });
+
+  it('matches wrong results and NaN mismatches by kind alone', () => {
+    const wrong: Verdict = { kind: 'wrong-result', backend: 'sut', message: "output 'v3'[0] is 2, expected 1" };
+    expect(isSameBug(wrong, { kind: 'wrong-result', backend: 'sut', message: "output 'v9'[4, 1] is -7, expected 3" })).toBe(true);
+    expect(isSameBug(wrong, { kind: 'nan-mismatch', backend: 'sut' })).toBe(false);
+    expect(isSameBug(wrong, { kind: 'ok', backend: 'sut' })).toBe(false);
+  });
+});
+
+describe('sameBugPredicate', () => {
+  it('says yes while the SUT still shows the bug, no once the faulty op is gone', async () => {
+    const adapter = await faultyOps();
+    const stillFails = sameBugPredicate({ adapter, verdict: { kind: 'wrong-result', backend: 'faulty-ops' }, registry });
+    const test = tenNodeModel();
+    expect(await stillFails(test)).toBe(true);
+    // v8 does not depend on the Tanh.
+    expect(await stillFails(withOutputs(test, ['v8']))).toBe(false);
+  });
+});
