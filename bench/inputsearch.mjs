@@ -9,7 +9,7 @@ import { generate } from '../dist/generator/generate.js';
 import { loadZ3 } from '../dist/generator/smt/z3-solver.js';
 import { Rng, testSeed } from '../dist/generator/rng.js';
 import { randomTensor } from '../dist/generator/values.js';
-import { firstUntrustedValue } from '../dist/inputsearch/clean.js';
+import { untrustedRun } from '../dist/inputsearch/clean.js';
 import { searchInputs } from '../dist/inputsearch/search.js';
 import { builtinRegistry } from '../dist/opspec/ops/index.js';
 import { runReference } from '../dist/reference-runtime/executor.js';
@@ -46,7 +46,7 @@ for (let i = 0; i < MODELS; i++) {
   const inputs = new Map(model.inputs.map((v) => [v.name, randomTensor(randomRng, v.dtype, v.shape)]));
   const plain = runReference(model, inputs, { registry });
   if (finite(plain.values)) counts.randomClean++;
-  if (!firstUntrustedValue(model, plain.values, registry)) counts.randomTrusted++;
+  if (!untrustedRun(model, inputs, plain, registry)) counts.randomTrusted++;
   const found = searchInputs(model, rng.fork('inputs'), { registry, budgetMs: BUDGET_MS });
   times.push(found.ms);
   if (finite(found.run.values)) counts.searchClean++;

@@ -11,7 +11,7 @@ import { modelFromOnnx } from '../export/from-onnx.js';
 import { modelToOnnx } from '../export/to-onnx.js';
 import { Rng } from '../generator/rng.js';
 import { randomInputs } from '../generator/values.js';
-import { firstUntrustedValue, type UntrustedValue } from '../inputsearch/clean.js';
+import { untrustedRun, type UntrustedValue } from '../inputsearch/clean.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { runReference } from '../reference-runtime/executor.js';
 import { readCaseFolder } from './case-folder.js';
@@ -58,7 +58,7 @@ export interface ReplayResult {
 /** Runs a loaded test on the reference and on every adapter, and judges each. */
 export async function replayTest(test: LoadedTest, adapters: readonly BackendAdapter[], registry: OpRegistry): Promise<ReplayResult> {
   const reference = runReference(test.model, test.inputs, { registry });
-  const untrusted = firstUntrustedValue(test.model, reference.values, registry);
+  const untrusted = untrustedRun(test.model, test.inputs, reference, registry);
   const artifact = { model: test.model, onnx: modelToOnnx(test.model, registry) };
   const outcomes: BackendOutcome[] = [];
   for (const adapter of adapters) outcomes.push(await evaluateOnBackend(adapter, artifact, test.inputs, reference.outputs));

@@ -4,7 +4,7 @@ import { modelToOnnx } from '../export/to-onnx.js';
 import { generate, type GeneratorConfig, type GeneratorMethod } from '../generator/generate.js';
 import { Rng, testSeed } from '../generator/rng.js';
 import { randomTensor } from '../generator/values.js';
-import { firstUntrustedValue, type UntrustedValue } from '../inputsearch/clean.js';
+import { untrustedRun, type UntrustedValue } from '../inputsearch/clean.js';
 import { searchInputs } from '../inputsearch/search.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { runReference } from '../reference-runtime/executor.js';
@@ -63,7 +63,7 @@ export async function makeTestCase(args: {
     inputs = new Map(model.inputs.map((i) => [i.name, randomTensor(inputRng, i.dtype, i.shape)]));
     const run = runReference(model, inputs, { registry: args.registry });
     expected = run.outputs;
-    untrusted = firstUntrustedValue(model, run.values, args.registry);
+    untrusted = untrustedRun(model, inputs, run, args.registry);
   }
   const inputMs = performance.now() - t1;
   const onnx = modelToOnnx(model, args.registry);

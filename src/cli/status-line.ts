@@ -5,9 +5,14 @@ import type { CliIo } from './io.js';
 export function statusLine(io: CliIo, timeSec: number): { update(s: FuzzStatus): void; done(): void } {
   let lastDraw = 0;
   let drawn = false;
-  const text = (s: FuzzStatus) =>
-    `[${s.elapsedSec.toFixed(0)}/${timeSec}s] ${s.tests} tests (${(s.tests / Math.max(s.elapsedSec, 1e-9)).toFixed(1)}/s), ` +
-    `${s.discarded} discarded, ${s.findings} findings, ${s.bugs} distinct bugs`;
+  const text = (s: FuzzStatus) => {
+    const done = Math.min(1, s.elapsedSec / timeSec);
+    const bar = '#'.repeat(Math.round(done * 20)).padEnd(20, '-');
+    return (
+      `[${bar}] ${s.elapsedSec.toFixed(0)}/${timeSec}s ${s.tests} tests (${(s.tests / Math.max(s.elapsedSec, 1e-9)).toFixed(1)}/s), ` +
+      `${s.discarded} discarded, ${s.findings} findings, ${s.bugs} distinct bugs`
+    );
+  };
   return {
     update(s) {
       const now = performance.now();

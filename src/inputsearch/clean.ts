@@ -3,6 +3,8 @@ import type { Tensor } from '../ir/tensor.js';
 import { inferConcrete } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { STABILITY_CHECKS } from '../reference-runtime/cpu/stability.js';
+import type { ReferenceResult } from '../reference-runtime/executor.js';
+import { roundingFlip } from './rounding-probe.js';
 
 export interface UntrustedValue {
   /** The node whose input or output first holds a value no oracle can trust (in topological order). */
@@ -78,4 +80,12 @@ export function describeUntrusted(u: UntrustedValue): string {
     'near-discontinuity': 'gets an input next to a discontinuity',
   }[u.reason];
   return `the reference ${what} at ${u.node} (${u.op})${u.detail ? `: ${u.detail}` : ''}`;
+}
+
+/**
+ * Everything that makes a test's reference run untrustworthy: firstUntrustedValue's checks on the
+ * run's values, then the rounding probe (a discrete result a float32 rounding difference would flip).
+ */
+export function untrustedRun(model: Model, inputs: ReadonlyMap<string, Tensor>, run: ReferenceResult, registry: OpRegistry): UntrustedValue | undefined {
+  return firstUntrustedValue(model, run.values, registry) ?? roundingFlip(model, inputs, run, registry);
 }

@@ -11,7 +11,7 @@ import type { GradientRegistry } from '../reference-runtime/autodiff/gradient.js
 import { cpuGradients } from '../reference-runtime/autodiff/grads/index.js';
 import type { KernelRegistry } from '../reference-runtime/cpu/kernel.js';
 import { runReference, type ReferenceResult } from '../reference-runtime/executor.js';
-import { firstUntrustedValue, type UntrustedValue } from './clean.js';
+import { untrustedRun, type UntrustedValue } from './clean.js';
 import { lossSeeds } from './loss.js';
 import { searchableLeaves, type SearchLeaf } from './leaves.js';
 
@@ -113,7 +113,7 @@ export function searchInputs(model: Model, rng: Rng, options: SearchOptions): Se
   for (;;) {
     const candidate = current();
     const run = runReference(candidate.model, candidate.inputs, { registry: options.registry, ...(options.kernels ? { kernels: options.kernels } : {}) });
-    const untrusted = firstUntrustedValue(candidate.model, run.values, options.registry);
+    const untrusted = untrustedRun(candidate.model, candidate.inputs, run, options.registry);
     const ms = performance.now() - started;
     if (!untrusted || ms >= options.budgetMs) {
       return { model: candidate.model, inputs: candidate.inputs, run, steps, restarts, ms, ...(untrusted ? { untrusted } : {}) };

@@ -4,9 +4,9 @@ import type { Tensor } from '../ir/tensor.js';
 import { tensorsToJson } from '../ir/tensor-json.js';
 import { validateModel } from '../ir/validate.js';
 import { ModelValidationError } from '../ir/errors.js';
-import { firstUntrustedValue } from '../inputsearch/clean.js';
+import { untrustedRun } from '../inputsearch/clean.js';
 import type { OpRegistry } from '../opspec/registry.js';
-import { runReference } from '../reference-runtime/executor.js';
+import { runReference, type ReferenceResult } from '../reference-runtime/executor.js';
 import type { Candidate, StillFails } from './candidate.js';
 
 /**
@@ -70,14 +70,15 @@ export class ReductionSearch {
       if (e instanceof ModelValidationError) return undefined;
       throw e;
     }
-    let values: Map<string, Tensor>;
+    let run: ReferenceResult;
     try {
-      values = runReference(candidate.model, candidate.inputs, { registry: this.registry }).values;
+      run = runReference(candidate.model, candidate.inputs, { registry: this.registry });
     } catch {
       // A kernel that rejects an edited model (a degenerate shape, say) makes it no test at all.
       return undefined;
     }
-    return firstUntrustedValue(candidate.model, values, this.registry) ? undefined : values;
+    // Simplified values (zeros, integers) land on discontinuities easily: the full check, rounding probe included.
+    return untrustedRun(candidate.model, candidate.inputs, run, this.registry) ? undefined : run.values;
   }
 }
 

@@ -1,0 +1,66 @@
+import type { Model, Node } from '../ir/model.js';
+import type { Tensor } from '../ir/tensor.js';
+import type { OpRegistry } from '../opspec/registry.js';
+import { runReference, type ReferenceResult } from '../reference-runtime/executor.js';
+import type { UntrustedValue } from './clean.js';
+
+/**
+ * Ops whose float outputs are exact whatever the precision: copies, selections and sign changes. A
+ * SUT computes them exactly too, so they are not nudged (a tie between x and a copy of x is real).
+ */
+const EXACT_OPS = new Set([
+  'Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Transpose', 'Slice', 'Gather', 'GatherElements', 'Expand', 'Tile',
+  'Concat', 'Split', 'Pad', 'DepthToSpace', 'SpaceToDepth', 'Trilu', 'Relu', 'Abs', 'Neg', 'Max', 'Min', 'Clip', 'Floor', 'Ceil',
+  'Round', 'Sign', 'Where', 'ReduceMax', 'ReduceMin', 'MaxPool', 'GlobalMaxPool', 'Cast',
+]);
+
+/** Float ops whose outputs are discrete: a flip there is a different answer, not a rounding difference. */
+const STEP_OPS = new Set(['Floor', 'Ceil', 'Round', 'Sign']);
+
+/** A relative nudge of about eight float32 ulps: what a float32 SUT's rounding may differ by per op. */
+const NUDGE = 1e-6;
+
+function isFloat(t: Tensor): boolean {
+  return t.dtype === 'float32' || t.dtype === 'float64';
+}
+
+/**
+ * Whether a float32-size rounding difference would change a discrete result of the test. The
+ * stability checks skip values exactly on a discontinuity, because exact arithmetic (Relu's zeros,
+ * Clip's bounds) puts them there. But two values equal in the float64 reference by different roads,
+ * x and Atan(Tan(x)) or a normalization's output and its bias, are not equal in a float32 SUT, and a
+ * comparison or ArgMax between them goes either way. So the model runs twice more with every inexact
+ * op's output nudged up and down by NUDGE (alternating by element, opposite in the two runs); a
+ * comparison, ArgMax, step op or other integer or bool value that changes marks the test untrusted.
+ * Ties between elements one inexact op computed from equal inputs are distrusted too: a SUT's
+ * vectorized body and scalar tail need not round them alike.
+ */
+export function roundingFlip(model: Model, inputs: ReadonlyMap<string, Tensor>, base: ReferenceResult, registry: OpRegistry): UntrustedValue | undefined {
+  const watched = model.nodes.flatMap((node) =>
+    node.outputs.filter((o) => o.dtype === 'bool' || o.dtype === 'int32' || o.dtype === 'int64' || STEP_OPS.has(node.op)).map((o) => ({ node, name: o.name })),
+  );
+  if (watched.length === 0) return undefined;
+  for (const direction of [1, -1]) {
+    const nudge = (node: Node, outputs: Tensor[]): Tensor[] => {
+      if (EXACT_OPS.has(node.op)) return outputs;
+      return outputs.map((t) => (isFloat(t) ? { ...t, data: t.data.map((x, i) => x * (1 + (i % 2 === 0 ? direction : -direction) * NUDGE)) } : t));
+    };
+    const nudged = runReference(model, inputs, { registry, afterNode: nudge });
+    for (const { node, name } of watched) {
+      const a = base.values.get(name)!.data;
+      const b = nudged.values.get(name)!.data;
+      for (let i = 0; i < a.length; i++) {
+        if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
+          return {
+            node: node.name,
+            op: node.op,
+            value: name,
+            reason: 'near-discontinuity',
+            detail: `a float32-size rounding difference upstream changes ${name}[${i}] from ${a[i]} to ${b[i]}`,
+          };
+        }
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { untrustedRun } from '../../src/inputsearch/clean.js';
+import type { Model } from '../../src/ir/model.js';
+import { makeTensor } from '../../src/ir/tensor.js';
+import { builtinRegistry } from '../../src/opspec/ops/index.js';
+import { runReference } from '../../src/reference-runtime/executor.js';
+
+const registry = builtinRegistry();
+const f32 = (name: string, shape: number[]) => ({ name, dtype: 'float32' as const, shape });
+
+/** LessOrEqual(x, f(x)) where f is the identity in exact arithmetic but not in float32. */
+function compareWith(op: string | undefined): Model {
+  const nodes = op ? [{ name: 'f', op, inputs: ['x'], outputs: [f32('fx', [4])], attrs: {} }] : [];
+  return {
+    opset: 17,
+    inputs: [f32('x', [4])],
+    weights: [],
+    nodes: [
+      ...nodes,
+      { name: 'le', op: 'LessOrEqual', inputs: ['x', op ? 'fx' : 'x'], outputs: [{ name: 'b', dtype: 'bool', shape: [4] }], attrs: {} },
+    ],
+    outputs: ['b'],
+  };
+}
+
+function untrusted(model: Model) {
+  const inputs = new Map([['x', makeTensor('float32', [4], [0.3, -0.7, 1.1, 0.05])]]);
+  return untrustedRun(model, inputs, runReference(model, inputs), registry);
+}
+
+describe('the rounding probe', () => {
+  it('distrusts a comparison of values equal only by different float roads', () => {
+    // Relu of positives and Identity are exact: a float32 SUT gets the same tie.
+    expect(untrusted(compareWith('Identity'))).toBeUndefined();
+    expect(untrusted(compareWith(undefined))).toBeUndefined();
+    const model: Model = {
+      ...compareWith(undefined),
+      nodes: [
+        { name: 'tan', op: 'Tan', inputs: ['x'], outputs: [f32('t', [4])], attrs: {} },
+        { name: 'atan', op: 'Atan', inputs: ['t'], outputs: [f32('fx', [4])], attrs: {} },
+        { name: 'le', op: 'LessOrEqual', inputs: ['x', 'fx'], outputs: [{ name: 'b', dtype: 'bool', shape: [4] }], attrs: {} },
+      ],
+    };
+    const found = untrusted(model);
+    expect(found?.reason).toBe('near-discontinuity');
+    expect(found?.node).toBe('le');
+  });
+
+  it('distrusts an ArgMax over values that tie only in exact arithmetic', () => {
+    const model: Model = {
+      opset: 17,
+      inputs: [f32('x', [2])],
+      weights: [{ name: 'w', value: makeTensor('float32', [2], [0.1, 0.1]) }],
+      nodes: [
+        { name: 'mul', op: 'Mul', inputs: ['x', 'w'], outputs: [f32('m', [2])], attrs: {} },
+        { name: 'arg', op: 'ArgMax', inputs: ['m'], outputs: [{ name: 'i', dtype: 'int64', shape: [1] }], attrs: { axis: 0 } },
+      ],
+      outputs: ['i'],
+    };
+    const tied = new Map([['x', makeTensor('float32', [2], [3, 3])]]);
+    expect(untrustedRun(model, tied, runReference(model, tied), registry)?.node).toBe('arg');
+    const apart = new Map([['x', makeTensor('float32', [2], [3, 2])]]);
+    expect(untrustedRun(model, apart, runReference(model, apart), registry)).toBeUndefined();
+  });
+});
