@@ -7,6 +7,7 @@ import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { bugSignature, type BugSignature } from '../oracles/signature.js';
+import type { ReducedTest } from '../reduce/reduce-bug.js';
 import { isBug, type Verdict, type VerdictKind } from '../oracles/verdict.js';
 import { writeCaseFolder, writeTestFiles, type BugCase, type CaseMeta } from './case-folder.js';
 import { evaluateOnBackend } from './evaluate.js';
@@ -17,24 +18,13 @@ import { DEFAULT_INPUT_CHOICE, makeTestCase, type InputChoice } from './test-cas
 
 export type { BugEntry, CampaignSummary } from './summary.js';
 
-/** A reduced bug: the smaller test and how the SUT fails on it. */
-export interface ReducedBug {
-  readonly model: Model;
-  readonly onnx: Uint8Array;
-  readonly inputs: ReadonlyMap<string, Tensor>;
-  readonly expected: ReadonlyMap<string, Tensor>;
-  readonly actual: ReadonlyMap<string, Tensor> | { error: string };
-  readonly verdict: Verdict;
-  readonly stats: Readonly<Record<string, number | boolean>>;
-}
-
 /** Shrinks a failing test while the SUT keeps failing the same way (src/reduce); undefined when it could not. */
 export type BugReducer = (args: {
   adapter: BackendAdapter;
   test: { model: Model; inputs: ReadonlyMap<string, Tensor> };
   verdict: Verdict;
   budgetMs: number;
-}) => Promise<ReducedBug | undefined>;
+}) => Promise<ReducedTest | undefined>;
 
 export interface FuzzOptions {
   readonly seed: string;

@@ -1,6 +1,4 @@
-import { Command, CommanderError } from 'commander';
-import { reproCommand } from '../../src/cli/commands/repro.js';
-import { UserError } from '../../src/ir/errors.js';
+import { runCli } from '../../src/cli/program.js';
 import type { BackendAdapter } from '../../src/backends/adapter.js';
 import { writeCaseFolder } from '../../src/campaign/case-folder.js';
 import { evaluateOnBackend } from '../../src/campaign/evaluate.js';
@@ -13,29 +11,10 @@ import type { Verdict } from '../../src/oracles/verdict.js';
 import { runReference } from '../../src/reference-runtime/executor.js';
 import { captureIo } from '../helpers.js';
 
-/**
- * Runs `tensorsmith repro ARGV` through the command function on a fresh program, mapping errors to
- * exit codes the way src/cli/program.ts does (a UserError is exit 2 with its one line on stderr).
- */
+/** Runs `tensorsmith repro ARGV` as the CLI does (a UserError: exit 2, its one line on stderr). */
 export async function repro(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
   const io = captureIo();
-  let code = 0;
-  const program = new Command('tensorsmith').exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
-  reproCommand(program, io, (c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync(['repro', ...argv], { from: 'user' });
-  } catch (e) {
-    if (e instanceof UserError) {
-      io.err(`tensorsmith: ${e.message}\n`);
-      code = 2;
-    } else if (e instanceof CommanderError) {
-      code = e.exitCode === 0 ? 0 : 2;
-    } else {
-      throw e;
-    }
-  }
+  const code = await runCli(['repro', ...argv], io);
   return { code, out: io.stdout(), err: io.stderr() };
 }
 

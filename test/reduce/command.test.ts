@@ -1,11 +1,9 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeCaseFolder, readCaseFolder, type CaseMeta } from '../../src/campaign/case-folder.js';
-import { reduceCommand } from '../../src/cli/commands/reduce.js';
+import { runCli } from '../../src/cli/program.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
-import { UserError } from '../../src/ir/errors.js';
 import type { Model } from '../../src/ir/model.js';
 import type { Tensor } from '../../src/ir/tensor.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
@@ -19,29 +17,10 @@ import { FAULTY_OPS, faultyOps, tenNodeModel, wave } from './models.js';
 const registry = builtinRegistry();
 const ABORT_MESSAGE = 'faulty-ops died (signal SIGABRT); stderr: faulty-ops: fatal error in the Softmax kernel, aborting';
 
-/**
- * Runs `tensorsmith reduce ARGV` through the command function on a fresh program, mapping errors
- * to exit codes as src/cli/program.ts does (a UserError: exit 2, its one line on stderr).
- */
+/** Runs `tensorsmith reduce ARGV` as the CLI does (a UserError: exit 2, its one line on stderr). */
 async function reduce(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
   const io = captureIo();
-  let code = 0;
-  const program = new Command('tensorsmith').exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
-  reduceCommand(program, io, (c) => {
-    code = c;
-  });
-  try {
-    await program.parseAsync(['reduce', ...argv], { from: 'user' });
-  } catch (e) {
-    if (e instanceof UserError) {
-      io.err(`tensorsmith: ${e.message}\n`);
-      code = 2;
-    } else if (e instanceof CommanderError) {
-      code = e.exitCode === 0 ? 0 : 2;
-    } else {
-      throw e;
-    }
-  }
+  const code = await runCli(['reduce', ...argv], io);
   return { code, out: io.stdout(), err: io.stderr() };
 }
 

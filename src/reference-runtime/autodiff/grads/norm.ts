@@ -1,7 +1,7 @@
 import type { Tensor } from '../../../ir/tensor.js';
 import { exact, type GradArgs, type OpGradient } from '../gradient.js';
 import { unbroadcast } from '../helpers.js';
-import { expandToNormalized } from '../../cpu/kernels/layer-norm.js';
+import { expandToNormalized, layerNormRows } from '../../cpu/kernels/layer-norm.js';
 
 /**
  * The gradient through (x - mean) * invStdDev for one group of n values, where mean and invStdDev
@@ -96,12 +96,7 @@ const instanceNorm = exact(({ inputs, attrs, dy: [dy] }: GradArgs) => {
 /** Layer normalization over the dims from `axis` on; its Mean and InvStdDev outputs are differentiable too. */
 const layerNorm = exact(({ inputs, attrs, dy }: GradArgs) => {
   const [x, scale, bias] = inputs;
-  const rank = x!.shape.length;
-  const axis = (attrs.int('axis') + rank) % rank;
-  const epsilon = attrs.float('epsilon');
-  const normalized = x!.shape.slice(axis);
-  const size = normalized.reduce((a, b) => a * b, 1);
-  const rows = x!.data.length / size;
+  const { epsilon, normalized, size, rows } = layerNormRows(x!, attrs);
   const gamma = expandToNormalized(scale, normalized, size, 1);
   const [dyY, dyMean, dyInv] = dy;
   const dx = new Float64Array(x!.data.length);

@@ -1,4 +1,5 @@
 import type { Tensor } from '../../../ir/tensor.js';
+import type { ConcreteAttrs } from '../../../opspec/infer.js';
 import { broadcastStrides, forEachBroadcast } from '../indexing.js';
 import { result, type Kernel } from '../kernel.js';
 
@@ -9,15 +10,19 @@ export function expandToNormalized(t: Tensor | undefined, normalized: readonly n
   return out;
 }
 
+/** How LayerNormalization splits its input: `rows` rows of the `normalized` trailing dims (`size` elements each). */
+export function layerNormRows(x: Tensor, attrs: ConcreteAttrs): { epsilon: number; normalized: number[]; size: number; rows: number } {
+  const rank = x.shape.length;
+  const axis = (attrs.int('axis') + rank) % rank;
+  const normalized = x.shape.slice(axis);
+  const size = normalized.reduce((a, b) => a * b, 1);
+  return { epsilon: attrs.float('epsilon'), normalized, size, rows: x.data.length / size };
+}
+
 /** Normalizes over the dims from `axis` on; also gives the mean and 1 / sqrt(var + epsilon) of each row. */
 export const layerNormKernel: Kernel = ({ inputs, attrs, outputs }) => {
   const [x, scale, bias] = inputs;
-  const rank = x!.shape.length;
-  const axis = (attrs.int('axis') + rank) % rank;
-  const epsilon = attrs.float('epsilon');
-  const normalized = x!.shape.slice(axis);
-  const size = normalized.reduce((a, b) => a * b, 1);
-  const rows = x!.data.length / size;
+  const { epsilon, normalized, size, rows } = layerNormRows(x!, attrs);
   const gamma = expandToNormalized(scale, normalized, size, 1);
   const beta = expandToNormalized(bias, normalized, size, 0);
   const y = new Float64Array(x!.data.length);
