@@ -13,6 +13,8 @@ export interface BackendDescription {
   /** The package (or library) under test and its version. */
   readonly package: string;
   readonly version: string;
+  /** Where it runs, when that matters (ref-webgpu: the GPU adapter, or why it fell back to the CPU). */
+  readonly device?: string;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { AdapterSource } from './isolation/protocol.js';
 import { onnxruntimeNodeAdapter, ORT_OPT_LEVELS } from './onnxruntime-node.js';
 import { onnxruntimeWebWasmAdapter } from './onnxruntime-web.js';
 import { referenceCpuAdapter } from './reference-cpu.js';
+import { referenceWebGpuAdapter } from './reference-webgpu.js';
 import { TFJS_BACKENDS, tfjsAdapter } from './tfjs-adapter.js';
 
 export type AdapterFactory = () => BackendAdapter;
@@ -55,6 +56,7 @@ export function builtinBackends(): BackendRegistry {
   for (const level of ORT_OPT_LEVELS) r.register(`ort-${level}`, () => onnxruntimeNodeAdapter(level));
   r.register('ort-web-wasm', onnxruntimeWebWasmAdapter);
   r.register('ref-cpu', referenceCpuAdapter);
+  r.register('ref-webgpu', referenceWebGpuAdapter);
   for (const backend of TFJS_BACKENDS) r.register(`tfjs-${backend}`, () => tfjsAdapter(backend));
   return r;
 }

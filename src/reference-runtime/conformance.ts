@@ -7,6 +7,7 @@ import { decodeTensorFile } from '../export/tensor-proto.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { builtinRegistry } from '../opspec/ops/index.js';
 import { runReference } from './executor.js';
+import type { Model } from '../ir/model.js';
 
 export interface ConformanceReport {
   passed: number;
@@ -23,7 +24,10 @@ export const CONFORMANCE_ATOL = 1e-7;
  * Runs every ONNX node test folder under `dir` (each `test_*` with model.onnx and test_data_set_*)
  * through import and the reference runtime, comparing with the expected outputs.
  */
-export function runConformance(dir: string, options: { registry?: OpRegistry; filter?: RegExp } = {}): ConformanceReport {
+export async function runConformance(
+  dir: string,
+  options: { registry?: OpRegistry; filter?: RegExp; execute?: ConformanceExecutor } = {},
+): Promise<ConformanceReport> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UserError(`conformance folder '${dir}' does not exist (give the folder holding the ONNX node tests' test_* folders)`);
   }
@@ -35,7 +39,7 @@ export function runConformance(dir: string, options: { registry?: OpRegistry; fi
   if (tests.length === 0) throw new UserError(`no ONNX node tests (test_*/model.onnx) under '${dir}'`);
   const report: ConformanceReport = { passed: 0, failed: 0, skipped: 0, failures: [], skips: [] };
   for (const test of tests) {
-    const outcome = runOne(join(dir, test), registry);
+    const outcome = await runOne(join(dir, test), registry, options.execute ?? cpuExecutor(registry));
     if (outcome.kind === 'pass') report.passed++;
     else if (outcome.kind === 'skip') {
       report.skipped++;
@@ -50,7 +54,14 @@ export function runConformance(dir: string, options: { registry?: OpRegistry; fi
 
 type Outcome = { kind: 'pass' } | { kind: 'skip'; reason: string } | { kind: 'fail'; reason: string };
 
-function runOne(folder: string, registry: OpRegistry): Outcome {
+/** Runs an imported model on one runtime: its outputs, or why this runtime does not run it. */
+export type ConformanceExecutor = (model: Model, inputs: Map<string, Tensor>) => Promise<Map<string, Tensor> | { skip: string }>;
+
+function cpuExecutor(registry: OpRegistry): ConformanceExecutor {
+  return async (model, inputs) => runReference(model, inputs, { registry }).outputs;
+}
+
+async function runOne(folder: string, registry: OpRegistry, execute: ConformanceExecutor): Promise<Outcome> {
   const sets = readdirSync(folder)
     .filter((n) => n.startsWith('test_data_set_'))
     .sort();
@@ -81,7 +92,9 @@ function runOne(folder: string, registry: OpRegistry): Outcome {
     }
     let outputs;
     try {
-      outputs = runReference(model, inputs, { registry }).outputs;
+      const result = await execute(model, inputs);
+      if ('skip' in result) return { kind: 'skip', reason: result.skip };
+      outputs = result;
     } catch (e) {
       return { kind: 'fail', reason: `${set}: the reference runtime threw: ${(e as Error).message}` };
     }

@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
-import { runConformance } from '../../reference-runtime/conformance.js';
+import { runConformance, type ConformanceExecutor } from '../../reference-runtime/conformance.js';
+import { webGpuConformanceExecutor, webGpuRuntime } from '../../reference-runtime/webgpu/index.js';
+import { UserError } from '../../ir/errors.js';
 import { EXIT_ERROR, EXIT_OK, type CliIo } from '../io.js';
+
+async function webGpuExecutor(io: CliIo): Promise<ConformanceExecutor> {
+  const runtime = await webGpuRuntime();
+  if ('reason' in runtime) throw new UserError(`--runtime webgpu: ${runtime.reason}; install a GPU driver or Mesa's lavapipe (mesa-vulkan-drivers)`);
+  io.err(`WebGPU adapter: ${runtime.adapterName}\n`);
+  return webGpuConformanceExecutor(runtime);
+}
 
 export function conformanceCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -9,8 +18,11 @@ export function conformanceCommand(program: Command, io: CliIo, setExit: (code: 
     .argument('<dir>', "folder holding the ONNX node tests' test_* folders")
     .option('--json', 'print {"passed", "failed", "skipped", "failures", "skips"} as JSON')
     .option('--filter <regex>', 'only the tests whose folder name matches')
-    .action((dir: string, opts: { json?: boolean; filter?: string }) => {
-      const report = runConformance(dir, opts.filter ? { filter: new RegExp(opts.filter) } : {});
+    .option('--runtime <runtime>', 'cpu (float64 kernels) or webgpu (WGSL kernels; float32, int32 and bool models)', 'cpu')
+    .action(async (dir: string, opts: { json?: boolean; filter?: string; runtime: string }) => {
+      if (opts.runtime !== 'cpu' && opts.runtime !== 'webgpu') throw new UserError(`--runtime must be cpu or webgpu, got '${opts.runtime}'`);
+      const execute = opts.runtime === 'webgpu' ? await webGpuExecutor(io) : undefined;
+      const report = await runConformance(dir, { ...(opts.filter ? { filter: new RegExp(opts.filter) } : {}), ...(execute ? { execute } : {}) });
       if (opts.json) {
         io.out(JSON.stringify(report, null, 2) + '\n');
       } else {

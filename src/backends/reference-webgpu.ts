@@ -1,0 +1,53 @@
+import { createRequire } from 'node:module';
+import type { DType } from '../ir/dtype.js';
+import type { Model } from '../ir/model.js';
+import { castValues, type Tensor } from '../ir/tensor.js';
+import { runReference } from '../reference-runtime/executor.js';
+import { webGpuRuntime } from '../reference-runtime/webgpu/index.js';
+import { webGpuKernels } from '../reference-runtime/webgpu/kernels/index.js';
+import { isGpuDType } from '../reference-runtime/webgpu/wgsl.js';
+import type { BackendAdapter } from './adapter.js';
+
+const require = createRequire(import.meta.url);
+const kernels = webGpuKernels();
+
+interface Prepared {
+  readonly model: Model;
+  /** Why this model runs on the CPU kernels instead (no GPU adapter, an attribute WGSL cannot express). */
+  readonly onCpu?: string;
+}
+
+/**
+ * The reference runtime's WebGPU kernels as a SUT: float32, int32 and bool models in WGSL (WGSL has
+ * no 64-bit types, so models with int64 or float64 are `unsupported`, said per test rather than run
+ * silently elsewhere). On a machine with no WebGPU adapter it says so in its description and runs
+ * the CPU kernels.
+ */
+export function referenceWebGpuAdapter(): BackendAdapter<Prepared> {
+  return {
+    name: 'ref-webgpu',
+    async describe() {
+      const runtime = await webGpuRuntime();
+      const version = (require('../../package.json') as { version: string }).version;
+      const device = 'reason' in runtime ? `CPU kernels (no WebGPU: ${runtime.reason})` : runtime.adapterName;
+      return { name: 'ref-webgpu', package: 'tensorsmith', version, device };
+    },
+    supports: (op: string, dtypes: readonly DType[]) => kernels.find(op) !== undefined && dtypes.every(isGpuDType),
+    async prepare(artifact) {
+      const runtime = await webGpuRuntime();
+      if ('reason' in runtime) return { model: artifact.model, onCpu: runtime.reason };
+      const reason = runtime.unsupported(artifact.model);
+      return reason ? { model: artifact.model, onCpu: reason } : { model: artifact.model };
+    },
+    async run(prepared, inputs) {
+      const runtime = await webGpuRuntime();
+      if (prepared.onCpu || 'reason' in runtime) {
+        const { outputs } = runReference(prepared.model, inputs);
+        const out = new Map<string, Tensor>();
+        for (const [name, t] of outputs) out.set(name, { dtype: t.dtype, shape: t.shape, data: castValues(t.dtype, Float64Array.from(t.data)) });
+        return out;
+      }
+      return runtime.run(prepared.model, inputs);
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { Model } from '../../../src/ir/model.js';
+import { makeTensor } from '../../../src/ir/tensor.js';
+import { builtinRegistry } from '../../../src/opspec/ops/index.js';
+import { acquireGpu } from '../../../src/reference-runtime/webgpu/device.js';
+import { webGpuKernels } from '../../../src/reference-runtime/webgpu/kernels/index.js';
+import { WebGpuRuntime } from '../../../src/reference-runtime/webgpu/runtime.js';
+
+describe('the WebGPU runtime', () => {
+  it('runs a model in one submission', async () => {
+    const gpu = await acquireGpu();
+    if (!('device' in gpu)) throw new Error(`no WebGPU adapter: ${gpu.reason}`);
+    const runtime = new WebGpuRuntime(gpu.device, gpu.adapterName, webGpuKernels(), builtinRegistry());
+    const f = (name: string) => ({ name, dtype: 'float32' as const, shape: [2, 3] });
+    const model: Model = {
+      opset: 17,
+      inputs: [f('x')],
+      weights: [],
+      nodes: [
+        { name: 'a', op: 'Neg', inputs: ['x'], outputs: [f('y')], attrs: {} },
+        { name: 'b', op: 'Exp', inputs: ['y'], outputs: [f('z')], attrs: {} },
+        { name: 'c', op: 'Relu', inputs: ['x'], outputs: [f('r')], attrs: {} },
+      ],
+      outputs: ['z', 'r'],
+    };
+    expect(runtime.unsupported(model)).toBeUndefined();
+    const out = await runtime.run(model, new Map([['x', makeTensor('float32', [2, 3], [1, -2, 3, 0.5, -0.5, 0])]]));
+    expect([...out.get('r')!.data]).toEqual([1, 0, 3, 0.5, 0, 0]);
+    expect(out.get('z')!.data[0]).toBeCloseTo(Math.exp(-1), 6);
+  });
+});
