@@ -40,7 +40,7 @@ function kernelModels(size) {
     MatMul: single('MatMul', [[mat, mat], [mat, mat]], [mat, mat]),
     Conv: single('Conv', [conv, kernel], convOut),
     Softmax: single('Softmax', [[n / 256, 256]], [n / 256, 256], { axis: -1 }),
-    ReduceSum: single('ReduceSum', [[n / 256, 256]], [n / 256, 1], { axes: [1], keepdims: 1 }),
+    ReduceMean: single('ReduceMean', [[n / 256, 256]], [n / 256, 1], { axes: [1], keepdims: 1 }),
   };
 }
 
