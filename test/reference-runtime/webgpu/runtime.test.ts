@@ -7,6 +7,12 @@ import { webGpuKernels } from '../../../src/reference-runtime/webgpu/kernels/ind
 import { WebGpuRuntime } from '../../../src/reference-runtime/webgpu/runtime.js';
 
 describe('the WebGPU runtime', () => {
+  it('has a kernel for every op but those whose outputs are int64 only (WGSL has no 64-bit integers)', () => {
+    const kernels = webGpuKernels();
+    const missing = [...new Set(builtinRegistry().all().map((s) => s.name))].filter((op) => !kernels.find(op)).sort();
+    expect(missing).toEqual(['ArgMax', 'ArgMin', 'Shape']);
+  });
+
   it('runs a model in one submission', async () => {
     const gpu = await acquireGpu();
     if (!('device' in gpu)) throw new Error(`no WebGPU adapter: ${gpu.reason}`);

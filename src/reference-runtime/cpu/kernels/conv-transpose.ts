@@ -4,7 +4,7 @@ import { stridesOf } from '../../../ir/tensor.js';
 import { result, type Kernel } from '../kernel.js';
 
 /** Begin pads as ONNX derives them: from output_shape or SAME_*, none for VALID, else the pads attribute. */
-function beginPads(inDims: readonly number[], kDims: readonly number[], outDims: readonly number[], attrs: ConcreteAttrs): number[] {
+export function beginPads(inDims: readonly number[], kDims: readonly number[], outDims: readonly number[], attrs: ConcreteAttrs): number[] {
   const strides = attrs.ints('strides');
   const dilations = attrs.ints('dilations');
   const outputPadding = attrs.ints('output_padding');

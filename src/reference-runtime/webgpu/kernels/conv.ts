@@ -1,6 +1,5 @@
-import { transposedBeginPads } from '../../../opspec/ops/conv-transpose.js';
+import { beginPads } from '../../cpu/kernels/conv-transpose.js';
 import { resolvePads } from '../../../opspec/ops/sliding-window.js';
-import type { ConcreteAttrs } from '../../../opspec/infer.js';
 import { bindings, cacheKey, entryPoint, type WebGpuKernel, type WebGpuKernelArgs } from '../program.js';
 import { TensorIndexer } from '../wgsl.js';
 
@@ -23,7 +22,7 @@ function plusInt(n: number): string {
  * declares) in row-major order, the order the CPU kernels visit a window in: `body` sees the
  * position's coordinates as `wc` and may `continue`. One flat loop rather than one per axis:
  * lavapipe unrolls short constant-bound loops into each other, and nested loops over four
- * channels and a 6x7 kernel took 6 s to compile (a flat loop, 40 ms).
+ * channels and a 6x7 kernel took 6 to 10 s to compile (a flat loop, about 0.1 s).
  */
 export function windowLoop(window: TensorIndexer, body: readonly string[]): string[] {
   return [`  for (var t = 0u; t < ${window.size}u; t++) {`, `    let wc = ${window.name}_coords(t);`, ...body.map((line) => `    ${line}`), '  }'];
@@ -81,21 +80,6 @@ const convKernel: WebGpuKernel = {
   },
 };
 
-/**
- * ConvTranspose's begin pads as the CPU kernel derives them (its beginPads, which it does not
- * export): from output_shape or SAME_* by the spec's split, none for VALID, else the pads attribute.
- */
-function transposeBeginPads(inDims: readonly number[], kDims: readonly number[], outDims: readonly number[], attrs: ConcreteAttrs): number[] {
-  const strides = attrs.ints('strides');
-  const dilations = attrs.ints('dilations');
-  const outputPadding = attrs.ints('output_padding');
-  const autoPad = attrs.str('auto_pad');
-  if (attrs.has('output_shape') || autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
-    const full = inDims.map((d, i) => strides[i]! * (d - 1) + outputPadding[i]! + dilations[i]! * (kDims[i]! - 1) + 1);
-    return transposedBeginPads(full, outDims, autoPad);
-  }
-  return autoPad === 'VALID' ? inDims.map(() => 0) : attrs.ints('pads').slice(0, inDims.length);
-}
 
 /**
  * ConvTranspose as a gather: the CPU kernel scatters input position i with kernel position k to
@@ -113,7 +97,7 @@ const convTransposeKernel: WebGpuKernel = {
     const kDims = w.shape.slice(2);
     const strides = args.attrs.ints('strides');
     const dilations = args.attrs.ints('dilations');
-    const pads = transposeBeginPads(inDims, kDims, outShape.slice(2), args.attrs);
+    const pads = beginPads(inDims, kDims, outShape.slice(2), args.attrs);
     const cInPerGroup = x.shape[1]! / args.attrs.int('group');
     const cOutPerGroup = w.shape[1]!;
     const out = new TensorIndexer('out', outShape);
