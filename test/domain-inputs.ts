@@ -1,7 +1,9 @@
 import { randomTensor } from '../src/generator/values.js';
 import type { Rng } from '../src/generator/rng.js';
 import type { DType } from '../src/ir/dtype.js';
-import type { Model } from '../src/ir/model.js';
+import { DEFAULT_OPSET, type Model } from '../src/ir/model.js';
+import { generateModel, GenerationError } from '../src/generator/generate.js';
+import type { OpSpec } from '../src/opspec/spec.js';
 import { makeTensor, type Tensor } from '../src/ir/tensor.js';
 import type { OpRegistry } from '../src/opspec/registry.js';
 
@@ -33,4 +35,18 @@ export function drawInput(
   if (lo > hi) hi = lo + drawn;
   const moved = Array.from(t.data, (x) => lo + ((x + drawn) / (2 * drawn)) * (hi - lo));
   return makeTensor(info.dtype, info.shape, isInt ? moved.map((x) => Math.min(Math.max(Math.round(x), Math.ceil(lo)), Math.floor(hi))) : moved);
+}
+
+/**
+ * A random valid single-op instance of a spec (shapes and attributes drawn by the generator within
+ * the spec's constraints), or undefined for a draw the generator could not complete.
+ */
+export async function singleOpModel(registry: OpRegistry, spec: OpSpec, dtype: DType, rng: Rng): Promise<Model | undefined> {
+  const opset = Math.max(DEFAULT_OPSET, spec.sinceVersion);
+  try {
+    return (await generateModel({ maxNodes: 1, ops: [spec.name], dtypes: [dtype], opset }, registry, rng.fork('model'))).model;
+  } catch (e) {
+    if (e instanceof GenerationError) return undefined;
+    throw e;
+  }
 }

@@ -1,5 +1,6 @@
 import type { Tensor } from '../../ir/tensor.js';
 import type { ConcreteAttrs, ConcreteType } from '../../opspec/infer.js';
+import { OpTable } from '../op-table.js';
 
 export interface GradArgs {
   /** The node's inputs as the forward run saw them; undefined for an omitted optional input. */
@@ -61,25 +62,9 @@ export function firstDy(args: GradArgs): Float64Array | undefined {
   return args.dy[0];
 }
 
-/** An explicit registry of gradients, one per op; a second one for the same op is a programming error. */
-export class GradientRegistry {
-  private readonly gradients = new Map<string, OpGradient>();
-
-  /** Takes groups (one per family file); an op in two groups throws. */
+/** An explicit registry of gradients, one per op, built from family groups; a second one for an op throws. */
+export class GradientRegistry extends OpTable<OpGradient> {
   constructor(groups: readonly Readonly<Record<string, OpGradient>>[] = []) {
-    for (const group of groups) for (const [op, g] of Object.entries(group)) this.register(op, g);
-  }
-
-  register(op: string, gradient: OpGradient): void {
-    if (this.gradients.has(op)) throw new Error(`a gradient for '${op}' is registered twice`);
-    this.gradients.set(op, gradient);
-  }
-
-  find(op: string): OpGradient | undefined {
-    return this.gradients.get(op);
-  }
-
-  ops(): string[] {
-    return [...this.gradients.keys()].sort();
+    super('a gradient', groups);
   }
 }

@@ -1,6 +1,7 @@
 import type { ConcreteAttrs, ConcreteType } from '../../opspec/infer.js';
 import type { DType } from '../../ir/dtype.js';
 import { castValues, type Tensor } from '../../ir/tensor.js';
+import { OpTable } from '../op-table.js';
 
 export interface KernelArgs {
   /** One entry per input position; undefined for an omitted optional input. */
@@ -25,25 +26,9 @@ export function isFloat(d: DType): boolean {
   return d === 'float32' || d === 'float64';
 }
 
-/** An explicit kernel registry; a second kernel for the same op is a programming error. */
-export class KernelRegistry {
-  private readonly kernels = new Map<string, Kernel>();
-
-  /** Takes groups of kernels (one per family file); an op in two groups throws. */
+/** An explicit registry of CPU kernels, one per op, built from family groups; a second one for an op throws. */
+export class KernelRegistry extends OpTable<Kernel> {
   constructor(groups: readonly Readonly<Record<string, Kernel>>[] = []) {
-    for (const group of groups) for (const [op, k] of Object.entries(group)) this.register(op, k);
-  }
-
-  register(op: string, kernel: Kernel): void {
-    if (this.kernels.has(op)) throw new Error(`a CPU kernel for '${op}' is registered twice`);
-    this.kernels.set(op, kernel);
-  }
-
-  find(op: string): Kernel | undefined {
-    return this.kernels.get(op);
-  }
-
-  ops(): string[] {
-    return [...this.kernels.keys()].sort();
+    super('a CPU kernel', groups);
   }
 }
