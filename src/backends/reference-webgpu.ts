@@ -6,10 +6,13 @@ import { runReference } from '../reference-runtime/executor.js';
 import { webGpuRuntime } from '../reference-runtime/webgpu/index.js';
 import { webGpuKernels } from '../reference-runtime/webgpu/kernels/index.js';
 import { isGpuDType } from '../reference-runtime/webgpu/wgsl.js';
+import { unsupportedOnGpu } from '../reference-runtime/webgpu/support.js';
+import { builtinRegistry } from '../opspec/ops/index.js';
 import type { BackendAdapter } from './adapter.js';
 
 const require = createRequire(import.meta.url);
 const kernels = webGpuKernels();
+const registry = builtinRegistry();
 
 interface Prepared {
   readonly model: Model;
@@ -19,9 +22,9 @@ interface Prepared {
 
 /**
  * The reference runtime's WebGPU kernels as a SUT: float32, int32 and bool models in WGSL (WGSL has
- * no 64-bit types, so models with int64 or float64 are `unsupported`, said per test rather than run
- * silently elsewhere). On a machine with no WebGPU adapter it says so in its description and runs
- * the CPU kernels.
+ * no 64-bit types, so a model with int64 or float64 values gets the verdict `unsupported` with the
+ * reason, per test, rather than running silently elsewhere). On a machine with no WebGPU adapter it
+ * says so in its description and runs the CPU kernels.
  */
 export function referenceWebGpuAdapter(): BackendAdapter<Prepared> {
   return {
@@ -32,7 +35,12 @@ export function referenceWebGpuAdapter(): BackendAdapter<Prepared> {
       const device = 'reason' in runtime ? `CPU kernels (no WebGPU: ${runtime.reason})` : runtime.adapterName;
       return { name: 'ref-webgpu', package: 'tensorsmith', version, device };
     },
-    supports: (op: string, dtypes: readonly DType[]) => kernels.find(op) !== undefined && dtypes.every(isGpuDType),
+    // int64 passes here: constants (shapes, axes, indices) are held as int32; knownDeviation refuses int64 data.
+    supports: (op: string, dtypes: readonly DType[]) => kernels.find(op) !== undefined && dtypes.every((d) => isGpuDType(d) || d === 'int64'),
+    knownDeviation: (model: Model) => {
+      const reason = unsupportedOnGpu(model, kernels, registry);
+      return reason ? `runs only on the CPU kernels: ${reason}` : undefined;
+    },
     async prepare(artifact) {
       const runtime = await webGpuRuntime();
       if ('reason' in runtime) return { model: artifact.model, onCpu: runtime.reason };

@@ -1,6 +1,8 @@
+import { hashText } from '../ir/hash.js';
 import type { Model, Node } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { OpRegistry } from '../opspec/registry.js';
+import { broadcastShape, broadcastStrides, forEachBroadcast } from '../reference-runtime/cpu/indexing.js';
 import { runReference, type ReferenceResult } from '../reference-runtime/executor.js';
 import type { UntrustedValue } from './clean.js';
 
@@ -17,7 +19,20 @@ const EXACT_OPS = new Set([
 /** Float ops whose outputs are discrete: a flip there is a different answer, not a rounding difference. */
 const STEP_OPS = new Set(['Floor', 'Ceil', 'Round', 'Sign']);
 
-/** A relative nudge of about eight float32 ulps: what a float32 SUT's rounding may differ by per op. */
+/** The integer quotients of a Mod node's operands (under broadcasting), truncated or floored as the op's fmod says. */
+function quotients(run: ReferenceResult, node: Node, truncated: boolean): number[] {
+  const a = run.values.get(node.inputs[0]!)!;
+  const b = run.values.get(node.inputs[1]!)!;
+  const shape = broadcastShape(a.shape, b.shape);
+  const out: number[] = [];
+  forEachBroadcast(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)], (_i, [ia, ib]) => {
+    const q = a.data[ia!]! / b.data[ib!]!;
+    out.push(truncated ? Math.trunc(q) : Math.floor(q));
+  });
+  return out;
+}
+
+/** The smallest relative nudge, about eight float32 ulps: what a float32 SUT's rounding may differ by per op (nodes get 1 to 7 times it). */
 const NUDGE = 1e-6;
 
 function isFloat(t: Tensor): boolean {
@@ -30,7 +45,8 @@ function isFloat(t: Tensor): boolean {
  * Clip's bounds) puts them there. But two values equal in the float64 reference by different roads,
  * x and Atan(Tan(x)) or a normalization's output and its bias, are not equal in a float32 SUT, and a
  * comparison or ArgMax between them goes either way. So the model runs twice more with every inexact
- * op's output nudged up and down by NUDGE (alternating by element, opposite in the two runs); a
+ * op's output nudged up and down (alternating by element, opposite in the two runs, by a size of
+ * its own per node); a
  * comparison, ArgMax, step op or other integer or bool value that changes marks the test untrusted.
  * Ties between elements one inexact op computed from equal inputs are distrusted too: a SUT's
  * vectorized body and scalar tail need not round them alike.
@@ -39,13 +55,32 @@ export function roundingFlip(model: Model, inputs: ReadonlyMap<string, Tensor>, 
   const watched = model.nodes.flatMap((node) =>
     node.outputs.filter((o) => o.dtype === 'bool' || o.dtype === 'int32' || o.dtype === 'int64' || STEP_OPS.has(node.op)).map((o) => ({ node, name: o.name })),
   );
-  if (watched.length === 0) return undefined;
+  // A float Mod jumps where its quotient crosses an integer: its quotient is what must not change.
+  const remainders = model.nodes.filter((node) => node.op === 'Mod' && node.outputs[0]!.dtype !== 'int32' && node.outputs[0]!.dtype !== 'int64');
+  if (watched.length === 0 && remainders.length === 0) return undefined;
   for (const direction of [1, -1]) {
     const nudge = (node: Node, outputs: Tensor[]): Tensor[] => {
       if (EXACT_OPS.has(node.op)) return outputs;
-      return outputs.map((t) => (isFloat(t) ? { ...t, data: t.data.map((x, i) => x * (1 + (i % 2 === 0 ? direction : -direction) * NUDGE)) } : t));
+      // Each node gets its own size of nudge: two tensors nudged alike would keep a tie between them.
+      const size = NUDGE * (1 + (hashText(node.name).charCodeAt(0) % 7));
+      return outputs.map((t) => (isFloat(t) ? { ...t, data: t.data.map((x, i) => x * (1 + (i % 2 === 0 ? direction : -direction) * size)) } : t));
     };
     const nudged = runReference(model, inputs, { registry, afterNode: nudge });
+    for (const node of remainders) {
+      const truncated = (node.attrs.fmod ?? 0) === 1;
+      const before = quotients(base, node, truncated);
+      const after = quotients(nudged, node, truncated);
+      const i = before.findIndex((q, k) => q !== after[k]);
+      if (i >= 0) {
+        return {
+          node: node.name,
+          op: node.op,
+          value: node.outputs[0]!.name,
+          reason: 'near-discontinuity',
+          detail: `a float32-size rounding difference upstream moves the quotient of element ${i} from ${before[i]} to ${after[i]}`,
+        };
+      }
+    }
     for (const { node, name } of watched) {
       const a = base.values.get(name)!.data;
       const b = nudged.values.get(name)!.data;

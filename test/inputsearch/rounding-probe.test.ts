@@ -63,3 +63,22 @@ describe('the rounding probe', () => {
     expect(untrustedRun(model, apart, runReference(model, apart), registry)).toBeUndefined();
   });
 });
+
+describe('the rounding probe on float Mod', () => {
+  it('distrusts a remainder whose quotient sits on an integer only in exact arithmetic', () => {
+    // Mod(x, Mean(x, x, x)): the mean is x in float64, maybe not in float32, and x mod x' jumps from 0 to x.
+    const f = (name: string) => ({ name, dtype: 'float32' as const, shape: [2] });
+    const model: Model = {
+      opset: 17,
+      inputs: [f('x')],
+      weights: [],
+      nodes: [
+        { name: 'mean', op: 'Mean', inputs: ['x', 'x', 'x'], outputs: [f('m')], attrs: {} },
+        { name: 'mod', op: 'Mod', inputs: ['x', 'm'], outputs: [f('r')], attrs: { fmod: 1 } },
+      ],
+      outputs: ['r'],
+    };
+    const inputs = new Map([['x', makeTensor('float32', [2], [0.35, 1.53])]]);
+    expect(untrustedRun(model, inputs, runReference(model, inputs), registry)?.node).toBe('mod');
+  });
+});
