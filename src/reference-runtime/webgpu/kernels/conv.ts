@@ -38,6 +38,22 @@ function biasStart(args: WebGpuKernelArgs): string {
   return args.inputs[2] ? 'input2[c[1]]' : '0.0';
 }
 
+/** What Conv and ConvTranspose both read first: the operands, the spatial dims, strides and dilations. */
+function windowOf(args: WebGpuKernelArgs) {
+  const x = args.inputs[0]!;
+  const w = args.inputs[1]!;
+  return {
+    x,
+    w,
+    outShape: args.outputs[0]!.shape,
+    s: x.shape.length - 2,
+    inDims: x.shape.slice(2),
+    kDims: w.shape.slice(2),
+    strides: args.attrs.ints('strides'),
+    dilations: args.attrs.ints('dilations'),
+  };
+}
+
 /**
  * Conv: one invocation per output element sums bias, then over the group's input channels, then
  * over the kernel positions that land inside the input (the CPU kernel's order). Input position
@@ -45,14 +61,7 @@ function biasStart(args: WebGpuKernelArgs): string {
  */
 const convKernel: WebGpuKernel = {
   program(args) {
-    const x = args.inputs[0]!;
-    const w = args.inputs[1]!;
-    const outShape = args.outputs[0]!.shape;
-    const s = x.shape.length - 2;
-    const inDims = x.shape.slice(2);
-    const kDims = w.shape.slice(2);
-    const strides = args.attrs.ints('strides');
-    const dilations = args.attrs.ints('dilations');
+    const { x, w, outShape, s, inDims, kDims, strides, dilations } = windowOf(args);
     const pads = resolvePads(inDims, kDims, { strides, dilations, pads: args.attrs.ints('pads'), autoPad: args.attrs.str('auto_pad') });
     const group = args.attrs.int('group');
     const cInPerGroup = x.shape[1]! / group;
@@ -89,14 +98,7 @@ const convKernel: WebGpuKernel = {
  */
 const convTransposeKernel: WebGpuKernel = {
   program(args) {
-    const x = args.inputs[0]!;
-    const w = args.inputs[1]!;
-    const outShape = args.outputs[0]!.shape;
-    const s = x.shape.length - 2;
-    const inDims = x.shape.slice(2);
-    const kDims = w.shape.slice(2);
-    const strides = args.attrs.ints('strides');
-    const dilations = args.attrs.ints('dilations');
+    const { x, w, outShape, s, inDims, kDims, strides, dilations } = windowOf(args);
     const pads = beginPads(inDims, kDims, outShape.slice(2), args.attrs);
     const cInPerGroup = x.shape[1]! / args.attrs.int('group');
     const cOutPerGroup = w.shape[1]!;
