@@ -28,13 +28,17 @@ export interface CaseMeta {
   readonly reduction?: Readonly<Record<string, number | boolean>>;
 }
 
-export interface BugCase {
+/** A test as a SUT failed it: the model, its inputs, the reference's outputs and the SUT's. */
+export interface FailedTest {
   readonly model: Model;
   readonly onnx: Uint8Array;
   readonly inputs: ReadonlyMap<string, Tensor>;
   readonly expected: ReadonlyMap<string, Tensor>;
   /** The SUT's outputs, or its error. */
   readonly actual: ReadonlyMap<string, Tensor> | { error: string };
+}
+
+export interface BugCase extends FailedTest {
   readonly meta: CaseMeta;
   /** The reduced test, written as `reduced/` inside the folder with the same layout. */
   readonly reduced?: BugCase;

@@ -1,6 +1,6 @@
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
-import { inferConcrete } from '../opspec/infer.js';
+import { inferNode } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { STABILITY_CHECKS } from '../reference-runtime/cpu/stability.js';
 import type { ReferenceResult } from '../reference-runtime/executor.js';
@@ -46,13 +46,7 @@ export function firstUntrustedValue(model: Model, values: ReadonlyMap<string, Te
     const stability = STABILITY_CHECKS[node.op];
     if (stability) {
       const inputs = node.inputs.map((n) => (n === '' ? undefined : values.get(n)));
-      const { attrs } = inferConcrete(spec, {
-        inputs,
-        attrs: node.attrs,
-        constants: node.inputs.map((n) => constants.get(n)),
-        outputCount: node.outputs.length,
-        opset: model.opset,
-      });
+      const { attrs } = inferNode(spec, node, inputs, constants, model.opset);
       const detail = stability(inputs, attrs);
       if (detail) return { node: node.name, op: node.op, value: node.inputs[0]!, reason: 'near-discontinuity', detail };
     }

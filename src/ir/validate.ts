@@ -1,5 +1,5 @@
 import type { OpRegistry } from '../opspec/registry.js';
-import { inferConcrete, SpecViolation, type ConcreteType } from '../opspec/infer.js';
+import { inferNode, SpecViolation, type ConcreteType } from '../opspec/infer.js';
 import { ModelValidationError } from './errors.js';
 import type { Model, ValueInfo } from './model.js';
 import { sizeOf, type Tensor } from './tensor.js';
@@ -53,13 +53,7 @@ export function validateModel(model: Model, registry: OpRegistry): void {
     });
     let inferred: ConcreteType[];
     try {
-      inferred = inferConcrete(spec, {
-        inputs: inputTypes,
-        attrs: node.attrs,
-        constants: node.inputs.map((n) => constants.get(n)),
-        outputCount: node.outputs.length,
-        opset: model.opset,
-      }).outputs;
+      inferred = inferNode(spec, node, inputTypes, constants, model.opset).outputs;
     } catch (e) {
       if (e instanceof SpecViolation) throw new ModelValidationError(where, e.message);
       throw e;

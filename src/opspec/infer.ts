@@ -1,5 +1,5 @@
 import type { DType } from '../ir/dtype.js';
-import type { Attrs, AttrValue } from '../ir/model.js';
+import type { Attrs, AttrValue, Node } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { makeContext, typeVariable, type AttrBinding } from './context.js';
 import { c, constValue, evalBool, showBool } from './expr.js';
@@ -28,6 +28,26 @@ export function rankRange(slot: InputSlot, earlier: readonly number[]): readonly
     return [r, r];
   }
   return slot.rank;
+}
+
+/**
+ * inferConcrete for a node of a model: `inputs` are its input types in order (undefined for an
+ * omitted one), `constants` the model's weights by name (shape-typed inputs read them).
+ */
+export function inferNode(
+  spec: OpSpec,
+  node: Node,
+  inputs: readonly (ConcreteType | undefined)[],
+  constants: ReadonlyMap<string, Tensor>,
+  opset: number,
+): { outputs: ConcreteType[]; attrs: ConcreteAttrs } {
+  return inferConcrete(spec, {
+    inputs,
+    attrs: node.attrs,
+    constants: node.inputs.map((n) => constants.get(n)),
+    outputCount: node.outputs.length,
+    opset,
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { FailedTest } from '../campaign/case-folder.js';
 import type { BackendAdapter } from '../backends/adapter.js';
 import { modelToOnnx } from '../export/to-onnx.js';
 import type { Model } from '../ir/model.js';
@@ -21,12 +22,7 @@ export type ReductionStats = {
 };
 
 /** A reduced test and how the SUT fails on it: what a reduced/ case folder holds. */
-export interface ReducedTest {
-  readonly model: Model;
-  readonly onnx: Uint8Array;
-  readonly inputs: Map<string, Tensor>;
-  readonly expected: Map<string, Tensor>;
-  readonly actual: ReadonlyMap<string, Tensor> | { error: string };
+export interface ReducedTest extends FailedTest {
   readonly verdict: Verdict;
   readonly stats: ReductionStats;
 }

@@ -1,6 +1,6 @@
 import type { Model, Node } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
-import { inferConcrete, SpecViolation, slotAt } from '../opspec/infer.js';
+import { inferNode, SpecViolation, slotAt } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
 
 /**
@@ -22,13 +22,7 @@ export function reinferTypes(model: Model, registry: OpRegistry): Model | undefi
     if (!spec) return undefined;
     let outputs;
     try {
-      outputs = inferConcrete(spec, {
-        inputs: node.inputs.map((n) => (n === '' ? undefined : types.get(n))),
-        attrs: node.attrs,
-        constants: node.inputs.map((n) => constants.get(n)),
-        outputCount: node.outputs.length,
-        opset: model.opset,
-      }).outputs;
+      outputs = inferNode(spec, node, node.inputs.map((n) => (n === '' ? undefined : types.get(n))), constants, model.opset).outputs;
     } catch (e) {
       if (e instanceof SpecViolation) return undefined;
       throw e;

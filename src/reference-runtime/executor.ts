@@ -1,7 +1,7 @@
 import { UserError } from '../ir/errors.js';
 import type { Model, Node, TensorMap } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
-import { inferConcrete, type ConcreteAttrs, type ConcreteType } from '../opspec/infer.js';
+import { inferNode, type ConcreteAttrs, type ConcreteType } from '../opspec/infer.js';
 import { builtinRegistry } from '../opspec/ops/index.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import type { KernelRegistry } from './cpu/kernel.js';
@@ -61,13 +61,7 @@ export function runReference(model: Model, inputs: TensorMap, options: Reference
     const kernel = kernels.find(node.op);
     if (!kernel) throw new Error(`the reference runtime has no CPU kernel for '${node.op}'`);
     const args = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
-    const { outputs, attrs } = inferConcrete(spec, {
-      inputs: args,
-      attrs: node.attrs,
-      constants: node.inputs.map((n) => constants.get(n)),
-      outputCount: node.outputs.length,
-      opset: model.opset,
-    });
+    const { outputs, attrs } = inferNode(spec, node, args, constants, model.opset);
     const computed = kernel({ inputs: args, attrs, outputs });
     const results = options.afterNode ? options.afterNode(node, computed) : computed;
     steps.push({ attrs, outputs });

@@ -1,5 +1,5 @@
 import { valueTypes, type Model, type Node, type ValueInfo } from '../../ir/model.js';
-import { inferConcrete, type ConcreteAttrs } from '../../opspec/infer.js';
+import { inferNode, type ConcreteAttrs } from '../../opspec/infer.js';
 import type { OpRegistry } from '../../opspec/registry.js';
 
 export interface ResolvedNode {
@@ -16,13 +16,7 @@ export function resolveNodes(model: Model, registry: OpRegistry): ResolvedNode[]
   const constants = new Map(model.weights.map((w) => [w.name, w.value]));
   return model.nodes.map((node) => {
     const infos = node.inputs.map((n) => (n === '' ? undefined : types.get(n)));
-    const { attrs } = inferConcrete(registry.get(node.op, model.opset), {
-      inputs: infos,
-      attrs: node.attrs,
-      constants: node.inputs.map((n) => constants.get(n)),
-      outputCount: node.outputs.length,
-      opset: model.opset,
-    });
+    const { attrs } = inferNode(registry.get(node.op, model.opset), node, infos, constants, model.opset);
     return { node, infos, attrs };
   });
 }

@@ -1,6 +1,6 @@
 import type { Model } from '../../ir/model.js';
 import { makeTensor, type Tensor } from '../../ir/tensor.js';
-import { inferConcrete } from '../../opspec/infer.js';
+import { inferNode } from '../../opspec/infer.js';
 import type { OpRegistry } from '../../opspec/registry.js';
 import type { WebGpuKernelArgs } from './program.js';
 import type { WebGpuKernelRegistry } from './registry.js';
@@ -68,13 +68,8 @@ export class WebGpuRuntime {
     for (const node of model.nodes) {
       const spec = this.registry.get(node.op, model.opset);
       const present = node.inputs.map((n) => (n === '' ? undefined : values.get(n)));
-      const { outputs, attrs } = inferConcrete(spec, {
-        inputs: present.map((v) => (v ? { dtype: v.modelDtype ?? v.dtype, shape: v.shape } : undefined)),
-        attrs: node.attrs,
-        constants: node.inputs.map((n) => constants.get(n)),
-        outputCount: node.outputs.length,
-        opset: model.opset,
-      });
+      const specTypes = present.map((v) => (v ? { dtype: v.modelDtype ?? v.dtype, shape: v.shape } : undefined));
+      const { outputs, attrs } = inferNode(spec, node, specTypes, constants, model.opset);
       const args: WebGpuKernelArgs = {
         inputs: present.map((v, i) => (v ? { dtype: v.dtype, shape: v.shape, ...(constants.has(node.inputs[i]!) ? { constant: constants.get(node.inputs[i]!)! } : {}) } : undefined)),
         attrs,

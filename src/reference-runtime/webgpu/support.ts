@@ -1,6 +1,6 @@
 import type { DType } from '../../ir/dtype.js';
 import type { Model } from '../../ir/model.js';
-import { inferConcrete } from '../../opspec/infer.js';
+import { inferNode } from '../../opspec/infer.js';
 import type { OpRegistry } from '../../opspec/registry.js';
 import type { GpuInput, WebGpuKernelArgs } from './program.js';
 import type { WebGpuKernelRegistry } from './registry.js';
@@ -49,12 +49,7 @@ function kernelArgs(model: Model, nodeName: string, types: ReadonlyMap<string, {
     const dtype: GpuDType = t.dtype === 'int64' ? 'int32' : (t.dtype as GpuDType);
     return { dtype, shape: t.shape, ...(constants.has(n) ? { constant: constants.get(n)! } : {}) };
   });
-  const { outputs, attrs } = inferConcrete(registry.get(node.op, model.opset), {
-    inputs: node.inputs.map((n) => (n === '' ? undefined : types.get(n))),
-    attrs: node.attrs,
-    constants: node.inputs.map((n) => constants.get(n)),
-    outputCount: node.outputs.length,
-    opset: model.opset,
-  });
+  const specTypes = node.inputs.map((n) => (n === '' ? undefined : types.get(n)));
+  const { outputs, attrs } = inferNode(registry.get(node.op, model.opset), node, specTypes, constants, model.opset);
   return { inputs, attrs, outputs };
 }

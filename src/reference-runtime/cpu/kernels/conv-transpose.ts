@@ -1,3 +1,4 @@
+import type { ConvSizes } from './conv.js';
 import { transposedBeginPads } from '../../../opspec/ops/conv-transpose.js';
 import type { ConcreteAttrs } from '../../../opspec/infer.js';
 import { stridesOf } from '../../../ir/tensor.js';
@@ -17,15 +18,7 @@ export function beginPads(inDims: readonly number[], kDims: readonly number[], o
 }
 
 /** How a ConvTranspose node walks its tensors: the kernel and its gradient share it, so they cannot disagree. */
-export interface ConvTransposeGeometry {
-  readonly batch: number;
-  readonly cIn: number;
-  readonly cOut: number;
-  readonly cInPerGroup: number;
-  readonly cOutPerGroup: number;
-  readonly inSpatial: number;
-  readonly kSpatial: number;
-  readonly outSpatial: number;
+export interface ConvTransposeGeometry extends ConvSizes {
   /** target[i * kSpatial + k]: the output spatial offset input position i and kernel position k reach, or -1. */
   readonly target: Int32Array;
 }

@@ -3,8 +3,8 @@ import type { ConcreteAttrs } from '../../../opspec/infer.js';
 import { stridesOf } from '../../../ir/tensor.js';
 import { result, type Kernel } from '../kernel.js';
 
-/** How a Conv node walks its tensors: the kernel and its gradient share it, so they cannot disagree. */
-export interface ConvGeometry {
+/** The channel and spatial sizes a Conv or ConvTranspose node walks. */
+export interface ConvSizes {
   readonly batch: number;
   readonly cIn: number;
   readonly cOut: number;
@@ -13,6 +13,10 @@ export interface ConvGeometry {
   readonly inSpatial: number;
   readonly kSpatial: number;
   readonly outSpatial: number;
+}
+
+/** How a Conv node walks its tensors: the kernel and its gradient share it, so they cannot disagree. */
+export interface ConvGeometry extends ConvSizes {
   /** source[o * kSpatial + k]: the input spatial offset output position o reads at kernel position k, or -1 in the padding. */
   readonly source: Int32Array;
 }
