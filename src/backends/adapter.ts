@@ -23,6 +23,12 @@ export interface BackendDescription {
  */
 export interface BackendAdapter<Prepared = unknown> {
   readonly name: string;
+  /**
+   * The code base the SUT runs (default: its name). SUTs of one family share their bugs: the same
+   * root cause seen at every onnxruntime optimization level, or in onnxruntime-node and -web, is one
+   * bug with the list of SUTs it was seen on.
+   */
+  readonly family?: string;
   describe(): Promise<BackendDescription>;
   /** Static knowledge of what the SUT implements; an unsupported op/dtype is not a bug. */
   supports(op: string, dtypes: readonly DType[]): boolean;
@@ -35,6 +41,25 @@ export interface BackendAdapter<Prepared = unknown> {
    * (the reason), if any: the campaign does not report it again as a bug.
    */
   knownDeviation?(model: Model): string | undefined;
+  /**
+   * Ops this SUT may compute less precisely than the oracle's tolerance, as a specification allows
+   * (WGSL's atan is only accurate to 4096 ULP): the reason, when a numeric difference in graph
+   * output `output` may come from one of them. Such a difference is not a bug; other verdicts still are.
+   */
+  knownImprecision?(model: Model, output: string): string | undefined;
+}
+
+/**
+ * What an adapter throws when it does not implement an op or dtype: a capability gap, never a bug.
+ * Plain-JavaScript adapters can throw any Error whose `name` is 'UnsupportedError' instead.
+ */
+export class UnsupportedError extends Error {
+  override readonly name = 'UnsupportedError';
+}
+
+/** The family an adapter's bugs are grouped by (its name unless it declares one). */
+export function familyOf(adapter: Pick<BackendAdapter, 'name' | 'family'>): string {
+  return adapter.family ?? adapter.name;
 }
 
 /** Whether every node of the model uses an op/dtype combination the adapter claims to support. */

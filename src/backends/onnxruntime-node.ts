@@ -7,7 +7,7 @@ import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapte
 import { ortSupports } from './onnxruntime-support.js';
 import { ortKnownDeviation } from './onnxruntime-deviations.js';
 
-import { ortNodeSessionOptions, type OrtOptLevel } from './onnxruntime-options.js';
+import { ORT_FAMILY, ortNodeSessionOptions, type OrtOptLevel } from './onnxruntime-options.js';
 
 export { ORT_OPT_LEVELS, type OrtOptLevel } from './onnxruntime-options.js';
 
@@ -40,6 +40,7 @@ export function onnxruntimeNodeAdapter(level: OrtOptLevel): BackendAdapter<ort.I
   const name = `ort-${level}`;
   return {
     name,
+    family: ORT_FAMILY,
     async describe(): Promise<BackendDescription> {
       return { name, package: 'onnxruntime-node', version: packageVersion() };
     },

@@ -13,3 +13,9 @@ export function ortNodeSessionOptions(level: OrtOptLevel) {
 
 /** onnxruntime-web: the wasm execution provider, all optimizations, one thread (env.wasm.numThreads = 1). */
 export const ORT_WEB_SESSION_OPTIONS = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } as const;
+
+/**
+ * onnxruntime-node at every optimization level and onnxruntime-web share one C++ code base (its
+ * kernels and graph optimizer, compiled natively or to wasm): one bug family.
+ */
+export const ORT_FAMILY = 'onnxruntime';

@@ -3,7 +3,7 @@ import type { TensorMap } from '../ir/model.js';
 import { fromNativeArray, toNativeArray, type Tensor } from '../ir/tensor.js';
 import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapter.js';
 import { ortKnownDeviation } from './onnxruntime-deviations.js';
-import { ORT_WEB_SESSION_OPTIONS } from './onnxruntime-options.js';
+import { ORT_FAMILY, ORT_WEB_SESSION_OPTIONS } from './onnxruntime-options.js';
 
 type OrtWeb = typeof import('onnxruntime-web');
 type Session = import('onnxruntime-web').InferenceSession;
@@ -36,6 +36,7 @@ export function onnxruntimeWebWasmAdapter(): BackendAdapter<Session> {
   const name = 'ort-web-wasm';
   return {
     name,
+    family: ORT_FAMILY,
     async describe(): Promise<BackendDescription> {
       const ort = await loadOrtWeb();
       return { name, package: 'onnxruntime-web', version: ort.env.versions.web ?? 'unknown' };

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { DType } from '../ir/dtype.js';
@@ -10,6 +10,7 @@ import { randomInputs } from '../generator/values.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { typeVariable } from '../opspec/context.js';
 import type { BackendAdapter } from './adapter.js';
+import { isCapabilityGap } from './capability.js';
 
 /** op -> dtype of T -> supported, with the reason when not. */
 export type SupportMatrix = Record<string, Record<string, { readonly supported: boolean; readonly reason?: string }>>;
@@ -46,39 +47,77 @@ export async function probeBackend(adapter: BackendAdapter, registry: OpRegistry
   const matrix: SupportMatrix = {};
   for (const spec of registry.all(opset)) {
     const row: SupportMatrix[string] = (matrix[spec.name] = {});
-    for (const dtype of spec.dtypes) {
-      let reason: string | undefined;
-      let supported = false;
-      for (let i = 0; i < INSTANCES && !supported; i++) {
-        let model: Model;
-        try {
-          ({ model } = await generateModel({ maxNodes: 1, ops: [spec.name], dtypes: [dtype], opset }, registry, new Rng(`probe/${spec.name}/${dtype}/${i}`)));
-        } catch (e) {
-          if (e instanceof GenerationError) continue;
-          throw e;
-        }
-        try {
-          const prepared = await adapter.prepare({ model, onnx: modelToOnnx(model, registry) });
-          try {
-            await adapter.run(prepared, randomInputs(model, new Rng(`probe-inputs/${i}`)));
-            supported = true;
-          } finally {
-            await adapter.release?.(prepared);
-          }
-        } catch (e) {
-          reason ??= (e as Error).message.split('\n')[0]!.slice(0, 300);
-        }
-      }
-      row[dtype] = supported ? { supported } : { supported, reason: reason ?? 'no instance could be generated' };
-    }
+    for (const dtype of spec.dtypes) row[dtype] = await probePair(adapter, registry, { op: spec.name, dtype, opset });
   }
   return { format: 'tensorsmith.probe/1', backend: adapter.name, package: d.package, version: d.version, opset, matrix };
+}
+
+/**
+ * Whether a SUT implements one op with its type variable T of one dtype: single-op models of it,
+ * up to three; one that compiles and runs is enough. The pair is unsupported only when the SUT says
+ * so (a capability-gap error, see isCapabilityGap) and no instance ran: an op that crashes or throws
+ * something else on every instance is implemented, with a bug the fuzzer is there to report.
+ */
+export async function probePair(
+  adapter: BackendAdapter,
+  registry: OpRegistry,
+  pair: { readonly op: string; readonly dtype: DType; readonly opset: number },
+): Promise<{ readonly supported: boolean; readonly reason?: string }> {
+  const { op, dtype, opset } = pair;
+  let reason: string | undefined;
+  let failure: string | undefined;
+  for (let i = 0; i < INSTANCES; i++) {
+    let model: Model;
+    try {
+      ({ model } = await generateModel({ maxNodes: 1, ops: [op], dtypes: [dtype], opset }, registry, new Rng(`probe/${op}/${dtype}/${i}`)));
+    } catch (e) {
+      if (e instanceof GenerationError) continue;
+      throw e;
+    }
+    try {
+      const prepared = await adapter.prepare({ model, onnx: modelToOnnx(model, registry) });
+      try {
+        await adapter.run(prepared, randomInputs(model, new Rng(`probe-inputs/${i}`)));
+        return { supported: true };
+      } finally {
+        await adapter.release?.(prepared);
+      }
+    } catch (e) {
+      const message = (e as Error).message.split('\n')[0]!.slice(0, 300);
+      if (isCapabilityGap(e)) reason ??= message;
+      else failure ??= message;
+    }
+  }
+  if (reason !== undefined) return { supported: false, reason };
+  return failure !== undefined ? { supported: true, reason: `every instance failed, not as a capability gap: ${failure}` } : { supported: false, reason: 'no instance could be generated' };
+}
+
+/**
+ * Adds probed pairs to the cached probe of this SUT version (creating it): what a campaign learns
+ * when a SUT says it does not implement something is kept for the next campaign.
+ */
+export function mergeIntoProbe(cacheDir: string, base: Omit<ProbeResult, 'matrix'>, pairs: SupportMatrix): string {
+  const file = cacheFile(cacheDir, { name: base.backend, package: base.package, version: base.version }, base.opset);
+  let matrix: SupportMatrix = {};
+  if (existsSync(file)) {
+    try {
+      const cached = JSON.parse(readFileSync(file, 'utf8')) as ProbeResult;
+      if (cached.format === 'tensorsmith.probe/1') matrix = cached.matrix;
+    } catch {
+      // A corrupt cache entry is rewritten from what is known now.
+    }
+  }
+  for (const [op, row] of Object.entries(pairs)) matrix[op] = { ...(matrix[op] ?? {}), ...row };
+  return saveProbe(cacheDir, { ...base, format: 'tensorsmith.probe/1', matrix });
 }
 
 export function saveProbe(cacheDir: string, probe: ProbeResult): string {
   mkdirSync(cacheDir, { recursive: true });
   const file = cacheFile(cacheDir, { name: probe.backend, package: probe.package, version: probe.version }, probe.opset);
-  writeFileSync(file, JSON.stringify(probe, null, 1) + '\n');
+  // Through a temporary sibling: two campaigns (--jobs) may write the same cache entry.
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(probe, null, 1) + '\n');
+  renameSync(tmp, file);
   return file;
 }
 

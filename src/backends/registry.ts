@@ -1,7 +1,7 @@
 import { UserError } from '../ir/errors.js';
 import type { BackendAdapter } from './adapter.js';
 import { loadAdapterModule } from './external.js';
-import { isolate, type IsolationLimits } from './isolation/isolated-adapter.js';
+import { isolate, type IsolatedAdapter, type IsolationOptions } from './isolation/isolated-adapter.js';
 import type { AdapterSource } from './isolation/protocol.js';
 import { onnxruntimeNodeAdapter, ORT_OPT_LEVELS } from './onnxruntime-node.js';
 import { onnxruntimeWebWasmAdapter } from './onnxruntime-web.js';
@@ -24,8 +24,8 @@ export class BackendRegistry {
   }
 
   /** The adapter running in its own worker process, so that its crashes and hangs become verdicts. */
-  createIsolated(name: string, limits: IsolationLimits): BackendAdapter & { close(): void } {
-    return isolate(this.create(name), this.sources.get(name)!, limits);
+  createIsolated(name: string, options: IsolationOptions): IsolatedAdapter {
+    return isolate(this.create(name), this.sources.get(name)!, options);
   }
 
   names(): string[] {

@@ -8,6 +8,7 @@ import { tfjsKnownDeviation } from './tfjs/deviations.js';
 import { materialize, runProgram, type TfjsProgram } from './tfjs/materialize.js';
 import type { TF } from './tfjs/ops/kernel.js';
 import { tfjsSupports, tfjsUnsupportedNode } from './tfjs/support.js';
+import { withGpuErrors } from './tfjs/gpu-errors.js';
 
 /** tfjs-node ('node', tfjs's 'tensorflow' backend) is an optional dependency: available only where it installs. */
 export const TFJS_BACKENDS = ['cpu', 'wasm', 'webgpu', 'node'] as const;
@@ -75,6 +76,20 @@ function engineName(name: TfjsBackendName): string {
   return name === 'node' ? 'tensorflow' : name;
 }
 
+/** The GPU device of tfjs's current backend, when it is the WebGPU one. */
+function gpuDevice(tf: TF): GPUDevice | undefined {
+  const backend: unknown = tf.backend();
+  if (backend === null || typeof backend !== 'object' || !('device' in backend)) return undefined;
+  const device: unknown = backend.device;
+  return device !== null && typeof device === 'object' && 'pushErrorScope' in device ? (device as GPUDevice) : undefined;
+}
+
+/** Runs a tfjs call; on the WebGPU backend, a WebGPU error raised meanwhile is the call's error. */
+function guarded<T>(tf: TF, backend: TfjsBackendName, call: () => Promise<T>): Promise<T> {
+  const device = backend === 'webgpu' ? gpuDevice(tf) : undefined;
+  return device ? withGpuErrors(device, call) : call();
+}
+
 /** TensorFlow.js on one of its backends, running models materialized as tfjs op calls. */
 export function tfjsAdapter(backend: TfjsBackendName): BackendAdapter<TfjsProgram> {
   const name = `tfjs-${backend}`;
@@ -87,12 +102,12 @@ export function tfjsAdapter(backend: TfjsBackendName): BackendAdapter<TfjsProgra
     async prepare(artifact: ModelArtifact) {
       const tf = await loadTf();
       await initBackend(tf, backend);
-      return materialize(tf, artifact.model);
+      return guarded(tf, backend, async () => materialize(tf, artifact.model));
     },
     async run(program, inputs: TensorMap): Promise<Map<string, Tensor>> {
       const tf = await loadTf();
       await initBackend(tf, backend);
-      return runProgram(tf, program, inputs);
+      return guarded(tf, backend, () => runProgram(tf, program, inputs));
     },
     async release(program) {
       program.dispose();

@@ -26,6 +26,20 @@ export interface CaseMeta {
   readonly status?: BugStatus;
   /** For a reduced case: how the reduction went (nodes before and after, checks, time). */
   readonly reduction?: Readonly<Record<string, number | boolean>>;
+  /**
+   * A state bug: the test fails only after the test in setup/ ran in the same SUT process (that
+   * test's campaign index, when it has one). Replays run setup/ first.
+   */
+  readonly setup?: { readonly testIndex?: number };
+  /** The SUT family (see BackendAdapter.family). */
+  readonly family?: string;
+}
+
+/** What replays a test: the model, its ONNX bytes and its inputs. */
+export interface TestFiles {
+  readonly model: Model;
+  readonly onnx: Uint8Array;
+  readonly inputs: ReadonlyMap<string, Tensor>;
 }
 
 /** A test as a SUT failed it: the model, its inputs, the reference's outputs and the SUT's. */
@@ -42,10 +56,12 @@ export interface BugCase extends FailedTest {
   readonly meta: CaseMeta;
   /** The reduced test, written as `reduced/` inside the folder with the same layout. */
   readonly reduced?: BugCase;
+  /** For a state bug: the test that, run first in the same SUT process, makes this one fail (setup/). */
+  readonly setup?: TestFiles;
 }
 
 /** model.json, model.onnx and inputs.json: what replays a test. */
-export function writeTestFiles(dir: string, test: { model: Model; onnx: Uint8Array; inputs: ReadonlyMap<string, Tensor> }): void {
+export function writeTestFiles(dir: string, test: TestFiles): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.json'), modelToJson(test.model));
   writeFileSync(join(dir, 'model.onnx'), test.onnx);
@@ -79,6 +95,7 @@ function writeCaseFiles(tmp: string, bug: BugCase): void {
   const actual = 'error' in bug.actual ? { error: bug.actual.error } : { outputs: tensorsToJson(bug.actual as ReadonlyMap<string, Tensor>) };
   writeFileSync(join(tmp, 'actual.json'), stableStringify({ format: 'tensorsmith.outputs/1', backend: bug.meta.verdict.backend, ...actual }));
   writeFileSync(join(tmp, 'meta.json'), stableStringify(bug.meta));
+  if (bug.setup) writeTestFiles(join(tmp, 'setup'), bug.setup);
   writeReproScript(tmp, { meta: bug.meta, model: bug.model });
 }
 
@@ -86,6 +103,8 @@ export interface LoadedCase {
   readonly model: Model;
   readonly inputs: Map<string, Tensor>;
   readonly meta?: CaseMeta;
+  /** A state bug's setup test (setup/), run first in the same SUT process. */
+  readonly setup?: { readonly model: Model; readonly inputs: Map<string, Tensor> };
 }
 
 /** Reads a case folder (model.json and inputs.json; meta.json when present). */
@@ -111,5 +130,7 @@ export function readCaseFolder(dir: string): LoadedCase {
       throw new UserError(`${metaFile} is not valid JSON (${(e as Error).message})`);
     }
   }
-  return { model, inputs, ...(meta ? { meta } : {}) };
+  const setupDir = join(dir, 'setup');
+  const setup = existsSync(join(setupDir, 'model.json')) ? readCaseFolder(setupDir) : undefined;
+  return { model, inputs, ...(meta ? { meta } : {}), ...(setup ? { setup: { model: setup.model, inputs: setup.inputs } } : {}) };
 }

@@ -5,20 +5,27 @@ import { unsupportedNode } from '../backends/adapter.js';
 import { compareOutputs } from '../oracles/compare.js';
 import { toleranceDtypes } from '../oracles/precision.js';
 import { SutCrash, SutHang } from '../backends/isolation/isolated-adapter.js';
-import type { Verdict } from '../oracles/verdict.js';
+import { isCapabilityGap } from '../backends/capability.js';
+import { isNumeric, type Verdict } from '../oracles/verdict.js';
 
 export interface BackendOutcome {
   readonly verdict: Verdict;
   readonly actual?: ReadonlyMap<string, Tensor>;
   readonly prepareMs?: number;
   readonly runMs?: number;
+  /** The SUT said, by an error, that it does not implement something in the model (verdict unsupported). */
+  readonly capabilityGap?: boolean;
+  /** For a hang: the timeout the request had (shorter than the full one when it was adaptive). */
+  readonly hangTimeoutMs?: number;
 }
 
-/** A worker's death or hang is a crash or hang verdict whichever stage it happened in. */
-function isolationVerdict(e: unknown): 'crash' | 'hang' | undefined {
-  if (e instanceof SutCrash) return 'crash';
-  if (e instanceof SutHang) return 'hang';
-  return undefined;
+/** What a thrown error makes of a stage: crash, hang, a capability gap (unsupported) or the stage's own error verdict. */
+function errorOutcome(e: unknown, backend: string, stageVerdict: 'compile-error' | 'runtime-error'): Pick<BackendOutcome, 'verdict' | 'capabilityGap' | 'hangTimeoutMs'> {
+  const message = errorMessage(e);
+  if (e instanceof SutCrash) return { verdict: { kind: 'crash', backend, message } };
+  if (e instanceof SutHang) return { verdict: { kind: 'hang', backend, message }, hangTimeoutMs: e.timeoutMs };
+  if (isCapabilityGap(e)) return { verdict: { kind: 'unsupported', backend, message: `${backend} does not implement something here: ${message}` }, capabilityGap: true };
+  return { verdict: { kind: stageVerdict, backend, message } };
 }
 
 function errorMessage(e: unknown): string {
@@ -46,7 +53,7 @@ export async function evaluateOnBackend(
   try {
     prepared = await adapter.prepare(artifact);
   } catch (e) {
-    return { verdict: { kind: isolationVerdict(e) ?? 'compile-error', backend, message: errorMessage(e) }, prepareMs: performance.now() - t0 };
+    return { ...errorOutcome(e, backend, 'compile-error'), prepareMs: performance.now() - t0 };
   }
   const t1 = performance.now();
   try {
@@ -54,11 +61,7 @@ export async function evaluateOnBackend(
     try {
       actual = await adapter.run(prepared, inputs);
     } catch (e) {
-      return {
-        verdict: { kind: isolationVerdict(e) ?? 'runtime-error', backend, message: errorMessage(e) },
-        prepareMs: t1 - t0,
-        runMs: performance.now() - t1,
-      };
+      return { ...errorOutcome(e, backend, 'runtime-error'), prepareMs: t1 - t0, runMs: performance.now() - t1 };
     }
     const runMs = performance.now() - t1;
     const verdict = compareOutputs({
@@ -68,6 +71,9 @@ export async function evaluateOnBackend(
       actual,
       toleranceDtypes: toleranceDtypes(artifact.model),
     });
+    // A difference the SUT's declared precision allows (WGSL's atan, say) is no bug.
+    const imprecision = isNumeric(verdict.kind) && verdict.worst ? adapter.knownImprecision?.(artifact.model, verdict.worst.output) : undefined;
+    if (imprecision) return { verdict: { kind: 'unsupported', backend, message: `known imprecision: ${imprecision}` }, actual, prepareMs: t1 - t0, runMs };
     return { verdict, actual, prepareMs: t1 - t0, runMs };
   } finally {
     await adapter.release?.(prepared);

@@ -1,30 +1,37 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackendAdapter } from '../backends/adapter.js';
+import type { BackendAdapter, BackendDescription } from '../backends/adapter.js';
+import { backendStatus } from '../backends/availability.js';
 import type { GeneratorConfig, GeneratorMethod } from '../generator/generate.js';
 import { UserError } from '../ir/errors.js';
-import type { Model } from '../ir/model.js';
-import type { Tensor } from '../ir/tensor.js';
 import type { OpRegistry } from '../opspec/registry.js';
-import { bugSignature, type BugSignature } from '../oracles/signature.js';
-import type { ReducedTest } from '../reduce/reduce-bug.js';
+import { normalizeMessage, triggerOf, type BugSignature } from '../oracles/signature.js';
 import { isBug, type Verdict, type VerdictKind } from '../oracles/verdict.js';
-import { writeCaseFolder, writeTestFiles, type BugCase, type CaseMeta } from './case-folder.js';
-import { evaluateOnBackend } from './evaluate.js';
+import { BugBook } from './bug-book.js';
+import { CapabilityGaps } from './capability-gaps.js';
+import { writeTestFiles, type CaseMeta } from './case-folder.js';
+import { FindingHandler, type FindingContext, type PendingReduction, type ReductionPolicy } from './findings.js';
+import { loadPendingReductions, rebuildBugEntries } from './resume.js';
 import { testIndexAt, WHOLE, type Shard } from './shard.js';
 import { SignatureDb } from './signature-db.js';
-import { emptyVerdicts, readBugFolders, writeJsonAtomic, type BugEntry, type CampaignSummary } from './summary.js';
+import {
+  emptyBackendStats,
+  emptyVerdicts,
+  tally,
+  writeJsonAtomic,
+  type BackendStats,
+  type BugEntry,
+  type CampaignSummary,
+  type InternalError,
+} from './summary.js';
+import { SutSession, type JudgedTest } from './sut-session.js';
 import { DEFAULT_INPUT_CHOICE, makeTestCase, type InputChoice } from './test-case.js';
 
 export type { BugEntry, CampaignSummary } from './summary.js';
+export type { ReductionPolicy } from './findings.js';
 
-/** Shrinks a failing test while the SUT keeps failing the same way (src/reduce); undefined when it could not. */
-export type BugReducer = (args: {
-  adapter: BackendAdapter;
-  test: { model: Model; inputs: ReadonlyMap<string, Tensor> };
-  verdict: Verdict;
-  budgetMs: number;
-}) => Promise<ReducedTest | undefined>;
+/** The default full timeout of a SUT request (--timeout). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface FuzzOptions {
   readonly seed: string;
@@ -39,7 +46,7 @@ export interface FuzzOptions {
   /** How inputs and weights are chosen (default: gradient search, 50 ms per test). */
   readonly inputs?: InputChoice;
   readonly adapters: readonly BackendAdapter[];
-  /** Module paths the adapters came from (recorded so that `repro` can load them again). */
+  /** Module paths the adapters came from (recorded so that `repro` can name them). */
   readonly backendModules?: readonly string[];
   readonly registry: OpRegistry;
   readonly toolVersion: string;
@@ -49,11 +56,18 @@ export interface FuzzOptions {
   readonly resume?: boolean;
   /** The signature database (default: outDir/signatures.json). */
   readonly knownPath?: string;
-  /** Reduction of each new bug, and its budget; no reduction without both. */
-  readonly reducer?: BugReducer;
-  readonly reduceMs?: number;
+  /** Reduction of each new bug: its budget and the share of the campaign's time it may take; none: no reduction. */
+  readonly reduction?: ReductionPolicy;
+  /** The full timeout of a SUT request; adaptive timeouts stay below it (default 30 s). */
+  readonly timeoutMs?: number;
+  /** Where capability probes are cached; what the campaign probes is added there. */
+  readonly cacheDir?: string;
+  /** Refuse SUTs that do not work here before the campaign starts (default: yes). */
+  readonly checkAvailability?: boolean;
   /** Called after every test with the running totals. */
   readonly onProgress?: (status: FuzzStatus) => void;
+  /** Called when a bug is listed (and again, with the folder it had, when its reduction moves it). */
+  readonly onBug?: (bug: BugEntry, movedFrom?: string) => void;
   /** Checked between tests; true ends the campaign early (Ctrl-C). */
   readonly shouldStop?: () => boolean;
 }
@@ -67,8 +81,8 @@ export interface FuzzStatus {
 }
 
 /** What survives a crash besides the case folders: the next step and the counters. */
-interface Progress {
-  readonly format: 'tensorsmith.progress/1';
+export interface Progress {
+  readonly format: 'tensorsmith.progress/2';
   readonly seed: string;
   readonly shard: Shard;
   nextStep: number;
@@ -77,9 +91,15 @@ interface Progress {
   findings: number;
   elapsedSec: number;
   verdicts: Record<VerdictKind, number>;
+  perBackend: Record<string, BackendStats>;
+  discardReasons: Record<string, number>;
   occurrences: Record<string, number>;
-  /** Signature of a finding's whole model -> signature after reduction, so a repeat is not reduced again. */
-  reducedSignatures: Record<string, string>;
+  seenOn: Record<string, string[]>;
+  /** Bugs listed but not reduced yet, by signature. */
+  pending: string[];
+  reduceMs: number;
+  unconfirmed: number;
+  internalErrors: InternalError[];
 }
 
 function readProgress(outDir: string, seed: string, shard: Shard): Progress {
@@ -90,6 +110,9 @@ function readProgress(outDir: string, seed: string, shard: Shard): Progress {
     progress = JSON.parse(readFileSync(path, 'utf8')) as Progress;
   } catch (e) {
     throw new UserError(`${path} is corrupt (${(e as Error).message}); the case folders are intact, start a new campaign folder`);
+  }
+  if (progress.format !== 'tensorsmith.progress/2') {
+    throw new UserError(`${path} was written by another version of tensorsmith (format ${String(progress.format)}); start a new campaign folder`);
   }
   if (progress.seed !== seed) throw new UserError(`the campaign in '${outDir}' has seed '${progress.seed}', not '${seed}' (drop --seed to resume it)`);
   if (progress.shard.index !== shard.index || progress.shard.count !== shard.count) {
@@ -109,35 +132,51 @@ export function campaignSeed(outDir: string): string | undefined {
   }
 }
 
+/** Refuses SUTs that cannot run here (a package that is not installed, no device) before any test. */
+async function checkAvailable(adapters: readonly BackendAdapter[]): Promise<void> {
+  const missing: string[] = [];
+  for (const adapter of adapters) {
+    const status = await backendStatus(adapter);
+    if (!status.available) missing.push(`${adapter.name} (${status.reason ?? 'not available'})`);
+  }
+  if (missing.length > 0) {
+    throw new UserError(`not available here: ${missing.join('; ')}. Drop ${missing.length === 1 ? 'it' : 'them'} from --backends ('tensorsmith backends' lists what works here)`);
+  }
+}
+
 /**
  * The fuzz loop: test i of the shard is generated from (seed, i), run on every SUT and judged
- * against the reference. Each finding with a new signature is written as a case folder, then reduced
- * (within reduceMs) and identified by the signature of the reduced test, so that one bug seen in many
- * models is reported once. Bugs are checked against the signature database: new, known, or a
- * regression of one marked fixed. progress.json (after every test) and summary.json (after every new
- * bug and at the end) are written atomically; with `resume` the loop continues from progress.json and
- * rebuilds its bug list from the case folders, so a killed campaign loses no case.
+ * against the reference. Findings go through the FindingHandler (known sightings, confirmation in a
+ * fresh worker, state bugs, reduction within its share of the time, one listing per signature).
+ * Capability gaps are probed and counted as unsupported, never listed. progress.json (after every
+ * test) and summary.json (after every listing and at the end) are written atomically; with `resume`
+ * the loop continues from progress.json and rebuilds its bug list from the case folders, so a killed
+ * campaign loses no case.
  */
 export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSummary> {
-  const { outDir, adapters } = options;
+  const { outDir, adapters, registry } = options;
   const shard = options.shard ?? WHOLE;
   mkdirSync(join(outDir, 'bugs'), { recursive: true });
+  if (options.checkAvailability !== false) await checkAvailable(adapters);
   const descriptions = await Promise.all(adapters.map((a) => a.describe()));
   const db = SignatureDb.open(options.knownPath ?? join(outDir, 'signatures.json'));
   const inputChoice = options.inputs ?? DEFAULT_INPUT_CHOICE;
+  const fullMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const sessions = adapters.map((a) => new SutSession(a, { fullMs }));
   const config = {
     generator: options.generator,
     inputs: inputChoice,
     backends: adapters.map((a) => a.name),
     seed: options.seed,
     shard,
+    timeoutMs: fullMs,
     ...(options.backendModules?.length ? { backendModules: options.backendModules } : {}),
-    ...(options.reduceMs !== undefined ? { reduceMs: options.reduceMs } : {}),
+    ...(options.reduction ? { reduction: options.reduction } : {}),
   };
   const progress: Progress = options.resume
     ? readProgress(outDir, options.seed, shard)
     : {
-        format: 'tensorsmith.progress/1',
+        format: 'tensorsmith.progress/2',
         seed: options.seed,
         shard,
         nextStep: 0,
@@ -146,36 +185,102 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
         findings: 0,
         elapsedSec: 0,
         verdicts: emptyVerdicts(),
+        perBackend: {},
+        discardReasons: {},
         occurrences: {},
-        reducedSignatures: {},
+        seenOn: {},
+        pending: [],
+        reduceMs: 0,
+        unconfirmed: 0,
+        internalErrors: [],
       };
-  const bugs = new Map<string, BugEntry>();
-  for (const found of options.resume ? readBugFolders(outDir) : []) bugs.set(found.meta.signature.hash, entryFromMeta(found.meta, found.dir, found.reducedNodes, progress));
+  for (const s of sessions) progress.perBackend[s.name] ??= emptyBackendStats();
+  const book = new BugBook();
+  for (const entry of options.resume ? rebuildBugEntries(outDir, progress) : []) book.set(entry);
+  const pending: PendingReduction[] = options.resume ? loadPendingReductions(outDir, progress.pending, book, registry) : [];
+  const gaps = new CapabilityGaps(registry, options.cacheDir);
+
   const start = performance.now();
   const earlierSec = progress.elapsedSec;
   const elapsed = () => earlierSec + (performance.now() - start) / 1000;
   const sessionElapsed = () => (performance.now() - start) / 1000;
   const summary = (): CampaignSummary => {
-    const entries = [...bugs.values()];
+    const entries = book.values();
     return {
       format: 'tensorsmith.summary/1',
       seed: options.seed,
       tests: progress.tests,
       discarded: progress.discarded,
+      discardReasons: progress.discardReasons,
       testsPerSec: progress.tests / Math.max(elapsed(), 1e-9),
       elapsedSec: elapsed(),
       backends: descriptions,
       verdicts: progress.verdicts,
+      perBackend: progress.perBackend,
       bugs: entries,
       newBugs: entries.filter((b) => b.status === 'new').length,
       regressions: entries.filter((b) => b.status === 'regression').length,
+      unconfirmed: progress.unconfirmed,
+      reduction: { ms: Math.round(progress.reduceMs), share: options.reduction?.share ?? 0, unreduced: pending.length },
+      internalErrors: progress.internalErrors,
       config,
     };
   };
-  const writeSummary = () => writeJsonAtomic(join(outDir, 'summary.json'), summary());
   const saveProgress = () => {
     progress.elapsedSec = elapsed();
+    progress.pending = pending.map((p) => p.signature);
+    for (const b of book.values()) {
+      progress.occurrences[b.signature] = b.occurrences;
+      progress.seenOn[b.signature] = b.seenOn;
+    }
     writeJsonAtomic(join(outDir, 'progress.json'), progress);
+  };
+  const save = () => {
+    saveProgress();
+    writeJsonAtomic(join(outDir, 'summary.json'), summary());
+  };
+
+  const context: FindingContext = {
+    seed: options.seed,
+    registry,
+    book,
+    db,
+    outDir,
+    sessions,
+    reduction: options.reduction,
+    pending,
+    meta: ({ session, testIndex, signature, verdict, extra }) => caseMeta({ options, config, descriptions, session, testIndex, signature, verdict, extra }),
+    // Reduction may start while it has taken no more than its share of the campaign's time so far.
+    mayReduce: () => options.reduction !== undefined && progress.reduceMs <= options.reduction.share * elapsed() * 1000,
+    spentReducing: (ms) => {
+      progress.reduceMs += ms;
+    },
+    internalError: (e) => {
+      progress.internalErrors.push(e);
+    },
+    unconfirmed: () => {
+      progress.unconfirmed++;
+    },
+    listed: (entry, movedFrom) => options.onBug?.(entry, movedFrom),
+    save,
+  };
+  const findings = new FindingHandler(context);
+  // Bugs waiting for reduction: first merged into a bug reduced since that explains them, then
+  // reduced while reduction is within its share of the time; at the end, all of them, unless the
+  // campaign was interrupted (tensorsmith reduce does them then).
+  const reducePending = async (final: boolean) => {
+    for (let i = 0; i < pending.length; ) {
+      if (findings.absorb(pending[i]!)) pending.splice(i, 1);
+      else i++;
+    }
+    while (pending.length > 0 && !options.shouldStop?.() && (final || context.mayReduce())) {
+      await findings.reduce(pending.shift()!);
+      for (let i = 0; i < pending.length; ) {
+        if (findings.absorb(pending[i]!)) pending.splice(i, 1);
+        else i++;
+      }
+      save();
+    }
   };
   if (!options.resume) saveProgress();
 
@@ -185,131 +290,109 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     if (sessionElapsed() >= options.timeSec) break;
     if (options.maxTests !== undefined && progress.tests >= options.maxTests) break;
     if (options.shouldStop?.()) break;
-    const test = await makeTestCase({ seed: options.seed, index, config: options.generator, registry: options.registry, inputs: inputChoice });
+    const test = await makeTestCase({ seed: options.seed, index, config: options.generator, registry, inputs: inputChoice });
     if (test.untrusted) {
       progress.discarded++;
+      tally(progress.discardReasons, discardReason(test.untrusted));
       saveProgress();
       continue;
     }
     progress.tests++;
     // On disk before any SUT sees it: if a SUT takes the process down, the test is not lost.
     writeTestFiles(join(outDir, 'current'), test);
-    for (const adapter of adapters) {
-      const outcome = await evaluateOnBackend(adapter, test, test.inputs, test.expected);
-      const verdict = outcome.verdict;
-      progress.verdicts[verdict.kind]++;
-      if (!isBug(verdict.kind)) continue;
-      progress.findings++;
-      const whole = bugSignature(verdict, test.model);
-      const alreadyReduced = progress.reducedSignatures[whole.hash] ?? containingReducedBug(bugs.values(), whole);
-      const seen = bugs.get(alreadyReduced ?? whole.hash);
-      if (seen) {
-        seen.occurrences++;
-        progress.occurrences[seen.signature] = seen.occurrences;
-        progress.reducedSignatures[whole.hash] = seen.signature;
-        continue;
-      }
-      const meta = (signature: BugSignature, v: Verdict, extra: Partial<CaseMeta> = {}): CaseMeta => ({
-        format: 'tensorsmith.case/1',
-        seed: options.seed,
-        testIndex: index,
-        toolVersion: options.toolVersion,
-        backends: descriptions.filter((d) => d.name === adapter.name),
-        config,
-        verdict: v,
-        signature,
-        timings: { generateMs: test.generateMs, inputMs: test.inputMs, prepareMs: outcome.prepareMs, runMs: outcome.runMs },
-        createdAt: new Date().toISOString(),
-        ...extra,
-      });
-      const found: BugCase = {
-        model: test.model,
-        onnx: test.onnx,
-        inputs: test.inputs,
-        expected: test.expected,
-        actual: outcome.actual ?? { error: verdict.message ?? verdict.kind },
-        meta: meta(whole, verdict, { status: db.statusOf(whole.hash) }),
+    const judged: JudgedTest = { model: test.model, onnx: test.onnx, inputs: test.inputs, expected: test.expected, testIndex: index };
+    const trigger = triggerOf(test.model);
+    for (const session of sessions) {
+      const stats = progress.perBackend[session.name]!;
+      const count = (verdict: Verdict) => {
+        progress.verdicts[verdict.kind]++;
+        stats.verdicts[verdict.kind]++;
+        if (verdict.kind === 'unsupported') tally(stats.unsupported, unsupportedReason(verdict.message));
       };
-      // The whole test is on disk before reduction starts: a crash during it loses nothing.
-      writeCaseFolder(join(outDir, 'bugs', whole.hash), found);
-      const reduced =
-        options.reducer && options.reduceMs && options.reduceMs > 0
-          ? await options.reducer({ adapter, test, verdict, budgetMs: options.reduceMs })
-          : undefined;
-      const signature = reduced ? bugSignature(reduced.verdict, reduced.model) : whole;
-      progress.reducedSignatures[whole.hash] = signature.hash;
-      const duplicate = bugs.get(signature.hash);
-      if (duplicate) {
-        // Another model reduced to the same bug: one case per signature.
-        rmSync(join(outDir, 'bugs', whole.hash), { recursive: true, force: true });
-        duplicate.occurrences++;
-        progress.occurrences[duplicate.signature] = duplicate.occurrences;
-        saveProgress();
+      const expensive = book.expensiveOn(session.name, trigger);
+      if (expensive) {
+        stats.skippedKnown++;
+        book.seen(expensive, session.name);
         continue;
       }
-      const status = db.statusOf(signature.hash);
-      const dir = join('bugs', signature.hash);
-      if (reduced) {
-        writeCaseFolder(join(outDir, dir), {
-          ...found,
-          meta: meta(signature, verdict, { status }),
-          reduced: {
-            model: reduced.model,
-            onnx: reduced.onnx,
-            inputs: reduced.inputs,
-            expected: reduced.expected,
-            actual: reduced.actual,
-            meta: meta(signature, reduced.verdict, { status, reduction: reduced.stats }),
-          },
-        });
-        if (signature.hash !== whole.hash) rmSync(join(outDir, 'bugs', whole.hash), { recursive: true, force: true });
+      const gap = gaps.unsupportedIn(session.name, test.model);
+      if (gap) {
+        count({ kind: 'unsupported', backend: session.name, message: `${session.name} does not implement ${gap}` });
+        continue;
       }
-      db.record(signature, new Date().toISOString(), join(outDir, dir));
-      db.save();
-      const entry = entryFromMeta(meta(signature, verdict, { status }), dir, reduced?.model.nodes.length, progress);
-      bugs.set(signature.hash, entry);
-      progress.occurrences[signature.hash] = 1;
-      saveProgress();
-      writeSummary();
+      let outcome = await session.evaluate(judged);
+      let alone = false;
+      // A hang at an adaptive timeout counts only once it also hangs alone at the full one.
+      if (outcome.verdict.kind === 'hang' && (outcome.hangTimeoutMs ?? fullMs) < fullMs) {
+        outcome = await session.confirm(judged);
+        alone = true;
+      }
+      if (outcome.capabilityGap) {
+        const which = await gaps.explain(session.adapter, test.model);
+        session.replaceWorker();
+        count({ kind: 'unsupported', backend: session.name, message: which ? `${session.name} does not implement ${which}` : outcome.verdict.message });
+        continue;
+      }
+      count(outcome.verdict);
+      if (!isBug(outcome.verdict.kind)) {
+        // A test that holds a known state bug's trigger leaves the worker broken: start afresh.
+        if (book.corruptorOn(session.name, trigger)) session.replaceWorker();
+        continue;
+      }
+      progress.findings++;
+      await findings.handle({ session, test: judged, outcome, aloneAlready: alone });
     }
+    for (const s of sessions) progress.perBackend[s.name]!.restarts = s.restarts;
+    await reducePending(false);
     saveProgress();
-    options.onProgress?.({ tests: progress.tests, discarded: progress.discarded, elapsedSec: elapsed(), bugs: bugs.size, findings: progress.findings });
+    options.onProgress?.({ tests: progress.tests, discarded: progress.discarded, elapsedSec: elapsed(), bugs: book.size, findings: progress.findings });
   }
-  saveProgress();
-  writeSummary();
+  await reducePending(true);
+  for (const left of pending) {
+    const entry = book.get(left.signature);
+    if (entry) findings.finish(entry);
+  }
+  save();
   // The campaign folder keeps the database it ended with even when --known named another file: merge unites these.
   const local = join(outDir, 'signatures.json');
   if (db.path !== local) db.save(local);
   return summary();
 }
 
-/**
- * A reduced bug this finding is taken for without reducing it again: same verdict, SUT and message
- * pattern, in a model that holds every op of that bug's reduced test. Reduction takes seconds, and
- * most findings of a campaign are repeats of a few bugs.
- */
-function containingReducedBug(bugs: Iterable<BugEntry>, whole: BugSignature): string | undefined {
-  const ops = new Set(whole.ops);
-  for (const b of bugs) {
-    if (!b.reduced || b.verdict !== whole.verdict || b.backend !== whole.backend || b.pattern !== whole.pattern) continue;
-    if (b.ops.every((op) => ops.has(op))) return b.signature;
-  }
-  return undefined;
+/** The case record of a finding. */
+function caseMeta(args: {
+  options: FuzzOptions;
+  config: Readonly<Record<string, unknown>>;
+  descriptions: readonly BackendDescription[];
+  session: SutSession;
+  testIndex: number;
+  signature: BugSignature;
+  verdict: Verdict;
+  extra?: Partial<CaseMeta> | undefined;
+}): CaseMeta {
+  const { options, session } = args;
+  return {
+    format: 'tensorsmith.case/1',
+    seed: options.seed,
+    testIndex: args.testIndex,
+    toolVersion: options.toolVersion,
+    backends: args.descriptions.filter((d) => d.name === session.name),
+    family: session.family,
+    config: args.config,
+    verdict: args.verdict,
+    signature: args.signature,
+    timings: {},
+    createdAt: new Date().toISOString(),
+    ...args.extra,
+  };
 }
 
-function entryFromMeta(meta: CaseMeta, dir: string, reducedNodes: number | undefined, progress: Progress): BugEntry {
-  const hash = meta.signature.hash;
-  return {
-    signature: hash,
-    verdict: meta.verdict.kind,
-    backend: meta.verdict.backend,
-    dir,
-    ops: meta.signature.ops,
-    pattern: meta.signature.pattern,
-    firstSeen: { seed: meta.seed, testIndex: meta.testIndex },
-    occurrences: progress.occurrences[hash] ?? 1,
-    status: meta.status ?? 'new',
-    ...(meta.verdict.message ? { message: meta.verdict.message } : {}),
-    ...(reducedNodes !== undefined ? { reduced: { nodes: reducedNodes, dir: join(dir, 'reduced') } } : {}),
-  };
+/** Why a test was discarded, as a key to count by: the reason and the op where the reference run stops being trustworthy. */
+function discardReason(u: { reason: string; op: string }): string {
+  return `${u.reason} at ${u.op}`;
+}
+
+/** Why a SUT did not judge a test, as a key to count by (names and numbers stripped). */
+function unsupportedReason(message: string | undefined): string {
+  return normalizeMessage(message ?? 'unsupported').slice(0, 240);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../ir/errors.js';
 import { VERDICTS } from '../oracles/verdict.js';
 import { SignatureDb } from './signature-db.js';
-import { emptyVerdicts, readSummary, writeJsonAtomic, type BugEntry, type CampaignSummary } from './summary.js';
+import { emptyBackendStats, emptyVerdicts, readSummary, tally, writeJsonAtomic, type BackendStats, type BugEntry, type CampaignSummary, type InternalError } from './summary.js';
 
 const STATUS_RANK = { regression: 2, new: 1, known: 0 } as const;
 
@@ -24,12 +24,30 @@ export function mergeCampaigns(dirs: readonly string[], outDir: string): Campaig
   let tests = 0;
   let discarded = 0;
   let elapsedSec = 0;
+  let unconfirmed = 0;
+  let reduceMs = 0;
+  let unreduced = 0;
+  const discardReasons: Record<string, number> = {};
+  const perBackend: Record<string, BackendStats> = {};
+  const internalErrors: InternalError[] = [];
   const db = SignatureDb.open(join(outDir, 'signatures.json'));
   for (const { dir, summary } of summaries) {
     tests += summary.tests;
     discarded += summary.discarded;
     elapsedSec = Math.max(elapsedSec, summary.elapsedSec);
     for (const v of VERDICTS) verdicts[v] += summary.verdicts[v] ?? 0;
+    unconfirmed += summary.unconfirmed ?? 0;
+    reduceMs += summary.reduction?.ms ?? 0;
+    unreduced += summary.reduction?.unreduced ?? 0;
+    for (const [reason, n] of Object.entries(summary.discardReasons ?? {})) tally(discardReasons, reason, n);
+    for (const [name, stats] of Object.entries(summary.perBackend ?? {})) {
+      const into = (perBackend[name] ??= emptyBackendStats());
+      for (const v of VERDICTS) into.verdicts[v] += stats.verdicts[v] ?? 0;
+      for (const [reason, n] of Object.entries(stats.unsupported)) tally(into.unsupported, reason, n);
+      into.skippedKnown += stats.skippedKnown;
+      into.restarts += stats.restarts;
+    }
+    internalErrors.push(...(summary.internalErrors ?? []));
     if (existsSync(join(dir, 'signatures.json'))) db.absorb(SignatureDb.open(join(dir, 'signatures.json')));
     for (const entry of summary.bugs) {
       const had = bugs.get(entry.signature);
@@ -38,9 +56,10 @@ export function mergeCampaigns(dirs: readonly string[], outDir: string): Campaig
         continue;
       }
       const occurrences = had.entry.occurrences + entry.occurrences;
+      const seenOn = [...new Set([...had.entry.seenOn, ...entry.seenOn])];
       const earlier = entry.firstSeen.testIndex < had.entry.firstSeen.testIndex;
       const status = STATUS_RANK[entry.status] > STATUS_RANK[had.entry.status] ? entry.status : had.entry.status;
-      bugs.set(entry.signature, earlier ? { entry: { ...entry, occurrences, status }, from: dir } : { entry: { ...had.entry, occurrences, status }, from: had.from });
+      bugs.set(entry.signature, earlier ? { entry: { ...entry, occurrences, status, seenOn }, from: dir } : { entry: { ...had.entry, occurrences, status, seenOn }, from: had.from });
     }
   }
   for (const { entry, from } of bugs.values()) {
@@ -57,13 +76,18 @@ export function mergeCampaigns(dirs: readonly string[], outDir: string): Campaig
     seed: first.seed,
     tests,
     discarded,
+    discardReasons,
     testsPerSec: tests / Math.max(elapsedSec, 1e-9),
     elapsedSec,
     backends: first.backends,
     verdicts,
+    perBackend,
     bugs: entries,
     newBugs: entries.filter((b) => b.status === 'new').length,
     regressions: entries.filter((b) => b.status === 'regression').length,
+    unconfirmed,
+    reduction: { ms: reduceMs, share: first.reduction?.share ?? 0, unreduced },
+    internalErrors,
     config: { ...config, mergedFrom: dirs.length },
   };
   db.save();

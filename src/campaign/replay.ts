@@ -55,12 +55,19 @@ export interface ReplayResult {
   readonly untrusted?: UntrustedValue;
 }
 
-/** Runs a loaded test on the reference and on every adapter, and judges each. */
-export async function replayTest(test: LoadedTest, adapters: readonly BackendAdapter[], registry: OpRegistry): Promise<ReplayResult> {
+/**
+ * Runs a loaded test on the reference and on every adapter, and judges each. With `setup` (a state
+ * bug's), each adapter runs that test first, whatever it gives: the test is judged after it.
+ */
+export async function replayTest(test: LoadedTest, adapters: readonly BackendAdapter[], registry: OpRegistry, setup?: LoadedTest): Promise<ReplayResult> {
   const reference = runReference(test.model, test.inputs, { registry });
   const untrusted = untrustedRun(test.model, test.inputs, reference, registry);
   const artifact = { model: test.model, onnx: modelToOnnx(test.model, registry) };
+  const before = setup ? { artifact: { model: setup.model, onnx: modelToOnnx(setup.model, registry) }, expected: runReference(setup.model, setup.inputs, { registry }).outputs } : undefined;
   const outcomes: BackendOutcome[] = [];
-  for (const adapter of adapters) outcomes.push(await evaluateOnBackend(adapter, artifact, test.inputs, reference.outputs));
+  for (const adapter of adapters) {
+    if (before && setup) await evaluateOnBackend(adapter, before.artifact, setup.inputs, before.expected);
+    outcomes.push(await evaluateOnBackend(adapter, artifact, test.inputs, reference.outputs));
+  }
   return { outcomes, ...(untrusted ? { untrusted } : {}) };
 }

@@ -85,7 +85,8 @@ function installCommand(pkg: string, meta: CaseMeta, backend: string): string {
  */
 export function reproScript(args: ReproScriptArgs): string {
   const backend = args.meta.verdict.backend;
-  const ort = ortSut(backend);
+  // A state bug needs its setup test run first in the same SUT process: tensorsmith repro does that.
+  const ort = args.meta.setup ? undefined : ortSut(backend);
   if (ort) {
     const tolDtypes = toleranceDtypes(args.model);
     const outputs = outputInfos(args.model).map((o) => {
@@ -104,7 +105,9 @@ export function reproScript(args: ReproScriptArgs): string {
   }
   const pkg = args.meta.backends?.find((b) => b.name === backend)?.package;
   const lines = header(args, [
-    `No standalone script: ${noStandaloneReason(backend, pkg)}.`,
+    args.meta.setup
+      ? 'A state bug: the test fails only after the test in setup/ ran in the same SUT process, and tensorsmith repro runs that first.'
+      : `No standalone script: ${noStandaloneReason(backend, pkg)}.`,
     'This one replays the case with tensorsmith (installed where npx finds it), which exits 1 while',
     'the bug is there and 0 once it is gone; extra arguments go to tensorsmith repro:',
     '  node repro.mjs [--backend-module PATH]',

@@ -6,6 +6,7 @@ import { UserError } from '../ir/errors.js';
 import { validateModel } from '../ir/validate.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { normalizeMessage } from '../oracles/signature.js';
+import { isSameBug } from '../reduce/same-bug.js';
 import { isBug, VERDICTS, type Verdict } from '../oracles/verdict.js';
 import { readCaseFolder, type CaseMeta } from './case-folder.js';
 import { replayTest, type LoadedTest } from './replay.js';
@@ -15,10 +16,9 @@ export interface ReproCase {
   readonly dir: string;
   readonly test: LoadedTest;
   readonly meta: CaseMeta;
+  /** A state bug's setup test: run first, in the same SUT process. */
+  readonly setup?: LoadedTest;
 }
-
-/** Verdicts whose message is part of the bug's identity (for the others the values differ between sightings). */
-const MESSAGE_KINDS: ReadonlySet<string> = new Set(['crash', 'hang', 'compile-error', 'runtime-error']);
 
 function checkMeta(meta: CaseMeta, file: string): CaseMeta {
   if (meta === null || typeof meta !== 'object' || meta.format !== 'tensorsmith.case/1') {
@@ -55,7 +55,9 @@ export function openReproCase(path: string, registry: OpRegistry): ReproCase {
   validateModel(loaded.model, registry);
   const missing = loaded.model.inputs.find((i) => !loaded.inputs.has(i.name));
   if (missing) throw new UserError(`${join(path, 'inputs.json')} has no tensor for the model's input '${missing.name}'`);
-  return { dir: path, meta, test: { model: loaded.model, inputs: loaded.inputs, inputSource: join(path, 'inputs.json') } };
+  const setup = loaded.setup ? { model: loaded.setup.model, inputs: loaded.setup.inputs, inputSource: join(path, 'setup', 'inputs.json') } : undefined;
+  if (setup) validateModel(setup.model, registry);
+  return { dir: path, meta, test: { model: loaded.model, inputs: loaded.inputs, inputSource: join(path, 'inputs.json') }, ...(setup ? { setup } : {}) };
 }
 
 /** What a replay on one SUT says about the recorded bug. `undecided`: the SUT did not judge the test. */
@@ -71,12 +73,13 @@ function detail(v: Verdict): string {
 }
 
 /**
- * Whether a verdict is the recorded bug again: the same kind and, for errors, crashes and hangs,
- * the same normalized message (the pattern bug signatures use). The SUT may be another one when
- * the user asks for it (--backends); the bug is then looked for there.
+ * Whether a verdict is the recorded bug again: the same class (a wrong result and a NaN mismatch are
+ * one) and, for errors, crashes and hangs, the same normalized message (the pattern bug signatures
+ * use). The SUT may be another one when the user asks for it (--backends); the bug is then looked
+ * for there.
  */
 export function judgeReproduction(recorded: Verdict, now: Verdict): BackendReproduction {
-  const same = now.kind === recorded.kind && (!MESSAGE_KINDS.has(now.kind) || normalizeMessage(now.message ?? '') === normalizeMessage(recorded.message ?? ''));
+  const same = isSameBug({ ...recorded, backend: now.backend }, now);
   if (same) return { status: 'reproduces', verdict: now, line: `reproduces: ${now.kind} on ${now.backend}${detail(now)}` };
   if (now.kind === 'unsupported') return { status: 'undecided', verdict: now, line: `cannot tell: ${now.backend} now says unsupported${detail(now)}` };
   if (now.kind === 'ok') return { status: 'fixed', verdict: now, line: `fixed: ${now.backend} now gives ok` };
@@ -96,7 +99,7 @@ export interface CaseReproduction {
  * nothing: that is an error, not a verdict.
  */
 export async function reproduceCase(c: ReproCase, adapters: readonly BackendAdapter[], registry: OpRegistry): Promise<CaseReproduction> {
-  const replay = await replayTest(c.test, adapters, registry);
+  const replay = await replayTest(c.test, adapters, registry, c.setup);
   if (replay.untrusted) {
     throw new UserError(`${describeUntrusted(replay.untrusted)} on the inputs of '${c.dir}': the case cannot judge a SUT`);
   }

@@ -7,8 +7,9 @@ import type { BugSignature } from '../oracles/signature.js';
 export type BugStatus = 'new' | 'known' | 'regression';
 
 export interface KnownBug {
-  readonly verdict: string;
-  readonly backend: string;
+  /** The bug class and SUT family of its signature (see BugSignature). */
+  readonly class: string;
+  readonly family: string;
   readonly ops: readonly string[];
   readonly pattern: string;
   /** open: still seen or not yet fixed; fixed: marked fixed by a person (`tensorsmith known --fixed`). */
@@ -62,8 +63,8 @@ export class SignatureDb {
       if (caseDir) known.lastCase = caseDir;
       return;
     }
-    const { verdict, backend, ops, pattern } = signature;
-    this.bugs.set(signature.hash, { verdict, backend, ops, pattern, status: 'open', firstSeen: when, lastSeen: when, ...(caseDir ? { lastCase: caseDir } : {}) });
+    const { family, ops, pattern } = signature;
+    this.bugs.set(signature.hash, { class: signature.class, family, ops, pattern, status: 'open', firstSeen: when, lastSeen: when, ...(caseDir ? { lastCase: caseDir } : {}) });
   }
 
   /** Marks bugs fixed; an unknown hash is a usage error. */

@@ -9,14 +9,23 @@ import type { BugStatus } from './signature-db.js';
 
 export interface BugEntry {
   readonly signature: string;
+  /** The signature's class: numeric (wrong-result and nan-mismatch), crash, hang, compile-error, runtime-error or state. */
+  readonly class: string;
+  /** The SUT family: the bug is one root cause on every SUT of it that shows it (seenOn). */
+  readonly family: string;
+  /** The verdict and SUT it was first confirmed with. */
   readonly verdict: VerdictKind;
   readonly backend: string;
+  /** Every SUT that showed it, in the order they did. */
+  seenOn: string[];
   /** The case folder, relative to the campaign folder (bugs/<signature>). */
   readonly dir: string;
   readonly message?: string;
-  /** The op set of the reduced model (of the whole model when it was not reduced). */
+  /** The op set of the reduced model (of the whole model when it was not reduced; of the setup test for a state bug). */
   readonly ops: readonly string[];
-  /** The normalized error message (or the verdict, for wrong results): part of the signature. */
+  /** The nodes of that model as op(input dtypes): a later test that holds them all is taken for this bug. */
+  readonly trigger: readonly string[];
+  /** The normalized error message (or the class, for numeric and state bugs): part of the signature. */
   readonly pattern: string;
   readonly firstSeen: { readonly seed: string; readonly testIndex: number };
   occurrences: number;
@@ -24,6 +33,19 @@ export interface BugEntry {
   readonly status: BugStatus;
   /** The reduced test, when reduction ran: its node count and folder (relative to the campaign folder). */
   readonly reduced?: { readonly nodes: number; readonly dir: string };
+  /** For a state bug: the earlier test that left the SUT broken (its folder holds it as setup/). */
+  readonly setup?: { readonly testIndex?: number; readonly ops: readonly string[] };
+}
+
+/** What one SUT said over a campaign. */
+export interface BackendStats {
+  readonly verdicts: Record<VerdictKind, number>;
+  /** Why tests were unsupported on it, with counts. */
+  readonly unsupported: Record<string, number>;
+  /** Tests not run on it because they hold the trigger of a crash or hang it already showed. */
+  skippedKnown: number;
+  /** Workers started afresh (after a failure, to confirm a finding, to trace a state bug). */
+  restarts: number;
 }
 
 export interface CampaignSummary {
@@ -33,19 +55,46 @@ export interface CampaignSummary {
   readonly tests: number;
   /** Tests dropped because the input search found no values on which the reference run is trustworthy. */
   readonly discarded: number;
+  /** Why tests were discarded ("nan-or-inf at Exp"), with counts. */
+  readonly discardReasons: Record<string, number>;
   readonly testsPerSec: number;
   readonly elapsedSec: number;
   readonly backends: readonly BackendDescription[];
   readonly verdicts: Record<VerdictKind, number>;
+  /** Verdict counts and unsupported reasons per SUT. */
+  readonly perBackend: Record<string, BackendStats>;
   readonly bugs: readonly BugEntry[];
   /** Bugs new to the signature database, and known bugs marked fixed that showed again. */
   readonly newBugs: number;
   readonly regressions: number;
+  /** Findings that did not reproduce alone in a fresh worker and could not be traced to an earlier test. */
+  readonly unconfirmed: number;
+  /** Reduction: time spent, the share of the campaign it may take, bugs left unreduced (tensorsmith reduce does them). */
+  readonly reduction: { readonly ms: number; readonly share: number; readonly unreduced: number };
+  /** Errors of tensorsmith itself (the reference failing on a valid model, say): report them to tensorsmith. */
+  readonly internalErrors: readonly InternalError[];
   readonly config: Readonly<Record<string, unknown>>;
 }
 
+export interface InternalError {
+  readonly where: string;
+  readonly testIndex: number;
+  readonly message: string;
+}
+
 export function emptyVerdicts(): Record<VerdictKind, number> {
-  return Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<VerdictKind, number>;
+  const counts: Partial<Record<VerdictKind, number>> = {};
+  for (const v of VERDICTS) counts[v] = 0;
+  return counts as Record<VerdictKind, number>;
+}
+
+export function emptyBackendStats(): BackendStats {
+  return { verdicts: emptyVerdicts(), unsupported: {}, skippedKnown: 0, restarts: 0 };
+}
+
+/** Adds one count under a key of a tally. */
+export function tally(counts: Record<string, number>, key: string, n = 1): void {
+  counts[key] = (counts[key] ?? 0) + n;
 }
 
 /** Writes a JSON file through a temporary sibling, so that a reader never sees half of it. */

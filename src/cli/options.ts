@@ -26,6 +26,13 @@ export function parsePositiveNumber(flag: string, value: string): number {
   return n;
 }
 
+/** A percentage, '25' or '25%', as a fraction (0.25). */
+export function parsePercent(flag: string, value: string): number {
+  const n = Number(value.trim().replace(/%$/, ''));
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UserError(`${flag} must be a percentage from 0 to 100, got '${value}'`);
+  return n / 100;
+}
+
 export function parseDtypes(value: string): DType[] {
   const list = parseList(value);
   for (const d of list) {

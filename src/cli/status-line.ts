@@ -2,7 +2,7 @@ import type { FuzzStatus } from '../campaign/fuzz.js';
 import type { CliIo } from './io.js';
 
 /** The live status of a campaign: redrawn in place on a terminal, a line every 10 s otherwise. */
-export function statusLine(io: CliIo, timeSec: number): { update(s: FuzzStatus): void; done(): void } {
+export function statusLine(io: CliIo, timeSec: number): { update(s: FuzzStatus): void; above(line: string): void; done(): void } {
   let lastDraw = 0;
   let drawn = false;
   const text = (s: FuzzStatus) => {
@@ -25,6 +25,12 @@ export function statusLine(io: CliIo, timeSec: number): { update(s: FuzzStatus):
         io.err(`${text(s)}\n`);
       }
       lastDraw = now;
+    },
+    /** Prints a line on stdout without tearing the status line (cleared first; redrawn at the next update). */
+    above(line) {
+      if (drawn && io.errIsTty) io.err('\r\x1b[2K');
+      io.out(line);
+      if (io.errIsTty) lastDraw = 0;
     },
     done() {
       if (drawn) io.err('\n');

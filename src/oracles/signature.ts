@@ -1,39 +1,92 @@
-import type { Model } from '../ir/model.js';
+import type { Model, Node } from '../ir/model.js';
 import { hashText } from '../ir/hash.js';
-import type { Verdict } from './verdict.js';
+import { bugClass, isNumeric, type Verdict } from './verdict.js';
 
 /**
- * Strips what varies between two sightings of one bug from an error message: numbers, quoted
- * names, value and node names, paths.
+ * Strips what varies between two sightings of one bug from an error message: paths, quoted names,
+ * value and node names, addresses, numbers, and lists of numbers of any length ("[2, 3]", "{3,3,1}",
+ * "(4)", "2x3x4" and "[]" all become "<list>"), so that neither a dim nor a rank splits a bug.
  */
 export function normalizeMessage(message: string): string {
   return message
-    .replace(/\/[\w./-]+/g, '<path>')
-    .replace(/'[^']*'|"[^"]*"/g, '<name>')
-    .replace(/\b(?:in|w|v|p|const|n)\d+(?:_\w+)?\b/g, '<value>')
+    .replace(/(?:[A-Za-z]:)?[\\/][\w.\\/-]+/g, '<path>')
+    .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, '<name>')
+    .replace(/\b(?:in|w|v|p|const|n|node|value)_?\d+(?:_\w+)?\b/g, '<value>')
     .replace(/\b0x[0-9a-f]+\b/gi, '<addr>')
-    .replace(/-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/gi, '<n>')
+    .replace(/\b\d+(?:x\d+)+\b/g, '<n>')
+    .replace(/-?\b\d+(?:\.\d+)?(?:e[-+]?\d+)?\b/gi, '<n>')
+    .replace(/<n>(?:\s*[,x×*]\s*<n>)+/g, '<n>')
+    .replace(/[[{(]\s*(?:<n>\s*)?[\]})]/g, '<list>')
     .replace(/\s+/g, ' ')
     .trim();
 }
 
 export interface BugSignature {
-  readonly verdict: string;
-  readonly backend: string;
+  /** The bug class: 'numeric' (wrong-result and nan-mismatch), crash, hang, compile-error, runtime-error, or 'state'. */
+  readonly class: string;
+  /** The SUT family (see BackendAdapter.family): one root cause on several SUTs of a family is one bug. */
+  readonly family: string;
+  /** The op set of the model (for a state bug: of the test that corrupted the SUT). */
   readonly ops: readonly string[];
+  /** The normalized error message, or the class for numeric and state bugs. */
   readonly pattern: string;
   /** A short stable hash of the fields above: the case folder's name. */
   readonly hash: string;
 }
 
+export interface SignatureOptions {
+  /** The SUT's family (default: the verdict's SUT). */
+  readonly family?: string;
+  /**
+   * For a state bug: the test that left the SUT broken, after which `model` failed although it
+   * passes on a fresh SUT. The bug is then identified by that test's ops.
+   */
+  readonly setup?: Model;
+}
+
 /**
- * A bug's identity: verdict, SUT, the model's op set and the normalized message. For wrong results
- * the message is not part of it (values differ between sightings); the output's op is.
+ * A bug's identity: its class, the SUT family, the op set of the (reduced) model, and the
+ * normalized message. Wrong results and NaN mismatches are one class whose message is not part of it
+ * (values differ between sightings).
  */
-export function bugSignature(verdict: Verdict, model: Model): BugSignature {
-  const ops = [...new Set(model.nodes.map((n) => n.op))].sort();
-  const pattern =
-    verdict.kind === 'wrong-result' || verdict.kind === 'nan-mismatch' ? verdict.kind : normalizeMessage(verdict.message ?? '');
-  const hash = hashText(JSON.stringify([verdict.kind, verdict.backend, ops, pattern])).slice(0, 16);
-  return { verdict: verdict.kind, backend: verdict.backend, ops, pattern, hash };
+export function bugSignature(verdict: Verdict, model: Model, options: SignatureOptions = {}): BugSignature {
+  const cls = options.setup ? 'state' : (bugClass(verdict.kind) ?? verdict.kind);
+  const trigger = options.setup ?? model;
+  const ops = [...new Set(trigger.nodes.map((n) => n.op))].sort();
+  const pattern = options.setup || isNumeric(verdict.kind) ? cls : normalizeMessage(verdict.message ?? '');
+  const family = options.family ?? verdict.backend;
+  const hash = hashText(JSON.stringify([cls, family, ops, pattern])).slice(0, 16);
+  return { class: cls, family, ops, pattern, hash };
+}
+
+/**
+ * What a bug's trigger looks like in a model: each node as its op and input dtypes, e.g.
+ * "Transpose(int32)". With `output`, only the nodes that output depends on: a wrong value there
+ * cannot come from a node outside its cone.
+ */
+export function triggerOf(model: Model, output?: string): string[] {
+  const types = new Map<string, string>();
+  for (const i of model.inputs) types.set(i.name, i.dtype);
+  for (const w of model.weights) types.set(w.name, w.value.dtype);
+  for (const n of model.nodes) for (const o of n.outputs) types.set(o.name, o.dtype);
+  let nodes: readonly Node[] = model.nodes;
+  if (output !== undefined) {
+    const needed = new Set([output]);
+    const cone: Node[] = [];
+    for (let i = model.nodes.length - 1; i >= 0; i--) {
+      const node = model.nodes[i]!;
+      if (!node.outputs.some((o) => needed.has(o.name))) continue;
+      cone.push(node);
+      for (const x of node.inputs) if (x !== '') needed.add(x);
+    }
+    nodes = cone;
+  }
+  const pairs = nodes.map((n) => `${n.op}(${n.inputs.filter((x) => x !== '').map((x) => types.get(x) ?? '?').join(',')})`);
+  return [...new Set(pairs)].sort();
+}
+
+/** Whether every part of a known bug's trigger occurs in a model's trigger. */
+export function holdsTrigger(modelTrigger: readonly string[], bugTrigger: readonly string[]): boolean {
+  const have = new Set(modelTrigger);
+  return bugTrigger.length > 0 && bugTrigger.every((t) => have.has(t));
 }

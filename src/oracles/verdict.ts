@@ -15,6 +15,31 @@ export function isBug(v: VerdictKind): boolean {
   return v !== 'ok' && v !== 'unsupported';
 }
 
+/** Wrong values and NaN/Inf where the reference has none (or the other way round): one class of bug. */
+export function isNumeric(v: VerdictKind): boolean {
+  return v === 'wrong-result' || v === 'nan-mismatch';
+}
+
+/**
+ * The class a bug verdict belongs to, for signatures and for the reducer: wrong-result and
+ * nan-mismatch are one class, 'numeric' (a wrong value may turn into NaN downstream, and a
+ * reduction may move between them); every other verdict is its own class.
+ */
+export type BugClass = 'numeric' | Exclude<VerdictKind, 'ok' | 'unsupported' | 'wrong-result' | 'nan-mismatch'>;
+
+export function bugClass(v: VerdictKind): BugClass | undefined {
+  switch (v) {
+    case 'ok':
+    case 'unsupported':
+      return undefined;
+    case 'wrong-result':
+    case 'nan-mismatch':
+      return 'numeric';
+    default:
+      return v;
+  }
+}
+
 /** The element where a SUT's output is furthest from the reference. */
 export interface WorstElement {
   readonly output: string;

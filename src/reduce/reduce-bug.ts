@@ -1,13 +1,14 @@
 import type { FailedTest } from '../campaign/case-folder.js';
-import type { BackendAdapter } from '../backends/adapter.js';
-import { modelToOnnx } from '../export/to-onnx.js';
+import type { BackendOutcome } from '../campaign/evaluate.js';
+import type { JudgedTest, SutSession } from '../campaign/sut-session.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import type { Verdict } from '../oracles/verdict.js';
 import type { Candidate } from './candidate.js';
 import { reduceTest } from './reduce.js';
-import { isSameBug, judgeCandidate } from './same-bug.js';
+import { isSameBug, judgedTestOf } from './same-bug.js';
+import { DEFAULT_REDUCTION_BUDGET, type ReductionBudget } from './search.js';
 
 /** How a reduction went, as recorded in the reduced case's meta.json. */
 export type ReductionStats = {
@@ -16,9 +17,12 @@ export type ReductionStats = {
   readonly checks: number;
   readonly accepted: number;
   readonly ms: number;
+  readonly budgetChecks: number;
   readonly budgetMs: number;
   /** Every pass ran to a fixpoint (false: the budget ended it). */
   readonly complete: boolean;
+  /** The wall-clock cap ended it, not the check budget. */
+  readonly timedOut: boolean;
 };
 
 /** A reduced test and how the SUT fails on it: what a reduced/ case folder holds. */
@@ -28,47 +32,62 @@ export interface ReducedTest extends FailedTest {
 }
 
 /**
- * Reduces a test that shows `verdict` on the adapter's SUT and judges the result once more for its
+ * Judges a candidate the way a finding is judged: on the session's worker (adaptive timeout), and
+ * when that shows the bug, once more alone in a fresh worker, so that a worker another candidate
+ * left broken never decides. A hang is confirmed at the adaptive timeout too: reducing it at the
+ * full one would cost that much per candidate.
+ */
+export async function judgeConfirmed(session: SutSession, test: JudgedTest, target: Verdict): Promise<BackendOutcome | undefined> {
+  const first = await session.evaluate(test);
+  if (!isSameBug(target, first.verdict)) return undefined;
+  if (!session.isolated) return first;
+  const alone = await session.confirm(test, { fullTimeout: target.kind !== 'hang' });
+  return isSameBug(target, alone.verdict) ? alone : undefined;
+}
+
+/**
+ * Reduces a test that shows `verdict` on the session's SUT and judges the result once more for its
  * verdict and outputs. The caller has seen the bug on this test; undefined when the SUT no longer
  * shows it on the reduced test (a flaky SUT).
  */
 export async function reduceBug(args: {
-  adapter: BackendAdapter;
+  session: SutSession;
   test: { model: Model; inputs: ReadonlyMap<string, Tensor> };
   verdict: Verdict;
   registry: OpRegistry;
-  budgetMs: number;
+  budget?: ReductionBudget;
   onProgress?: (nodes: number) => void;
 }): Promise<ReducedTest | undefined> {
-  const { adapter, verdict, registry } = args;
+  const { session, verdict, registry } = args;
+  const budget = args.budget ?? DEFAULT_REDUCTION_BUDGET;
   // The outcome of the last candidate found failing is the outcome of the reduced test.
-  let last: { candidate: Candidate; outcome: Awaited<ReturnType<typeof judgeCandidate>> } | undefined;
+  let last: { candidate: Candidate; test: JudgedTest; outcome: BackendOutcome } | undefined;
   const stillFails = async (candidate: Candidate) => {
-    const outcome = await judgeCandidate(adapter, candidate, registry);
-    const same = isSameBug(verdict, outcome.verdict);
-    if (same) last = { candidate, outcome };
-    return same;
+    const test = judgedTestOf(candidate, registry);
+    const outcome = await judgeConfirmed(session, test, verdict);
+    if (outcome) last = { candidate, test, outcome };
+    return outcome !== undefined;
   };
   const result = await reduceTest({
     model: args.test.model,
     inputs: new Map(args.test.inputs),
     registry,
     stillFails,
-    budgetMs: args.budgetMs,
+    budget,
     ...(args.onProgress ? { onProgress: args.onProgress } : {}),
   });
-  const reduced: Candidate = { model: result.model, inputs: result.inputs };
   if (last?.candidate.model !== result.model) {
-    const outcome = await judgeCandidate(adapter, reduced, registry);
-    if (!isSameBug(verdict, outcome.verdict)) return undefined;
-    last = { candidate: reduced, outcome };
+    const test = judgedTestOf({ model: result.model, inputs: result.inputs }, registry);
+    const outcome = await judgeConfirmed(session, test, verdict);
+    if (!outcome) return undefined;
+    last = { candidate: { model: result.model, inputs: result.inputs }, test, outcome };
   }
-  const { outcome } = last;
+  const { outcome, test } = last;
   return {
     model: result.model,
-    onnx: modelToOnnx(result.model, registry),
+    onnx: test.onnx,
     inputs: result.inputs,
-    expected: outcome.expected,
+    expected: test.expected,
     actual: outcome.actual ?? { error: outcome.verdict.message ?? outcome.verdict.kind },
     verdict: outcome.verdict,
     stats: {
@@ -77,8 +96,10 @@ export async function reduceBug(args: {
       checks: result.checks,
       accepted: result.accepted,
       ms: Math.round(result.ms),
-      budgetMs: args.budgetMs,
+      budgetChecks: budget.checks,
+      budgetMs: budget.ms,
       complete: result.complete,
+      timedOut: result.timedOut,
     },
   };
 }

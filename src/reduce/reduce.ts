@@ -4,7 +4,7 @@ import type { OpRegistry } from '../opspec/registry.js';
 import type { Candidate, Edit, StillFails } from './candidate.js';
 import { ddmin } from './ddmin.js';
 import { bypassNode, coneSizes, cutAt, cuttableValues, distancesToOutputs, withOutputs } from './graph-edits.js';
-import { ReductionSearch } from './search.js';
+import { DEFAULT_REDUCTION_BUDGET, ReductionSearch, type ReductionBudget } from './search.js';
 import { attrEdits } from './attr-edits.js';
 import { dimEdits, valueEdits } from './data-edits.js';
 
@@ -14,8 +14,8 @@ export interface ReduceArgs {
   readonly registry: OpRegistry;
   /** Whether a candidate still shows the bug (see sameBugPredicate). */
   readonly stillFails: StillFails;
-  /** Wall-clock budget; no check starts after it. */
-  readonly budgetMs: number;
+  /** Checks (and a wall-clock cap); no check starts after either is spent. */
+  readonly budget?: ReductionBudget;
   /** Called with the node count after every accepted step. */
   readonly onProgress?: (nodes: number) => void;
 }
@@ -30,6 +30,8 @@ export interface ReduceResult {
   readonly ms: number;
   /** Every pass ran to a fixpoint within the budget (false: the budget ended the reduction). */
   readonly complete: boolean;
+  /** The wall-clock cap, not the check budget, ended it (the result may differ on a faster machine). */
+  readonly timedOut: boolean;
 }
 
 type Pass = (search: ReductionSearch, registry: OpRegistry) => Promise<boolean>;
@@ -44,7 +46,7 @@ type Pass = (search: ReductionSearch, registry: OpRegistry) => Promise<boolean>;
  */
 export async function reduceTest(args: ReduceArgs): Promise<ReduceResult> {
   const t0 = performance.now();
-  const search = new ReductionSearch({ model: args.model, inputs: args.inputs }, args.registry, args.stillFails, args.budgetMs, args.onProgress);
+  const search = new ReductionSearch({ model: args.model, inputs: args.inputs }, args.registry, args.stillFails, args.budget ?? DEFAULT_REDUCTION_BUDGET, args.onProgress);
   const passes: Pass[] = [dropOutputs, promoteValue, cutGraph, bypassNodes, editPass(dimEdits), editPass(attrEdits), editPass(valueEdits)];
   let progressed = true;
   while (progressed && !search.outOfTime()) {
@@ -55,7 +57,7 @@ export async function reduceTest(args: ReduceArgs): Promise<ReduceResult> {
     }
   }
   const { model, inputs } = search.current;
-  return { model, inputs, checks: search.checks, accepted: search.accepted, ms: performance.now() - t0, complete: !search.stopped };
+  return { model, inputs, checks: search.checks, accepted: search.accepted, ms: performance.now() - t0, complete: !search.stopped, timedOut: search.timedOut };
 }
 
 /** Keeps a smallest subset of the graph outputs that still shows the bug (single outputs first). */

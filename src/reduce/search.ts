@@ -10,8 +10,21 @@ import { runReference, type ReferenceResult } from '../reference-runtime/executo
 import type { Candidate, StillFails } from './candidate.js';
 
 /**
+ * How much a reduction may do. Effort is counted in checks (candidates judged on the SUT), so that a
+ * reduction takes the same steps on a fast and a slow machine; the wall-clock limit is only a
+ * safety cap against a SUT that became slow.
+ */
+export interface ReductionBudget {
+  readonly checks: number;
+  readonly ms: number;
+}
+
+/** Enough checks to reduce a 12-node model to its trigger, through every pass, in practice. */
+export const DEFAULT_REDUCTION_BUDGET: ReductionBudget = { checks: 400, ms: 120_000 };
+
+/**
  * The reducer's state: the smallest candidate known to keep the bug, the reference's values on it
- * (where the graph is cut), counters, the time budget, and the candidates already judged.
+ * (where the graph is cut), counters, the budget, and the candidates already judged.
  */
 export class ReductionSearch {
   current: Candidate;
@@ -20,6 +33,8 @@ export class ReductionSearch {
   accepted = 0;
   /** Set once a candidate was turned away because the budget was spent. */
   stopped = false;
+  /** Set when the wall-clock cap (not the check budget) ended the search: the result then depends on the machine. */
+  timedOut = false;
   private readonly judged = new Set<string>();
   private readonly deadline: number;
 
@@ -27,18 +42,20 @@ export class ReductionSearch {
     start: Candidate,
     private readonly registry: OpRegistry,
     private readonly stillFails: StillFails,
-    budgetMs: number,
+    private readonly budget: ReductionBudget,
     private readonly onProgress?: (nodes: number) => void,
   ) {
     validateModel(start.model, registry);
     this.current = start;
     this.values = runReference(start.model, start.inputs, { registry }).values;
     this.judged.add(candidateKey(start));
-    this.deadline = performance.now() + budgetMs;
+    this.deadline = performance.now() + budget.ms;
   }
 
+  /** Whether the budget is spent: no further check starts. */
   outOfTime(): boolean {
-    if (performance.now() >= this.deadline) this.stopped = true;
+    if (this.checks >= this.budget.checks) this.stopped = true;
+    else if (performance.now() >= this.deadline) this.stopped = this.timedOut = true;
     return this.stopped;
   }
 
@@ -70,13 +87,9 @@ export class ReductionSearch {
       if (e instanceof ModelValidationError) return undefined;
       throw e;
     }
-    let run: ReferenceResult;
-    try {
-      run = runReference(candidate.model, candidate.inputs, { registry: this.registry });
-    } catch {
-      // A kernel that rejects an edited model (a degenerate shape, say) makes it no test at all.
-      return undefined;
-    }
+    // A valid model the reference cannot run is a bug of tensorsmith (a spec that admits what its
+    // kernel rejects): it propagates and is reported as such, never taken for "no test".
+    const run: ReferenceResult = runReference(candidate.model, candidate.inputs, { registry: this.registry });
     // Simplified values (zeros, integers) land on discontinuities easily: the full check, rounding probe included.
     return untrustedRun(candidate.model, candidate.inputs, run, this.registry) ? undefined : run.values;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BackendAdapter } from '../../src/backends/adapter.js';
+import { UnsupportedError, type BackendAdapter } from '../../src/backends/adapter.js';
 import { loadProbe, probeBackend, saveProbe, withProbe } from '../../src/backends/probe.js';
 import { referenceCpuAdapter } from '../../src/backends/reference-cpu.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
@@ -8,7 +8,10 @@ import { captureIo, tempDir } from '../helpers.js';
 
 const registry = builtinRegistry();
 
-/** ref-cpu that has no Softsign at all and no float64 Tanh. */
+/**
+ * ref-cpu that says it has no Softsign at all and no float64 Tanh (the way SUTs say it), and whose
+ * Sin throws something else on every instance: a bug, not a capability gap.
+ */
 function partialAdapter(): BackendAdapter {
   const ref = referenceCpuAdapter();
   return {
@@ -19,7 +22,8 @@ function partialAdapter(): BackendAdapter {
     },
     async prepare(artifact) {
       const missing = artifact.model.nodes.find((n) => n.op === 'Softsign' || (n.op === 'Tanh' && n.outputs[0]!.dtype === 'float64'));
-      if (missing) throw new Error(`no kernel for ${missing.op}`);
+      if (missing) throw new UnsupportedError(`no kernel for ${missing.op}`);
+      if (artifact.model.nodes.some((n) => n.op === 'Sin')) throw new Error('segmentation fault in the Sin kernel');
       return ref.prepare(artifact);
     },
   };
@@ -33,6 +37,9 @@ describe('capability probing', () => {
     expect(probe.matrix.Tanh!.float64!.supported).toBe(false);
     expect(probe.matrix.Tanh!.float32!.supported).toBe(true);
     expect(probe.matrix.Add!.int32!.supported).toBe(true);
+    // Failing every instance otherwise is a bug the fuzzer must still see.
+    expect(probe.matrix.Sin!.float32!.supported).toBe(true);
+    expect(probe.matrix.Sin!.float32!.reason).toMatch(/not as a capability gap: segmentation fault/);
     const dir = tempDir();
     saveProbe(dir, probe);
     const loaded = await loadProbe(dir, adapter);

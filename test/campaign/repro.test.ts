@@ -180,9 +180,10 @@ describe('tensorsmith repro CASE', () => {
 
 describe('judgeReproduction', () => {
   const wrong = { kind: 'wrong-result' as const, backend: 'ort-all', message: "output 'v3'[0, 1] is 2, expected 1" };
-  it('ignores the values of a wrong result, not its kind', () => {
+  it('ignores the values of a wrong result, and takes a NaN mismatch for the same numeric bug', () => {
     expect(judgeReproduction(wrong, { ...wrong, message: "output 'v7'[1, 1] is 5, expected 3" }).status).toBe('reproduces');
-    expect(judgeReproduction(wrong, { kind: 'nan-mismatch', backend: 'ort-all', message: 'x' }).status).toBe('fixed');
+    expect(judgeReproduction(wrong, { kind: 'nan-mismatch', backend: 'ort-all', message: 'x' }).status).toBe('reproduces');
+    expect(judgeReproduction(wrong, { kind: 'runtime-error', backend: 'ort-all', message: 'x' }).status).toBe('fixed');
     expect(judgeReproduction(wrong, { kind: 'ok', backend: 'ort-all' }).line).toBe('fixed: ort-all now gives ok');
     expect(judgeReproduction(wrong, { kind: 'unsupported', backend: 'ort-all' }).status).toBe('undecided');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareOutputs } from '../../src/oracles/compare.js';
-import { bugSignature, normalizeMessage } from '../../src/oracles/signature.js';
+import { bugSignature, holdsTrigger, normalizeMessage, triggerOf } from '../../src/oracles/signature.js';
 import { makeTensor } from '../../src/ir/tensor.js';
 import type { Model } from '../../src/ir/model.js';
 import { smallModel } from '../helpers.js';
@@ -62,6 +62,53 @@ describe('bug signatures', () => {
     expect(a.hash).toBe(b.hash);
     expect(a.hash).not.toBe(c.hash);
     expect(a.ops).toEqual(['Add', 'MatMul', 'Relu']);
+  });
+
+  it('do not split a bug by lists of numbers of other lengths, ranks or shapes', () => {
+    const messages = [
+      'Transpose: unsupported permutation [1, 0, 2] for shape [2,3,4]',
+      'Transpose: unsupported permutation [3, 1, 0, 2] for shape [5,1,2,7]',
+      'Transpose: unsupported permutation [] for shape []',
+      'Transpose: unsupported permutation (0) for shape {4}',
+    ];
+    expect(new Set(messages.map(normalizeMessage)).size).toBe(1);
+    expect(normalizeMessage('Got invalid dimensions for input: in0 for the following indices index: 0 Got: 2 Expected: 3')).toBe(
+      normalizeMessage('Got invalid dimensions for input: in3 for the following indices index: 1 Got: 12 Expected: 5'),
+    );
+    expect(normalizeMessage('shape 2x3x4 is too large')).toBe(normalizeMessage('shape 7 is too large'));
+  });
+
+  it('group one root cause across the SUTs of a family, and wrong values with NaN mismatches', () => {
+    const model = smallModel();
+    const atBasic = bugSignature({ kind: 'wrong-result', backend: 'ort-basic' }, model, { family: 'onnxruntime' });
+    const atAll = bugSignature({ kind: 'nan-mismatch', backend: 'ort-all' }, model, { family: 'onnxruntime' });
+    const tfjs = bugSignature({ kind: 'wrong-result', backend: 'tfjs-cpu' }, model);
+    expect(atBasic.hash).toBe(atAll.hash);
+    expect(atBasic.class).toBe('numeric');
+    expect(tfjs.hash).not.toBe(atBasic.hash);
+    expect(tfjs.family).toBe('tfjs-cpu');
+  });
+
+  it('name a state bug by the test that breaks the SUT', () => {
+    const victim = smallModel();
+    const setup = { ...victim, nodes: victim.nodes.slice(0, 1) };
+    const s1 = bugSignature({ kind: 'wrong-result', backend: 'sut' }, victim, { setup });
+    const s2 = bugSignature({ kind: 'runtime-error', backend: 'sut', message: 'boom' }, { ...victim, nodes: victim.nodes.slice(1) }, { setup });
+    expect(s1.class).toBe('state');
+    expect(s1.ops).toEqual([setup.nodes[0]!.op]);
+    expect(s2.hash).toBe(s1.hash);
+  });
+});
+
+describe('bug triggers', () => {
+  it('are the nodes as op(input dtypes), of the whole model or of one output cone', () => {
+    const model = smallModel();
+    expect(triggerOf(model)).toEqual(['Add(float32,float32)', 'MatMul(float32,float32)', 'Relu(float32)']);
+    const first = model.nodes[0]!;
+    expect(triggerOf(model, first.outputs[0]!.name)).toEqual([`${first.op}(${first.inputs.map(() => 'float32').join(',')})`]);
+    expect(holdsTrigger(triggerOf(model), ['Relu(float32)'])).toBe(true);
+    expect(holdsTrigger(triggerOf(model), ['Relu(int32)'])).toBe(false);
+    expect(holdsTrigger(triggerOf(model), [])).toBe(false);
   });
 });
 

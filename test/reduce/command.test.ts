@@ -74,7 +74,7 @@ describe('tensorsmith reduce', () => {
     const meta = JSON.parse(readFileSync(join(reducedDir, 'meta.json'), 'utf8')) as CaseMeta;
     expect(meta).toMatchObject({ seed: 'reduce-test', testIndex: 7, verdict: { kind: 'wrong-result', backend: 'faulty-ops' } });
     expect(meta.signature.ops).toEqual(['Tanh']);
-    expect(meta.reduction).toMatchObject({ fromNodes: 10, toNodes: 1, complete: true, budgetMs: 30_000 });
+    expect(meta.reduction).toMatchObject({ fromNodes: 10, toNodes: 1, complete: true, budgetChecks: 400, budgetMs: 120_000 });
     // The reduced folder replays: same bug on the SUT.
     const reduced = readCaseFolder(reducedDir);
     expect((await judgeCandidate(await faultyOps(), reduced, registry)).verdict.kind).toBe('wrong-result');
@@ -93,7 +93,7 @@ describe('tensorsmith reduce', () => {
     expect(out).toContain('crash on faulty-ops: ' + ABORT_MESSAGE);
     const reduced = readCaseFolder(join(dir, 'reduced'));
     expect(reduced.model.nodes.map((n) => n.op)).toEqual(['Softmax']);
-    expect(reduced.meta?.signature).toMatchObject({ verdict: 'crash', ops: ['Softmax'] });
+    expect(reduced.meta?.signature).toMatchObject({ class: 'crash', ops: ['Softmax'] });
   });
 
   it('stops at --reduce-ms and says the budget ended it', async () => {
@@ -102,7 +102,7 @@ describe('tensorsmith reduce', () => {
     const dir = writeCase(test, verdict);
     const { code, out } = await reduce([dir, '--no-isolation', '--reduce-ms', '1']);
     expect(code).toBe(1);
-    expect(out).toContain('(the budget ended it; a larger --reduce-ms may shrink it further)');
+    expect(out).toContain('(the wall-clock cap ended it; a larger --reduce-ms may shrink it further)');
     expect(JSON.parse(readFileSync(join(dir, 'reduced', 'meta.json'), 'utf8')).reduction).toMatchObject({ complete: false, budgetMs: 1 });
   });
 

@@ -11,6 +11,7 @@ import { bugSignature } from '../../src/oracles/signature.js';
 import { runReference } from '../../src/reference-runtime/executor.js';
 import type { Candidate } from '../../src/reduce/candidate.js';
 import { reduceBug } from '../../src/reduce/reduce-bug.js';
+import { SutSession } from '../../src/campaign/sut-session.js';
 import { reduceTest } from '../../src/reduce/reduce.js';
 import { judgeCandidate, sameBugPredicate } from '../../src/reduce/same-bug.js';
 import { faultyOps, tenNodeModel, wave } from './models.js';
@@ -31,7 +32,7 @@ describe('reduceTest', () => {
     const test = tenNodeModel();
     const before = await judgeCandidate(adapter, test, registry);
     expect(before.verdict.kind).toBe('wrong-result');
-    const result = await reduceTest({ ...test, registry, stillFails: sameBugPredicate({ adapter, verdict: before.verdict, registry }), budgetMs: 30_000 });
+    const result = await reduceTest({ ...test, registry, stillFails: sameBugPredicate({ adapter, verdict: before.verdict, registry }), budget: { checks: 10_000, ms: 30_000 } });
     expect(result.model.nodes.length).toBeLessThanOrEqual(3);
     expect(result.complete).toBe(true);
     const tanh = result.model.nodes.find((n) => n.op === 'Tanh');
@@ -66,7 +67,7 @@ describe('reduceTest', () => {
       ],
       outputs: ['out'],
     };
-    const result = await reduceTest({ model, inputs: new Map([['x', wave([2, 3])]]), registry, stillFails: fused, budgetMs: 10_000 });
+    const result = await reduceTest({ model, inputs: new Map([['x', wave([2, 3])]]), registry, stillFails: fused, budget: { checks: 10_000, ms: 10_000 } });
     expect(result.model.nodes.map((n) => n.op)).toEqual(['MatMul', 'Add']);
     expect(result.model.outputs).toEqual(['a']);
     expectValidAndTrusted(result);
@@ -91,7 +92,7 @@ describe('reduceTest', () => {
       ['y', wave([6], 3)],
     ]);
     const needsBoth = async (c: Candidate) => ['Add', 'Softmax'].every((op) => c.model.nodes.some((n) => n.op === op));
-    const result = await reduceTest({ model, inputs, registry, stillFails: needsBoth, budgetMs: 10_000 });
+    const result = await reduceTest({ model, inputs, registry, stillFails: needsBoth, budget: { checks: 10_000, ms: 10_000 } });
     expect(result.model.inputs.map((i) => i.shape)).toEqual([[1, 1], [1]]);
     expect(result.model.nodes[1]!.attrs).toEqual({});
     expect([...result.inputs.values()].every((t) => t.data.every((v) => v === 0))).toBe(true);
@@ -105,8 +106,9 @@ describe('reduceTest', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       return c.model.nodes.some((n) => n.op === 'Tanh');
     };
-    const result = await reduceTest({ ...tenNodeModel(), registry, stillFails: slow, budgetMs: 150 });
+    const result = await reduceTest({ ...tenNodeModel(), registry, stillFails: slow, budget: { checks: 10_000, ms: 150 } });
     expect(result.complete).toBe(false);
+    expect(result.timedOut).toBe(true);
     expect(result.checks).toBe(calls);
     // No check starts after the budget: at most one check (100 ms) and the bookkeeping past it.
     // Unbounded, this reduction takes over ten checks.
@@ -115,9 +117,26 @@ describe('reduceTest', () => {
     expectValidAndTrusted(result);
   });
 
+  it('counts its effort in checks: the step budget ends it the same way on any machine', async () => {
+    const run = async (delayMs: number) => {
+      const slowly = async (c: Candidate) => {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        return c.model.nodes.some((n) => n.op === 'Tanh');
+      };
+      return reduceTest({ ...tenNodeModel(), registry, stillFails: slowly, budget: { checks: 4, ms: 60_000 } });
+    };
+    const fast = await run(0);
+    const slow = await run(30);
+    expect(fast.checks).toBe(4);
+    expect(fast.complete).toBe(false);
+    expect(fast.timedOut).toBe(false);
+    expect(modelToJson(slow.model)).toBe(modelToJson(fast.model));
+    expect(slow.checks).toBe(fast.checks);
+  });
+
   it('returns the test unchanged when no candidate keeps the bug', async () => {
     const test = tenNodeModel();
-    const result = await reduceTest({ ...test, registry, stillFails: async () => false, budgetMs: 10_000 });
+    const result = await reduceTest({ ...test, registry, stillFails: async () => false, budget: { checks: 10_000, ms: 10_000 } });
     expect(result.model).toBe(test.model);
     expect(result.accepted).toBe(0);
     expect(result.complete).toBe(true);
@@ -129,7 +148,7 @@ describe('reduceTest', () => {
         const test = await makeTestCase({ seed, index: 0, config: { maxNodes: 10, method: 'random' }, registry });
         fc.pre(test.untrusted === undefined && test.model.nodes.length > 1);
         const target = test.model.nodes[Math.floor(test.model.nodes.length / 2)]!.op;
-        const run = () => reduceTest({ model: test.model, inputs: test.inputs, registry, stillFails: hasOp(target), budgetMs: 20_000 });
+        const run = () => reduceTest({ model: test.model, inputs: test.inputs, registry, stillFails: hasOp(target), budget: { checks: 10_000, ms: 20_000 } });
         const result = await run();
         expectValidAndTrusted(result);
         expect(await hasOp(target)(result)).toBe(true);
@@ -147,7 +166,7 @@ describe('reduceBug', () => {
     const adapter = await faultyOps();
     const test = tenNodeModel();
     const { verdict } = await judgeCandidate(adapter, test, registry);
-    const reduced = await reduceBug({ adapter, test, verdict, registry, budgetMs: 30_000 });
+    const reduced = await reduceBug({ session: new SutSession(adapter, { fullMs: 30_000 }), test, verdict, registry });
     expect(reduced?.verdict.kind).toBe('wrong-result');
     expect(reduced?.stats).toMatchObject({ fromNodes: 10, toNodes: reduced?.model.nodes.length, complete: true });
     expect(bugSignature(reduced!.verdict, reduced!.model).ops).toEqual(['Tanh']);
@@ -172,7 +191,7 @@ describe('reduceBug', () => {
     const test = { model, inputs: new Map([['in0', makeTensor('float32', s, [1, 2, 3, 4, 5, 6])]]) };
     const { verdict } = await judgeCandidate(adapter, test, registry);
     expect(verdict.kind).toBe('runtime-error');
-    const reduced = await reduceBug({ adapter, test, verdict, registry, budgetMs: 30_000 });
+    const reduced = await reduceBug({ session: new SutSession(adapter, { fullMs: 30_000 }), test, verdict, registry });
     expect(reduced?.model.nodes.map((n) => n.op)).toEqual(['Softmax']);
     expect(reduced?.verdict.message).toBe(verdict.message);
     expect(reduced?.actual).toEqual({ error: verdict.message });

@@ -1,139 +1,100 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { TensorMap } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
 import type { BackendAdapter, ModelArtifact } from '../adapter.js';
-import type { AdapterSource, WorkerReply, WorkerRequest } from './protocol.js';
+import type { AdapterSource } from './protocol.js';
+import { expectOk, SutCrash, SutHang, WorkerProcess, type IsolationLimits, type RequestBody } from './worker-process.js';
 
-/** The SUT's process died (signal, exit code, or killed for memory) while it held a request. */
-export class SutCrash extends Error {
-  override readonly name = 'SutCrash';
+export { SutCrash, SutError, SutHang, type IsolationLimits } from './worker-process.js';
+
+export interface IsolationOptions extends IsolationLimits {
+  /**
+   * Keep a second worker started and loaded ahead of time, so that a restart (after a crash, an
+   * error, or to confirm a finding in a fresh process) does not wait for the adapter to load.
+   */
+  readonly spare?: boolean;
 }
 
-/** The SUT did not answer within the timeout; its process was killed. */
-export class SutHang extends Error {
-  override readonly name = 'SutHang';
+/** What the campaign can do with a SUT that runs in a worker process. */
+export interface WorkerControl {
+  /** Ends the current worker: the next request goes to a fresh one. */
+  restart(): void;
+  /** The timeout of the next requests (an adaptive one, at most the full limit); undefined: the full limit. */
+  setRequestTimeout(ms: number | undefined): void;
+  /** prepare and run requests the current worker has answered (0: a fresh worker, the adapter still cold). */
+  served(): number;
+  /** Ends every worker. */
+  close(): void;
 }
 
-export interface IsolationLimits {
-  /** Per request (prepare or run). */
-  readonly timeoutMs: number;
-  /** Resident memory of the worker process. */
-  readonly memoryLimitMb: number;
-}
+export type IsolatedAdapter = BackendAdapter<number> & WorkerControl;
 
-const STDERR_TAIL = 2000;
-// Compiled, the worker is a .js file beside this one; under a TypeScript loader (tests) it is .ts.
-const WORKER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url));
-
-/** The worker's resident set size in MB, from /proc (Linux); undefined where that is not readable. */
-function residentMb(pid: number): number | undefined {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
+/** Whether an adapter runs in worker processes the campaign can restart. */
+export function isIsolated(adapter: BackendAdapter): adapter is IsolatedAdapter {
+  const control = adapter as Partial<WorkerControl>;
+  return typeof control.restart === 'function' && typeof control.setRequestTimeout === 'function' && typeof control.served === 'function';
 }
 
 /**
  * Runs an adapter's prepare and run in a child process. Static knowledge (describe, supports,
- * knownDeviation) comes from a local instance of the same adapter. A death, a hang past the timeout
- * or a memory blow-up rejects the pending request with SutCrash or SutHang; the next request starts
- * a fresh worker.
+ * knownDeviation, family) comes from a local instance of the same adapter. A death, a hang past the
+ * timeout or a memory blow-up rejects the pending request with SutCrash or SutHang; the next request
+ * starts a fresh worker, as it does after restart().
  */
-export function isolate(local: BackendAdapter, source: AdapterSource, limits: IsolationLimits): BackendAdapter<number> & { close(): void } {
-  let child: ChildProcess | undefined;
-  let stderr = '';
-  let nextId = 1;
-  let pending: { id: number; proc: ChildProcess; resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | undefined;
+export function isolate(local: BackendAdapter, source: AdapterSource, options: IsolationOptions): IsolatedAdapter {
+  let current: Promise<WorkerProcess> | undefined;
+  /** The current worker once it has started (served() reads it synchronously). */
+  let running: WorkerProcess | undefined;
+  let spare: Promise<WorkerProcess> | undefined;
+  let requestTimeout: number | undefined;
+  let closed = false;
+  /** Every worker ever started and not yet killed, so close() can end them all. */
+  const started = new Set<Promise<WorkerProcess>>();
 
-  const start = async (): Promise<void> => {
-    stderr = '';
-    // Under the test runner the worker is TypeScript, loaded through tsx (a dev dependency).
-    const execArgv = WORKER.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    const proc = fork(WORKER, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
-    child = proc;
-    proc.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL);
-    });
-    proc.on('message', (reply: WorkerReply) => {
-      if (pending && reply.id === pending.id) {
-        const p = pending;
-        pending = undefined;
-        p.resolve(reply);
-      }
-    });
-    proc.on('exit', (code, signal) => {
-      if (child === proc) child = undefined;
-      // Only a request this very process held dies with it (a killed worker exits after its successor starts).
-      if (pending?.proc === proc) {
-        const p = pending;
-        pending = undefined;
-        const how = signal ? `signal ${signal}` : `exit code ${code}`;
-        const tail = stderrSummary(stderr);
-        p.reject(new SutCrash(`${local.name} died (${how})${tail ? `; stderr: ${tail}` : ''}`));
-      }
-    });
-    await request({ kind: 'init', source });
+  const launch = (): Promise<WorkerProcess> => {
+    const w = WorkerProcess.start(local.name, source, options);
+    started.add(w);
+    // A spare that failed to start is retried when it is needed, as a plain start.
+    w.catch(() => started.delete(w));
+    return w;
   };
 
-  const request = async (body: DistributiveOmit<WorkerRequest, 'id'>): Promise<WorkerReply> => {
-    if (!child && body.kind !== 'init') await start();
-    const proc = child!;
-    const id = nextId++;
-    return new Promise<WorkerReply>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (pending?.id !== id) return;
-        pending = undefined;
-        kill(proc);
-        reject(new SutHang(`${local.name} did not answer within ${limits.timeoutMs} ms; killed`));
-      }, limits.timeoutMs);
-      const watch = setInterval(() => {
-        const mb = residentMb(proc.pid ?? -1);
-        if (mb !== undefined && mb > limits.memoryLimitMb && pending?.id === id) {
-          pending = undefined;
-          kill(proc);
-          reject(new SutCrash(`${local.name} used ${mb.toFixed(0)} MB, past the memory limit of ${limits.memoryLimitMb} MB; killed`));
-        }
-      }, 50);
-      const done = () => {
-        clearTimeout(timer);
-        clearInterval(watch);
-      };
-      pending = {
-        id,
-        proc,
-        resolve: (r) => {
-          done();
-          resolve(r);
-        },
-        reject: (e) => {
-          done();
-          reject(e);
-        },
-      };
-      proc.send({ ...body, id } as WorkerRequest);
-    });
+  const worker = async (): Promise<WorkerProcess> => {
+    if (closed) throw new Error(`${local.name} was closed`);
+    if (current) {
+      const w = await current.catch(() => undefined);
+      if (w?.alive) return w;
+      if (w) forget(current);
+      current = undefined;
+    }
+    current = spare ?? launch();
+    spare = undefined;
+    if (options.spare) spare = launch();
+    try {
+      running = await current;
+      return running;
+    } catch (e) {
+      current = undefined;
+      throw e;
+    }
   };
 
-  /** Kills a worker and forgets it at once, so the next request starts a fresh one. */
-  const kill = (proc: ChildProcess) => {
-    if (child === proc) child = undefined;
-    proc.kill('SIGKILL');
+  const forget = (w: Promise<WorkerProcess>) => {
+    started.delete(w);
+    void w.then((p) => p.kill(), () => undefined);
   };
 
-  const expectOk = (reply: WorkerReply): Extract<WorkerReply, { ok: true }> => {
-    if (!reply.ok) throw new Error(reply.error);
-    return reply;
+  const request = async (body: RequestBody) => {
+    const w = await worker();
+    return w.request(body, Math.min(requestTimeout ?? options.timeoutMs, options.timeoutMs));
   };
 
   return {
     name: local.name,
+    ...(local.family !== undefined ? { family: local.family } : {}),
     describe: () => local.describe(),
     supports: (op, dtypes) => local.supports(op, dtypes),
     ...(local.knownDeviation ? { knownDeviation: (model) => local.knownDeviation!(model) } : {}),
+    ...(local.knownImprecision ? { knownImprecision: (model, value) => local.knownImprecision!(model, value) } : {}),
     async prepare(artifact: ModelArtifact) {
       return expectOk(await request({ kind: 'prepare', model: artifact.model, onnx: artifact.onnx })).handle!;
     },
@@ -142,29 +103,32 @@ export function isolate(local: BackendAdapter, source: AdapterSource, limits: Is
       return new Map<string, Tensor>(reply.outputs ?? []);
     },
     async release(handle: number) {
-      // After a crash or hang the worker, and what it prepared, are gone already.
-      if (!child) return;
+      // After a crash, a hang or a restart the worker, and what it prepared, are gone already.
+      const w = current ? await current.catch(() => undefined) : undefined;
+      if (!w?.alive) return;
       try {
-        expectOk(await request({ kind: 'release', handle }));
+        expectOk(await w.request({ kind: 'release', handle }, Math.min(requestTimeout ?? options.timeoutMs, options.timeoutMs)));
       } catch (e) {
         if (!(e instanceof SutCrash || e instanceof SutHang)) throw e;
       }
     },
-    close() {
-      child?.kill('SIGKILL');
-      child = undefined;
+    restart() {
+      if (current) forget(current);
+      current = undefined;
+      running = undefined;
     },
-  };
+    setRequestTimeout(ms) {
+      requestTimeout = ms;
+    },
+    served() {
+      return running?.alive ? running.served : 0;
+    },
+    close() {
+      closed = true;
+      for (const w of started) forget(w);
+      current = undefined;
+      running = undefined;
+      spare = undefined;
+    },
+  } satisfies IsolatedAdapter;
 }
-
-/** The lines of a dying process's stderr worth reporting: its error lines, else its last lines. */
-function stderrSummary(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-  const errors = lines.filter((l) => /error|abort|fault|panic|terminate|killed/i.test(l) && !l.startsWith('at '));
-  return (errors.length > 0 ? errors.slice(-3) : lines.slice(-5)).join(' | ');
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

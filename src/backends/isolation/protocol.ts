@@ -12,4 +12,5 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly handle?: number; readonly outputs?: [string, Tensor][] }
-  | { readonly id: number; readonly ok: false; readonly error: string };
+  /** errorName: the thrown error's name (an adapter's UnsupportedError says it does not implement something). */
+  | { readonly id: number; readonly ok: false; readonly error: string; readonly errorName?: string };

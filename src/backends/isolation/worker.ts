@@ -46,5 +46,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
 process.on('disconnect', () => process.exit(0));
 
 process.on('message', (request: WorkerRequest) => {
-  handle(request).then(reply, (e: unknown) => reply({ id: request.id, ok: false, error: e instanceof Error ? e.message : String(e) }));
+  handle(request).then(reply, (e: unknown) =>
+    reply({ id: request.id, ok: false, error: e instanceof Error ? e.message : String(e), ...(e instanceof Error ? { errorName: e.name } : {}) }),
+  );
 });

@@ -65,7 +65,9 @@ function reportBug(campaignDir: string, bug: SummaryBug, backends: readonly Back
     firstSeen: bug.firstSeen,
     caseDir: caseRel,
     replayCommand,
+    seenOn: bug.seenOn ?? [bug.backend],
     ...(bug.status ? { status: bug.status } : {}),
+    ...(bug.setup ? { setup: bug.setup } : {}),
   };
   const described = backends.find((b) => b.name === bug.backend);
   if (!caseDir) {
@@ -130,6 +132,11 @@ export function buildReport(campaignDir: string): ReportDocument {
     },
     backends: summary.backends,
     verdicts: summary.verdicts,
+    perBackend: summary.perBackend,
+    discardReasons: summary.discardReasons,
+    unconfirmed: summary.unconfirmed,
+    unreduced: summary.unreduced,
+    internalErrors: summary.internalErrors,
     totals: {
       bugs: bugs.length,
       findings: bugs.reduce((s, b) => s + b.occurrences, 0),

@@ -51,9 +51,19 @@ export interface ReportWorst {
   readonly errorRatio: number;
 }
 
+export interface ReportBackendStats {
+  readonly verdicts: Readonly<Record<string, number>>;
+  readonly unsupported: Readonly<Record<string, number>>;
+  readonly skippedKnown: number;
+}
+
 export interface ReportBug {
   readonly signature: string;
   readonly verdict: string;
+  /** Every SUT that showed the bug (one root cause on several SUTs of a family is one bug). */
+  readonly seenOn: readonly string[];
+  /** For a state bug: the ops of the earlier test that leaves the SUT broken, and its test index. */
+  readonly setup?: { readonly ops: readonly string[]; readonly testIndex?: number };
   readonly backend: { readonly name: string; readonly package?: string; readonly version?: string };
   readonly status?: ReportBugStatus;
   readonly ops: readonly string[];
@@ -94,6 +104,16 @@ export interface ReportDocument {
   };
   readonly backends: readonly BackendDescription[];
   readonly verdicts: Readonly<Record<string, number>>;
+  /** Per SUT: verdict counts, why it judged nothing on some tests (with counts), tests skipped as known crashes or hangs. */
+  readonly perBackend: Readonly<Record<string, ReportBackendStats>>;
+  /** Why tests were discarded, with counts. */
+  readonly discardReasons: Readonly<Record<string, number>>;
+  /** Findings that did not reproduce alone and could not be traced (not listed as bugs). */
+  readonly unconfirmed: number;
+  /** Bugs left unreduced when reduction had taken its share of the campaign's time. */
+  readonly unreduced: number;
+  /** Errors of tensorsmith itself during the campaign. */
+  readonly internalErrors: readonly { readonly where: string; readonly message: string }[];
   readonly totals: {
     readonly bugs: number;
     /** Every bug-verdict sighting, repeated ones included. */

@@ -3,7 +3,7 @@ import type { ReportBug, ReportDocument, ReportOutputWindow } from './document.j
 import { graphSvg } from './graph-svg.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { describeVerdict, firstSeenLabel, modelLabel, statusLabel, sutLabel, worstLabel } from './labels.js';
-import { escapeMarkup as e, formatNumber, formatPosition, plural } from './text.js';
+import { countsText, escapeMarkup as e, formatNumber, formatPosition, plural } from './text.js';
 import { typeText } from './graph-layout.js';
 
 /** Nothing but the page itself may load: inline style and script, no network, no other files. */
@@ -42,9 +42,18 @@ function header(doc: ReportDocument): string {
     card(String(t.known), 'known'),
     '</div>',
     '<div class="panes">',
-    '<div class="pane"><h3>Systems under test</h3><table><thead><tr><th>SUT</th><th>package</th><th>version</th></tr></thead><tbody>',
-    ...doc.backends.map((b) => `<tr><td>${e(b.name)}</td><td>${e(b.package)}</td><td>${e(b.version)}</td></tr>`),
+    '<div class="pane"><h3>Systems under test</h3><table><thead><tr><th>SUT</th><th>package</th><th>version</th><th>verdicts</th><th>unsupported (why)</th></tr></thead><tbody>',
+    ...doc.backends.map((b) => {
+      const stats = doc.perBackend[b.name];
+      const counts = stats ? countsText(stats.verdicts) + (stats.skippedKnown ? `; ${stats.skippedKnown} skipped as known crashes or hangs` : '') : '';
+      return `<tr><td>${e(b.name)}</td><td>${e(b.package)}</td><td>${e(b.version)}</td><td>${e(counts)}</td><td>${e(stats ? countsText(stats.unsupported) : '')}</td></tr>`;
+    }),
     '</tbody></table></div>',
+    `<div class="pane"><h3>Discarded tests</h3><p>${e(countsText(doc.discardReasons) || 'none')}</p>${
+      doc.unconfirmed ? `<p>${e(plural(doc.unconfirmed, 'finding'))} did not reproduce alone and could not be traced to an earlier test: not listed.</p>` : ''
+    }${doc.unreduced ? `<p>${e(plural(doc.unreduced, 'bug'))} left unreduced.</p>` : ''}${doc.internalErrors
+      .map((x) => `<p class="problem">tensorsmith internal error ${e(x.where)}: <code>${e(x.message)}</code></p>`)
+      .join('')}</div>`,
     '<div class="pane"><h3>Verdicts</h3><table><thead><tr><th>verdict</th><th class="num">count</th></tr></thead><tbody>',
     ...verdictRows,
     '</tbody></table></div>',
@@ -122,7 +131,11 @@ function bugSection(doc: ReportDocument, bug: ReportBug, number: number): string
     fact('status', badge(bug)),
     fact('verdict', `${e(bug.verdict)}: ${e(describeVerdict(bug.verdict))}`),
     fact('SUT', e(sutLabel(bug))),
+    fact('seen on', e(bug.seenOn.join(', '))),
     fact('ops', e(bug.ops.join(', ') || 'none recorded')),
+    ...(bug.setup
+      ? [fact('state bug', e(`fails only after an earlier test (${bug.setup.ops.join(', ')}${bug.setup.testIndex !== undefined ? `, test ${bug.setup.testIndex}` : ''}) ran in the same SUT process; the case folder holds it as setup/`))]
+      : []),
     ...(bug.message !== undefined ? [fact('message', `<code>${e(bug.message)}</code>`)] : []),
     ...(worst ? [fact('worst element', e(worst))] : []),
     fact('occurrences', `${bug.occurrences} (first seen: ${e(firstSeenLabel(bug))})`),

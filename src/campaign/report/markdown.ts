@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ReportBug, ReportDocument } from './document.js';
 import { firstSeenLabel, modelLabel, statusLabel, sutLabel, worstLabel } from './labels.js';
-import { plural, printable } from './text.js';
+import { countsText, plural, printable } from './text.js';
 
 /** Text that Markdown shows as written: no emphasis, links, HTML or table cells break out of it. */
 function mdText(text: string): string {
@@ -31,18 +31,31 @@ function totals(doc: ReportDocument): string[] {
     '',
     `Verdicts: ${verdicts.length ? verdicts.join(', ') : 'none'}.`,
     '',
-    '| SUT | package | version |',
-    '|---|---|---|',
-    ...doc.backends.map((b) => `| ${mdText(b.name)} | ${mdText(b.package)} | ${mdText(b.version)} |`),
+    '| SUT | package | version | verdicts | unsupported (why) |',
+    '|---|---|---|---|---|',
+    ...doc.backends.map((b) => {
+      const stats = doc.perBackend[b.name];
+      const counts = stats ? countsText(stats.verdicts) + (stats.skippedKnown ? `, ${stats.skippedKnown} skipped as known crashes or hangs` : '') : '';
+      const why = stats ? countsText(stats.unsupported) : '';
+      return `| ${mdText(b.name)} | ${mdText(b.package)} | ${mdText(b.version)} | ${mdText(counts)} | ${mdText(why)} |`;
+    }),
+    '',
+    `Discarded tests by reason: ${mdText(countsText(doc.discardReasons) || 'none')}.`,
+    ...(doc.unconfirmed ? ['', `${plural(doc.unconfirmed, 'finding')} did not reproduce alone in a fresh SUT process and could not be traced to an earlier test: not listed.`] : []),
+    ...(doc.unreduced ? ['', `${plural(doc.unreduced, 'bug')} left unreduced (reduction had taken its share of the campaign's time).`] : []),
+    ...doc.internalErrors.map((e) => `\nInternal error of tensorsmith ${mdText(e.where)}: ${mdCode(e.message)}`),
   ];
 }
 
 function bugTable(bugs: readonly ReportBug[]): string[] {
   if (bugs.length === 0) return ['No bugs: every judged test agreed with the reference on every SUT.'];
   return [
-    '| # | status | verdict | SUT | ops | occurrences | signature |',
+    '| # | status | verdict | seen on | ops | occurrences | signature |',
     '|---|---|---|---|---|---|---|',
-    ...bugs.map((b, i) => `| ${i + 1} | ${mdText(statusLabel(b))} | ${mdText(b.verdict)} | ${mdText(b.backend.name)} | ${mdText(b.ops.join(', '))} | ${b.occurrences} | ${mdText(b.signature)} |`),
+    ...bugs.map(
+      (b, i) =>
+        `| ${i + 1} | ${mdText(statusLabel(b))} | ${mdText(b.setup ? `state (${b.verdict})` : b.verdict)} | ${mdText(b.seenOn.join(', '))} | ${mdText(b.ops.join(', '))} | ${b.occurrences} | ${mdText(b.signature)} |`,
+    ),
   ];
 }
 
@@ -57,6 +70,10 @@ function bugSection(doc: ReportDocument, bug: ReportBug, number: number): string
     `- Status: **${mdText(statusLabel(bug))}**`,
     `- Signature: ${mdCode(bug.signature)}`,
     `- Ops: ${mdText(bug.ops.join(', ') || 'none recorded')}`,
+    `- Seen on: ${mdText(bug.seenOn.join(', '))}`,
+    ...(bug.setup
+      ? [`- State bug: the test fails only after an earlier test (${mdText(bug.setup.ops.join(', '))}${bug.setup.testIndex !== undefined ? `, test ${bug.setup.testIndex}` : ''}) ran in the same SUT process; its case folder holds that test as setup/`]
+      : []),
     ...(bug.message !== undefined ? [`- Message: ${mdCode(bug.message)}`] : []),
     ...(worst ? [`- Worst element: ${mdText(worst)}`] : []),
     ...(values && values.elements.some((e) => e.actual !== undefined)

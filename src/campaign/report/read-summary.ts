@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendDescription } from '../../backends/adapter.js';
 import { UserError } from '../../ir/errors.js';
-import type { ReportBugStatus } from './document.js';
+import type { ReportBackendStats, ReportBugStatus } from './document.js';
 
 /** A bug entry of summary.json, as the report reads it (fields added later are optional). */
 export interface SummaryBug {
@@ -16,6 +16,8 @@ export interface SummaryBug {
   readonly occurrences: number;
   readonly status?: ReportBugStatus;
   readonly reduced?: { readonly nodes: number; readonly dir: string };
+  readonly seenOn?: readonly string[];
+  readonly setup?: { readonly ops: readonly string[]; readonly testIndex?: number };
 }
 
 export interface SummaryFile {
@@ -27,6 +29,11 @@ export interface SummaryFile {
   readonly backends: readonly BackendDescription[];
   readonly verdicts: Readonly<Record<string, number>>;
   readonly bugs: readonly SummaryBug[];
+  readonly perBackend: Readonly<Record<string, ReportBackendStats>>;
+  readonly discardReasons: Readonly<Record<string, number>>;
+  readonly unconfirmed: number;
+  readonly unreduced: number;
+  readonly internalErrors: readonly { readonly where: string; readonly message: string }[];
 }
 
 const SUMMARY_FORMAT = 'tensorsmith.summary/1';
@@ -71,6 +78,12 @@ class FieldReader {
   strings(x: unknown, where: string): string[] {
     return this.array(x, where).map((s, i) => this.string(s, `${where}[${i}]`));
   }
+
+  /** A tally (key -> count); absent reads as empty (summaries written before it existed). */
+  counts(x: unknown, where: string): Record<string, number> {
+    if (x === undefined) return {};
+    return Object.fromEntries(Object.entries(this.object(x, where)).map(([k, v]) => [k, this.number(v, `${where}.${k}`)]));
+  }
 }
 
 function readBug(r: FieldReader, raw: unknown, where: string): SummaryBug {
@@ -79,6 +92,8 @@ function readBug(r: FieldReader, raw: unknown, where: string): SummaryBug {
   const statusText = o.status === undefined ? undefined : r.string(o.status, `${where}.status`);
   const status = statusText === undefined || isStatus(statusText) ? statusText : r.fail(`${where}.status`, `one of ${STATUSES.join(', ')}`);
   const reduced = o.reduced === undefined ? undefined : r.object(o.reduced, `${where}.reduced`);
+  const setup = o.setup === undefined ? undefined : r.object(o.setup, `${where}.setup`);
+  const setupIndex = setup?.testIndex === undefined ? undefined : r.number(setup.testIndex, `${where}.setup.testIndex`);
   const dir = r.optionalString(o.dir, `${where}.dir`);
   const message = r.optionalString(o.message, `${where}.message`);
   return {
@@ -94,6 +109,8 @@ function readBug(r: FieldReader, raw: unknown, where: string): SummaryBug {
     ...(message !== undefined ? { message } : {}),
     ...(status !== undefined ? { status } : {}),
     ...(reduced ? { reduced: { nodes: r.number(reduced.nodes, `${where}.reduced.nodes`), dir: r.string(reduced.dir, `${where}.reduced.dir`) } } : {}),
+    ...(o.seenOn !== undefined ? { seenOn: r.strings(o.seenOn, `${where}.seenOn`) } : {}),
+    ...(setup ? { setup: { ops: r.strings(setup.ops, `${where}.setup.ops`), ...(setupIndex !== undefined ? { testIndex: setupIndex } : {}) } } : {}),
   };
 }
 
@@ -124,5 +141,27 @@ export function readCampaignSummary(campaignDir: string): SummaryFile {
     }),
     verdicts: Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [k, r.number(v, `verdicts.${k}`)])),
     bugs: r.array(o.bugs, 'bugs').map((b, i) => readBug(r, b, `bugs[${i}]`)),
+    perBackend: Object.fromEntries(
+      Object.entries(o.perBackend === undefined ? {} : r.object(o.perBackend, 'perBackend')).map(([name, raw]) => {
+        const stats = r.object(raw, `perBackend.${name}`);
+        return [
+          name,
+          {
+            verdicts: r.counts(stats.verdicts, `perBackend.${name}.verdicts`),
+            unsupported: r.counts(stats.unsupported, `perBackend.${name}.unsupported`),
+            skippedKnown: stats.skippedKnown === undefined ? 0 : r.number(stats.skippedKnown, `perBackend.${name}.skippedKnown`),
+          },
+        ];
+      }),
+    ),
+    discardReasons: r.counts(o.discardReasons, 'discardReasons'),
+    unconfirmed: o.unconfirmed === undefined ? 0 : r.number(o.unconfirmed, 'unconfirmed'),
+    unreduced: o.reduction === undefined ? 0 : r.number(r.object(o.reduction, 'reduction').unreduced ?? 0, 'reduction.unreduced'),
+    internalErrors: o.internalErrors === undefined
+      ? []
+      : r.array(o.internalErrors, 'internalErrors').map((x, i) => {
+          const e = r.object(x, `internalErrors[${i}]`);
+          return { where: r.string(e.where, `internalErrors[${i}].where`), message: r.string(e.message, `internalErrors[${i}].message`) };
+        }),
   };
 }

@@ -30,14 +30,19 @@ export function backendOptions(cmd: Command, defaultBackends: string): Command {
  * The chosen adapters, each in its own worker process unless --no-isolation, refined by a cached
  * capability probe when one exists for the SUT's version; close() ends the workers.
  */
-export async function createAdapters(flags: BackendFlags, defaultCacheDir: string | undefined): Promise<{ adapters: BackendAdapter[]; close(): void }> {
+export async function createAdapters(
+  flags: BackendFlags,
+  defaultCacheDir: string | undefined,
+  options: { spare?: boolean } = {},
+): Promise<{ adapters: BackendAdapter[]; close(): void }> {
   const registry = await backendsWithModules(flags.backendModule);
   const names = parseList(flags.backends);
   const limits = {
     timeoutMs: parsePositiveNumber('--timeout', flags.timeout) * 1000,
     memoryLimitMb: parsePositiveNumber('--memory-limit', flags.memoryLimit),
   };
-  const created = names.map((n) => (flags.isolation ? registry.createIsolated(n, limits) : registry.create(n)));
+  // A campaign restarts workers often (after each failure, to confirm each finding): a spare one waits loaded.
+  const created = names.map((n) => (flags.isolation ? registry.createIsolated(n, { ...limits, spare: options.spare === true }) : registry.create(n)));
   const cacheDir = flags.cacheDir ?? defaultCacheDir;
   const ops = builtinRegistry();
   const adapters: BackendAdapter[] = [];

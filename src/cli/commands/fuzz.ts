@@ -1,17 +1,18 @@
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
-import { campaignSeed, runFuzzCampaign, type CampaignSummary } from '../../campaign/fuzz.js';
+import { campaignSeed, runFuzzCampaign, type BugEntry, type CampaignSummary } from '../../campaign/fuzz.js';
 import { runParallelCampaign } from '../../campaign/parallel.js';
 import { parseShard, WHOLE } from '../../campaign/shard.js';
 import { UserError } from '../../ir/errors.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { EXIT_BUGS, EXIT_OK, type CliIo } from '../io.js';
-import { parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../options.js';
+import { parseNonNegativeInt, parsePercent, parsePositiveInt, parsePositiveNumber } from '../options.js';
 import { backendOptions, createAdapters, type BackendFlags } from './backend-flags.js';
 import { statusLine } from '../status-line.js';
 import { TOOL_VERSION } from '../version.js';
 import { generatorConfig, generatorOptions, inputChoice, inputSearchOptions, type GeneratorFlags, type InputSearchFlags } from './generator-flags.js';
-import { campaignReducer } from '../../campaign/reduce-bug.js';
+import { DEFAULT_REDUCTION_BUDGET } from '../../reduce/search.js';
+import { formatCampaignEnd } from '../format-campaign.js';
 
 export const DEFAULT_FUZZ_BACKENDS = 'ort-disabled,ort-basic,ort-extended,ort-all';
 
@@ -26,13 +27,15 @@ interface FuzzFlags extends GeneratorFlags, BackendFlags, InputSearchFlags {
   resume?: boolean;
   known?: string;
   reduceMs: string;
+  reduceSteps: string;
+  reduceShare: string;
 }
 
 /** The flags a --jobs worker gets again (everything but --jobs, --shard, --out, --resume, --known). */
 function workerArguments(opts: FuzzFlags, seed: string, jobs: number): string[] {
   const args = ['--seed', seed, '--time', opts.time, '--backends', opts.backends, '--timeout', opts.timeout, '--memory-limit', opts.memoryLimit];
   args.push('--max-nodes', opts.maxNodes, '--dtypes', opts.dtypes, '--max-elements', opts.maxElements, '--method', opts.method, '--opset', opts.opset);
-  args.push('--search-ms', opts.searchMs, '--reduce-ms', opts.reduceMs);
+  args.push('--search-ms', opts.searchMs, '--reduce-ms', opts.reduceMs, '--reduce-steps', opts.reduceSteps, '--reduce-share', opts.reduceShare);
   if (!opts.inputSearch) args.push('--no-input-search');
   if (!opts.isolation) args.push('--no-isolation');
   if (opts.ops) args.push('--ops', opts.ops);
@@ -43,6 +46,14 @@ function workerArguments(opts: FuzzFlags, seed: string, jobs: number): string[] 
   if (opts.maxTests) args.push('--max-tests', String(Math.ceil(parsePositiveInt('--max-tests', opts.maxTests) / jobs)));
   for (const m of opts.backendModule) args.push('--backend-module', resolve(m));
   return args;
+}
+
+/** The line a bug gets when it is listed: class, SUT, ops, case folder and the command that replays it. */
+function bugLine(outDir: string, bug: BugEntry, movedFrom?: string): string {
+  const dir = join(outDir, bug.dir);
+  if (movedFrom) return `  reduced: ${join(outDir, movedFrom)} is ${dir} (${bug.reduced?.nodes ?? '?'} nodes: ${bug.ops.join(', ')}); replay: tensorsmith repro ${dir}\n`;
+  const what = bug.setup ? `state bug (after ${bug.ops.join(', ')}: ${bug.verdict})` : bug.verdict;
+  return `${bug.status} bug: ${what} on ${bug.backend} [${bug.setup ? 'setup ' : ''}${bug.ops.join(', ')}] ${dir}; replay: tensorsmith repro ${dir}\n`;
 }
 
 export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number) => void, now: () => Date): void {
@@ -61,7 +72,9 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
           .option('--jobs <n>', 'parallel worker processes', '1')
           .option('--resume', 'continue the campaign in --out where it stopped')
           .option('--known <file>', 'signature database of bugs seen before (default: <out>/signatures.json)')
-          .option('--reduce-ms <ms>', 'time to reduce each new bug (0: no reduction)', '30000'),
+          .option('--reduce-steps <n>', 'candidates each reduction may judge on the SUT (0: no reduction)', String(DEFAULT_REDUCTION_BUDGET.checks))
+          .option('--reduce-ms <ms>', 'wall-clock cap of each reduction in milliseconds (0: no reduction)', String(DEFAULT_REDUCTION_BUDGET.ms))
+          .option('--reduce-share <percent>', "largest share of the campaign's time reduction may take; the rest waits for the end or for tensorsmith reduce", '25'),
         DEFAULT_FUZZ_BACKENDS,
       ),
     ),
@@ -74,6 +87,10 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     const shard = opts.shard ? parseShard(opts.shard) : WHOLE;
     const jobs = parsePositiveInt('--jobs', opts.jobs);
     const reduceMs = parseNonNegativeInt('--reduce-ms', opts.reduceMs);
+    const reduceSteps = parseNonNegativeInt('--reduce-steps', opts.reduceSteps);
+    const share = parsePercent('--reduce-share', opts.reduceShare);
+    const reduction = reduceMs > 0 && reduceSteps > 0 && share > 0 ? { budget: { checks: reduceSteps, ms: reduceMs }, share } : undefined;
+    const timeoutMs = parsePositiveNumber('--timeout', opts.timeout) * 1000;
     if (opts.resume && !opts.out) throw new UserError('--resume needs --out: the campaign folder to continue');
     const seed = opts.seed ?? (opts.resume ? campaignSeed(jobs > 1 ? join(opts.out!, 'jobs', '0') : opts.out!) : undefined) ?? String(now().getTime());
     const outDir = opts.out ?? join('reports', `${now().toISOString().slice(0, 10)}-${seed}`);
@@ -95,7 +112,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
         shouldStop: io.interrupted,
       });
     } else {
-      const { adapters, close } = await createAdapters(opts, io.cacheDir);
+      const { adapters, close } = await createAdapters(opts, io.cacheDir, { spare: true });
       io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${adapters.map((a) => a.name).join(', ')} for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
       summary = await runFuzzCampaign({
         seed,
@@ -112,23 +129,16 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
         shard,
         resume: opts.resume === true,
         ...(opts.known ? { knownPath: opts.known } : {}),
-        reducer: campaignReducer(registry),
-        reduceMs,
+        ...(reduction ? { reduction } : {}),
+        timeoutMs,
+        ...(io.cacheDir || opts.cacheDir ? { cacheDir: opts.cacheDir ?? io.cacheDir! } : {}),
+        onBug: (bug: BugEntry, movedFrom?: string) => status.above(bugLine(outDir, bug, movedFrom)),
         onProgress: status.update,
         shouldStop: io.interrupted,
       }).finally(close);
     }
     status.done();
-    const counts = Object.entries(summary.verdicts)
-      .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${k} ${n}`)
-      .join(', ');
-    io.out(`${summary.tests} tests in ${summary.elapsedSec.toFixed(1)}s (${summary.testsPerSec.toFixed(1)}/s), ${summary.discarded} discarded; verdicts: ${counts}\n`);
-    for (const b of summary.bugs) {
-      const reduced = b.reduced ? `, reduced to ${b.reduced.nodes} nodes` : '';
-      io.out(`${b.status} bug: ${b.verdict} on ${b.backend} (x${b.occurrences}${reduced}): ${join(outDir, b.dir)}${b.message ? `\n    ${b.message}` : ''}\n`);
-    }
-    io.out(`${summary.newBugs} new, ${summary.regressions} regressions, ${summary.bugs.length - summary.newBugs - summary.regressions} known; summary: ${join(outDir, 'summary.json')}\n`);
+    io.out(formatCampaignEnd(summary, outDir));
     setExit(summary.newBugs + summary.regressions > 0 ? EXIT_BUGS : EXIT_OK);
   });
 }

@@ -22,7 +22,7 @@ export function knownCommand(program: Command, io: CliIo, setExit: (code: number
       if (opts.json) io.out(JSON.stringify(Object.fromEntries(db.entries()), null, 2) + '\n');
       else if (!opts.fixed) {
         for (const [hash, bug] of db.entries()) {
-          io.out(`${hash}  ${bug.status.padEnd(5)}  ${bug.verdict} on ${bug.backend} [${bug.ops.join(', ')}] last seen ${bug.lastSeen}\n`);
+          io.out(`${hash}  ${bug.status.padEnd(5)}  ${bug.class} on ${bug.family} [${bug.ops.join(', ')}] last seen ${bug.lastSeen}\n`);
         }
       }
       setExit(EXIT_OK);

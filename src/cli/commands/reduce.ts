@@ -6,11 +6,13 @@ import { UserError } from '../../ir/errors.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { reduceCase } from '../../reduce/reduced-case.js';
 import { EXIT_BUGS, type CliIo } from '../io.js';
-import { parseList, parsePositiveInt } from '../options.js';
+import { parseList, parsePositiveInt, parsePositiveNumber } from '../options.js';
+import { DEFAULT_REDUCTION_BUDGET } from '../../reduce/search.js';
 import { backendOptions, sutHosting, type BackendFlags } from './backend-flags.js';
 
 interface ReduceFlags extends BackendFlags {
   reduceMs: string;
+  reduceSteps: string;
 }
 
 export function reduceCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -19,13 +21,14 @@ export function reduceCommand(program: Command, io: CliIo, setExit: (code: numbe
       .command('reduce')
       .description("shrink a bug case's test while its SUT keeps failing the same way; writes CASE/reduced/ (exit 1: the bug is there)")
       .argument('<case>', 'a bug case folder (with meta.json)')
-      .option('--reduce-ms <ms>', 'time budget of the reduction in milliseconds', '30000'),
+      .option('--reduce-steps <n>', 'candidates the reduction may judge on the SUT', String(DEFAULT_REDUCTION_BUDGET.checks))
+      .option('--reduce-ms <ms>', 'wall-clock cap of the reduction in milliseconds', String(DEFAULT_REDUCTION_BUDGET.ms)),
     '',
   );
   const backends = command.options.find((o) => o.long === '--backends');
   if (backends) backends.defaultValueDescription = "the case's SUT";
   command.action(async (casePath: string, opts: ReduceFlags) => {
-    const budgetMs = parsePositiveInt('--reduce-ms', opts.reduceMs);
+    const budget = { checks: parsePositiveInt('--reduce-steps', opts.reduceSteps), ms: parsePositiveInt('--reduce-ms', opts.reduceMs) };
     const registry = builtinRegistry();
     const c = openReproCase(casePath, registry);
     const named = parseList(opts.backends);
@@ -38,14 +41,15 @@ export function reduceCommand(program: Command, io: CliIo, setExit: (code: numbe
       case: c,
       adapter: suts.adapters[0]!,
       registry,
-      budgetMs,
+      budget,
+      timeoutMs: parsePositiveNumber('--timeout', opts.timeout) * 1000,
       ...(progress ? { onProgress: progress } : {}),
     }).finally(() => {
       suts.close();
       if (progress) io.err('\r\x1b[2K');
     });
     const { stats } = reduced;
-    const note = stats.complete ? '' : ' (the budget ended it; a larger --reduce-ms may shrink it further)';
+    const note = stats.complete ? '' : stats.timedOut ? ' (the wall-clock cap ended it; a larger --reduce-ms may shrink it further)' : ' (the step budget ended it; a larger --reduce-steps may shrink it further)';
     io.out(`reduced from ${stats.fromNodes} to ${stats.toNodes} nodes in ${(stats.ms / 1000).toFixed(1)} s (${stats.checks} checks): ${dir}${note}\n`);
     io.out(`${reduced.verdict.kind} on ${reduced.verdict.backend}${reduced.verdict.message ? `: ${reduced.verdict.message}` : ''}\n`);
     setExit(EXIT_BUGS);

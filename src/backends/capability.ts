@@ -1,0 +1,28 @@
+import { SutError } from './isolation/worker-process.js';
+
+/**
+ * How SUTs say that they do not implement something: a capability gap, which the campaign probes
+ * and counts as `unsupported`, never as a bug. Data: the pattern and whose wording it is.
+ */
+export const CAPABILITY_GAP_MESSAGES: readonly { readonly pattern: RegExp; readonly source: string }[] = [
+  { pattern: /\bNOT_IMPLEMENTED\b/, source: 'onnxruntime status code' },
+  { pattern: /Could not find an implementation for/, source: "onnxruntime's kernel registry" },
+  { pattern: /not yet (?:implemented|supported)/i, source: 'TensorFlow.js' },
+  { pattern: /\bis not (?:yet )?implemented\b/i, source: 'TensorFlow.js, adapters' },
+  { pattern: /\bis not supported\b/i, source: 'TensorFlow.js, adapters' },
+  { pattern: /\bUnsupported (?:data ?type|dtype)\b/i, source: 'TensorFlow.js' },
+];
+
+/** The name an adapter's error has when it says it does not implement something (see UnsupportedError). */
+const UNSUPPORTED_ERROR = 'UnsupportedError';
+
+/**
+ * Whether a SUT's error (or a verdict's message) says that it does not implement an op or dtype.
+ * `error` is what prepare or run threw, or the message string of a verdict.
+ */
+export function isCapabilityGap(error: unknown): boolean {
+  if (error instanceof SutError && error.errorName === UNSUPPORTED_ERROR) return true;
+  if (error instanceof Error && error.name === UNSUPPORTED_ERROR) return true;
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  return CAPABILITY_GAP_MESSAGES.some((m) => m.pattern.test(message));
+}

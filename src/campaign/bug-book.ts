@@ -1,0 +1,78 @@
+import { holdsTrigger } from '../oracles/signature.js';
+import type { BugEntry } from './summary.js';
+
+/** What a finding is compared with the bugs already listed by. */
+export interface FindingKey {
+  readonly class: string;
+  readonly family: string;
+  readonly pattern: string;
+  /** The nodes of the finding's model as op(dtypes) (for numeric findings: of the failing output's cone). */
+  readonly trigger: readonly string[];
+}
+
+/**
+ * The bugs a campaign has listed so far, by signature, and the questions the campaign asks them
+ * before spending time on a finding.
+ */
+export class BugBook {
+  private readonly entries = new Map<string, BugEntry>();
+
+  get(signature: string): BugEntry | undefined {
+    return this.entries.get(signature);
+  }
+
+  set(entry: BugEntry): void {
+    this.entries.set(entry.signature, entry);
+  }
+
+  delete(signature: string): void {
+    this.entries.delete(signature);
+  }
+
+  values(): BugEntry[] {
+    return [...this.entries.values()];
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * A listed bug this finding is taken for without confirming or reducing it again: the same class,
+   * SUT family and message pattern, in a model that holds every node of that bug's trigger. Most
+   * findings of a campaign are repeats of a few bugs, and reduction takes seconds.
+   */
+  containing(finding: FindingKey, options: { except?: BugEntry; reducedOnly?: boolean } = {}): BugEntry | undefined {
+    for (const b of this.entries.values()) {
+      if (b === options.except || (options.reducedOnly && !b.reduced)) continue;
+      if (b.setup || b.class !== finding.class || b.family !== finding.family || b.pattern !== finding.pattern) continue;
+      if (holdsTrigger(finding.trigger, b.trigger)) return b;
+    }
+    return undefined;
+  }
+
+  /**
+   * A crash or hang this SUT already showed whose trigger the model holds: running the test again
+   * would cost a worker (and a timeout) to learn nothing new, so it is counted, not run.
+   */
+  expensiveOn(sut: string, trigger: readonly string[]): BugEntry | undefined {
+    for (const b of this.entries.values()) {
+      if ((b.class === 'crash' || b.class === 'hang') && b.reduced && b.seenOn.includes(sut) && holdsTrigger(trigger, b.trigger)) return b;
+    }
+    return undefined;
+  }
+
+  /** A state bug this SUT showed whose setup (the test that breaks the worker) the model holds. */
+  corruptorOn(sut: string, trigger: readonly string[]): BugEntry | undefined {
+    for (const b of this.entries.values()) {
+      if (b.setup && b.seenOn.includes(sut) && holdsTrigger(trigger, b.trigger)) return b;
+    }
+    return undefined;
+  }
+
+  /** Counts one more sighting of a bug, on a SUT. */
+  seen(entry: BugEntry, sut: string): void {
+    entry.occurrences++;
+    if (!entry.seenOn.includes(sut)) entry.seenOn.push(sut);
+  }
+}

@@ -1,0 +1,74 @@
+import type { BackendAdapter } from '../backends/adapter.js';
+import { mergeIntoProbe, probePair, type SupportMatrix } from '../backends/probe.js';
+import type { DType } from '../ir/dtype.js';
+import { valueTypes, type Model } from '../ir/model.js';
+import { typeVariable } from '../opspec/context.js';
+import type { OpRegistry } from '../opspec/registry.js';
+
+/** One op with its type variable's dtype: what a capability is about. */
+interface OpDtype {
+  readonly op: string;
+  readonly dtype: DType;
+}
+
+/** The op/dtype pairs of a model's nodes (T of each node, as probes key them). */
+function pairsOf(model: Model, registry: OpRegistry): OpDtype[] {
+  const types = valueTypes(model);
+  const seen = new Map<string, OpDtype>();
+  for (const node of model.nodes) {
+    const spec = registry.find(node.op, model.opset);
+    if (!spec) continue;
+    const dtype = typeVariable(spec, node.inputs.map((n) => (n === '' ? undefined : types.get(n))));
+    seen.set(`${node.op}/${dtype}`, { op: node.op, dtype });
+  }
+  return [...seen.values()];
+}
+
+/**
+ * Capability gaps learned during a campaign. When a SUT says by an error that it does not implement
+ * something, each op/dtype pair of the test's model not known yet is probed on it (single-op models,
+ * as `backends --probe` does), and the answers are kept, in memory and in the probe cache of that SUT
+ * version. Later tests that use an unsupported pair are not run on that SUT.
+ */
+export class CapabilityGaps {
+  private readonly known = new Map<string, Map<string, { supported: boolean; reason?: string }>>();
+
+  constructor(
+    private readonly registry: OpRegistry,
+    private readonly cacheDir: string | undefined,
+  ) {}
+
+  /** The first pair of the model the SUT is known not to implement, as "Op(dtype): reason". */
+  unsupportedIn(sut: string, model: Model): string | undefined {
+    const row = this.known.get(sut);
+    if (!row) return undefined;
+    for (const p of pairsOf(model, this.registry)) {
+      const k = row.get(`${p.op}/${p.dtype}`);
+      if (k && !k.supported) return `${p.op}(${p.dtype}): ${k.reason ?? 'not implemented'}`;
+    }
+    return undefined;
+  }
+
+  /**
+   * Probes the model's pairs not known yet on the SUT, and says which one it does not implement
+   * ("Op(dtype): reason"), if the probes find one. The adapter's worker may be left broken: the
+   * caller starts the next test on a fresh one.
+   */
+  async explain(adapter: BackendAdapter, model: Model): Promise<string | undefined> {
+    let row = this.known.get(adapter.name);
+    if (!row) this.known.set(adapter.name, (row = new Map()));
+    const learned: SupportMatrix = {};
+    for (const p of pairsOf(model, this.registry)) {
+      const key = `${p.op}/${p.dtype}`;
+      if (row.has(key)) continue;
+      const answer = await probePair(adapter, this.registry, { op: p.op, dtype: p.dtype, opset: model.opset });
+      row.set(key, answer);
+      (learned[p.op] ??= {})[p.dtype] = answer;
+    }
+    if (this.cacheDir && Object.keys(learned).length > 0) {
+      const d = await adapter.describe();
+      mergeIntoProbe(this.cacheDir, { format: 'tensorsmith.probe/1', backend: adapter.name, package: d.package, version: d.version, opset: model.opset }, learned);
+    }
+    return this.unsupportedIn(adapter.name, model);
+  }
+}

@@ -1,0 +1,308 @@
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { UserError } from '../ir/errors.js';
+import type { OpRegistry } from '../opspec/registry.js';
+import { bugSignature, triggerOf, type BugSignature } from '../oracles/signature.js';
+import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
+import { reduceBug, type ReducedTest } from '../reduce/reduce-bug.js';
+import { isSameBug } from '../reduce/same-bug.js';
+import type { ReductionBudget } from '../reduce/search.js';
+import type { BugBook } from './bug-book.js';
+import { writeCaseFolder, type BugCase, type CaseMeta } from './case-folder.js';
+import type { BackendOutcome } from './evaluate.js';
+import type { SignatureDb } from './signature-db.js';
+import { reduceStateBug, traceCorruptor } from './state-trace.js';
+import type { BugEntry, InternalError } from './summary.js';
+import type { JudgedTest, SutSession } from './sut-session.js';
+
+/** How a campaign reduces its new bugs: the budget of each, and the share of the campaign's time reduction may take. */
+export interface ReductionPolicy {
+  readonly budget: ReductionBudget;
+  /** 0..1: reduction stops starting once it has taken this share of the campaign's time; the rest waits. */
+  readonly share: number;
+}
+
+/** A confirmed finding whose case folder is written but which is not reduced yet. */
+export interface PendingReduction {
+  readonly sessionName: string;
+  readonly test: JudgedTest;
+  /** The confirmed outcome: its verdict is what the reduction keeps. */
+  readonly outcome: BackendOutcome;
+  /** The signature it is listed under until it is reduced (that of the whole model). */
+  readonly signature: string;
+}
+
+/** What the finding handler needs of the campaign around it. */
+export interface FindingContext {
+  readonly seed: string;
+  readonly registry: OpRegistry;
+  readonly book: BugBook;
+  readonly db: SignatureDb;
+  readonly outDir: string;
+  readonly sessions: readonly SutSession[];
+  readonly reduction: ReductionPolicy | undefined;
+  /** The case record of a test on a SUT, for a signature and verdict (the campaign fills seed, config, versions). */
+  meta(args: { session: SutSession; testIndex: number; signature: BugSignature; verdict: Verdict; extra?: Partial<CaseMeta> }): CaseMeta;
+  /** Whether reduction may start now (its share of the campaign's time is not spent). */
+  mayReduce(): boolean;
+  /** Adds time spent reducing to the campaign's account. */
+  spentReducing(ms: number): void;
+  readonly pending: PendingReduction[];
+  internalError(e: InternalError): void;
+  unconfirmed(): void;
+  /** A bug was listed (new to the campaign); `moved` when an earlier listing's folder became this one. */
+  listed(entry: BugEntry, moved?: string): void;
+  /** Persists counters and the summary. */
+  save(): void;
+}
+
+/**
+ * What the campaign does with a finding (a bug verdict of one test on one SUT):
+ * 1. a finding whose model holds a listed bug's trigger (same class, family and message pattern)
+ *    is another sighting of it;
+ * 2. otherwise it must reproduce alone in a fresh worker; one that does not is traced to the earlier
+ *    test that broke the worker (a state bug), or counted as unconfirmed;
+ * 3. a confirmed finding gets its case folder, then is reduced (or waits, when reduction has taken
+ *    its share of the campaign's time) and listed under the signature of its reduced test, once.
+ */
+export class FindingHandler {
+  constructor(private readonly ctx: FindingContext) {}
+
+  async handle(args: { session: SutSession; test: JudgedTest; outcome: BackendOutcome; aloneAlready: boolean }): Promise<void> {
+    const { session, test } = args;
+    let outcome = args.outcome;
+    const verdict = outcome.verdict;
+    if (this.knownSighting(session, test, verdict)) return;
+    if (!args.aloneAlready && session.isolated) {
+      const history = session.ranSinceStart.slice();
+      const alone = await session.confirm(test);
+      if (!isSameBug(verdict, alone.verdict)) {
+        // It fails alone, but otherwise: that is the finding.
+        if (isBug(alone.verdict.kind)) return this.handle({ session, test, outcome: alone, aloneAlready: true });
+        return this.stateSuspicion(session, history, test, verdict);
+      }
+      outcome = alone;
+    }
+    await this.confirmed(session, test, outcome);
+  }
+
+  /** Counts a finding as a sighting of a listed bug, if it is one. */
+  private knownSighting(session: SutSession, test: JudgedTest, verdict: Verdict): boolean {
+    const signature = bugSignature(verdict, test.model, { family: session.family });
+    const output = isNumeric(verdict.kind) ? verdict.worst?.output : undefined;
+    const key = { class: signature.class, family: signature.family, pattern: signature.pattern, trigger: triggerOf(test.model, output) };
+    // Only a reduced bug's trigger is small enough to attribute another model to it.
+    const known = this.ctx.book.get(signature.hash) ?? this.ctx.book.containing(key, { reducedOnly: true });
+    if (!known) return false;
+    this.ctx.book.seen(known, session.name);
+    return true;
+  }
+
+  /** A confirmed finding: its case folder, then its reduction (now or later). */
+  private async confirmed(session: SutSession, test: JudgedTest, outcome: BackendOutcome): Promise<void> {
+    const verdict = outcome.verdict;
+    const whole = bugSignature(verdict, test.model, { family: session.family });
+    const testIndex = test.testIndex ?? -1;
+    const found: BugCase = {
+      model: test.model,
+      onnx: test.onnx,
+      inputs: test.inputs,
+      expected: test.expected,
+      actual: outcome.actual ?? { error: verdict.message ?? verdict.kind },
+      meta: this.ctx.meta({ session, testIndex, signature: whole, verdict, extra: { status: this.ctx.db.statusOf(whole.hash) } }),
+    };
+    // On disk before reduction starts: a crash during it loses nothing.
+    writeCaseFolder(join(this.ctx.outDir, 'bugs', whole.hash), found);
+    const entry = this.entry({ session, signature: whole, verdict, testIndex, trigger: triggerOf(test.model), dir: join('bugs', whole.hash) });
+    this.ctx.book.set(entry);
+    this.ctx.listed(entry);
+    const pending: PendingReduction = { sessionName: session.name, test, outcome, signature: whole.hash };
+    if (this.ctx.reduction && this.ctx.mayReduce()) await this.reduce(pending, found);
+    else if (this.ctx.reduction) this.ctx.pending.push(pending);
+    else this.finish(entry);
+    this.ctx.save();
+  }
+
+  /**
+   * A listed bug waiting for reduction that a bug reduced since turns out to explain (its model
+   * holds that bug's trigger): merged into it, without reducing. True when it was.
+   */
+  absorb(pending: PendingReduction): boolean {
+    const listed = this.ctx.book.get(pending.signature);
+    if (!listed) return true;
+    const verdict = pending.outcome.verdict;
+    const output = isNumeric(verdict.kind) ? verdict.worst?.output : undefined;
+    const key = { class: listed.class, family: listed.family, pattern: listed.pattern, trigger: triggerOf(pending.test.model, output) };
+    const into = this.ctx.book.containing(key, { except: listed, reducedOnly: true });
+    if (!into) return false;
+    this.merge(listed, into);
+    return true;
+  }
+
+  /** One listing folded into another of the same bug: its folder goes, its sightings stay. */
+  private merge(listed: BugEntry, into: BugEntry): void {
+    rmSync(join(this.ctx.outDir, listed.dir), { recursive: true, force: true });
+    this.ctx.book.delete(listed.signature);
+    into.occurrences += listed.occurrences;
+    for (const s of listed.seenOn) if (!into.seenOn.includes(s)) into.seenOn.push(s);
+    this.ctx.listed(into, listed.dir);
+  }
+
+  /** Reduces a listed, unreduced bug and lists it under its reduced signature (merging it into an equal one). */
+  async reduce(pending: PendingReduction, found?: BugCase): Promise<void> {
+    const session = this.ctx.sessions.find((s) => s.name === pending.sessionName);
+    const listed = this.ctx.book.get(pending.signature);
+    if (!session || !listed || !this.ctx.reduction) return;
+    const t0 = performance.now();
+    let reduced: ReducedTest | undefined;
+    try {
+      reduced = await reduceBug({ session, test: pending.test, verdict: pending.outcome.verdict, registry: this.ctx.registry, budget: this.ctx.reduction.budget });
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      this.ctx.internalError({ where: `reducing ${listed.dir}`, testIndex: listed.firstSeen.testIndex, message: (e as Error).message.split('\n')[0]! });
+    } finally {
+      this.ctx.spentReducing(performance.now() - t0);
+    }
+    if (!reduced) return this.finish(listed);
+    const signature = bugSignature(reduced.verdict, reduced.model, { family: session.family });
+    const into = this.ctx.book.get(signature.hash);
+    // Another model reduced to the same bug: one case per signature.
+    if (into && into !== listed) return this.merge(listed, into);
+    const dir = join('bugs', signature.hash);
+    const status = this.ctx.db.statusOf(signature.hash);
+    const base = found ?? caseOf(pending.test, pending.outcome);
+    const verdict = pending.outcome.verdict;
+    const meta = (v: Verdict, extra: Partial<CaseMeta>) => this.ctx.meta({ session, testIndex: listed.firstSeen.testIndex, signature, verdict: v, extra: { status, ...extra } });
+    writeCaseFolder(join(this.ctx.outDir, dir), {
+      ...base,
+      meta: meta(verdict, {}),
+      reduced: { ...reduced, meta: meta(reduced.verdict, { reduction: reduced.stats }) },
+    });
+    if (dir !== listed.dir) rmSync(join(this.ctx.outDir, listed.dir), { recursive: true, force: true });
+    this.ctx.book.delete(listed.signature);
+    const entry: BugEntry = {
+      ...this.entry({ session, signature, verdict, testIndex: listed.firstSeen.testIndex, trigger: triggerOf(reduced.model), dir }),
+      occurrences: listed.occurrences,
+      seenOn: listed.seenOn,
+      reduced: { nodes: reduced.model.nodes.length, dir: join(dir, 'reduced') },
+      ...(reduced.verdict.message ? { message: reduced.verdict.message } : {}),
+    };
+    this.ctx.book.set(entry);
+    await this.seenOnFamily(entry, session, { model: reduced.model, onnx: reduced.onnx, inputs: reduced.inputs, expected: reduced.expected }, reduced.verdict);
+    this.finish(entry);
+    if (dir !== listed.dir) this.ctx.listed(entry, listed.dir);
+  }
+
+  /** A bug's listing is final: the signature database learns of it. */
+  finish(entry: BugEntry): void {
+    this.ctx.db.record(
+      { class: entry.class, family: entry.family, ops: entry.ops, pattern: entry.pattern, hash: entry.signature },
+      new Date().toISOString(),
+      join(this.ctx.outDir, entry.dir),
+    );
+    this.ctx.db.save();
+  }
+
+  /** Runs a reduced bug on the other SUTs of its family, and adds those that show it to seenOn. */
+  private async seenOnFamily(entry: BugEntry, from: SutSession, test: JudgedTest, verdict: Verdict): Promise<void> {
+    for (const other of this.ctx.sessions) {
+      if (other === from || other.family !== from.family || entry.seenOn.includes(other.name)) continue;
+      const outcome = await other.evaluate(test);
+      if (isSameBug({ ...verdict, backend: other.name }, outcome.verdict)) entry.seenOn.push(other.name);
+    }
+  }
+
+  /**
+   * A finding that does not reproduce alone: one of the tests the worker ran before it left the
+   * worker broken. Traced and reduced, it is listed once as a state bug, identified by the test that
+   * breaks the worker; untraceable, it is only counted.
+   */
+  private async stateSuspicion(session: SutSession, history: readonly JudgedTest[], victim: JudgedTest, verdict: Verdict): Promise<void> {
+    for (const h of history) {
+      const known = this.ctx.book.corruptorOn(session.name, triggerOf(h.model));
+      if (known) {
+        this.ctx.book.seen(known, session.name);
+        return;
+      }
+    }
+    const t0 = performance.now();
+    try {
+      const traced = await traceCorruptor({ session, history, victim, verdict });
+      if (!traced) return this.ctx.unconfirmed();
+      const reduced = this.ctx.reduction
+        ? await reduceStateBug({ session, setup: traced.setup, victim, verdict, registry: this.ctx.registry, budget: this.ctx.reduction.budget })
+        : undefined;
+      const setup = reduced?.setup ?? traced.setup;
+      const finalVictim = reduced?.victim ?? victim;
+      const outcome = reduced?.outcome ?? traced.outcome;
+      const signature = bugSignature(outcome.verdict, finalVictim.model, { family: session.family, setup: setup.model });
+      const known = this.ctx.book.get(signature.hash);
+      if (known) {
+        this.ctx.book.seen(known, session.name);
+        return;
+      }
+      const dir = join('bugs', signature.hash);
+      const testIndex = victim.testIndex ?? -1;
+      const setupIndex = traced.setup.testIndex;
+      const extra: Partial<CaseMeta> = { status: this.ctx.db.statusOf(signature.hash), setup: setupIndex !== undefined ? { testIndex: setupIndex } : {} };
+      const meta = (v: Verdict, more: Partial<CaseMeta> = {}) => this.ctx.meta({ session, testIndex, signature, verdict: v, extra: { ...extra, ...more } });
+      writeCaseFolder(join(this.ctx.outDir, dir), {
+        ...caseOf(victim, traced.outcome),
+        meta: meta(traced.outcome.verdict),
+        setup: traced.setup,
+        ...(reduced
+          ? {
+              reduced: {
+                ...caseOf(reduced.victim, reduced.outcome),
+                meta: meta(reduced.outcome.verdict, { reduction: { checks: reduced.checks, complete: reduced.complete, timedOut: reduced.timedOut } }),
+                setup: reduced.setup,
+              },
+            }
+          : {}),
+      });
+      const entry: BugEntry = {
+        ...this.entry({ session, signature, verdict: outcome.verdict, testIndex, trigger: triggerOf(setup.model), dir }),
+        setup: { ...(setupIndex !== undefined ? { testIndex: setupIndex } : {}), ops: signature.ops },
+        ...(reduced ? { reduced: { nodes: reduced.victim.model.nodes.length, dir: join(dir, 'reduced') } } : {}),
+      };
+      this.ctx.book.set(entry);
+      this.finish(entry);
+      this.ctx.listed(entry);
+    } finally {
+      this.ctx.spentReducing(performance.now() - t0);
+      this.ctx.save();
+    }
+  }
+
+  private entry(args: { session: SutSession; signature: BugSignature; verdict: Verdict; testIndex: number; trigger: readonly string[]; dir: string }): BugEntry {
+    const { session, signature, verdict } = args;
+    return {
+      signature: signature.hash,
+      class: signature.class,
+      family: signature.family,
+      verdict: verdict.kind,
+      backend: session.name,
+      seenOn: [session.name],
+      dir: args.dir,
+      ops: signature.ops,
+      trigger: args.trigger,
+      pattern: signature.pattern,
+      firstSeen: { seed: this.ctx.seed, testIndex: args.testIndex },
+      occurrences: 1,
+      status: this.ctx.db.statusOf(signature.hash),
+      ...(verdict.message ? { message: verdict.message } : {}),
+    };
+  }
+}
+
+/** A failed test as a case (its record is added by the caller). */
+function caseOf(test: JudgedTest, outcome: BackendOutcome): Omit<BugCase, 'meta'> {
+  const { verdict, actual } = outcome;
+  return {
+    model: test.model,
+    onnx: test.onnx,
+    inputs: test.inputs,
+    expected: test.expected,
+    actual: actual ?? { error: verdict.message ?? verdict.kind },
+  };
+}

@@ -1,0 +1,79 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { modelToOnnx } from '../export/to-onnx.js';
+import { UserError } from '../ir/errors.js';
+import type { Tensor } from '../ir/tensor.js';
+import { tensorsFromJson } from '../ir/tensor-json.js';
+import type { OpRegistry } from '../opspec/registry.js';
+import { triggerOf } from '../oracles/signature.js';
+import { runReference } from '../reference-runtime/executor.js';
+import type { BugBook } from './bug-book.js';
+import { readCaseFolder } from './case-folder.js';
+import type { PendingReduction } from './findings.js';
+import type { Progress } from './fuzz.js';
+import { readBugFolders, type BugEntry } from './summary.js';
+
+/**
+ * The bug list of an interrupted campaign, rebuilt from its case folders (the source of truth:
+ * progress.json may lag one listing behind) and the counts progress.json kept.
+ */
+export function rebuildBugEntries(outDir: string, progress: Progress): BugEntry[] {
+  return readBugFolders(outDir).map(({ meta, dir }) => {
+    const hash = meta.signature.hash;
+    const folder = join(outDir, dir);
+    const reduced = existsSync(join(folder, 'reduced', 'model.json')) ? readCaseFolder(join(folder, 'reduced')) : undefined;
+    const identifying = reduced ?? readCaseFolder(folder);
+    const trigger = triggerOf(identifying.setup?.model ?? identifying.model);
+    const setupIndex = meta.setup?.testIndex;
+    return {
+      signature: hash,
+      class: meta.signature.class,
+      family: meta.signature.family,
+      verdict: meta.verdict.kind,
+      backend: meta.verdict.backend,
+      seenOn: progress.seenOn[hash] ?? [meta.verdict.backend],
+      dir,
+      ops: meta.signature.ops,
+      trigger,
+      pattern: meta.signature.pattern,
+      firstSeen: { seed: meta.seed, testIndex: meta.testIndex },
+      occurrences: progress.occurrences[hash] ?? 1,
+      status: meta.status ?? 'new',
+      ...(meta.verdict.message ? { message: meta.verdict.message } : {}),
+      ...(reduced ? { reduced: { nodes: reduced.model.nodes.length, dir: join(dir, 'reduced') } } : {}),
+      ...(meta.setup ? { setup: { ...(setupIndex !== undefined ? { testIndex: setupIndex } : {}), ops: meta.signature.ops } } : {}),
+    };
+  });
+}
+
+/** The bugs of an interrupted campaign that were waiting for reduction, loaded back from their case folders. */
+export function loadPendingReductions(outDir: string, signatures: readonly string[], book: BugBook, registry: OpRegistry): PendingReduction[] {
+  const pending: PendingReduction[] = [];
+  for (const signature of signatures) {
+    const entry = book.get(signature);
+    if (!entry || entry.reduced) continue;
+    const folder = join(outDir, entry.dir);
+    const c = readCaseFolder(folder);
+    if (!c.meta) continue;
+    const expected = runReference(c.model, c.inputs, { registry }).outputs;
+    pending.push({
+      sessionName: c.meta.verdict.backend,
+      signature,
+      test: { model: c.model, onnx: modelToOnnx(c.model, registry), inputs: c.inputs, expected, testIndex: c.meta.testIndex },
+      outcome: { verdict: c.meta.verdict, ...actualOf(folder) },
+    });
+  }
+  return pending;
+}
+
+/** The SUT's outputs a case folder recorded (none for an error). */
+function actualOf(folder: string): { actual?: Map<string, Tensor> } {
+  const file = join(folder, 'actual.json');
+  let raw: { outputs?: unknown };
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8')) as { outputs?: unknown };
+  } catch (e) {
+    throw new UserError(`${file} is corrupt (${(e as Error).message}); move the case folder away and resume again`);
+  }
+  return raw.outputs === undefined ? {} : { actual: tensorsFromJson(raw.outputs, file) };
+}

@@ -1,0 +1,150 @@
+import { familyOf, type BackendAdapter } from '../backends/adapter.js';
+import { isIsolated, type WorkerControl } from '../backends/isolation/isolated-adapter.js';
+import type { Model } from '../ir/model.js';
+import type { Tensor } from '../ir/tensor.js';
+import { isBug } from '../oracles/verdict.js';
+import { evaluateOnBackend, type BackendOutcome } from './evaluate.js';
+
+/** A test ready to judge on a SUT: the model, its ONNX bytes, the inputs and the reference's outputs. */
+export interface JudgedTest {
+  readonly model: Model;
+  readonly onnx: Uint8Array;
+  readonly inputs: ReadonlyMap<string, Tensor>;
+  readonly expected: ReadonlyMap<string, Tensor>;
+  /** The campaign's test index, when the test is one (for state bugs' reports). */
+  readonly testIndex?: number;
+}
+
+export interface SessionTimeouts {
+  /** The full timeout of a request (--timeout): what confirms a hang, and the cap of adaptive ones. */
+  readonly fullMs: number;
+  /** Adaptive timeouts are at least this... */
+  readonly minMs?: number;
+  /** ...and this many times the slowest request of the same kind that succeeded so far. */
+  readonly factor?: number;
+}
+
+export const DEFAULT_MIN_TIMEOUT_MS = 1000;
+export const DEFAULT_TIMEOUT_FACTOR = 20;
+
+type Stage = 'prepare' | 'run';
+
+/**
+ * One SUT as a campaign (or a reduction) uses it:
+ * - a worker that failed is not trusted: after any bug verdict or error the next test starts on a
+ *   fresh worker;
+ * - hang timeouts adapt to the SUT: the larger of 1 s and 20 times its slowest good request of the
+ *   same kind so far (a fresh worker's first prepare and run are their own kind: they load and
+ *   compile), capped by the full timeout, which is used until there is something to adapt to;
+ * - the tests a worker ran since it started are kept, so that a finding which does not reproduce
+ *   alone can be traced to the test that left the worker broken.
+ * Without isolation (an adapter in this process) there is no worker to restart and no timeout.
+ */
+export class SutSession {
+  readonly name: string;
+  readonly family: string;
+  private readonly control: WorkerControl | undefined;
+  private dirty = false;
+  private history: JudgedTest[] = [];
+  private readonly slowest = new Map<string, number>();
+  private readonly minMs: number;
+  private readonly factor: number;
+  /** Workers started afresh so far (after failures, for confirmations, to trace state bugs). */
+  restarts = 0;
+
+  constructor(
+    readonly adapter: BackendAdapter,
+    private readonly timeouts: SessionTimeouts,
+  ) {
+    this.name = adapter.name;
+    this.family = familyOf(adapter);
+    this.control = isIsolated(adapter) ? adapter : undefined;
+    this.minMs = timeouts.minMs ?? DEFAULT_MIN_TIMEOUT_MS;
+    this.factor = timeouts.factor ?? DEFAULT_TIMEOUT_FACTOR;
+  }
+
+  /** Whether findings can be confirmed in a fresh process (the adapter runs in a worker). */
+  get isolated(): boolean {
+    return this.control !== undefined;
+  }
+
+  /** The tests the current worker ran (and passed) since it started, oldest first. */
+  get ranSinceStart(): readonly JudgedTest[] {
+    return this.history;
+  }
+
+  /**
+   * Runs a test with the adaptive timeout (or the full one). A verdict that is a bug, an error or a
+   * capability gap leaves the worker suspect: the next test gets a fresh one.
+   */
+  async evaluate(test: JudgedTest, options: { fullTimeout?: boolean } = {}): Promise<BackendOutcome> {
+    if (this.dirty) this.restart();
+    const outcome = await evaluateOnBackend(this.timed(options.fullTimeout === true), test, test.inputs, test.expected);
+    if (isBug(outcome.verdict.kind) || outcome.capabilityGap) this.dirty = true;
+    else if (this.control) this.history.push(test);
+    return outcome;
+  }
+
+  /** Runs a test alone in a fresh worker (at the full timeout unless told); the worker is replaced afterwards. */
+  async confirm(test: JudgedTest, options: { fullTimeout?: boolean } = {}): Promise<BackendOutcome> {
+    this.restart();
+    const outcome = await this.evaluate(test, { fullTimeout: options.fullTimeout ?? true });
+    this.dirty = true;
+    return outcome;
+  }
+
+  /**
+   * In a fresh worker: the `setup` tests, then `test`; the worker is replaced afterwards. Undefined
+   * when a setup test failed on its own this time (the worker was replaced, so `test` says nothing).
+   */
+  async afterSetup(setup: readonly JudgedTest[], test: JudgedTest): Promise<BackendOutcome | undefined> {
+    this.restart();
+    for (const t of setup) {
+      await this.evaluate(t);
+      if (this.dirty) return undefined;
+    }
+    const outcome = await this.evaluate(test);
+    this.dirty = true;
+    return outcome;
+  }
+
+  /** The next test starts on a fresh worker (after a test that holds a known state bug's trigger, say). */
+  replaceWorker(): void {
+    this.dirty = true;
+  }
+
+  private restart(): void {
+    if (this.control) this.restarts++;
+    this.control?.restart();
+    this.history = [];
+    this.dirty = false;
+  }
+
+  /** The adapter with each prepare and run given its timeout, and timed when it succeeds. */
+  private timed(full: boolean): BackendAdapter {
+    const control = this.control;
+    if (!control) return this.adapter;
+    const request = async <T>(stage: Stage, call: () => Promise<T>): Promise<T> => {
+      // A fresh worker's first prepare and run load and compile: they are timed apart.
+      const kind = `${stage}/${control.served() < 2 ? 'cold' : 'warm'}`;
+      control.setRequestTimeout(full ? undefined : this.adaptiveTimeout(kind));
+      const t0 = performance.now();
+      const result = await call();
+      const ms = performance.now() - t0;
+      if (ms > (this.slowest.get(kind) ?? 0)) this.slowest.set(kind, ms);
+      return result;
+    };
+    return {
+      ...this.adapter,
+      prepare: (artifact) => request('prepare', () => this.adapter.prepare(artifact)),
+      run: (prepared, inputs) => request('run', () => this.adapter.run(prepared, inputs)),
+    };
+  }
+
+  /** The timeout for a request of this kind: full until one succeeded, then factor x the slowest. */
+  adaptiveTimeout(kind: string): number {
+    const slowest = this.slowest.get(kind);
+    if (slowest === undefined) return this.timeouts.fullMs;
+    return Math.min(this.timeouts.fullMs, Math.max(this.minMs, this.factor * slowest));
+  }
+}
