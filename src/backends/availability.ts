@@ -12,13 +12,17 @@ export interface BackendStatus {
   readonly reason?: string;
 }
 
-const SMOKE_MODEL: Model = {
+/** A one-node model every SUT that implements Relu on float32 must run: Relu of [-1, 2] is [0, 2]. */
+export const SMOKE_MODEL: Model = {
   opset: 17,
   inputs: [{ name: 'x', dtype: 'float32', shape: [2] }],
   weights: [],
   nodes: [{ name: 'relu', op: 'Relu', inputs: ['x'], outputs: [{ name: 'y', dtype: 'float32', shape: [2] }], attrs: {} }],
   outputs: ['y'],
 };
+
+export const SMOKE_INPUTS = new Map([['x', makeTensor('float32', [2], [-1, 2])]]);
+export const SMOKE_EXPECTED = new Map([['y', makeTensor('float32', [2], [0, 2])]]);
 
 /**
  * Whether a SUT works here: it describes itself, and compiles and runs a one-node model correctly
@@ -31,7 +35,7 @@ export async function backendStatus(adapter: BackendAdapter): Promise<BackendSta
     if (!adapter.supports('Relu', ['float32'])) return { name, package: d.package, version: d.version, available: true };
     const prepared = await adapter.prepare({ model: SMOKE_MODEL, onnx: modelToOnnx(SMOKE_MODEL, builtinRegistry()) });
     try {
-      const out = await adapter.run(prepared, new Map([['x', makeTensor('float32', [2], [-1, 2])]]));
+      const out = await adapter.run(prepared, SMOKE_INPUTS);
       const y = out.get('y');
       if (!y || y.data[0] !== 0 || y.data[1] !== 2) return { name, package: d.package, version: d.version, available: false, reason: 'Relu of [-1, 2] did not give [0, 2]' };
     } finally {

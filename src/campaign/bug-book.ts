@@ -1,6 +1,9 @@
 import { holdsTrigger } from '../oracles/signature.js';
 import type { BugEntry } from './summary.js';
 
+/** Bug classes whose every sighting ends the SUT's worker. */
+const EXPENSIVE: ReadonlySet<string> = new Set(['crash', 'hang', 'compile-error', 'runtime-error']);
+
 /** What a finding is compared with the bugs already listed by. */
 export interface FindingKey {
   readonly class: string;
@@ -52,12 +55,14 @@ export class BugBook {
   }
 
   /**
-   * A crash or hang this SUT already showed whose trigger the model holds: running the test again
-   * would cost a worker (and a timeout) to learn nothing new, so it is counted, not run.
+   * A crash, hang or error this SUT already showed whose reduced trigger the model holds: running
+   * the test again would cost a worker restart (and for a hang, a timeout) to learn nothing new,
+   * so it is counted, not run. Numeric bugs are not skipped: a test that holds a wrong op may still
+   * pass, or show another wrong value.
    */
   expensiveOn(sut: string, trigger: readonly string[]): BugEntry | undefined {
     for (const b of this.entries.values()) {
-      if ((b.class === 'crash' || b.class === 'hang') && b.reduced && b.seenOn.includes(sut) && holdsTrigger(trigger, b.trigger)) return b;
+      if (EXPENSIVE.has(b.class) && b.reduced && b.seenOn.includes(sut) && holdsTrigger(trigger, b.trigger)) return b;
     }
     return undefined;
   }

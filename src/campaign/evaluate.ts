@@ -17,6 +17,8 @@ export interface BackendOutcome {
   readonly capabilityGap?: boolean;
   /** For a hang: the timeout the request had (shorter than the full one when it was adaptive). */
   readonly hangTimeoutMs?: number;
+  /** The test ran alone: the first one of a fresh SUT worker, so its verdict is confirmed already. */
+  readonly alone?: boolean;
 }
 
 /** What a thrown error makes of a stage: crash, hang, a capability gap (unsupported) or the stage's own error verdict. */

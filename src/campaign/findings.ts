@@ -73,7 +73,7 @@ export class FindingHandler {
     let outcome = args.outcome;
     const verdict = outcome.verdict;
     if (this.knownSighting(session, test, verdict)) return;
-    if (!args.aloneAlready && session.isolated) {
+    if (!args.aloneAlready && outcome.alone !== true && session.isolated) {
       const history = session.ranSinceStart.slice();
       const alone = await session.confirm(test);
       if (!isSameBug(verdict, alone.verdict)) {
@@ -117,7 +117,10 @@ export class FindingHandler {
     this.ctx.book.set(entry);
     this.ctx.listed(entry);
     const pending: PendingReduction = { sessionName: session.name, test, outcome, signature: whole.hash };
-    if (this.ctx.reduction && this.ctx.mayReduce()) await this.reduce(pending, found);
+    // A crash, hang or error costs a worker restart at every sighting until its reduced trigger
+    // lets the campaign skip the tests that hold it: reducing it at once pays for itself.
+    const urgent = whole.class !== 'numeric';
+    if (this.ctx.reduction && (urgent || this.ctx.mayReduce())) await this.reduce(pending, found);
     else if (this.ctx.reduction) this.ctx.pending.push(pending);
     else this.finish(entry);
     this.ctx.save();

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendAdapter, BackendDescription } from '../backends/adapter.js';
-import { backendStatus } from '../backends/availability.js';
+import { SMOKE_EXPECTED, SMOKE_INPUTS, SMOKE_MODEL } from '../backends/availability.js';
+import { modelToOnnx } from '../export/to-onnx.js';
 import type { GeneratorConfig, GeneratorMethod } from '../generator/generate.js';
 import { UserError } from '../ir/errors.js';
 import type { OpRegistry } from '../opspec/registry.js';
@@ -132,14 +133,25 @@ export function campaignSeed(outDir: string): string | undefined {
   }
 }
 
-/** Refuses SUTs that cannot run here (a package that is not installed, no device) before any test. */
-async function checkAvailable(adapters: readonly BackendAdapter[]): Promise<void> {
+/**
+ * Refuses SUTs that cannot run here (a package that is not installed, no device) before any test,
+ * and calibrates the others' timeouts on a known-good model. With `check` off, a SUT that fails
+ * the calibration is still fuzzed.
+ */
+async function prepareSessions(sessions: readonly SutSession[], registry: OpRegistry, check: boolean): Promise<void> {
+  const smoke: JudgedTest = { model: SMOKE_MODEL, onnx: modelToOnnx(SMOKE_MODEL, registry), inputs: SMOKE_INPUTS, expected: SMOKE_EXPECTED };
   const missing: string[] = [];
-  for (const adapter of adapters) {
-    const status = await backendStatus(adapter);
-    if (!status.available) missing.push(`${adapter.name} (${status.reason ?? 'not available'})`);
+  for (const session of sessions) {
+    let reason: string | undefined;
+    try {
+      await session.adapter.describe();
+      reason = await session.calibrate(smoke);
+    } catch (e) {
+      reason = (e as Error).message.split('\n')[0];
+    }
+    if (reason !== undefined) missing.push(`${session.name} (${reason})`);
   }
-  if (missing.length > 0) {
+  if (check && missing.length > 0) {
     throw new UserError(`not available here: ${missing.join('; ')}. Drop ${missing.length === 1 ? 'it' : 'them'} from --backends ('tensorsmith backends' lists what works here)`);
   }
 }
@@ -157,12 +169,12 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
   const { outDir, adapters, registry } = options;
   const shard = options.shard ?? WHOLE;
   mkdirSync(join(outDir, 'bugs'), { recursive: true });
-  if (options.checkAvailability !== false) await checkAvailable(adapters);
+  const fullMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const sessions = adapters.map((a) => new SutSession(a, { fullMs }));
+  await prepareSessions(sessions, registry, options.checkAvailability !== false);
   const descriptions = await Promise.all(adapters.map((a) => a.describe()));
   const db = SignatureDb.open(options.knownPath ?? join(outDir, 'signatures.json'));
   const inputChoice = options.inputs ?? DEFAULT_INPUT_CHOICE;
-  const fullMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const sessions = adapters.map((a) => new SutSession(a, { fullMs }));
   const config = {
     generator: options.generator,
     inputs: inputChoice,

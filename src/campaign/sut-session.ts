@@ -2,8 +2,13 @@ import { familyOf, type BackendAdapter } from '../backends/adapter.js';
 import { isIsolated, type WorkerControl } from '../backends/isolation/isolated-adapter.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
-import { isBug } from '../oracles/verdict.js';
+import { isBug, isNumeric } from '../oracles/verdict.js';
 import { evaluateOnBackend, type BackendOutcome } from './evaluate.js';
+
+/** Whether a verdict means the worker may be broken: every bug verdict but a numeric one, and a capability gap (an error too). */
+function endsWorker(outcome: BackendOutcome): boolean {
+  return (isBug(outcome.verdict.kind) && !isNumeric(outcome.verdict.kind)) || outcome.capabilityGap === true;
+}
 
 /** A test ready to judge on a SUT: the model, its ONNX bytes, the inputs and the reference's outputs. */
 export interface JudgedTest {
@@ -30,9 +35,15 @@ export const DEFAULT_TIMEOUT_FACTOR = 20;
 type Stage = 'prepare' | 'run';
 
 /**
+ * A fresh worker's first requests load and compile: until one of them has been seen to succeed,
+ * their timeout is this many times the warm one.
+ */
+const COLD_MARGIN = 5;
+
+/**
  * One SUT as a campaign (or a reduction) uses it:
- * - a worker that failed is not trusted: after any bug verdict or error the next test starts on a
- *   fresh worker;
+ * - a worker that failed is not trusted: after a crash, hang, compile or runtime error the next
+ *   test starts on a fresh worker;
  * - hang timeouts adapt to the SUT: the larger of 1 s and 20 times its slowest good request of the
  *   same kind so far (a fresh worker's first prepare and run are their own kind: they load and
  *   compile), capped by the full timeout, which is used until there is something to adapt to;
@@ -45,6 +56,8 @@ export class SutSession {
   readonly family: string;
   private readonly control: WorkerControl | undefined;
   private dirty = false;
+  /** The current worker has run a test since it started. */
+  private used = false;
   private history: JudgedTest[] = [];
   private readonly slowest = new Map<string, number>();
   private readonly minMs: number;
@@ -79,18 +92,21 @@ export class SutSession {
    */
   async evaluate(test: JudgedTest, options: { fullTimeout?: boolean } = {}): Promise<BackendOutcome> {
     if (this.dirty) this.restart();
+    // Alone: the first test of a fresh worker. Its verdict needs no second run to be confirmed.
+    const alone = this.control !== undefined && !this.used;
+    this.used = true;
     const outcome = await evaluateOnBackend(this.timed(options.fullTimeout === true), test, test.inputs, test.expected);
-    if (isBug(outcome.verdict.kind) || outcome.capabilityGap) this.dirty = true;
+    // An error leaves the worker suspect; a wrong value came back from a worker that still works
+    // (should it have broken it, later findings will not reproduce alone and lead back to this test).
+    if (endsWorker(outcome)) this.dirty = true;
     else if (this.control) this.history.push(test);
-    return outcome;
+    return { ...outcome, alone };
   }
 
-  /** Runs a test alone in a fresh worker (at the full timeout unless told); the worker is replaced afterwards. */
+  /** Runs a test alone in a fresh worker (at the full timeout unless told). */
   async confirm(test: JudgedTest, options: { fullTimeout?: boolean } = {}): Promise<BackendOutcome> {
     this.restart();
-    const outcome = await this.evaluate(test, { fullTimeout: options.fullTimeout ?? true });
-    this.dirty = true;
-    return outcome;
+    return this.evaluate(test, { fullTimeout: options.fullTimeout ?? true });
   }
 
   /**
@@ -118,6 +134,7 @@ export class SutSession {
     this.control?.restart();
     this.history = [];
     this.dirty = false;
+    this.used = false;
   }
 
   /** The adapter with each prepare and run given its timeout, and timed when it succeeds. */
@@ -126,11 +143,12 @@ export class SutSession {
     if (!control) return this.adapter;
     const request = async <T>(stage: Stage, call: () => Promise<T>): Promise<T> => {
       // A fresh worker's first prepare and run load and compile: they are timed apart.
-      const kind = `${stage}/${control.served() < 2 ? 'cold' : 'warm'}`;
-      control.setRequestTimeout(full ? undefined : this.adaptiveTimeout(kind));
+      const cold = control.served() < 2;
+      control.setRequestTimeout(full ? undefined : this.adaptiveTimeout(stage, cold));
       const t0 = performance.now();
       const result = await call();
       const ms = performance.now() - t0;
+      const kind = `${stage}/${cold ? 'cold' : 'warm'}`;
       if (ms > (this.slowest.get(kind) ?? 0)) this.slowest.set(kind, ms);
       return result;
     };
@@ -141,10 +159,33 @@ export class SutSession {
     };
   }
 
-  /** The timeout for a request of this kind: full until one succeeded, then factor x the slowest. */
-  adaptiveTimeout(kind: string): number {
-    const slowest = this.slowest.get(kind);
-    if (slowest === undefined) return this.timeouts.fullMs;
-    return Math.min(this.timeouts.fullMs, Math.max(this.minMs, this.factor * slowest));
+  /**
+   * The timeout of a prepare or run: factor x the slowest one of the same kind (cold or warm) that
+   * succeeded so far, at least the minimum, at most the full timeout; a cold one with no cold
+   * precedent gets COLD_MARGIN x the warm timeout; with no precedent at all, the full timeout.
+   */
+  adaptiveTimeout(stage: Stage, cold: boolean): number {
+    const clamp = (ms: number) => Math.min(this.timeouts.fullMs, Math.max(this.minMs, ms));
+    const own = this.slowest.get(`${stage}/${cold ? 'cold' : 'warm'}`);
+    if (own !== undefined) return clamp(this.factor * own);
+    const warm = this.slowest.get(`${stage}/warm`);
+    if (cold && warm !== undefined) return clamp(COLD_MARGIN * Math.max(this.minMs, this.factor * warm));
+    return this.timeouts.fullMs;
+  }
+
+  /**
+   * Runs a known-good one-node model (a Relu) twice on a fresh worker, when the SUT implements it:
+   * the timeouts then adapt from the first test on. Says why the SUT does not work here, if it does not.
+   */
+  async calibrate(smoke: JudgedTest): Promise<string | undefined> {
+    if (!this.adapter.supports('Relu', ['float32'])) return undefined;
+    this.restart();
+    for (let i = 0; i < 2; i++) {
+      const outcome = await this.evaluate(smoke);
+      if (outcome.verdict.kind !== 'ok') return `a Relu of [-1, 2] gave ${outcome.verdict.kind}${outcome.verdict.message ? `: ${outcome.verdict.message}` : ''}`;
+    }
+    // The first test gets a fresh worker, so that it counts as run alone.
+    this.restart();
+    return undefined;
   }
 }

@@ -34,13 +34,17 @@ export interface ReducedTest extends FailedTest {
 /**
  * Judges a candidate the way a finding is judged: on the session's worker (adaptive timeout), and
  * when that shows the bug, once more alone in a fresh worker, so that a worker another candidate
- * left broken never decides. A hang is confirmed at the adaptive timeout too: reducing it at the
- * full one would cost that much per candidate.
+ * left broken never decides. A crash or hang ends its worker anyway: such a candidate runs once,
+ * alone in a fresh worker, at the adaptive timeout (the full one per candidate would cost that much).
  */
 export async function judgeConfirmed(session: SutSession, test: JudgedTest, target: Verdict): Promise<BackendOutcome | undefined> {
+  if (session.isolated && (target.kind === 'crash' || target.kind === 'hang')) {
+    const alone = await session.confirm(test, { fullTimeout: false });
+    return isSameBug(target, alone.verdict) ? alone : undefined;
+  }
   const first = await session.evaluate(test);
   if (!isSameBug(target, first.verdict)) return undefined;
-  if (!session.isolated) return first;
+  if (!session.isolated || first.alone) return first;
   const alone = await session.confirm(test, { fullTimeout: target.kind !== 'hang' });
   return isSameBug(target, alone.verdict) ? alone : undefined;
 }

@@ -8,10 +8,11 @@ export { SutCrash, SutError, SutHang, type IsolationLimits } from './worker-proc
 
 export interface IsolationOptions extends IsolationLimits {
   /**
-   * Keep a second worker started and loaded ahead of time, so that a restart (after a crash, an
-   * error, or to confirm a finding in a fresh process) does not wait for the adapter to load.
+   * Workers kept started and loaded ahead of time, so that a restart (after a crash, an error, or
+   * to confirm a finding in a fresh process) does not wait for the adapter to load. Restarts come
+   * in bursts while a bug is reduced; two spares absorb most of them.
    */
-  readonly spare?: boolean;
+  readonly spares?: number;
 }
 
 /** What the campaign can do with a SUT that runs in a worker process. */
@@ -44,7 +45,7 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
   let current: Promise<WorkerProcess> | undefined;
   /** The current worker once it has started (served() reads it synchronously). */
   let running: WorkerProcess | undefined;
-  let spare: Promise<WorkerProcess> | undefined;
+  const spares: Promise<WorkerProcess>[] = [];
   let requestTimeout: number | undefined;
   let closed = false;
   /** Every worker ever started and not yet killed, so close() can end them all. */
@@ -66,9 +67,8 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
       if (w) forget(current);
       current = undefined;
     }
-    current = spare ?? launch();
-    spare = undefined;
-    if (options.spare) spare = launch();
+    current = spares.shift() ?? launch();
+    while (spares.length < (options.spares ?? 0)) spares.push(launch());
     try {
       running = await current;
       return running;
@@ -128,7 +128,7 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
       for (const w of started) forget(w);
       current = undefined;
       running = undefined;
-      spare = undefined;
+      spares.length = 0;
     },
   } satisfies IsolatedAdapter;
 }

@@ -2,7 +2,6 @@
 // blow-up takes down only this process. It answers the parent's requests one at a time.
 import type { BackendAdapter } from '../adapter.js';
 import { loadAdapterModule } from '../external.js';
-import { builtinBackends } from '../registry.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 
 let adapter: BackendAdapter | undefined;
@@ -17,7 +16,9 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
   switch (request.kind) {
     case 'init': {
       const source = request.source;
-      if ('builtin' in source) adapter = builtinBackends().create(source.builtin);
+      // The built-in registry loads every built-in adapter's package (onnxruntime's native library
+      // among them): an external adapter's worker, restarted often, does without.
+      if ('builtin' in source) adapter = (await import('../registry.js')).builtinBackends().create(source.builtin);
       else {
         adapter = (await loadAdapterModule(source.module)).find((a) => a.name === source.name);
         if (!adapter) throw new Error(`module ${source.module} has no adapter named '${source.name}'`);

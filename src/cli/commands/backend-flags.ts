@@ -33,7 +33,7 @@ export function backendOptions(cmd: Command, defaultBackends: string): Command {
 export async function createAdapters(
   flags: BackendFlags,
   defaultCacheDir: string | undefined,
-  options: { spare?: boolean } = {},
+  options: { spares?: number } = {},
 ): Promise<{ adapters: BackendAdapter[]; close(): void }> {
   const registry = await backendsWithModules(flags.backendModule);
   const names = parseList(flags.backends);
@@ -41,8 +41,8 @@ export async function createAdapters(
     timeoutMs: parsePositiveNumber('--timeout', flags.timeout) * 1000,
     memoryLimitMb: parsePositiveNumber('--memory-limit', flags.memoryLimit),
   };
-  // A campaign restarts workers often (after each failure, to confirm each finding): a spare one waits loaded.
-  const created = names.map((n) => (flags.isolation ? registry.createIsolated(n, { ...limits, spare: options.spare === true }) : registry.create(n)));
+  // A campaign restarts workers often (after each failure, to confirm each finding): spares wait loaded.
+  const created = names.map((n) => (flags.isolation ? registry.createIsolated(n, { ...limits, spares: options.spares ?? 0 }) : registry.create(n)));
   const cacheDir = flags.cacheDir ?? defaultCacheDir;
   const ops = builtinRegistry();
   const adapters: BackendAdapter[] = [];

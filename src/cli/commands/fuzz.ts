@@ -14,6 +14,9 @@ import { generatorConfig, generatorOptions, inputChoice, inputSearchOptions, typ
 import { DEFAULT_REDUCTION_BUDGET } from '../../reduce/search.js';
 import { formatCampaignEnd } from '../format-campaign.js';
 
+/** Loaded workers each SUT keeps ready for restarts (see IsolationOptions.spares). */
+const SPARE_WORKERS = 2;
+
 export const DEFAULT_FUZZ_BACKENDS = 'ort-disabled,ort-basic,ort-extended,ort-all';
 
 interface FuzzFlags extends GeneratorFlags, BackendFlags, InputSearchFlags {
@@ -112,7 +115,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
         shouldStop: io.interrupted,
       });
     } else {
-      const { adapters, close } = await createAdapters(opts, io.cacheDir, { spare: true });
+      const { adapters, close } = await createAdapters(opts, io.cacheDir, { spares: SPARE_WORKERS });
       io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${adapters.map((a) => a.name).join(', ')} for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
       summary = await runFuzzCampaign({
         seed,
