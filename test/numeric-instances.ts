@@ -9,7 +9,7 @@ import { runReference, type ReferenceResult } from '../src/reference-runtime/exe
 import { drawInput, singleOpModel } from './domain-inputs.js';
 
 /** How many random instances each numeric-fact property draws per op version (NUMERIC_RUNS=200 for a thorough run). */
-export const NUMERIC_RUNS = Number(process.env.NUMERIC_RUNS ?? 4);
+export const NUMERIC_RUNS = Number(process.env.NUMERIC_RUNS ?? 10);
 
 /** A random single-op instance and values for its data leaves (inputs and data weights, not shapes or indices). */
 export interface Instance {

@@ -17,7 +17,7 @@ import { FLOATS, NUMERIC } from './dtypes.js';
  */
 const domain = [{ input: 0, min: 1e-3 }];
 // An integer base to an integer power leaves int32 from 2^31 on (16^8, 2^31).
-const numeric = facts({ overflow: 'grows' });
+const integerPowers = facts({ overflow: 'grows' });
 
 function heterogeneousPow(sinceVersion: number, supersededAt?: number): OpSpec {
   return broadcastOp('Pow', sinceVersion, {
@@ -28,7 +28,7 @@ function heterogeneousPow(sinceVersion: number, supersededAt?: number): OpSpec {
       { name: 'Y', dtypes: NUMERIC, rank: [0, 5] },
     ],
     domain,
-    numeric,
+    numeric: integerPowers,
   });
 }
 
@@ -41,7 +41,8 @@ export const pow7 = broadcastOp('Pow', 7, {
     { name: 'Y', rank: [0, 5] },
   ],
   domain,
-  numeric,
+  // Floats only: no integer to overflow.
+  numeric: facts(),
 });
 export const pow12 = heterogeneousPow(12, 13);
 export const pow13 = heterogeneousPow(13, 15);
