@@ -81,7 +81,7 @@ export class ValueBounds {
       if (op === 'Sub') return interval(0, 0);
       if (op === 'Mul') {
         const r = this.range(a!);
-        return interval(0, Math.max(r.lo * r.lo, r.hi * r.hi));
+        return interval(0, Math.max(r.lo * r.lo, r.hi * r.hi), { integral: r.integral === true });
       }
     }
     return forwardRange(this.facts(op), inputs.filter((n) => n !== '').map((n) => this.range(n)));
