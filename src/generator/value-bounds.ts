@@ -76,14 +76,9 @@ export class ValueBounds {
   /** The interval of an op's first output given its inputs' ('' for an omitted one). */
   outputRange(op: string, inputs: readonly string[]): Interval {
     const [a, b] = inputs;
-    if (inputs.length === 2 && a === b) {
-      // x - x is exactly 0 and x * x is never negative, whatever x holds.
-      if (op === 'Sub') return interval(0, 0);
-      if (op === 'Mul') {
-        const r = this.range(a!);
-        return interval(0, Math.max(r.lo * r.lo, r.hi * r.hi), { integral: r.integral === true });
-      }
-    }
+    const same = this.facts(op)?.range.sameOperands;
+    // x - x is exactly 0 and x * x is never negative, whatever x holds.
+    if (same && inputs.length === 2 && a === b) return same(this.range(a!));
     return forwardRange(this.facts(op), inputs.filter((n) => n !== '').map((n) => this.range(n)));
   }
 
@@ -96,7 +91,7 @@ export class ValueBounds {
     const limits = INTEGER_LIMITS[dtype];
     if (!limits || this.facts(op)?.overflow === 'never') return false;
     const [a, b] = inputs;
-    // x * x and x - x are known better than any product or difference (see outputRange).
+    // x * x and x - x are known better than as a product or a difference of two values (see outputRange).
     const range =
       inputs.length === 2 && typeof a === 'string' && a === b
         ? this.outputRange(op, [a, a])

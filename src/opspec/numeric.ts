@@ -25,6 +25,8 @@ export interface RangeFacts {
    * Absent, or undefined for an input: nothing is known.
    */
   readonly backward?: (out: Interval, inputCount: number) => readonly (Interval | undefined)[];
+  /** The first output's range when both operands are one value (x - x, x * x), which the interval transfer cannot know. */
+  readonly sameOperands?: (x: Interval) => Interval;
   /** Every output holds copies of elements of the first data input, or of all of them (Concat). */
   readonly copies?: 'first' | 'all';
   /** f(0) = 0 (for Mul, a zero factor gives zero): an exact zero in the first input stays an exact zero. */

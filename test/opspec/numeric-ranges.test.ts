@@ -91,6 +91,28 @@ describe('declared forward ranges', () => {
     });
   });
 
+  it.each(cases((s) => s.numeric.range.sameOperands !== undefined))('%s: with one value as both operands, outputs lie in its own range', async (_l, spec, dtype) => {
+    await eachInstance(
+      spec,
+      dtype,
+      'same',
+      ({ inputs, outputs, where }) => {
+        const [x, y] = inputs;
+        if (!x || !y || x.shape.length !== y.shape.length || x.data.some((v, i) => v !== y.data[i])) return;
+        const range = spec.numeric.range.sameOperands!(spanOf(x));
+        const [name, z] = outputs[0]!;
+        const bad = [...z.data].find((v) => !within(v, range));
+        expect(bad, `${where}: ${name} holds ${bad}, outside [${range.lo}, ${range.hi}]`).toBeUndefined();
+      },
+      (values, _rng, first) => {
+        // The second operand becomes a copy of the first where their shapes agree.
+        const x = values.get(first);
+        const second = [...values.keys()].find((k) => k !== first && values.get(k)!.shape.join() === x?.shape.join());
+        if (x && second) values.set(second, x);
+      },
+    );
+  });
+
   it.each(cases((s) => s.numeric.range.keepsZero === true))('%s: an exact zero in the first input stays zero', async (_l, spec, dtype) => {
     await eachInstance(
       spec,

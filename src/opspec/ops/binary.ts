@@ -1,6 +1,6 @@
 import type { DType } from '../../ir/dtype.js';
 import type { BoolExpr } from '../expr.js';
-import { negate, product, sum } from '../interval.js';
+import { interval, negate, product, sum } from '../interval.js';
 import { facts, type NumericFacts } from '../numeric.js';
 import { broadcastMany } from '../shapes.js';
 import type { AttrSpec, DomainRule, InputSlot, OpSpec, SpecContext } from '../spec.js';
@@ -62,8 +62,22 @@ function arithmetic(name: string, numeric: NumericFacts, domain?: readonly Domai
 }
 
 export const [add7, add13, add] = arithmetic('Add', facts({ range: { forward: ([a, b]) => sum(a!, b!) }, overflow: 'grows' }));
-export const [sub7, sub13, sub] = arithmetic('Sub', facts({ range: { forward: ([a, b]) => sum(a!, negate(b!)) }, overflow: 'grows' }));
-export const [mul7, mul13, mul] = arithmetic('Mul', facts({ range: { forward: ([a, b]) => product(a!, b!), keepsZero: true }, overflow: 'grows' }));
+export const [sub7, sub13, sub] = arithmetic(
+  'Sub',
+  facts({ range: { forward: ([a, b]) => sum(a!, negate(b!)), sameOperands: () => interval(0, 0) }, overflow: 'grows' }),
+);
+export const [mul7, mul13, mul] = arithmetic(
+  'Mul',
+  facts({
+    range: {
+      forward: ([a, b]) => product(a!, b!),
+      // A square is never negative.
+      sameOperands: (x) => interval(0, Math.max(x.lo * x.lo, x.hi * x.hi), { integral: x.integral === true }),
+      keepsZero: true,
+    },
+    overflow: 'grows',
+  }),
+);
 // A divisor near zero turns tiny (and legitimately imprecise) values into huge ones; an integer
 // divisor of 0 crashes C++ runtimes, and so does INT_MIN / -1 (one past INT_MAX).
 export const [div7, div13, div] = arithmetic('Div', facts({ overflow: 'edge-cases' }), [{ input: 1, minAbs: 1e-3 }]);
