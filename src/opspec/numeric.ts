@@ -95,7 +95,8 @@ export type IntegerOverflow =
   | 'grows'
   /**
    * Only at the dtype's edges or where the op has no integer result: -INT_MIN (Neg, Abs),
-   * INT_MIN / -1 and division by zero (Div, Mod), the log of a non-positive sum (ReduceLogSum).
+   * INT_MIN / -1 and division by zero (Div, Mod), a cubic Resize's overshoot or ReduceLogSumExp's
+   * max + log(n) next to INT_MAX, the log of a non-positive sum (ReduceLogSum).
    */
   | 'edge-cases'
   /** Only from a float input: NaN, or beyond the integer target's range (Cast). */
