@@ -15,6 +15,24 @@ export default tseslint.config(
     },
   },
   {
+    // Imports point down the layout (DESIGN.md): opspec reads only ir, so that every layer may read the
+    // ops' specs (and their numeric facts) without a cycle.
+    files: ['src/opspec/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '/(export|reference-runtime|generator|inputsearch|backends|oracles|reduce|campaign|store|cli)/',
+              message: 'opspec sits below every layer but ir: move what it needs down into opspec or ir.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: globals.node },
   },

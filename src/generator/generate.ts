@@ -114,7 +114,7 @@ export async function generateModel(
   const values: SymValue[] = [];
   const nodes: SymNode[] = [];
   const producer = new Map<string, SymNode>();
-  const bounds = new ValueBounds();
+  const bounds = new ValueBounds(registry, opset);
   const domains = new Map<string, readonly [number, number]>();
   let witness = new Map<string, number>();
   /** Element caps (products of dims) of every tensor so far: checked on z3's answers, not sent to z3. */
@@ -302,9 +302,10 @@ export async function generateModel(
     }
     for (const f of fillers) if (f.kind === 'new') newCaps.push(le(product(f.dims), maxElements));
     for (const [lo, hi] of ranges.values()) constraints.push(le(lo, hi));
+    const inputValues = fillers.map((f) => (f.kind === 'existing' ? f.value.name : f.kind === 'new' && f.as !== 'ranged' ? LEAF_RANGE : undefined));
+    if (bounds.mustOverflow(spec.name, inputValues, outShapes[0]!.dtype)) return `its ${outShapes[0]!.dtype} output would overflow whatever the inputs`;
     if (target) {
       const out = outShapes[0]!;
-      const inputValues = fillers.map((f) => (f.kind === 'existing' ? f.value.name : f.kind === 'new' && f.as !== 'ranged' ? LEAF_RANGE : undefined));
       if (!bounds.canProduce(spec.name, inputValues, target.name)) return `its values cannot meet what the consumers of ${target.name} require`;
       if (out.dtype !== target.dtype) return `its output is ${out.dtype}, not the ${target.dtype} of the input it would produce`;
       if (out.shape.length !== target.dims.length) return `its output has rank ${out.shape.length}, not ${target.dims.length}`;

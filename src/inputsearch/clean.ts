@@ -2,8 +2,8 @@ import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { inferNode } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
-import { STABILITY_CHECKS } from '../reference-runtime/cpu/stability.js';
-import type { ReferenceResult } from '../reference-runtime/executor.js';
+import { stabilityCheck } from '../reference-runtime/cpu/stability.js';
+import type { NodeIntegerFault, ReferenceResult } from '../reference-runtime/executor.js';
 import { roundingFlip } from './rounding-probe.js';
 
 export interface UntrustedValue {
@@ -11,7 +11,7 @@ export interface UntrustedValue {
   readonly node: string;
   readonly op: string;
   readonly value: string;
-  readonly reason: 'nan-or-inf' | 'subnormal' | 'outside-domain' | 'near-discontinuity';
+  readonly reason: 'nan-or-inf' | 'subnormal' | 'outside-domain' | 'near-discontinuity' | 'integer-overflow';
   readonly detail?: string;
 }
 
@@ -22,15 +22,29 @@ function isFloat(t: Tensor): boolean {
   return t.dtype === 'float32' || t.dtype === 'float64';
 }
 
+/** What the trust checks read of a reference run: its values and the integer faults it met. */
+export type CheckedRun = Pick<ReferenceResult, 'values' | 'integerFaults'>;
+
+/** Where and how an integer result left its dtype, for people. */
+function describeIntegerFault(f: NodeIntegerFault): string {
+  return Number.isFinite(f.value)
+    ? `${f.output}[${f.index}] is ${f.value} before wrapping, outside ${f.dtype}'s range`
+    : `${f.output}[${f.index}] is ${f.value}, which no ${f.dtype} holds (a division by zero, or a cast of NaN or Inf)`;
+}
+
 /**
  * The first node (in topological order) whose inputs leave its op's domain rules or sit within a
  * rounding-size margin of one of its discontinuities, or whose output, rounded to its dtype, holds
- * NaN, Inf or a subnormal value. A float32 value beyond float32's range counts (a float32 SUT sees
- * Inf there even though the float64 reference does not), and so does a subnormal one: SUTs may
- * flush those to zero, after which a division legitimately differs.
+ * NaN, Inf or a subnormal value, or an integer its dtype cannot hold. A float32 value beyond
+ * float32's range counts (a float32 SUT sees Inf there even though the float64 reference does not),
+ * and so does a subnormal one: SUTs may flush those to zero, after which a division legitimately
+ * differs. An integer overflow (or an integer NaN) is undefined behaviour in C++ runtimes.
  */
-export function firstUntrustedValue(model: Model, values: ReadonlyMap<string, Tensor>, registry: OpRegistry): UntrustedValue | undefined {
+export function firstUntrustedValue(model: Model, run: CheckedRun, registry: OpRegistry): UntrustedValue | undefined {
+  const { values } = run;
   const constants = new Map(model.weights.map((w) => [w.name, w.value]));
+  const faults = new Map<string, NodeIntegerFault>();
+  for (const f of run.integerFaults) if (!faults.has(f.node)) faults.set(f.node, f);
   for (const node of model.nodes) {
     const spec = registry.get(node.op, model.opset);
     for (const rule of spec.domain ?? []) {
@@ -43,7 +57,7 @@ export function firstUntrustedValue(model: Model, values: ReadonlyMap<string, Te
         }
       }
     }
-    const stability = STABILITY_CHECKS[node.op];
+    const stability = stabilityCheck(spec.numeric.discontinuity, node.outputs[0]!.dtype);
     if (stability) {
       const inputs = node.inputs.map((n) => (n === '' ? undefined : values.get(n)));
       const { attrs } = inferNode(spec, node, inputs, constants, model.opset);
@@ -61,6 +75,8 @@ export function firstUntrustedValue(model: Model, values: ReadonlyMap<string, Te
         if (r !== 0 && Math.abs(r) < minNormal) return { node: node.name, op: node.op, value: o.name, reason: 'subnormal' };
       }
     }
+    const fault = faults.get(node.name);
+    if (fault) return { node: node.name, op: node.op, value: fault.output, reason: 'integer-overflow', detail: describeIntegerFault(fault) };
   }
   return undefined;
 }
@@ -72,6 +88,7 @@ export function describeUntrusted(u: UntrustedValue): string {
     subnormal: 'computes a subnormal value',
     'outside-domain': "gets an input outside the op's domain",
     'near-discontinuity': 'gets an input next to a discontinuity',
+    'integer-overflow': 'computes an integer its dtype cannot hold',
   }[u.reason];
   return `the reference ${what} at ${u.node} (${u.op})${u.detail ? `: ${u.detail}` : ''}`;
 }
@@ -81,5 +98,5 @@ export function describeUntrusted(u: UntrustedValue): string {
  * run's values, then the rounding probe (a discrete result a float32 rounding difference would flip).
  */
 export function untrustedRun(model: Model, inputs: ReadonlyMap<string, Tensor>, run: ReferenceResult, registry: OpRegistry): UntrustedValue | undefined {
-  return firstUntrustedValue(model, run.values, registry) ?? roundingFlip(model, inputs, run, registry);
+  return firstUntrustedValue(model, run, registry) ?? roundingFlip(model, inputs, run, registry);
 }

@@ -1,6 +1,7 @@
 import type { Model, Node } from '../ir/model.js';
 import { broadcastShape, broadcastStrides, forEachBroadcast } from '../reference-runtime/cpu/indexing.js';
 import type { Tensor } from '../ir/tensor.js';
+import { elementwiseJump, nearestJump, type NumericFacts } from '../opspec/numeric.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import type { DomainRule } from '../opspec/spec.js';
 import type { ReferenceResult } from '../reference-runtime/executor.js';
@@ -38,7 +39,9 @@ function domainPush(rule: DomainRule, v: number): number {
  *   output's magnitude is pushed down through the op itself; where float64 overflowed too, the
  *   node's float inputs larger than 1 are pulled toward smaller magnitudes;
  * - subnormal: the tiny output elements are pushed away from zero;
- * - near-discontinuity: a step op's input away from its jump, a comparison's operands apart.
+ * - near-discontinuity: a step op's input away from its jump, a comparison's operands apart;
+ * - integer-overflow: the node's inputs larger than 1 are pulled toward smaller magnitudes (a sum,
+ *   product or power of smaller integers stays in range; so does a cast of a smaller float).
  */
 export function lossSeeds(model: Model, run: ReferenceResult, untrusted: UntrustedValue, registry: OpRegistry): Map<string, Float64Array> | undefined {
   const node = model.nodes.find((n) => n.name === untrusted.node)!;
@@ -108,7 +111,10 @@ export function lossSeeds(model: Model, run: ReferenceResult, untrusted: Untrust
       break;
     }
     case 'near-discontinuity':
-      if (awayFromDiscontinuity(node, run, seedOf)) pushed = true;
+      if (awayFromDiscontinuity(node, registry.get(node.op, model.opset).numeric, run, seedOf)) pushed = true;
+      break;
+    case 'integer-overflow':
+      if (towardSmallerMagnitudes(node, run, seedOf)) pushed = true;
       break;
   }
   return pushed ? seeds : undefined;
@@ -121,42 +127,37 @@ function nearJump(x: number, jump: number): boolean {
   return Math.abs(x - jump) <= JUMP_MARGIN * Math.max(1, Math.abs(x));
 }
 
-/** Where the nearest jump of an elementwise step op lies for an element (Cast's depends on its target). */
-function jumpOf(node: Node, run: ReferenceResult): ((x: number) => number) | undefined {
-  switch (node.op) {
-    case 'Floor':
-    case 'Ceil':
-      return Math.round;
-    case 'Round':
-      return (x) => Math.floor(x) + 0.5;
-    case 'Sign':
-      return () => 0;
-    case 'Cast': {
-      const to = run.values.get(node.outputs[0]!.name)?.dtype;
-      return to === 'bool' ? () => 0 : to === 'int32' || to === 'int64' ? Math.round : undefined;
-    }
-    default:
-      return undefined;
+/** Seeds pulling every numeric input element of the node beyond 1 in magnitude toward zero. */
+function towardSmallerMagnitudes(node: Node, run: ReferenceResult, seedOf: (name: string, t: Tensor) => Float64Array): boolean {
+  let pushed = false;
+  for (const name of node.inputs) {
+    const x = name ? run.values.get(name) : undefined;
+    if (!x || x.dtype === 'bool') continue;
+    const g = seedOf(name, x);
+    x.data.forEach((v, i) => {
+      if (!(Math.abs(v) > 1) || !Number.isFinite(v)) return;
+      g[i]! += Math.sign(v);
+      pushed = true;
+    });
   }
+  return pushed;
 }
 
-const COMPARISONS = new Set(['Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Equal']);
-
 /**
- * Seeds that move inputs off a discontinuity: an elementwise step op's input away from its jump, a
- * comparison's two operands apart. False where no direction is known (ArgMax ties, Mod): the
- * search jitters instead.
+ * Seeds that move inputs off the discontinuity the op's spec declares: an elementwise step's input
+ * away from its jump, a comparison's two operands apart. False where no direction is known (ArgMax
+ * ties, remainders): the search jitters instead.
  */
-function awayFromDiscontinuity(node: Node, run: ReferenceResult, seedOf: (name: string, t: Tensor) => Float64Array): boolean {
+function awayFromDiscontinuity(node: Node, facts: NumericFacts, run: ReferenceResult, seedOf: (name: string, t: Tensor) => Float64Array): boolean {
   let pushed = false;
   const [first, second] = node.inputs;
   const a = first ? run.values.get(first) : undefined;
   if (!a) return false;
-  const jump = jumpOf(node, run);
+  const jump = elementwiseJump(facts.discontinuity, node.outputs[0]!.dtype);
   if (jump) {
     const g = seedOf(first!, a);
     a.data.forEach((x, i) => {
-      const at = jump(x);
+      const at = nearestJump(jump, x);
       if (!nearJump(x, at)) return;
       g[i]! -= x >= at ? 1 : -1;
       pushed = true;
@@ -164,7 +165,7 @@ function awayFromDiscontinuity(node: Node, run: ReferenceResult, seedOf: (name: 
     return pushed;
   }
   const b = second ? run.values.get(second) : undefined;
-  if (!COMPARISONS.has(node.op) || !b) return false;
+  if (facts.discontinuity.kind !== 'comparison' || !b) return false;
   const shape = broadcastShape(a.shape, b.shape);
   const ga = seedOf(first!, a);
   const gb = seedOf(second!, b);

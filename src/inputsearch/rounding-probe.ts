@@ -1,25 +1,14 @@
 import { hashText } from '../ir/hash.js';
 import type { Model, Node } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
+import { isIntDType } from '../ir/dtype.js';
+import { isExact, isStep, type NumericFacts } from '../opspec/numeric.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { broadcastShape, broadcastStrides, forEachBroadcast } from '../reference-runtime/cpu/indexing.js';
 import { runReference, type ReferenceResult } from '../reference-runtime/executor.js';
 import type { UntrustedValue } from './clean.js';
 
-/**
- * Ops whose float outputs are exact whatever the precision: copies, selections and sign changes. A
- * SUT computes them exactly too, so they are not nudged (a tie between x and a copy of x is real).
- */
-const EXACT_OPS = new Set([
-  'Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Transpose', 'Slice', 'Gather', 'GatherElements', 'Expand', 'Tile',
-  'Concat', 'Split', 'Pad', 'DepthToSpace', 'SpaceToDepth', 'Trilu', 'Relu', 'Abs', 'Neg', 'Max', 'Min', 'Clip', 'Floor', 'Ceil',
-  'Round', 'Sign', 'Where', 'ReduceMax', 'ReduceMin', 'MaxPool', 'GlobalMaxPool', 'Cast',
-]);
-
-/** Float ops whose outputs are discrete: a flip there is a different answer, not a rounding difference. */
-const STEP_OPS = new Set(['Floor', 'Ceil', 'Round', 'Sign']);
-
-/** The integer quotients of a Mod node's operands (under broadcasting), truncated or floored as the op's fmod says. */
+/** The integer quotients of a remainder node's operands (under broadcasting), truncated or floored. */
 function quotients(run: ReferenceResult, node: Node, truncated: boolean): number[] {
   const a = run.values.get(node.inputs[0]!)!;
   const b = run.values.get(node.inputs[1]!)!;
@@ -49,25 +38,29 @@ function isFloat(t: Tensor): boolean {
  * its own per node); a
  * comparison, ArgMax, step op or other integer or bool value that changes marks the test untrusted.
  * Ties between elements one inexact op computed from equal inputs are distrusted too: a SUT's
- * vectorized body and scalar tail need not round them alike.
+ * vectorized body and scalar tail need not round them alike. Which ops are exact, which are steps
+ * and which compute remainders, their specs' numeric facts say.
  */
 export function roundingFlip(model: Model, inputs: ReadonlyMap<string, Tensor>, base: ReferenceResult, registry: OpRegistry): UntrustedValue | undefined {
+  const factsOf = (node: Node): NumericFacts => registry.get(node.op, model.opset).numeric;
   const watched = model.nodes.flatMap((node) =>
-    node.outputs.filter((o) => o.dtype === 'bool' || o.dtype === 'int32' || o.dtype === 'int64' || STEP_OPS.has(node.op)).map((o) => ({ node, name: o.name })),
+    node.outputs.filter((o) => o.dtype === 'bool' || isIntDType(o.dtype) || isStep(factsOf(node))).map((o) => ({ node, name: o.name })),
   );
-  // A float Mod jumps where its quotient crosses an integer: its quotient is what must not change.
-  const remainders = model.nodes.filter((node) => node.op === 'Mod' && node.outputs[0]!.dtype !== 'int32' && node.outputs[0]!.dtype !== 'int64');
+  // A float remainder jumps where its quotient crosses an integer: its quotient is what must not change.
+  const remainders = model.nodes.flatMap((node) => {
+    const d = factsOf(node).discontinuity;
+    return d.kind === 'quotient' && !isIntDType(node.outputs[0]!.dtype) ? [{ node, truncated: d.truncated(node.attrs) }] : [];
+  });
   if (watched.length === 0 && remainders.length === 0) return undefined;
   for (const direction of [1, -1]) {
     const nudge = (node: Node, outputs: Tensor[]): Tensor[] => {
-      if (EXACT_OPS.has(node.op)) return outputs;
+      if (isExact(factsOf(node))) return outputs;
       // Each node gets its own size of nudge: two tensors nudged alike would keep a tie between them.
       const size = NUDGE * (1 + (hashText(node.name).charCodeAt(0) % 7));
       return outputs.map((t) => (isFloat(t) ? { ...t, data: t.data.map((x, i) => x * (1 + (i % 2 === 0 ? direction : -direction) * size)) } : t));
     };
     const nudged = runReference(model, inputs, { registry, afterNode: nudge });
-    for (const node of remainders) {
-      const truncated = (node.attrs.fmod ?? 0) === 1;
+    for (const { node, truncated } of remainders) {
       const before = quotients(base, node, truncated);
       const after = quotients(nudged, node, truncated);
       const i = before.findIndex((q, k) => q !== after[k]);

@@ -1,9 +1,11 @@
+import { numericFactsProblem } from './numeric.js';
 import type { OpSpec } from './spec.js';
 
 /**
  * An explicit registry of operator specs, versioned like ONNX: an op may have several specs, each
  * valid from its `sinceVersion` up to (not including) its `supersededAt`. Registering two specs of
- * one op whose version ranges overlap is a programming error and throws.
+ * one op whose version ranges overlap, or a spec without numeric facts, is a programming error and
+ * throws.
  */
 export class OpRegistry {
   private readonly specs = new Map<string, OpSpec[]>();
@@ -13,6 +15,8 @@ export class OpRegistry {
   }
 
   register(spec: OpSpec): void {
+    const problem = numericFactsProblem(spec);
+    if (problem) throw new Error(problem);
     const versions = this.specs.get(spec.name) ?? [];
     const end = (s: OpSpec) => s.supersededAt ?? Infinity;
     for (const other of versions) {

@@ -1,5 +1,6 @@
 import type { DType } from '../ir/dtype.js';
 import type { BoolExpr, IntExpr } from './expr.js';
+import type { NumericFacts } from './numeric.js';
 
 /** A tensor as a spec sees it: a dtype and one symbolic integer per dim. */
 export interface SymTensor {
@@ -145,6 +146,12 @@ export interface OpSpec {
    * whether a test is meaningful, and by input search). Absent: every finite input is fine.
    */
   readonly domain?: readonly DomainRule[];
+  /**
+   * What the op does to values: ranges, exactness, discontinuities and integer overflow (see
+   * NumericFacts). Read by the generator's value bounds, the reference's trust checks, the input
+   * search and the rounding probe.
+   */
+  readonly numeric: NumericFacts;
 }
 
 /** A restriction on the values of one input: min <= x <= max and |x| >= minAbs, as given. */

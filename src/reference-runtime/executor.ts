@@ -1,10 +1,11 @@
+import type { DType } from '../ir/dtype.js';
 import { UserError } from '../ir/errors.js';
 import type { Model, Node, TensorMap } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { inferNode, type ConcreteAttrs, type ConcreteType } from '../opspec/infer.js';
 import { builtinRegistry } from '../opspec/ops/index.js';
 import type { OpRegistry } from '../opspec/registry.js';
-import type { KernelRegistry } from './cpu/kernel.js';
+import { integerFaultOf, type IntegerFault, type KernelRegistry } from './cpu/kernel.js';
 import { cpuKernels } from './cpu/kernels/index.js';
 
 export interface ReferenceResult {
@@ -14,6 +15,20 @@ export interface ReferenceResult {
   readonly values: Map<string, Tensor>;
   /** Per node, in model order: the attributes and output types the run resolved (autodiff reuses them). */
   readonly steps: readonly ReferenceStep[];
+  /**
+   * In model order, every node output holding an integer its dtype cannot hold (see IntegerFault):
+   * the run wrapped it as the dtype would, but a C++ runtime need not, so no oracle can trust it.
+   */
+  readonly integerFaults: readonly NodeIntegerFault[];
+}
+
+/** An integer fault at one output of one node. */
+export interface NodeIntegerFault extends IntegerFault {
+  readonly node: string;
+  readonly op: string;
+  /** The output's value name. */
+  readonly output: string;
+  readonly dtype: DType;
 }
 
 export interface ReferenceStep {
@@ -56,6 +71,7 @@ export function runReference(model: Model, inputs: TensorMap, options: Reference
     constants.set(w.name, w.value);
   }
   const steps: ReferenceStep[] = [];
+  const integerFaults: NodeIntegerFault[] = [];
   for (const node of model.nodes) {
     const spec = registry.get(node.op, model.opset);
     const kernel = kernels.find(node.op);
@@ -63,11 +79,15 @@ export function runReference(model: Model, inputs: TensorMap, options: Reference
     const args = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
     const { outputs, attrs } = inferNode(spec, node, args, constants, model.opset);
     const computed = kernel({ inputs: args, attrs, outputs });
+    computed.forEach((t, i) => {
+      const fault = integerFaultOf(t);
+      if (fault) integerFaults.push({ ...fault, node: node.name, op: node.op, output: node.outputs[i]!.name, dtype: t.dtype });
+    });
     const results = options.afterNode ? options.afterNode(node, computed) : computed;
     steps.push({ attrs, outputs });
     node.outputs.forEach((o, i) => values.set(o.name, results[i]!));
   }
   const outputs = new Map<string, Tensor>();
   for (const name of model.outputs) outputs.set(name, values.get(name)!);
-  return { outputs, values, steps };
+  return { outputs, values, steps, integerFaults };
 }

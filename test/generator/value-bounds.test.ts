@@ -62,4 +62,30 @@ describe('value bounds', () => {
       }
     }
   });
+
+  it('tracks integer intervals and refuses an integer node that must overflow, not one that may', () => {
+    const b = new ValueBounds();
+    b.addLeaf('i', 'int32');
+    expect(b.range('i')).toEqual({ lo: -16, hi: 16, integral: true });
+    b.addNode('Mul', ['i', 'i'], ['sq']);
+    expect(b.range('sq')).toEqual({ lo: 0, hi: 256, integral: true });
+    const big = { lo: 2 ** 20, hi: 2 ** 21, integral: true };
+    expect(b.mustOverflow('Mul', [big, big], 'int32')).toBe(true);
+    expect(b.mustOverflow('Mul', [big, big], 'int64')).toBe(false);
+    expect(b.mustOverflow('Mul', [big, big], 'float32')).toBe(false);
+    expect(b.mustOverflow('Mul', ['i', big], 'int32')).toBe(false);
+    expect(b.mustOverflow('Add', [big, { lo: 2 ** 31, hi: 2 ** 32 }], 'int32')).toBe(true);
+    // Max never overflows, whatever its inputs' intervals say.
+    expect(b.mustOverflow('Max', [{ lo: 2 ** 32, hi: 2 ** 33 }], 'int32')).toBe(false);
+  });
+
+  it('still generates int32 Pow, which may overflow but need not', async () => {
+    const registry = builtinRegistry();
+    let pows = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      const { model } = await generate({ maxNodes: 4, ops: ['Pow', 'Mul', 'Add'], dtypes: ['int32'] }, registry, new Rng(`int-pow/${seed}`));
+      pows += model.nodes.filter((n) => n.op === 'Pow' && n.outputs[0]!.dtype === 'int32').length;
+    }
+    expect(pows).toBeGreaterThan(0);
+  });
 });

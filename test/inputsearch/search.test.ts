@@ -30,10 +30,10 @@ describe('input search', () => {
   it('finds inputs and weights that satisfy a chain of domain-limited ops', () => {
     const rng = new Rng('chain');
     const random = new Map([['x', randomTensor(rng.fork('random'), 'float32', [4, 6])]]);
-    expect(firstUntrustedValue(chain, runReference(chain, random).values, registry)).toBeDefined();
+    expect(firstUntrustedValue(chain, runReference(chain, random), registry)).toBeDefined();
     const found = searchInputs(chain, rng.fork('search'), { registry, budgetMs: BUDGET_MS });
     expect(found.untrusted).toBeUndefined();
-    expect(firstUntrustedValue(found.model, runReference(found.model, found.inputs).values, registry)).toBeUndefined();
+    expect(firstUntrustedValue(found.model, runReference(found.model, found.inputs), registry)).toBeUndefined();
     // The weight moved too: Log(x) * w >= 1.001 needs w of one sign with Log(x).
     expect(found.model.weights[0]!.value.data).not.toEqual(chain.weights[0]!.value.data);
   });
@@ -74,7 +74,7 @@ describe('input search', () => {
       const rng = new Rng(testSeed('search-rate', i));
       const { model } = await generate({ maxNodes: 10 }, registry, rng.fork('model'));
       const inputs = new Map(model.inputs.map((v) => [v.name, randomTensor(rng.fork('random'), v.dtype, v.shape)]));
-      if (!firstUntrustedValue(model, runReference(model, inputs).values, registry)) continue;
+      if (!firstUntrustedValue(model, runReference(model, inputs), registry)) continue;
       untrustedAtRandom++;
       if (!searchInputs(model, rng.fork('inputs'), { registry, budgetMs: 200 }).untrusted) fixed++;
     }

@@ -23,7 +23,7 @@ const hasOp = (op: string) => async (c: Candidate) => c.model.nodes.some((n) => 
 function expectValidAndTrusted(c: Candidate): void {
   validateModel(c.model, registry);
   const run = runReference(c.model, c.inputs, { registry });
-  expect(firstUntrustedValue(c.model, run.values, registry)).toBeUndefined();
+  expect(firstUntrustedValue(c.model, run, registry)).toBeUndefined();
 }
 
 describe('reduceTest', () => {

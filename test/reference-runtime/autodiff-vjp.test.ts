@@ -69,7 +69,7 @@ describe('autodiff', () => {
         const run = runReference(model, new Map(model.inputs.map((i) => [i.name, values.get(i.name)!])), { registry });
         // Next to a jump (a Mod quotient near an integer) central differences straddle it: a campaign
         // would not trust such an instance either.
-        if (firstUntrustedValue(model, run.values, registry)) return;
+        if (firstUntrustedValue(model, run, registry)) return;
         const node = model.nodes[0]!;
         const inputs = node.inputs.map((n) => (n === '' ? undefined : run.values.get(n)));
         if (!gradients.find(node.op)!.isExact(run.steps[0]!.attrs, inputs)) {

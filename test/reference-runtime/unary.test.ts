@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DType } from '../../src/ir/dtype.js';
 import type { Attrs, Model } from '../../src/ir/model.js';
 import { makeTensor, type Tensor } from '../../src/ir/tensor.js';
-import { erf } from '../../src/reference-runtime/cpu/kernels/erf.js';
+import { erf } from '../../src/opspec/math.js';
 import { runReference } from '../../src/reference-runtime/executor.js';
 
 /** Runs one node on x (plus optional extra inputs; undefined leaves a slot empty) and returns its output. */

@@ -2,6 +2,7 @@ import { c, constValue, rule, TRUE, FALSE, type IntExpr } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { normalizeAxis } from '../shapes.js';
 import { NUMERIC } from './dtypes.js';
+import { facts } from '../numeric.js';
 
 /** ArgMax and ArgMin (opset 13): the int64 index of the extreme along one axis. */
 function argExtreme(name: string): OpSpec {
@@ -35,6 +36,7 @@ function argExtreme(name: string): OpSpec {
       });
       return [{ dtype: 'int64', shape }];
     },
+    numeric: facts({ discontinuity: { kind: 'arg-extreme' } }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { constValue, eq, rule, TRUE, FALSE } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { FLOATS } from './dtypes.js';
+import { facts } from '../numeric.js';
 
 const perChannel = (name: string) => ({ name, rank: () => 1 });
 
@@ -30,4 +31,5 @@ export const batchNormalization: OpSpec = {
   outputs: (ctx) => [ctx.inputs[0]!],
   // A negative variance has no square root.
   domain: [{ input: 4, min: 0 }],
+  numeric: facts(),
 };

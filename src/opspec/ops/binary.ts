@@ -1,5 +1,7 @@
 import type { DType } from '../../ir/dtype.js';
 import type { BoolExpr } from '../expr.js';
+import { interval, negate, product, sum } from '../interval.js';
+import { facts, type NumericFacts } from '../numeric.js';
 import { broadcastMany } from '../shapes.js';
 import type { AttrSpec, DomainRule, InputSlot, OpSpec, SpecContext } from '../spec.js';
 import { NUMERIC } from './dtypes.js';
@@ -17,6 +19,7 @@ export interface BroadcastOpOptions {
   /** Rules besides broadcasting. */
   readonly requires?: (ctx: SpecContext) => readonly BoolExpr[];
   readonly domain?: readonly DomainRule[];
+  readonly numeric: NumericFacts;
 }
 
 const A_AND_B: readonly InputSlot[] = [
@@ -41,6 +44,7 @@ export function broadcastOp(name: string, sinceVersion: number, options: Broadca
     requires: (ctx) => [...broadcastMany(inputShapes(ctx)).requires, ...(requires?.(ctx) ?? [])],
     outputs: (ctx) => [{ dtype: options.outputDtype ?? ctx.dtype, shape: broadcastMany(inputShapes(ctx)).shape }],
     ...(domain ? { domain } : {}),
+    numeric: options.numeric,
   };
 }
 
@@ -48,8 +52,8 @@ export function broadcastOp(name: string, sinceVersion: number, options: Broadca
  * Add, Sub, Mul and Div at versions 7, 13 and 14: 13 only adds bfloat16 and 14 8- and 16-bit
  * integers, so for our dtypes the three are the same op (older opsets appear in ONNX's expanded tests).
  */
-function arithmetic(name: string, domain?: readonly DomainRule[]): [OpSpec, OpSpec, OpSpec] {
-  const options = { dtypes: NUMERIC, ...(domain ? { domain } : {}) };
+function arithmetic(name: string, numeric: NumericFacts, domain?: readonly DomainRule[]): [OpSpec, OpSpec, OpSpec] {
+  const options = { dtypes: NUMERIC, numeric, ...(domain ? { domain } : {}) };
   return [
     broadcastOp(name, 7, { ...options, supersededAt: 13 }),
     broadcastOp(name, 13, { ...options, supersededAt: 14 }),
@@ -57,9 +61,23 @@ function arithmetic(name: string, domain?: readonly DomainRule[]): [OpSpec, OpSp
   ];
 }
 
-export const [add7, add13, add] = arithmetic('Add');
-export const [sub7, sub13, sub] = arithmetic('Sub');
-export const [mul7, mul13, mul] = arithmetic('Mul');
+export const [add7, add13, add] = arithmetic('Add', facts({ range: { forward: ([a, b]) => sum(a!, b!) }, overflow: 'grows' }));
+export const [sub7, sub13, sub] = arithmetic(
+  'Sub',
+  facts({ range: { forward: ([a, b]) => sum(a!, negate(b!)), sameOperands: () => interval(0, 0) }, overflow: 'grows' }),
+);
+export const [mul7, mul13, mul] = arithmetic(
+  'Mul',
+  facts({
+    range: {
+      forward: ([a, b]) => product(a!, b!),
+      // A square is never negative.
+      sameOperands: (x) => interval(0, Math.max(x.lo * x.lo, x.hi * x.hi), { integral: x.integral === true }),
+      keepsZero: true,
+    },
+    overflow: 'grows',
+  }),
+);
 // A divisor near zero turns tiny (and legitimately imprecise) values into huge ones; an integer
-// divisor of 0 crashes C++ runtimes.
-export const [div7, div13, div] = arithmetic('Div', [{ input: 1, minAbs: 1e-3 }]);
+// divisor of 0 crashes C++ runtimes, and so does INT_MIN / -1 (one past INT_MAX).
+export const [div7, div13, div] = arithmetic('Div', facts({ overflow: 'edge-cases' }), [{ input: 1, minAbs: 1e-3 }]);

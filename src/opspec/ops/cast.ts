@@ -1,5 +1,7 @@
 import { dtypeFromOnnx, onnxDataType, type DType } from '../../ir/dtype.js';
 import { constValue, FALSE, rule, TRUE } from '../expr.js';
+import { widen } from '../interval.js';
+import { facts } from '../numeric.js';
 import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
 import { ALL } from './dtypes.js';
 
@@ -30,6 +32,14 @@ function castSpec(sinceVersion: number, supersededAt?: number): OpSpec {
     requires: (ctx) => [rule(`'to' is one of ${TARGETS}`, target(ctx) ? TRUE : FALSE)],
     outputs: (ctx) => [{ dtype: target(ctx)!, shape: ctx.inputs[0]!.shape }],
     domain: [{ input: 0, min: -(2 ** 16), max: 2 ** 16 }],
+    numeric: facts({
+      // Truncation moves a value by less than 1.
+      range: { backward: (out) => [widen(out, 1)] },
+      exactness: { kind: 'converted' },
+      discontinuity: { kind: 'cast' },
+      // Integer to integer wraps, as two's complement does; a float beyond the target is undefined.
+      overflow: 'from-float',
+    }),
   };
 }
 

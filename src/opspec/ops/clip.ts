@@ -1,5 +1,6 @@
 import type { OpSpec } from '../spec.js';
 import { NUMERIC } from './dtypes.js';
+import { facts } from '../numeric.js';
 
 /**
  * Clip (opset 11 onward): the bounds are optional scalar inputs; a missing bound does not clip.
@@ -15,4 +16,5 @@ export const clip: OpSpec = {
     { name: 'max', rank: [0, 0], optional: true },
   ],
   outputs: (ctx) => [ctx.inputs[0]!],
+  numeric: facts({ exactness: { kind: 'copies' } }),
 };

@@ -2,6 +2,8 @@ import { constValue, eq, rule, sum, type BoolExpr } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { normalizeAxis } from '../shapes.js';
 import { ALL } from './dtypes.js';
+import { facts } from '../numeric.js';
+import { copiesOf } from '../ranges.js';
 
 export const concat: OpSpec = {
   name: 'Concat',
@@ -37,4 +39,5 @@ export const concat: OpSpec = {
     const shape = xs[0]!.shape.map((d, i) => (i === axis ? sum(same.map((x) => x.shape[i]!)) : d));
     return [{ dtype: xs[0]!.dtype, shape }];
   },
+  numeric: facts({ range: copiesOf('all'), exactness: { kind: 'copies' } }),
 };

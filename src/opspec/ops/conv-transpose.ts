@@ -2,6 +2,7 @@ import { add, constValue, eq, FALSE, ge, lt, mod, mul, rule, sub, type BoolExpr,
 import type { OpSpec, SpecContext } from '../spec.js';
 import { convAttrs, kernelShapeRules, CONV_INPUTS } from './conv.js';
 import { FLOATS } from './dtypes.js';
+import { facts } from '../numeric.js';
 
 /** The full (unpadded) output size of spatial dim i: stride * (in - 1) + output_padding + effective kernel. */
 function fullSize(ctx: SpecContext, i: number): IntExpr {
@@ -89,4 +90,5 @@ export const convTranspose: OpSpec = {
     const channels = mul(w!.shape[1]!, ctx.int('group'));
     return [{ dtype: ctx.dtype, shape: [x!.shape[0]!, channels, ...transposedDims(ctx)] }];
   },
+  numeric: facts(),
 };

@@ -2,6 +2,7 @@ import { eq, FALSE, ge, mod, mul, rule, type BoolExpr, type IntExpr } from '../e
 import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
 import { FLOATS } from './dtypes.js';
 import { slidingWindowDims, slidingWindowRules, type WindowParams } from './sliding-window.js';
+import { facts } from '../numeric.js';
 
 /** The attributes Conv and ConvTranspose share, for s spatial dims. */
 export function convAttrs(s: number): Record<string, AttrSpec> {
@@ -65,4 +66,5 @@ export const conv: OpSpec = {
     const spatial = slidingWindowDims(x!.shape.slice(2), w!.shape.slice(2), convWindow(ctx));
     return [{ dtype: ctx.dtype, shape: [x!.shape[0]!, w!.shape[0]!, ...spatial] }];
   },
+  numeric: facts(),
 };

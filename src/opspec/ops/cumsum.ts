@@ -1,6 +1,7 @@
 import { constValue, rule, TRUE, FALSE } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { NUMERIC } from './dtypes.js';
+import { facts } from '../numeric.js';
 
 /** CumSum (opset 14): running sums along the axis given by a rank-0 constant input. */
 export const cumSum: OpSpec = {
@@ -28,4 +29,5 @@ export const cumSum: OpSpec = {
     return [rule(`axis in [${-r}, ${r - 1}]`, ok ? TRUE : FALSE)];
   },
   outputs: (ctx) => [ctx.inputs[0]!],
+  numeric: facts({ overflow: 'grows' }),
 };

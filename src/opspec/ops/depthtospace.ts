@@ -1,6 +1,7 @@
 import { constValue, eq, floordiv, ge, mod, mul, rule, FALSE, type BoolExpr, type IntExpr } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { ALL } from './dtypes.js';
+import { COPY_FACTS } from '../ranges.js';
 
 const BLOCKSIZE = { kind: 'int', domain: [1, 3] } as const;
 
@@ -30,6 +31,7 @@ export const depthToSpace: OpSpec = {
     const b = ctx.int('blocksize');
     return [{ dtype: ctx.dtype, shape: [n!, floordiv(ch!, mul(b, b)), mul(h!, b), mul(w!, b)] }];
   },
+  numeric: COPY_FACTS,
 };
 
 /** SpaceToDepth-13: the inverse, moving blocksize x blocksize spatial tiles into channels (DCR order). */
@@ -51,4 +53,5 @@ export const spaceToDepth: OpSpec = {
     const b = ctx.int('blocksize');
     return [{ dtype: ctx.dtype, shape: [n!, mul(ch!, mul(b, b)), floordiv(h!, b), floordiv(w!, b)] }];
   },
+  numeric: COPY_FACTS,
 };

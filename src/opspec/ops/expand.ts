@@ -1,6 +1,7 @@
 import type { OpSpec } from '../spec.js';
 import { broadcast } from '../shapes.js';
 import { ALL } from './dtypes.js';
+import { COPY_FACTS } from '../ranges.js';
 
 /** Expand-13: numpy broadcasting of the input against the constant `shape` (in both directions). */
 export const expand: OpSpec = {
@@ -14,4 +15,5 @@ export const expand: OpSpec = {
   attrs: (ranks) => ({ shape: { kind: 'ints', length: [1, Math.min(ranks[0]! + 1, 5)], domain: [1, 12] } }),
   requires: (ctx) => broadcast(ctx.inputs[0]!.shape, ctx.ints('shape')).requires,
   outputs: (ctx) => [{ dtype: ctx.inputs[0]!.dtype, shape: broadcast(ctx.inputs[0]!.shape, ctx.ints('shape')).shape }],
+  numeric: COPY_FACTS,
 };

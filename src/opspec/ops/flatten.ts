@@ -1,6 +1,7 @@
 import { constValue, product, rule, TRUE, FALSE } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { ALL } from './dtypes.js';
+import { COPY_FACTS } from '../ranges.js';
 
 /** Flatten to 2-D: the dims before `axis` make the rows, the rest the columns. */
 export const flatten: OpSpec = {
@@ -25,4 +26,5 @@ export const flatten: OpSpec = {
     const axis = raw < 0 ? raw + r : raw;
     return [{ dtype: x.dtype, shape: [product(x.shape.slice(0, axis)), product(x.shape.slice(axis))] }];
   },
+  numeric: COPY_FACTS,
 };

@@ -1,6 +1,7 @@
 import { constValue, le, rule, sub, FALSE, TRUE, type BoolExpr, type IntExpr } from '../expr.js';
 import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
 import { ALL } from './dtypes.js';
+import { COPY_FACTS } from '../ranges.js';
 
 function axisAttr(r: number): Record<string, AttrSpec> {
   return { axis: { kind: 'choice', choices: [...Array(2 * r).keys()].map((i) => i - r), default: 0 } };
@@ -40,6 +41,7 @@ export const gather: OpSpec = {
     const axis = gatherAxis(ctx)!;
     return [{ dtype: data!.dtype, shape: [...data!.shape.slice(0, axis), ...indices!.shape, ...data!.shape.slice(axis + 1)] }];
   },
+  numeric: COPY_FACTS,
 };
 
 /** GatherElements-13: indices of the data's rank; the output has the indices' shape. */
@@ -60,4 +62,5 @@ export const gatherElements: OpSpec = {
     return indices!.shape.flatMap((d, i) => (i === axis ? [] : [rule(`indices dim ${i} <= data dim ${i}`, le(d, data!.shape[i]!))]));
   },
   outputs: (ctx) => [{ dtype: ctx.inputs[0]!.dtype, shape: ctx.inputs[1]!.shape }],
+  numeric: COPY_FACTS,
 };

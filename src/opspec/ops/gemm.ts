@@ -1,6 +1,7 @@
 import { constValue, eq, or, rule, type BoolExpr, type IntExpr } from '../expr.js';
 import type { OpSpec, SpecContext } from '../spec.js';
 import { NUMERIC } from './dtypes.js';
+import { facts } from '../numeric.js';
 
 /** [M, K] of op(A) and [K', N] of op(B), after transA and transB. */
 function operandDims(ctx: SpecContext): { m: IntExpr; k: IntExpr; k2: IntExpr; n: IntExpr } {
@@ -42,4 +43,5 @@ export const gemm: OpSpec = {
     const { m, n } = operandDims(ctx);
     return [{ dtype: ctx.dtype, shape: [m, n] }];
   },
+  numeric: facts({ overflow: 'grows' }),
 };

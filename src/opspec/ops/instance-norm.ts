@@ -1,6 +1,7 @@
 import { eq, rule } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { FLOATS } from './dtypes.js';
+import { facts } from '../numeric.js';
 
 /** y = scale * (x - mean) / sqrt(var + epsilon) + B, with mean and var over each (batch, channel) plane. */
 export const instanceNormalization: OpSpec = {
@@ -21,4 +22,5 @@ export const instanceNormalization: OpSpec = {
     ];
   },
   outputs: (ctx) => [ctx.inputs[0]!],
+  numeric: facts(),
 };

@@ -1,6 +1,7 @@
 import { c, constValue, eq, or, rule, TRUE, FALSE, type BoolExpr, type IntExpr } from '../expr.js';
 import type { OpSpec, SpecContext, SymTensor } from '../spec.js';
 import { FLOATS } from './dtypes.js';
+import { facts } from '../numeric.js';
 
 /** The normalized axis in [0, rank), or undefined when the attribute is out of range. */
 function normalizedAxis(ctx: SpecContext): number | undefined {
@@ -63,4 +64,5 @@ export const layerNormalization: OpSpec = {
     const stats = { dtype: 'float32' as const, shape: x.shape.map((d, i) => (i < axis ? d : c(1))) };
     return [x, stats, stats].slice(0, ctx.outputCount);
   },
+  numeric: facts(),
 };

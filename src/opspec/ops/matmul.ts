@@ -2,6 +2,7 @@ import { eq, rule, type IntExpr } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { broadcast } from '../shapes.js';
 import { NUMERIC } from './dtypes.js';
+import { facts } from '../numeric.js';
 
 /** numpy.matmul: 1-D operands are promoted and the promoted dim is dropped; batch dims broadcast. */
 function matmulShapes(a: readonly IntExpr[], b: readonly IntExpr[]) {
@@ -25,4 +26,5 @@ export const matmul: OpSpec = {
   ],
   requires: (ctx) => matmulShapes(ctx.inputs[0]!.shape, ctx.inputs[1]!.shape).requires,
   outputs: (ctx) => [{ dtype: ctx.dtype, shape: matmulShapes(ctx.inputs[0]!.shape, ctx.inputs[1]!.shape).shape }],
+  numeric: facts({ overflow: 'grows' }),
 };

@@ -1,5 +1,6 @@
 import { isFloatDType } from '../../ir/dtype.js';
 import { constValue, FALSE, rule, TRUE } from '../expr.js';
+import { facts } from '../numeric.js';
 import { broadcastOp } from './binary.js';
 import { NUMERIC } from './dtypes.js';
 
@@ -15,4 +16,10 @@ export const mod = broadcastOp('Mod', 13, {
   ],
   // An integer divisor of 0 crashes C++ runtimes; a float remainder by a tiny divisor is noise.
   domain: [{ input: 1, minAbs: 1e-3 }],
+  numeric: facts({
+    // A float remainder jumps by the divisor where the quotient crosses an integer; fmod 1 truncates it.
+    discontinuity: { kind: 'quotient', truncated: (attrs) => attrs.fmod === 1 },
+    // An integer divisor of 0 has no remainder (the domain keeps it out).
+    overflow: 'edge-cases',
+  }),
 });

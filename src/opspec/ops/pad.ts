@@ -3,6 +3,7 @@ import type { InputSlot, OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
 import { ALL } from './dtypes.js';
 import { normalizeAxes } from './squeeze.js';
+import { facts } from '../numeric.js';
 
 /**
  * Begin and end pads of every data axis from `pads` ([x1_begin, x2_begin, ..., x1_end, x2_end, ...])
@@ -75,6 +76,7 @@ function padSpec(sinceVersion: number, supersededAt: number | undefined, modes: 
       const pads = resolvePads(ctx)!;
       return [{ dtype: x.dtype, shape: x.shape.map((d, i) => add(add(d, pads.begin[i]!), pads.end[i]!)) }];
     },
+    numeric: facts({ exactness: { kind: 'copies', zero: true } }),
   };
 }
 

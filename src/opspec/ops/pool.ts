@@ -1,4 +1,5 @@
 import { and, c, constValue, eq, ge, or, rule, type BoolExpr, type IntExpr } from '../expr.js';
+import { facts, type NumericFacts } from '../numeric.js';
 import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
 import { FLOATS } from './dtypes.js';
 import { padsBelowKernel, slidingWindowDims, slidingWindowRules, windowListsFit, type WindowParams } from './sliding-window.js';
@@ -14,6 +15,7 @@ interface PoolKind {
   readonly extraAttrs: Readonly<Record<string, AttrSpec>>;
   readonly outputCount?: readonly [number, number];
   readonly extraRules?: (window: WindowParams<IntExpr>) => BoolExpr[];
+  readonly numeric: NumericFacts;
 }
 
 function poolAttrs(kind: PoolKind, s: number): Record<string, AttrSpec> {
@@ -66,6 +68,7 @@ function windowedPool(kind: PoolKind): OpSpec {
       const y = { dtype: ctx.dtype, shape };
       return ctx.outputCount === 2 ? [y, { dtype: 'int64' as const, shape }] : [y];
     },
+    numeric: kind.numeric,
   };
 }
 
@@ -84,6 +87,8 @@ export const maxPool = windowedPool({
   outputCount: [1, 2],
   // A dilated window over a padded dim can miss every input element (its max would be -inf).
   extraRules: dilatedDimsHaveNoPads,
+  // Each output is a window's element; the optional Indices output says which, and flips on a tie.
+  numeric: facts({ exactness: { kind: 'copies' }, discontinuity: { kind: 'window-extreme' } }),
 });
 
 export const averagePool = windowedPool({
@@ -94,6 +99,7 @@ export const averagePool = windowedPool({
   hasDilations: false,
   hasCeilMode: true,
   extraAttrs: { count_include_pad: { kind: 'choice', choices: [0, 1], default: 0 } },
+  numeric: facts(),
 });
 
 export const averagePool19 = windowedPool({
@@ -103,6 +109,7 @@ export const averagePool19 = windowedPool({
   hasCeilMode: true,
   extraAttrs: { count_include_pad: { kind: 'choice', choices: [0, 1], default: 0 } },
   extraRules: dilatedDimsHaveNoPads,
+  numeric: facts(),
 });
 
 export const lpPool = windowedPool({
@@ -113,6 +120,7 @@ export const lpPool = windowedPool({
   hasDilations: false,
   hasCeilMode: false,
   extraAttrs: { p: { kind: 'choice', choices: [1, 2, 3], default: 2 } },
+  numeric: facts(),
 });
 
 export const lpPool18 = windowedPool({
@@ -121,10 +129,11 @@ export const lpPool18 = windowedPool({
   hasDilations: true,
   hasCeilMode: true,
   extraAttrs: { p: { kind: 'choice', choices: [1, 2, 3], default: 2 } },
+  numeric: facts(),
 });
 
 /** Global pools reduce every spatial dim to 1. */
-function globalPool(name: string): OpSpec {
+function globalPool(name: string, numeric: NumericFacts): OpSpec {
   return {
     name,
     sinceVersion: 1,
@@ -134,8 +143,9 @@ function globalPool(name: string): OpSpec {
       const x = ctx.inputs[0]!;
       return [{ dtype: ctx.dtype, shape: [x.shape[0]!, x.shape[1]!, ...x.shape.slice(2).map(() => c(1))] }];
     },
+    numeric,
   };
 }
 
-export const globalAveragePool = globalPool('GlobalAveragePool');
-export const globalMaxPool = globalPool('GlobalMaxPool');
+export const globalAveragePool = globalPool('GlobalAveragePool', facts());
+export const globalMaxPool = globalPool('GlobalMaxPool', facts({ exactness: { kind: 'copies' } }));

@@ -1,3 +1,4 @@
+import { facts } from '../numeric.js';
 import type { OpSpec } from '../spec.js';
 import { broadcastOp } from './binary.js';
 import { FLOATS, NUMERIC } from './dtypes.js';
@@ -15,6 +16,8 @@ import { FLOATS, NUMERIC } from './dtypes.js';
  * with integer exponents, but domain rules cannot depend on another input's dtype.
  */
 const domain = [{ input: 0, min: 1e-3 }];
+// An integer base to an integer power leaves int32 from 2^31 on (16^8, 2^31).
+const integerPowers = facts({ overflow: 'grows' });
 
 function heterogeneousPow(sinceVersion: number, supersededAt?: number): OpSpec {
   return broadcastOp('Pow', sinceVersion, {
@@ -25,6 +28,7 @@ function heterogeneousPow(sinceVersion: number, supersededAt?: number): OpSpec {
       { name: 'Y', dtypes: NUMERIC, rank: [0, 5] },
     ],
     domain,
+    numeric: integerPowers,
   });
 }
 
@@ -37,6 +41,8 @@ export const pow7 = broadcastOp('Pow', 7, {
     { name: 'Y', rank: [0, 5] },
   ],
   domain,
+  // Floats only: no integer to overflow.
+  numeric: facts(),
 });
 export const pow12 = heterogeneousPow(12, 13);
 export const pow13 = heterogeneousPow(13, 15);

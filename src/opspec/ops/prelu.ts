@@ -1,6 +1,7 @@
 import { eq, FALSE, or, rule, type BoolExpr } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { NUMERIC } from './dtypes.js';
+import { facts } from '../numeric.js';
 
 /**
  * PRelu-16: X where X >= 0, slope * X elsewhere. The slope broadcasts unidirectionally to X: its
@@ -26,4 +27,6 @@ export const prelu: OpSpec = {
     return req;
   },
   outputs: (ctx) => [{ dtype: ctx.dtype, shape: ctx.inputs[0]!.shape }],
+  // slope * x: INT_MIN * -1, or any large product.
+  numeric: facts({ overflow: 'grows' }),
 };

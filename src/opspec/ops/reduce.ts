@@ -1,5 +1,8 @@
 import { c, rule, TRUE, FALSE, constValue, type IntExpr } from '../expr.js';
 import type { DType } from '../../ir/dtype.js';
+import { interval, type Interval } from '../interval.js';
+import { facts, type NumericFacts } from '../numeric.js';
+import { bounded } from '../ranges.js';
 import type { DomainRule, OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
 import { ALL, NUMERIC } from './dtypes.js';
@@ -39,6 +42,7 @@ interface ReduceVersion {
   readonly supersededAt?: number;
   readonly dtypes?: readonly DType[];
   readonly domain?: readonly DomainRule[];
+  readonly numeric: NumericFacts;
 }
 
 function versionFields(name: string, v: ReduceVersion) {
@@ -48,6 +52,7 @@ function versionFields(name: string, v: ReduceVersion) {
     ...(v.supersededAt !== undefined ? { supersededAt: v.supersededAt } : {}),
     dtypes: v.dtypes ?? NUMERIC,
     ...(v.domain ? { domain: v.domain } : {}),
+    numeric: v.numeric,
   };
 }
 
@@ -85,33 +90,45 @@ function reduceWithAxesAttr(name: string, v: ReduceVersion): OpSpec {
 }
 
 /** The opset-13 version (axes attribute) and the opset-18 version (axes input) of a reduction. */
-function reduce13and18(name: string, domain?: readonly DomainRule[], supersededAt18?: number): [OpSpec, OpSpec] {
+function reduce13and18(name: string, numeric: NumericFacts, domain?: readonly DomainRule[], supersededAt18?: number): [OpSpec, OpSpec] {
   return [
-    reduceWithAxesAttr(name, { sinceVersion: 13, supersededAt: 18, ...(domain ? { domain } : {}) }),
-    reduceWithAxesInput(name, { sinceVersion: 18, ...(supersededAt18 ? { supersededAt: supersededAt18 } : {}), ...(domain ? { domain } : {}) }),
+    reduceWithAxesAttr(name, { sinceVersion: 13, supersededAt: 18, numeric, ...(domain ? { domain } : {}) }),
+    reduceWithAxesInput(name, { sinceVersion: 18, numeric, ...(supersededAt18 ? { supersededAt: supersededAt18 } : {}), ...(domain ? { domain } : {}) }),
   ];
 }
 
-export const reduceSum = reduceWithAxesInput('ReduceSum', { sinceVersion: 13 });
-export const [reduceMean, reduceMean18] = reduce13and18('ReduceMean');
+/** Sums of many in-range integers leave the range. */
+const sums = facts({ overflow: 'grows' });
+/** Sums of non-negative terms: never negative, and they grow. */
+const nonNegativeSums = facts({ range: bounded(0, Infinity), overflow: 'grows' });
+/** The output picks an input element: the largest (smallest), so every input is at most (least) it. */
+const picks = (bound: (out: Interval) => Interval): NumericFacts =>
+  facts({ range: { forward: ([x]) => x!, backward: (out) => [bound(out)] }, exactness: { kind: 'copies' } });
+const largest = picks((out) => interval(-Infinity, out.hi));
+const smallest = picks((out) => interval(out.lo, Infinity));
+
+export const reduceSum = reduceWithAxesInput('ReduceSum', { sinceVersion: 13, numeric: sums });
+export const [reduceMean, reduceMean18] = reduce13and18('ReduceMean', facts({ range: { forward: ([x]) => interval(x!.lo, x!.hi) } }));
 // Factors within [-1, 1] never grow a product: no integer overflow (undefined in ONNX; onnxruntime
 // saturates where numpy wraps), no float overflow, and no intermediate underflow that the order of
 // multiplication would decide.
-export const [reduceProd, reduceProd18] = reduce13and18('ReduceProd', [{ input: 0, min: -1, max: 1 }]);
-export const [reduceL1, reduceL1v18] = reduce13and18('ReduceL1');
+export const [reduceProd, reduceProd18] = reduce13and18('ReduceProd', facts({ overflow: 'grows' }), [{ input: 0, min: -1, max: 1 }]);
+export const [reduceL1, reduceL1v18] = reduce13and18('ReduceL1', nonNegativeSums);
 // Squares of |x| > ~1.8e19 overflow float32 although the norm itself would fit.
-export const [reduceL2, reduceL2v18] = reduce13and18('ReduceL2', [{ input: 0, min: -1e17, max: 1e17 }]);
+// The norm of n elements reaches sqrt(n) times the largest.
+export const [reduceL2, reduceL2v18] = reduce13and18('ReduceL2', nonNegativeSums, [{ input: 0, min: -1e17, max: 1e17 }]);
 // Positive terms, as for Log: no cancellation in the sum, and no zero sum, whose -Inf an integer output
 // cannot hold (onnxruntime gives INT_MIN there).
-export const [reduceLogSum, reduceLogSum18] = reduce13and18('ReduceLogSum', [{ input: 0, min: 1e-3 }]);
+export const [reduceLogSum, reduceLogSum18] = reduce13and18('ReduceLogSum', facts({ overflow: 'edge-cases' }), [{ input: 0, min: 1e-3 }]);
 // exp() of float32 overflows past ~88.7 and underflows below ~-87; 80 leaves room for 4096 summed terms.
-export const [reduceLogSumExp, reduceLogSumExp18] = reduce13and18('ReduceLogSumExp', [{ input: 0, min: -80, max: 80 }]);
-export const [reduceSumSquare, reduceSumSquare18] = reduce13and18('ReduceSumSquare');
+// An integer result is at least the largest element and up to log(n) more: past INT_MAX near it.
+export const [reduceLogSumExp, reduceLogSumExp18] = reduce13and18('ReduceLogSumExp', facts({ overflow: 'edge-cases' }), [{ input: 0, min: -80, max: 80 }]);
+export const [reduceSumSquare, reduceSumSquare18] = reduce13and18('ReduceSumSquare', nonNegativeSums);
 // ReduceMax and ReduceMin changed again at opset 20 to accept bool.
-export const [reduceMax, reduceMax18] = reduce13and18('ReduceMax', undefined, 20);
-export const [reduceMin, reduceMin18] = reduce13and18('ReduceMin', undefined, 20);
-export const reduceMax20 = reduceWithAxesInput('ReduceMax', { sinceVersion: 20, dtypes: ALL });
-export const reduceMin20 = reduceWithAxesInput('ReduceMin', { sinceVersion: 20, dtypes: ALL });
+export const [reduceMax, reduceMax18] = reduce13and18('ReduceMax', largest, undefined, 20);
+export const [reduceMin, reduceMin18] = reduce13and18('ReduceMin', smallest, undefined, 20);
+export const reduceMax20 = reduceWithAxesInput('ReduceMax', { sinceVersion: 20, dtypes: ALL, numeric: largest });
+export const reduceMin20 = reduceWithAxesInput('ReduceMin', { sinceVersion: 20, dtypes: ALL, numeric: smallest });
 
 /** Every reduction spec, every version. */
 export const REDUCE_SPECS: readonly OpSpec[] = [

@@ -2,6 +2,7 @@ import { c, constValue, eq, product, rule, FALSE, TRUE, type IntExpr } from '../
 import type { OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
 import { ALL } from './dtypes.js';
+import { COPY_FACTS } from '../ranges.js';
 
 /**
  * Reshape with its target shape as a constant int64 input. Generated targets are positive dims whose
@@ -43,6 +44,7 @@ function reshapeSpec(sinceVersion: number, supersededAt: number | undefined, wit
       }
       return [{ dtype: ctx.inputs[0]!.dtype, shape: target as IntExpr[] }];
     },
+    numeric: COPY_FACTS,
   };
 }
 

@@ -2,6 +2,7 @@ import { c, constValue, floordiv, ge, mul, rule, FALSE, TRUE, type BoolExpr, typ
 import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
 import { ALL } from './dtypes.js';
+import { facts } from '../numeric.js';
 
 /** Scales the generator draws: exact binary fractions, so floor(dim * scale) is exact symbolically. */
 export const RESIZE_SCALE_CHOICES: readonly number[] = [0.5, 0.75, 1, 1.5, 2, 3];
@@ -165,6 +166,10 @@ function resizeSpec(sinceVersion: number, supersededAt?: number): OpSpec {
     attrs: resizeAttrs(sinceVersion),
     requires: resizeRequires,
     outputs: resizeOutputs,
+    numeric: facts({
+      // Cubic interpolation overshoots its inputs near a step, past the dtype's edge for inputs near it.
+      overflow: 'edge-cases',
+    }),
   };
 }
 

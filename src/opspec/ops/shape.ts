@@ -1,6 +1,7 @@
 import { c, constValue } from '../expr.js';
 import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
 import { ALL } from './dtypes.js';
+import { facts } from '../numeric.js';
 
 /** The [first, last) dims Shape-15 reports: start and end count from the back when negative, then clamp to [0, r]. */
 export function shapeRange(rank: number, start: number, end: number | undefined): [number, number] {
@@ -35,6 +36,7 @@ function shapeSpec(sinceVersion: number, supersededAt: number | undefined, withR
       const [first, last] = withRange ? range(ctx) : [0, ctx.inputs[0]!.shape.length];
       return [{ dtype: 'int64', shape: [c(Math.max(0, last - first))] }];
     },
+    numeric: facts(),
   };
 }
 

@@ -5,6 +5,7 @@ import type { OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
 import { ALL } from './dtypes.js';
 import { normalizeAxes } from './squeeze.js';
+import { COPY_FACTS } from '../ranges.js';
 
 /**
  * Symbolic starts, ends and steps stay within [-SIGN_SCALE, SIGN_SCALE - 1], where
@@ -110,4 +111,5 @@ export const slice: OpSpec = {
     });
     return [{ dtype: x.dtype, shape }];
   },
+  numeric: COPY_FACTS,
 };

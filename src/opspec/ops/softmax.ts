@@ -1,9 +1,11 @@
 import { constValue, rule, TRUE, FALSE } from '../expr.js';
+import { facts, type NumericFacts } from '../numeric.js';
+import { bounded } from '../ranges.js';
 import type { OpSpec } from '../spec.js';
 import { FLOATS } from './dtypes.js';
 
 /** Softmax and LogSoftmax from opset 13: normalized along one axis (no coercion to 2-D). */
-function softmaxAlongAxis(name: string): OpSpec {
+function softmaxAlongAxis(name: string, numeric: NumericFacts): OpSpec {
   return {
     name,
     sinceVersion: 13,
@@ -19,8 +21,9 @@ function softmaxAlongAxis(name: string): OpSpec {
       return [rule(`axis in [${-r}, ${r - 1}]`, axis >= -r && axis < r ? TRUE : FALSE)];
     },
     outputs: (ctx) => [ctx.inputs[0]!],
+    numeric,
   };
 }
 
-export const softmax = softmaxAlongAxis('Softmax');
-export const logSoftmax = softmaxAlongAxis('LogSoftmax');
+export const softmax = softmaxAlongAxis('Softmax', facts({ range: bounded(0, 1) }));
+export const logSoftmax = softmaxAlongAxis('LogSoftmax', facts({ range: bounded(-Infinity, 0) }));

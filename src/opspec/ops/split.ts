@@ -1,6 +1,7 @@
 import { add, constValue, eq, floordiv, ge, mod, mul, rule, sub, sum, FALSE, TRUE, type BoolExpr, type IntExpr } from '../expr.js';
 import type { AttrSpec, InputSlot, OpSpec, SpecContext, SymTensor } from '../spec.js';
 import { ALL } from './dtypes.js';
+import { COPY_FACTS } from '../ranges.js';
 
 const MAX_PARTS = 4;
 
@@ -65,6 +66,7 @@ export const split13: OpSpec = {
     const sizes = ctx.has('split') ? ctx.ints('split') : Array.from({ length: ctx.outputCount }, () => floordiv(dim, ctx.outputCount));
     return partsShapes(ctx, axis, sizes);
   },
+  numeric: COPY_FACTS,
 };
 
 /** Split-18's sizes without a `split` input: ceil(dim / n) each, the last part taking what is left. */
@@ -102,4 +104,5 @@ export const split18: OpSpec = {
     const dim = ctx.inputs[0]!.shape[axis]!;
     return partsShapes(ctx, axis, ctx.has('split') ? ctx.ints('split') : evenSizes(dim, ctx.outputCount));
   },
+  numeric: COPY_FACTS,
 };

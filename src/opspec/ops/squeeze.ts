@@ -2,6 +2,7 @@ import { c, constValue, eq, ne, rule, FALSE, TRUE, type BoolExpr, type IntExpr }
 import type { OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
 import { ALL } from './dtypes.js';
+import { COPY_FACTS } from '../ranges.js';
 
 /** Axes normalized against `rank`; undefined when one is out of range or repeated. */
 export function normalizeAxes(axes: readonly number[], rank: number): number[] | undefined {
@@ -42,6 +43,7 @@ export const squeeze: OpSpec = {
     const axes = new Set(squeezeAxes(ctx)!);
     return [{ dtype: x.dtype, shape: x.shape.filter((_, i) => !axes.has(i)) }];
   },
+  numeric: COPY_FACTS,
 };
 
 function unsqueezeAxes(ctx: SpecContext): number[] | undefined {
@@ -74,4 +76,5 @@ export const unsqueeze: OpSpec = {
     for (let i = 0; i < x.shape.length + axes.size; i++) shape.push(axes.has(i) ? c(1) : x.shape[next++]!);
     return [{ dtype: x.dtype, shape }];
   },
+  numeric: COPY_FACTS,
 };

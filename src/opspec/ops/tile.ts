@@ -1,6 +1,7 @@
 import { ge, mul, rule, FALSE, TRUE } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { ALL } from './dtypes.js';
+import { COPY_FACTS } from '../ranges.js';
 
 /** Tile-13: repeats the input `repeats[i]` times along each axis i. */
 export const tile: OpSpec = {
@@ -25,4 +26,5 @@ export const tile: OpSpec = {
     const repeats = ctx.ints('repeats');
     return [{ dtype: x.dtype, shape: x.shape.map((d, i) => mul(d, repeats[i]!)) }];
   },
+  numeric: COPY_FACTS,
 };

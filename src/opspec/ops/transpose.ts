@@ -2,6 +2,7 @@ import type { OpSpec } from '../spec.js';
 import { allConst } from '../shapes.js';
 import { rule, TRUE, FALSE } from '../expr.js';
 import { ALL } from './dtypes.js';
+import { COPY_FACTS } from '../ranges.js';
 
 export const transpose: OpSpec = {
   name: 'Transpose',
@@ -22,4 +23,5 @@ export const transpose: OpSpec = {
     const perm = allConst(ctx.ints('perm'))!;
     return [{ dtype: x.dtype, shape: perm.map((p) => x.shape[p]!) }];
   },
+  numeric: COPY_FACTS,
 };

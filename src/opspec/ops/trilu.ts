@@ -1,5 +1,7 @@
 import type { OpSpec } from '../spec.js';
 import { ALL } from './dtypes.js';
+import { interval } from '../interval.js';
+import { facts } from '../numeric.js';
 
 /** Trilu-14: keeps the upper (or lower) triangle of the last two dims, shifted by the diagonal k. */
 export const trilu: OpSpec = {
@@ -15,4 +17,9 @@ export const trilu: OpSpec = {
     k: { kind: 'int', domain: [-4, 4], default: 0 },
   }),
   outputs: (ctx) => [ctx.inputs[0]!],
+  numeric: facts({
+    // The kept triangle is copied, the other half zeroed.
+    range: { forward: ([x]) => interval(Math.min(0, x!.lo), Math.max(0, x!.hi), { integral: x!.integral === true, zeros: true }) },
+    exactness: { kind: 'copies', zero: true },
+  }),
 };

@@ -1,14 +1,31 @@
 import type { DType } from '../../ir/dtype.js';
+import { interval, type Interval } from '../interval.js';
+import { facts, type NumericFacts } from '../numeric.js';
 import type { OpSpec } from '../spec.js';
 import { broadcastOp } from './binary.js';
 import { FLOATS, NUMERIC } from './dtypes.js';
 
 /** Elementwise ops over 1 or more inputs that all broadcast together (generated with 1 to 4). */
-function variadic(name: string, dtypes: readonly DType[]): OpSpec {
-  return broadcastOp(name, 13, { dtypes, inputs: [{ name: 'data_0', rank: [0, 5], variadic: [1, 4] }] });
+function variadic(name: string, dtypes: readonly DType[], numeric: NumericFacts): OpSpec {
+  return broadcastOp(name, 13, { dtypes, inputs: [{ name: 'data_0', rank: [0, 5], variadic: [1, 4] }], numeric });
 }
 
-export const max = variadic('Max', NUMERIC);
-export const min = variadic('Min', NUMERIC);
-export const sum = variadic('Sum', FLOATS);
-export const mean = variadic('Mean', FLOATS);
+/** The output picks one input's element: the largest (smallest) of all, each input at most (least) the output. */
+function extremeOf(pick: (...xs: number[]) => number, bound: (out: Interval) => Interval): NumericFacts {
+  return facts({
+    range: {
+      forward: (xs) => interval(pick(...xs.map((x) => x.lo)), pick(...xs.map((x) => x.hi))),
+      backward: (out, inputCount) => Array.from({ length: inputCount }, () => bound(out)),
+    },
+    exactness: { kind: 'copies' },
+  });
+}
+
+/** A sum or mean of one input is that input; of several, no single input is bound. */
+const sumLike = facts({ range: { backward: (out, inputCount) => (inputCount === 1 ? [out] : []) } });
+
+export const max = variadic('Max', NUMERIC, extremeOf(Math.max, (out) => interval(-Infinity, out.hi)));
+export const min = variadic('Min', NUMERIC, extremeOf(Math.min, (out) => interval(out.lo, Infinity)));
+// Float only (as ONNX defines them): no integer overflow.
+export const sum = variadic('Sum', FLOATS, sumLike);
+export const mean = variadic('Mean', FLOATS, sumLike);

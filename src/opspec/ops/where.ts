@@ -1,3 +1,5 @@
+import { hull } from '../interval.js';
+import { facts } from '../numeric.js';
 import type { OpSpec } from '../spec.js';
 import { broadcastOp } from './binary.js';
 import { ALL } from './dtypes.js';
@@ -15,6 +17,8 @@ function whereOp(sinceVersion: number, supersededAt?: number): OpSpec {
       { name: 'X', rank: [0, 5] },
       { name: 'Y', rank: [0, 5] },
     ],
+    // Each element is X's or Y's (the bool condition has no values of T).
+    numeric: facts({ range: { forward: ([, x, y]) => hull([x!, y!]) }, exactness: { kind: 'copies' } }),
   });
 }
 

@@ -1,4 +1,6 @@
+import type { DType } from '../../ir/dtype.js';
 import type { ConcreteAttrs } from '../../opspec/infer.js';
+import { elementwiseJump, nearestJump, type Discontinuity, type JumpLocation } from '../../opspec/numeric.js';
 import { normalizeAxis } from '../../opspec/shapes.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { broadcastShape, broadcastStrides, forEachBroadcast, splitAt } from './indexing.js';
@@ -6,8 +8,9 @@ import { broadcastShape, broadcastStrides, forEachBroadcast, splitAt } from './i
 /**
  * Discontinuous ops (Floor, comparisons, ArgMax...) turn a rounding-size difference between the
  * float64 reference and a float32 SUT into a different result. These checks say when an op's inputs
- * lie within a small margin of a discontinuity, so that the test is not trusted there. A value
- * exactly on the boundary counts as stable: it usually comes from exact arithmetic (Relu's zeros).
+ * lie within a small margin of a discontinuity its spec declares, so that the test is not trusted
+ * there. A value exactly on the boundary counts as stable: it usually comes from exact arithmetic
+ * (Relu's zeros).
  */
 export type StabilityCheck = (inputs: readonly (Tensor | undefined)[], attrs: ConcreteAttrs) => string | undefined;
 
@@ -32,7 +35,7 @@ function elementwise(what: string, boundaryOf: (x: number) => number): Stability
   };
 }
 
-const nearestInteger = elementwise('an integer', Math.round);
+const JUMP_NAMES: Readonly<Record<JumpLocation, string>> = { integer: 'an integer', 'half-integer': 'a half-integer', zero: 'zero' };
 
 /** The first message `test` gives for a pair of elements of two float tensors under broadcasting. */
 function firstBroadcastPair(
@@ -70,34 +73,30 @@ function argExtreme([x]: readonly (Tensor | undefined)[], attrs: ConcreteAttrs):
   return undefined;
 }
 
-/** Float Mod: the quotient a / b is nearly an integer. */
-function floatMod(inputs: readonly (Tensor | undefined)[]): string | undefined {
+/** Float remainder: the quotient a / b is nearly an integer. */
+function quotient(inputs: readonly (Tensor | undefined)[]): string | undefined {
   return firstBroadcastPair(inputs, (x, y) => {
     const q = x / y;
     return near(q, Math.round(q)) ? `the quotient ${q} is within the margin of an integer` : undefined;
   });
 }
 
-/** Cast from a float to an integer (truncation) or to bool (zero test). */
-function cast(inputs: readonly (Tensor | undefined)[], attrs: ConcreteAttrs): string | undefined {
-  const to = attrs.int('to');
-  if (to === 9) return elementwise('zero', () => 0)(inputs, attrs);
-  if (to === 6 || to === 7) return nearestInteger(inputs, attrs);
-  return undefined;
+/**
+ * The check for a declared discontinuity of a node whose first output has `outputDtype` (Cast's
+ * jumps depend on it), or undefined where there is nothing to check on the inputs: continuous ops,
+ * and window extremes, which only the rounding probe sees.
+ */
+export function stabilityCheck(d: Discontinuity, outputDtype: DType): StabilityCheck | undefined {
+  const at = elementwiseJump(d, outputDtype);
+  if (at) return elementwise(JUMP_NAMES[at], (x) => nearestJump(at, x));
+  switch (d.kind) {
+    case 'comparison':
+      return comparison;
+    case 'arg-extreme':
+      return argExtreme;
+    case 'quotient':
+      return quotient;
+    default:
+      return undefined;
+  }
 }
-
-export const STABILITY_CHECKS: Readonly<Record<string, StabilityCheck>> = {
-  Floor: nearestInteger,
-  Ceil: nearestInteger,
-  Round: elementwise('a half-integer', (x) => Math.floor(x) + 0.5),
-  Sign: elementwise('zero', () => 0),
-  Cast: cast,
-  Less: comparison,
-  Greater: comparison,
-  LessOrEqual: comparison,
-  GreaterOrEqual: comparison,
-  Equal: comparison,
-  ArgMax: argExtreme,
-  ArgMin: argExtreme,
-  Mod: floatMod,
-};

@@ -1,13 +1,9 @@
 import { exact, type OpGradient } from '../gradient.js';
 import { unaryGrad, unaryGradWith } from '../helpers.js';
-import { erf } from '../../cpu/kernels/erf.js';
+import { erf, sigmoid } from '../../../opspec/math.js';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-
-function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}
 
 export const activationGradients: Readonly<Record<string, OpGradient>> = {
   LeakyRelu: exact(

@@ -1,5 +1,5 @@
 import type { Kernel } from '../kernel.js';
-import { erf } from './erf.js';
+import { erf, softplus } from '../../../opspec/math.js';
 import { unaryKernel, unaryKernelWith } from './unary.js';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -37,6 +37,6 @@ export const activationKernels: Readonly<Record<string, Kernel>> = {
   }),
   HardSwish: unaryKernel((x) => x * Math.max(0, Math.min(1, x / 6 + 0.5))),
   // ln(exp(x) + 1), arranged so that exp never overflows
-  Softplus: unaryKernel((x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))),
+  Softplus: unaryKernel(softplus),
   Softsign: unaryKernel((x) => x / (1 + Math.abs(x))),
 };

@@ -40,15 +40,20 @@ export function withoutNegativeZero(f: (a: number, b: number) => number): (a: nu
   return (a, b) => f(a, b) + 0;
 }
 
-/** A two-input broadcasting kernel; f receives the first input's dtype so integer ops can follow C. */
-export function binaryKernel(f: (a: number, b: number, dtype: DType) => number): Kernel {
+/**
+ * A two-input broadcasting kernel; f receives the first input's dtype so integer ops can follow C.
+ * Where f wraps integers itself, `unwrapped` gives the value before the wrap, for result()'s check.
+ */
+export function binaryKernel(f: (a: number, b: number, dtype: DType) => number, unwrapped?: (a: number, b: number) => number): Kernel {
   return ({ inputs, outputs }) => {
     const a = inputs[0]!;
     const b = inputs[1]!;
     const out = outputs[0]!;
     const dtype = a.dtype;
     const g = (x: number, y: number) => f(x, y, dtype);
-    return [result(out, mapBroadcast2(a.data, a.shape, b.data, b.shape, out.shape, isFloat(out.dtype) ? g : withoutNegativeZero(g)))];
+    const data = mapBroadcast2(a.data, a.shape, b.data, b.shape, out.shape, isFloat(out.dtype) ? g : withoutNegativeZero(g));
+    if (isFloat(out.dtype) || !unwrapped) return [result(out, data)];
+    return [result(out, data, mapBroadcast2(a.data, a.shape, b.data, b.shape, out.shape, unwrapped))];
   };
 }
 
@@ -64,16 +69,18 @@ function multiply(a: number, b: number, dtype: DType): number {
   return Number(BigInt.asIntN(64, BigInt(a) * BigInt(b)));
 }
 
-/** Integer division truncates toward zero, as C++ (and so onnxruntime) does. */
+/**
+ * Integer division truncates toward zero, as C++ (and so onnxruntime) does. A zero divisor gives
+ * the infinity or NaN of float division, which result() reports (C++ leaves it undefined).
+ */
 function divide(a: number, b: number, dtype: DType): number {
   if (isFloat(dtype)) return a / b;
-  if (b === 0) return 0;
   return Math.trunc(a / b);
 }
 
 export const binaryKernels: Readonly<Record<string, Kernel>> = {
   Add: binaryKernel((a, b) => a + b),
   Sub: binaryKernel((a, b) => a - b),
-  Mul: binaryKernel(multiply),
+  Mul: binaryKernel(multiply, (a, b) => a * b),
   Div: binaryKernel(divide),
 };

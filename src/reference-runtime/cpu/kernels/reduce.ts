@@ -56,16 +56,23 @@ function foldKernel(init: number, fold: (acc: number, x: number) => number, fini
 
 /**
  * ReduceProd. Integer products wrap like the dtype's own multiplication: float64 would lose the low
- * bits once a product passes 2^53, so int32 multiplies with Math.imul and int64 with BigInt.
+ * bits once a product passes 2^53, so int32 multiplies with Math.imul and int64 with BigInt. The
+ * float64 product (right in magnitude) is what result() checks for overflow.
  */
 const reduceProdKernel: Kernel = (args) => {
   const x = args.inputs[0]!;
-  if (x.dtype === 'int32') return foldKernel(1, (a, v) => Math.imul(a, v))(args);
-  if (x.dtype !== 'int64') return foldKernel(1, (a, v) => a * v)(args);
   const { target, outSize } = groupByReducedAxes(x, args.attrs);
+  const product = new Float64Array(outSize).fill(1);
+  for (let i = 0; i < x.data.length; i++) product[target[i]!]! *= x.data[i]!;
+  if (x.dtype === 'int32') {
+    const wrapped = new Float64Array(outSize).fill(1);
+    for (let i = 0; i < x.data.length; i++) wrapped[target[i]!] = Math.imul(wrapped[target[i]!]!, x.data[i]!);
+    return [result(args.outputs[0]!, wrapped, product)];
+  }
+  if (x.dtype !== 'int64') return [result(args.outputs[0]!, product)];
   const acc = new BigInt64Array(outSize).fill(1n);
   for (let i = 0; i < x.data.length; i++) acc[target[i]!] = BigInt.asIntN(64, acc[target[i]!]! * BigInt(x.data[i]!));
-  return [result(args.outputs[0]!, Float64Array.from(acc, (v) => Number(v)))];
+  return [result(args.outputs[0]!, Float64Array.from(acc, (v) => Number(v)), product)];
 };
 
 /** ReduceLogSumExp, shifted by each group's max so that exp() cannot overflow. */

@@ -1,6 +1,6 @@
 import type { Kernel, KernelArgs } from '../kernel.js';
 import { result } from '../kernel.js';
-import { erf } from './erf.js';
+import { erf, sigmoid } from '../../../opspec/math.js';
 
 /** An elementwise kernel whose function depends on the node (its attributes, its input dtype). */
 export function unaryKernelWith(make: (args: KernelArgs) => (x: number) => number): Kernel {
@@ -48,7 +48,7 @@ function sign(x: number): number {
 
 export const unaryKernels: Readonly<Record<string, Kernel>> = {
   Relu: unaryKernel((x) => (x > 0 ? x : 0)),
-  Sigmoid: unaryKernel((x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))),
+  Sigmoid: unaryKernel(sigmoid),
   Tanh: unaryKernel(Math.tanh),
   Abs: unaryKernel(Math.abs),
   Neg: unaryKernel((x) => -x),

@@ -175,7 +175,7 @@ fn atan_f32(x: f32) -> f32 {
 };
 
 /**
- * The error function as the CPU kernel computes it (src/reference-runtime/cpu/kernels/erf.ts), in
+ * The error function as the CPU kernel computes it (src/opspec/math.ts), in
  * float32: a power series of positive terms, then 1 - erfc by erfc's continued fraction, and 1
  * from 6 on. The switch is at 1.25, not 2.5: from there 40 levels of the fraction reach a relative
  * 1e-8, and float32's exp(-x^2) costs the series 4e-7 near 2. erfc is for Gelu, whose

@@ -1,7 +1,12 @@
 /**
- * The error function to float64 accuracy (JavaScript has none). Below 2.5 a power series whose
- * terms are all positive (no cancellation); above, erfc's continued fraction, which converges fast
- * there; from 6 on, erf rounds to 1 in float64.
+ * Pure math that numeric facts and kernels share (JavaScript's Math has none of these): one
+ * definition, so that a range fact and the reference kernel agree to the last bit.
+ */
+
+/**
+ * The error function to float64 accuracy. Below 2.5 a power series whose terms are all positive
+ * (no cancellation); above, erfc's continued fraction, which converges fast there; from 6 on, erf
+ * rounds to 1 in float64.
  */
 export function erf(x: number): number {
   if (Number.isNaN(x)) return x;
@@ -30,4 +35,14 @@ function erfcContinuedFraction(x: number): number {
   let t = x;
   for (let k = 120; k >= 1; k--) t = x + k / 2 / t;
   return Math.exp(-x * x) / Math.sqrt(Math.PI) / t;
+}
+
+/** 1 / (1 + e^-x), without overflow for negative x. */
+export function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** ln(1 + e^x), without overflow for large x. */
+export function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
