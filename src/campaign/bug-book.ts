@@ -49,7 +49,7 @@ export class BugBook {
     for (const b of this.entries.values()) {
       if (b === options.except || (options.reducedOnly && !b.reduced)) continue;
       if (b.setup || b.class !== finding.class || b.family !== finding.family || b.pattern !== finding.pattern) continue;
-      if (holdsTrigger(finding.trigger, b.trigger)) return b;
+      if (holdsAny(finding.trigger, b)) return b;
     }
     return undefined;
   }
@@ -62,7 +62,7 @@ export class BugBook {
    */
   expensiveOn(sut: string, trigger: readonly string[]): BugEntry | undefined {
     for (const b of this.entries.values()) {
-      if (EXPENSIVE.has(b.class) && b.reduced && b.seenOn.includes(sut) && holdsTrigger(trigger, b.trigger)) return b;
+      if (EXPENSIVE.has(b.class) && b.reduced && b.seenOn.includes(sut) && holdsAny(trigger, b)) return b;
     }
     return undefined;
   }
@@ -70,9 +70,20 @@ export class BugBook {
   /** A state bug this SUT showed whose setup (the test that breaks the worker) the model holds. */
   corruptorOn(sut: string, trigger: readonly string[]): BugEntry | undefined {
     for (const b of this.entries.values()) {
-      if (b.setup && b.seenOn.includes(sut) && holdsTrigger(trigger, b.trigger)) return b;
+      if (b.setup && b.seenOn.includes(sut) && holdsAny(trigger, b)) return b;
     }
     return undefined;
+  }
+
+  /**
+   * Folds one listing into another of the same bug: its sightings, SUTs and triggers join those of
+   * `into`, so that a later test holding either trigger is taken for the bug.
+   */
+  fold(listed: BugEntry, into: BugEntry): void {
+    this.entries.delete(listed.signature);
+    into.occurrences += listed.occurrences;
+    for (const s of listed.seenOn) if (!into.seenOn.includes(s)) into.seenOn.push(s);
+    for (const t of listed.triggers) addTrigger(into, t);
   }
 
   /** Counts one more sighting of a bug, on a SUT. */
@@ -80,4 +91,15 @@ export class BugBook {
     entry.occurrences++;
     if (!entry.seenOn.includes(sut)) entry.seenOn.push(sut);
   }
+}
+
+/** Whether a model's trigger holds one of a bug's triggers. */
+function holdsAny(modelTrigger: readonly string[], bug: BugEntry): boolean {
+  return bug.triggers.some((t) => holdsTrigger(modelTrigger, t));
+}
+
+/** Adds a trigger to a bug unless it has that one already. */
+export function addTrigger(bug: BugEntry, trigger: readonly string[]): void {
+  const key = trigger.join('|');
+  if (!bug.triggers.some((t) => t.join('|') === key)) bug.triggers.push(trigger);
 }

@@ -7,7 +7,7 @@ import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
 import { reduceBug, type ReducedTest } from '../reduce/reduce-bug.js';
 import { isSameBug } from '../reduce/same-bug.js';
 import type { ReductionBudget } from '../reduce/search.js';
-import type { BugBook } from './bug-book.js';
+import { addTrigger, type BugBook } from './bug-book.js';
 import { writeCaseFolder, type BugCase, type CaseMeta } from './case-folder.js';
 import type { BackendOutcome } from './evaluate.js';
 import type { SignatureDb } from './signature-db.js';
@@ -50,8 +50,8 @@ export interface FindingContext {
   readonly pending: PendingReduction[];
   internalError(e: InternalError): void;
   unconfirmed(): void;
-  /** A bug was listed (new to the campaign); `moved` when an earlier listing's folder became this one. */
-  listed(entry: BugEntry, moved?: string): void;
+  /** A bug is listed for good: reduced, or (reduction off or out of its share) as found. */
+  listed(entry: BugEntry): void;
   /** Persists counters and the summary. */
   save(): void;
 }
@@ -115,7 +115,6 @@ export class FindingHandler {
     writeCaseFolder(join(this.ctx.outDir, 'bugs', whole.hash), found);
     const entry = this.entry({ session, signature: whole, verdict, testIndex, trigger: triggerOf(test.model), dir: join('bugs', whole.hash) });
     this.ctx.book.set(entry);
-    this.ctx.listed(entry);
     const pending: PendingReduction = { sessionName: session.name, test, outcome, signature: whole.hash };
     // A crash, hang or error costs a worker restart at every sighting until its reduced trigger
     // lets the campaign skip the tests that hold it: reducing it at once pays for itself.
@@ -123,6 +122,7 @@ export class FindingHandler {
     if (this.ctx.reduction && (urgent || this.ctx.mayReduce())) await this.reduce(pending, found);
     else if (this.ctx.reduction) this.ctx.pending.push(pending);
     else this.finish(entry);
+    if (!this.ctx.reduction) this.ctx.listed(entry);
     this.ctx.save();
   }
 
@@ -142,13 +142,10 @@ export class FindingHandler {
     return true;
   }
 
-  /** One listing folded into another of the same bug: its folder goes, its sightings stay. */
+  /** One listing folded into another of the same bug: its folder goes, its sightings and triggers stay. */
   private merge(listed: BugEntry, into: BugEntry): void {
     rmSync(join(this.ctx.outDir, listed.dir), { recursive: true, force: true });
-    this.ctx.book.delete(listed.signature);
-    into.occurrences += listed.occurrences;
-    for (const s of listed.seenOn) if (!into.seenOn.includes(s)) into.seenOn.push(s);
-    this.ctx.listed(into, listed.dir);
+    this.ctx.book.fold(listed, into);
   }
 
   /** Reduces a listed, unreduced bug and lists it under its reduced signature (merging it into an equal one). */
@@ -166,11 +163,18 @@ export class FindingHandler {
     } finally {
       this.ctx.spentReducing(performance.now() - t0);
     }
-    if (!reduced) return this.finish(listed);
+    if (!reduced) {
+      this.finish(listed);
+      this.ctx.listed(listed);
+      return;
+    }
     const signature = bugSignature(reduced.verdict, reduced.model, { family: session.family });
     const into = this.ctx.book.get(signature.hash);
-    // Another model reduced to the same bug: one case per signature.
-    if (into && into !== listed) return this.merge(listed, into);
+    // Another model reduced to the same bug: one case per signature, and its trigger is one more of that bug's.
+    if (into && into !== listed) {
+      listed.triggers = [triggerOf(reduced.model)];
+      return this.merge(listed, into);
+    }
     const dir = join('bugs', signature.hash);
     const status = this.ctx.db.statusOf(signature.hash);
     const base = found ?? caseOf(pending.test, pending.outcome);
@@ -193,7 +197,7 @@ export class FindingHandler {
     this.ctx.book.set(entry);
     await this.seenOnFamily(entry, session, { model: reduced.model, onnx: reduced.onnx, inputs: reduced.inputs, expected: reduced.expected }, reduced.verdict);
     this.finish(entry);
-    if (dir !== listed.dir) this.ctx.listed(entry, listed.dir);
+    this.ctx.listed(entry);
   }
 
   /** A bug's listing is final: the signature database learns of it. */
@@ -242,6 +246,7 @@ export class FindingHandler {
       const known = this.ctx.book.get(signature.hash);
       if (known) {
         this.ctx.book.seen(known, session.name);
+        addTrigger(known, triggerOf(setup.model));
         return;
       }
       const dir = join('bugs', signature.hash);
@@ -288,7 +293,7 @@ export class FindingHandler {
       seenOn: [session.name],
       dir: args.dir,
       ops: signature.ops,
-      trigger: args.trigger,
+      triggers: [args.trigger],
       pattern: signature.pattern,
       firstSeen: { seed: this.ctx.seed, testIndex: args.testIndex },
       occurrences: 1,

@@ -67,8 +67,8 @@ export interface FuzzOptions {
   readonly checkAvailability?: boolean;
   /** Called after every test with the running totals. */
   readonly onProgress?: (status: FuzzStatus) => void;
-  /** Called when a bug is listed (and again, with the folder it had, when its reduction moves it). */
-  readonly onBug?: (bug: BugEntry, movedFrom?: string) => void;
+  /** Called when a bug is listed for good (reduced, or left unreduced), once per bug. */
+  readonly onBug?: (bug: BugEntry) => void;
   /** Checked between tests; true ends the campaign early (Ctrl-C). */
   readonly shouldStop?: () => boolean;
 }
@@ -96,6 +96,8 @@ export interface Progress {
   discardReasons: Record<string, number>;
   occurrences: Record<string, number>;
   seenOn: Record<string, string[]>;
+  /** Each bug's triggers (see BugEntry.triggers): the case folders hold only the first. */
+  triggers: Record<string, (readonly string[])[]>;
   /** Bugs listed but not reduced yet, by signature. */
   pending: string[];
   reduceMs: number;
@@ -201,6 +203,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
         discardReasons: {},
         occurrences: {},
         seenOn: {},
+        triggers: {},
         pending: [],
         reduceMs: 0,
         unconfirmed: 0,
@@ -244,6 +247,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     for (const b of book.values()) {
       progress.occurrences[b.signature] = b.occurrences;
       progress.seenOn[b.signature] = b.seenOn;
+      progress.triggers[b.signature] = b.triggers;
     }
     writeJsonAtomic(join(outDir, 'progress.json'), progress);
   };
@@ -262,8 +266,9 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     reduction: options.reduction,
     pending,
     meta: ({ session, testIndex, signature, verdict, extra }) => caseMeta({ options, config, descriptions, session, testIndex, signature, verdict, extra }),
-    // Reduction may start while it has taken no more than its share of the campaign's time so far.
-    mayReduce: () => options.reduction !== undefined && progress.reduceMs <= options.reduction.share * elapsed() * 1000,
+    // Reduction may start while it has taken no more than its share of the campaign's time: of the
+    // time budget, or of the time so far when the campaign runs past it (a fixed range of tests).
+    mayReduce: () => options.reduction !== undefined && progress.reduceMs <= options.reduction.share * Math.max(elapsed(), options.timeSec) * 1000,
     spentReducing: (ms) => {
       progress.reduceMs += ms;
     },
@@ -273,19 +278,19 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     unconfirmed: () => {
       progress.unconfirmed++;
     },
-    listed: (entry, movedFrom) => options.onBug?.(entry, movedFrom),
+    listed: (entry) => options.onBug?.(entry),
     save,
   };
   const findings = new FindingHandler(context);
   // Bugs waiting for reduction: first merged into a bug reduced since that explains them, then
-  // reduced while reduction is within its share of the time; at the end, all of them, unless the
-  // campaign was interrupted (tensorsmith reduce does them then).
-  const reducePending = async (final: boolean) => {
+  // reduced while reduction is within its share of the time. What is left at the end is listed
+  // unreduced (tensorsmith reduce does it).
+  const reducePending = async () => {
     for (let i = 0; i < pending.length; ) {
       if (findings.absorb(pending[i]!)) pending.splice(i, 1);
       else i++;
     }
-    while (pending.length > 0 && !options.shouldStop?.() && (final || context.mayReduce())) {
+    while (pending.length > 0 && !options.shouldStop?.() && context.mayReduce()) {
       await findings.reduce(pending.shift()!);
       for (let i = 0; i < pending.length; ) {
         if (findings.absorb(pending[i]!)) pending.splice(i, 1);
@@ -355,14 +360,16 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       await findings.handle({ session, test: judged, outcome, aloneAlready: alone });
     }
     for (const s of sessions) progress.perBackend[s.name]!.restarts = s.restarts;
-    await reducePending(false);
+    await reducePending();
     saveProgress();
     options.onProgress?.({ tests: progress.tests, discarded: progress.discarded, elapsedSec: elapsed(), bugs: book.size, findings: progress.findings });
   }
-  await reducePending(true);
+  await reducePending();
   for (const left of pending) {
     const entry = book.get(left.signature);
-    if (entry) findings.finish(entry);
+    if (!entry) continue;
+    findings.finish(entry);
+    options.onBug?.(entry);
   }
   save();
   // The campaign folder keeps the database it ended with even when --known named another file: merge unites these.

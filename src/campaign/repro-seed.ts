@@ -77,8 +77,11 @@ function readGenerator(raw: unknown, where: string): GeneratorConfig & { method?
 
 function readInputs(raw: unknown, where: string): InputChoice {
   if (isObject(raw) && raw.search === false) return { search: false };
-  if (isObject(raw) && raw.search === true && typeof raw.budgetMs === 'number' && raw.budgetMs > 0) return { search: true, budgetMs: raw.budgetMs };
-  throw new UserError(`${where}: "config.inputs" must be {"search": false} or {"search": true, "budgetMs": N}`);
+  if (isObject(raw) && raw.search === true && typeof raw.budgetMs === 'number' && raw.budgetMs > 0) {
+    if (raw.maxSteps === undefined) return { search: true, budgetMs: raw.budgetMs };
+    if (typeof raw.maxSteps === 'number' && Number.isInteger(raw.maxSteps) && raw.maxSteps > 0) return { search: true, budgetMs: raw.budgetMs, maxSteps: raw.maxSteps };
+  }
+  throw new UserError(`${where}: "config.inputs" must be {"search": false} or {"search": true, "budgetMs": N} (with "maxSteps": N optionally)`);
 }
 
 /** Reads DIR/summary.json's config: how the campaign generated, chose inputs and which SUTs it ran. */

@@ -34,7 +34,7 @@ export function rebuildBugEntries(outDir: string, progress: Progress): BugEntry[
       seenOn: progress.seenOn[hash] ?? [meta.verdict.backend],
       dir,
       ops: meta.signature.ops,
-      trigger,
+      triggers: progress.triggers[hash] ?? [trigger],
       pattern: meta.signature.pattern,
       firstSeen: { seed: meta.seed, testIndex: meta.testIndex },
       occurrences: progress.occurrences[hash] ?? 1,

@@ -23,8 +23,11 @@ export interface BugEntry {
   readonly message?: string;
   /** The op set of the reduced model (of the whole model when it was not reduced; of the setup test for a state bug). */
   readonly ops: readonly string[];
-  /** The nodes of that model as op(input dtypes): a later test that holds them all is taken for this bug. */
-  readonly trigger: readonly string[];
+  /**
+   * The nodes of that model as op(input dtypes): a later test that holds them all is taken for this
+   * bug. One per reduced model that came out as this bug (Transpose on float32, then on int32).
+   */
+  triggers: (readonly string[])[];
   /** The normalized error message (or the class, for numeric and state bugs): part of the signature. */
   readonly pattern: string;
   readonly firstSeen: { readonly seed: string; readonly testIndex: number };

@@ -10,7 +10,7 @@ import type { OpRegistry } from '../opspec/registry.js';
 import { runReference } from '../reference-runtime/executor.js';
 
 /** How a test's inputs and weights are chosen: searched within a budget, or drawn at random once. */
-export type InputChoice = { readonly search: true; readonly budgetMs: number } | { readonly search: false };
+export type InputChoice = { readonly search: true; readonly budgetMs: number; readonly maxSteps?: number } | { readonly search: false };
 
 /** The default: NNSmith-style gradient search with a 50 ms budget per test. */
 export const DEFAULT_INPUT_CHOICE: InputChoice = { search: true, budgetMs: 50 };
@@ -56,7 +56,11 @@ export async function makeTestCase(args: {
   let expected: Map<string, Tensor>;
   let untrusted: UntrustedValue | undefined;
   if (choice.search) {
-    const found = searchInputs(generated, inputRng, { registry: args.registry, budgetMs: choice.budgetMs });
+    const found = searchInputs(generated, inputRng, {
+      registry: args.registry,
+      budgetMs: choice.budgetMs,
+      ...(choice.maxSteps !== undefined ? { maxSteps: choice.maxSteps } : {}),
+    });
     ({ model, inputs, untrusted } = found);
     expected = found.run.outputs;
   } else {

@@ -19,6 +19,11 @@ export interface SearchOptions {
   readonly registry: OpRegistry;
   /** Wall-clock budget. The steps are a pure function of the seed; the budget only decides when to give up. */
   readonly budgetMs: number;
+  /**
+   * Steps after which the search gives up whatever the clock says: with it (and a budgetMs large
+   * enough to be only a safety cap), the same tests are judged or discarded on any machine.
+   */
+  readonly maxSteps?: number;
   readonly gradients?: GradientRegistry;
   readonly kernels?: KernelRegistry;
 }
@@ -115,7 +120,7 @@ export function searchInputs(model: Model, rng: Rng, options: SearchOptions): Se
     const run = runReference(candidate.model, candidate.inputs, { registry: options.registry, ...(options.kernels ? { kernels: options.kernels } : {}) });
     const untrusted = untrustedRun(candidate.model, candidate.inputs, run, options.registry);
     const ms = performance.now() - started;
-    if (!untrusted || ms >= options.budgetMs) {
+    if (!untrusted || ms >= options.budgetMs || (options.maxSteps !== undefined && steps >= options.maxSteps)) {
       return { model: candidate.model, inputs: candidate.inputs, run, steps, restarts, ms, ...(untrusted ? { untrusted } : {}) };
     }
     steps++;

@@ -40,6 +40,7 @@ function workerArguments(opts: FuzzFlags, seed: string, jobs: number): string[] 
   args.push('--max-nodes', opts.maxNodes, '--dtypes', opts.dtypes, '--max-elements', opts.maxElements, '--method', opts.method, '--opset', opts.opset);
   args.push('--search-ms', opts.searchMs, '--reduce-ms', opts.reduceMs, '--reduce-steps', opts.reduceSteps, '--reduce-share', opts.reduceShare);
   if (!opts.inputSearch) args.push('--no-input-search');
+  if (opts.searchSteps) args.push('--search-steps', opts.searchSteps);
   if (!opts.isolation) args.push('--no-isolation');
   if (opts.ops) args.push('--ops', opts.ops);
   if (opts.excludeOps) args.push('--exclude-ops', opts.excludeOps);
@@ -52,11 +53,11 @@ function workerArguments(opts: FuzzFlags, seed: string, jobs: number): string[] 
 }
 
 /** The line a bug gets when it is listed: class, SUT, ops, case folder and the command that replays it. */
-function bugLine(outDir: string, bug: BugEntry, movedFrom?: string): string {
+function bugLine(outDir: string, bug: BugEntry): string {
   const dir = join(outDir, bug.dir);
-  if (movedFrom) return `  reduced: ${join(outDir, movedFrom)} is ${dir} (${bug.reduced?.nodes ?? '?'} nodes: ${bug.ops.join(', ')}); replay: tensorsmith repro ${dir}\n`;
-  const what = bug.setup ? `state bug (after ${bug.ops.join(', ')}: ${bug.verdict})` : bug.verdict;
-  return `${bug.status} bug: ${what} on ${bug.backend} [${bug.setup ? 'setup ' : ''}${bug.ops.join(', ')}] ${dir}; replay: tensorsmith repro ${dir}\n`;
+  const what = bug.setup ? `state bug (${bug.verdict} after a test with ${bug.ops.join(', ')})` : `${bug.verdict} [${bug.ops.join(', ')}]`;
+  const size = bug.reduced ? `${bug.reduced.nodes} node${bug.reduced.nodes === 1 ? '' : 's'}` : 'not reduced';
+  return `${bug.status} bug: ${what} on ${bug.backend} (${size}): ${dir}; replay: tensorsmith repro ${dir}\n`;
 }
 
 export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number) => void, now: () => Date): void {
@@ -135,7 +136,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
         ...(reduction ? { reduction } : {}),
         timeoutMs,
         ...(io.cacheDir || opts.cacheDir ? { cacheDir: opts.cacheDir ?? io.cacheDir! } : {}),
-        onBug: (bug: BugEntry, movedFrom?: string) => status.above(bugLine(outDir, bug, movedFrom)),
+        onBug: (bug: BugEntry) => status.above(bugLine(outDir, bug)),
         onProgress: status.update,
         shouldStop: io.interrupted,
       }).finally(close);

@@ -51,16 +51,20 @@ export interface InputSearchFlags {
   /** Commander's negatable flag: false with --no-input-search. */
   inputSearch: boolean;
   searchMs: string;
+  searchSteps?: string;
 }
 
 /** How test inputs are chosen, shared by gen and fuzz. */
 export function inputSearchOptions(cmd: Command): Command {
   return cmd
     .option('--search-ms <ms>', 'time budget per test for the gradient search of inputs and weights', '50')
+    .option('--search-steps <n>', 'end each search after n steps whatever the clock (with a large --search-ms as a cap, the same tests are judged on any machine)')
     .option('--no-input-search', 'use plain random inputs and weights (tests where they give NaN/Inf are discarded)');
 }
 
 export function inputChoice(flags: InputSearchFlags): InputChoice {
   const budgetMs = parsePositiveNumber('--search-ms', flags.searchMs);
-  return flags.inputSearch ? { search: true, budgetMs } : { search: false };
+  const maxSteps = flags.searchSteps === undefined ? undefined : parsePositiveInt('--search-steps', flags.searchSteps);
+  if (!flags.inputSearch) return { search: false };
+  return maxSteps === undefined ? { search: true, budgetMs } : { search: true, budgetMs, maxSteps };
 }

@@ -103,7 +103,7 @@ export function reproCommand(program: Command, io: CliIo, setExit: (code: number
     const inputs: InputChoice = !campaign
       ? inputChoice(opts)
       : campaign.inputs.search && fromCli('searchMs')
-        ? { search: true, budgetMs: parsePositiveNumber('--search-ms', opts.searchMs) }
+        ? { ...campaign.inputs, budgetMs: parsePositiveNumber('--search-ms', opts.searchMs) }
         : campaign.inputs;
     const test = await makeTestCase({ seed, index, config: campaign?.generator ?? generatorConfig(opts), registry, inputs });
     const ops = [...new Set(test.model.nodes.map((n) => n.op))].join(', ');
