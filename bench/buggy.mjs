@@ -17,6 +17,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PLANTED_BUGS as PLANTED } from '../test/fixtures/buggy-compiler.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -28,17 +29,6 @@ const value = (name, fallback) => {
 const TESTS = value('--tests', 1500);
 const RUNS = value('--runs', 1);
 
-/** The planted bugs: the class and reduced op set each must be listed with, once. */
-const PLANTED = [
-  { bug: 'hang', class: 'hang', ops: ['Sin'] },
-  { bug: 'abort', class: 'crash', ops: ['Softmax'] },
-  { bug: 'runtime error listing numbers', class: 'runtime-error', ops: ['Transpose'] },
-  { bug: 'compile error', class: 'compile-error', ops: ['ReduceMean'] },
-  { bug: 'NaN on part of the domain', class: 'numeric', ops: ['Tanh'] },
-  { bug: 'wrong values turning into NaN downstream', class: 'numeric', ops: ['Sigmoid'] },
-  { bug: 'two-op pattern (Mul feeding Add)', class: 'numeric', ops: ['Add', 'Mul'] },
-  { bug: 'state corruption (an int32 Abs breaks later Exps)', class: 'state', ops: ['Abs'] },
-];
 const OPS = 'Relu,Neg,Abs,Exp,Log,Sqrt,Tanh,Sigmoid,Sin,Cos,Add,Sub,Mul,MatMul,Transpose,Reshape,Concat,ReduceSum,ReduceMean,Softmax';
 
 /**

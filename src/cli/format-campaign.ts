@@ -33,7 +33,7 @@ export function formatCampaignEnd(summary: CampaignSummary, outDir: string): str
     const dir = join(outDir, b.dir);
     const reduced = b.reduced ? `, reduced to ${b.reduced.nodes} nodes` : ', not reduced';
     const what = b.setup ? `state bug (${b.verdict} after a test with ${b.ops.join(', ')})` : `${b.verdict} [${b.ops.join(', ')}]`;
-    lines.push(`${b.status} bug: ${what} on ${b.seenOn.join(', ')} (x${b.occurrences}${reduced}): ${dir}`);
+    lines.push(`${b.status}: ${what} on ${b.seenOn.join(', ')} (x${b.occurrences}${reduced}): ${dir}`);
     if (b.message) lines.push(`    ${b.message}`);
     lines.push(`    replay: tensorsmith repro ${dir}`);
   }

@@ -1,5 +1,5 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAdapterModule } from '../../src/backends/external.js';
 import { writeTestFiles } from '../../src/campaign/case-folder.js';
@@ -83,8 +83,10 @@ describe('tensorsmith repro CASE', () => {
   });
 
   it('a command-line module replaces a recorded module that gives the same backend', async () => {
-    const copy = join(tempDir(), 'copy-of-log-wrong.mjs');
+    const folder = tempDir();
+    const copy = join(folder, 'copy-of-log-wrong.mjs');
     cpSync(FIXTURE, copy);
+    cpSync(join(dirname(FIXTURE), 'float32-runtime.mjs'), join(folder, 'float32-runtime.mjs'));
     const dir = await logWrongCase({ backendModules: [FIXTURE] });
     const r = await repro([dir, '--no-isolation', '--backend-module', copy]);
     expect(r.code).toBe(1);

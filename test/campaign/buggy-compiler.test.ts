@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PLANTED_BUGS } from '../fixtures/buggy-compiler.mjs';
+import { tempDir } from '../helpers.js';
+
+const FIXTURE = resolve('test/fixtures/buggy-compiler.mjs');
+const CLI = resolve('dist/cli/main.js');
+
+interface Summary {
+  bugs: { signature: string; class: string; ops: string[]; verdict: string; dir: string; seenOn: string[]; reduced?: { nodes: number; dir: string }; setup?: unknown }[];
+  perBackend: Record<string, { unsupported: Record<string, number>; skippedKnown: number }>;
+  unconfirmed: number;
+  internalErrors: unknown[];
+}
+
+/**
+ * The small version of bench/buggy.mjs: a fixed range of tests against the buggy-compiler fixture,
+ * through the built CLI as a user runs it (its isolation workers are plain JavaScript, so their
+ * many restarts stay cheap). Every planted bug is listed exactly once, under its class and the op
+ * set of its trigger, reduced to it; the op the SUT says it does not implement is no bug; each bug
+ * was printed once as it was found; and a state bug's case replays (its setup test first).
+ */
+describe('a campaign against a buggy compiler', () => {
+  it('lists each planted bug once, reduced to its trigger, and nothing else', () => {
+    const out = tempDir();
+    const args = [
+      CLI, 'fuzz', '--seed', 'small', '--time', '3600', '--index-limit', '300', '--max-nodes', '6',
+      '--ops', 'Relu,Neg,Abs,Exp,Sqrt,Tanh,Sigmoid,Sin,Add,Mul,Transpose,ReduceMean,Softmax', '--dtypes', 'float32,int32',
+      '--timeout', '5', '--search-steps', '40', '--search-ms', '5000',
+      '--backends', 'buggy-compiler', '--backend-module', FIXTURE, '--out', out,
+    ];
+    const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(1);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    const listed = summary.bugs.map((b) => `${b.class} [${b.ops.join(', ')}]`).sort();
+    expect(listed).toEqual(PLANTED_BUGS.map((p) => `${p.class} [${p.ops.join(', ')}]`).sort());
+    for (const bug of summary.bugs) {
+      expect(bug.reduced, `${bug.class} was not reduced`).toBeDefined();
+      if (bug.class !== 'state') expect(bug.reduced!.nodes).toBe(bug.ops.length);
+      expect(bug.seenOn).toEqual(['buggy-compiler']);
+    }
+    expect(Object.keys(summary.perBackend['buggy-compiler']!.unsupported).some((r) => r.includes('Neg(int32)'))).toBe(true);
+    expect(summary.perBackend['buggy-compiler']!.skippedKnown).toBeGreaterThan(0);
+    expect(summary.unconfirmed).toBe(0);
+    expect(summary.internalErrors).toEqual([]);
+    // One line per bug as it was listed, with the command that replays it.
+    const live = run.stdout.split('\n').filter((l) => l.startsWith('new bug: '));
+    expect(live).toHaveLength(PLANTED_BUGS.length);
+    for (const line of live) expect(line).toMatch(/replay: tensorsmith repro \S+/);
+
+    // The state bug's case holds the test that breaks the SUT, and replays with it first.
+    const state = summary.bugs.find((b) => b.class === 'state')!;
+    expect(existsSync(join(out, state.reduced!.dir, 'setup', 'model.json'))).toBe(true);
+    const repro = spawnSync(process.execPath, [CLI, 'repro', join(out, state.reduced!.dir), '--backend-module', FIXTURE], { encoding: 'utf8' });
+    expect(repro.status, repro.stdout + repro.stderr).toBe(1);
+    expect(repro.stdout).toMatch(/reproduces: wrong-result on buggy-compiler/);
+  }, 300_000);
+});
