@@ -1,6 +1,7 @@
 import type { DType } from '../ir/dtype.js';
 import type { Model, TensorMap } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
+import type { PrecisionTable } from '../oracles/precision-envelope.js';
 
 /** What an adapter is given to compile: the IR and its ONNX serialization (made once per test). */
 export interface ModelArtifact {
@@ -42,11 +43,11 @@ export interface BackendAdapter<Prepared = unknown> {
    */
   knownDeviation?(model: Model): string | undefined;
   /**
-   * Ops this SUT may compute less precisely than the oracle's tolerance, as a specification allows
-   * (WGSL's atan is only accurate to 4096 ULP): the reason, when a numeric difference in graph
-   * output `output` may come from one of them. Such a difference is not a bug; other verdicts still are.
+   * Ops this SUT computes less precisely than float32 rounding, within what its specification
+   * allows (WGSL's atan: 4096 ULP), as data. A numeric difference those bounds explain, amplified
+   * by what follows the ops, is not a bug (see withinDeclaredPrecision); other verdicts still are.
    */
-  knownImprecision?(model: Model, output: string): string | undefined;
+  readonly precision?: PrecisionTable;
 }
 
 /**

@@ -9,6 +9,7 @@ import { isGpuDType } from '../reference-runtime/webgpu/wgsl.js';
 import { unsupportedOnGpu } from '../reference-runtime/webgpu/support.js';
 import { builtinRegistry } from '../opspec/ops/index.js';
 import type { BackendAdapter } from './adapter.js';
+import { WGSL_PRECISION } from './wgsl-precision.js';
 
 const require = createRequire(import.meta.url);
 const kernels = webGpuKernels();
@@ -29,6 +30,8 @@ interface Prepared {
 export function referenceWebGpuAdapter(): BackendAdapter<Prepared> {
   return {
     name: 'ref-webgpu',
+    // Its kernels call WGSL builtins, whose accuracy WGSL bounds loosely.
+    precision: WGSL_PRECISION,
     async describe() {
       const runtime = await webGpuRuntime();
       const version = (require('../../package.json') as { version: string }).version;

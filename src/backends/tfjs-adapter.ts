@@ -9,6 +9,7 @@ import { materialize, runProgram, type TfjsProgram } from './tfjs/materialize.js
 import type { TF } from './tfjs/ops/kernel.js';
 import { tfjsSupports, tfjsUnsupportedNode } from './tfjs/support.js';
 import { withGpuErrors } from './tfjs/gpu-errors.js';
+import { WGSL_PRECISION } from './wgsl-precision.js';
 
 /** tfjs-node ('node', tfjs's 'tensorflow' backend) is an optional dependency: available only where it installs. */
 export const TFJS_BACKENDS = ['cpu', 'wasm', 'webgpu', 'node'] as const;
@@ -99,6 +100,8 @@ export function tfjsAdapter(backend: TfjsBackendName): BackendAdapter<TfjsProgra
       return { name, package: '@tensorflow/tfjs', version: packageVersion() };
     },
     supports: (op: string, dtypes: readonly DType[]) => tfjsSupports(op, dtypes),
+    // tfjs-webgpu computes these ops with WGSL builtins, whose accuracy WGSL bounds loosely.
+    ...(backend === 'webgpu' ? { precision: WGSL_PRECISION } : {}),
     async prepare(artifact: ModelArtifact) {
       const tf = await loadTf();
       await initBackend(tf, backend);

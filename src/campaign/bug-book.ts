@@ -86,6 +86,22 @@ export class BugBook {
     for (const t of listed.triggers) addTrigger(into, t);
   }
 
+  /**
+   * A listed, reduced error bug that a newly reduced one is: the same class of error (crash, hang,
+   * compile or runtime error) with the same message on the same SUT family, around a common op.
+   * A SUT may fail only on a value another op computed for it (tfjs-webgpu's DepthToSpace on a bool
+   * that a comparison produced on the GPU): the reductions then keep that op too, a different one
+   * each time, and are still one bug.
+   */
+  sameErrorAround(key: { class: string; family: string; pattern: string; ops: readonly string[] }, except?: BugEntry): BugEntry | undefined {
+    if (!EXPENSIVE.has(key.class)) return undefined;
+    for (const b of this.entries.values()) {
+      if (b === except || !b.reduced || b.setup || b.class !== key.class || b.family !== key.family || b.pattern !== key.pattern) continue;
+      if (b.ops.some((op) => key.ops.includes(op))) return b;
+    }
+    return undefined;
+  }
+
   /** Counts one more sighting of a bug, on a SUT. */
   seen(entry: BugEntry, sut: string): void {
     entry.occurrences++;

@@ -38,23 +38,23 @@ export class CapabilityGaps {
     private readonly cacheDir: string | undefined,
   ) {}
 
-  /** The first pair of the model the SUT is known not to implement, as "Op(dtype): reason". */
-  unsupportedIn(sut: string, model: Model): string | undefined {
+  /** The first pair of the model the SUT is known not to implement ("Op(dtype)"), and what the SUT said. */
+  unsupportedIn(sut: string, model: Model): { pair: string; reason: string } | undefined {
     const row = this.known.get(sut);
     if (!row) return undefined;
     for (const p of pairsOf(model, this.registry)) {
       const k = row.get(`${p.op}/${p.dtype}`);
-      if (k && !k.supported) return `${p.op}(${p.dtype}): ${k.reason ?? 'not implemented'}`;
+      if (k && !k.supported) return { pair: `${p.op}(${p.dtype})`, reason: k.reason ?? 'not implemented' };
     }
     return undefined;
   }
 
   /**
    * Probes the model's pairs not known yet on the SUT, and says which one it does not implement
-   * ("Op(dtype): reason"), if the probes find one. The adapter's worker may be left broken: the
+   * (and what the SUT said), if the probes find one. The adapter's worker may be left broken: the
    * caller starts the next test on a fresh one.
    */
-  async explain(adapter: BackendAdapter, model: Model): Promise<string | undefined> {
+  async explain(adapter: BackendAdapter, model: Model): Promise<{ pair: string; reason: string } | undefined> {
     let row = this.known.get(adapter.name);
     if (!row) this.known.set(adapter.name, (row = new Map()));
     const learned: SupportMatrix = {};

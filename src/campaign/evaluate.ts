@@ -6,7 +6,8 @@ import { compareOutputs } from '../oracles/compare.js';
 import { toleranceDtypes } from '../oracles/precision.js';
 import { SutCrash, SutHang } from '../backends/isolation/isolated-adapter.js';
 import { isCapabilityGap } from '../backends/capability.js';
-import { isNumeric, type Verdict } from '../oracles/verdict.js';
+import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
+import { withinDeclaredPrecision } from '../oracles/precision-envelope.js';
 
 export interface BackendOutcome {
   readonly verdict: Verdict;
@@ -26,8 +27,24 @@ function errorOutcome(e: unknown, backend: string, stageVerdict: 'compile-error'
   const message = errorMessage(e);
   if (e instanceof SutCrash) return { verdict: { kind: 'crash', backend, message } };
   if (e instanceof SutHang) return { verdict: { kind: 'hang', backend, message }, hangTimeoutMs: e.timeoutMs };
-  if (isCapabilityGap(e)) return { verdict: { kind: 'unsupported', backend, message: `${backend} does not implement something here: ${message}` }, capabilityGap: true };
+  if (isCapabilityGap(e)) {
+    const reason = `says it does not implement something: ${reasonKey(message)}`;
+    return { verdict: { kind: 'unsupported', backend, message: `${backend} does not implement something here: ${message}`, reason }, capabilityGap: true };
+  }
   return { verdict: { kind: stageVerdict, backend, message } };
+}
+
+/**
+ * A reason as a key to count by: node and value names and the numbers in lists dropped, so that
+ * one reason seen on many models is counted once.
+ */
+export function reasonKey(text: string): string {
+  const key = text
+    .replace(/\b(?:n|in|v|w|const|p)\d+(?:_\w+)?\b/g, 'node')
+    .replace(/\[[-\d.,\s]*\]/g, '[…]')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return key.length > 160 ? `${key.slice(0, 159)}…` : key;
 }
 
 function errorMessage(e: unknown): string {
@@ -47,9 +64,9 @@ export async function evaluateOnBackend(
 ): Promise<BackendOutcome> {
   const backend = adapter.name;
   const missing = unsupportedNode(adapter, artifact.model);
-  if (missing) return { verdict: { kind: 'unsupported', backend, message: `${backend} does not implement ${missing}` } };
+  if (missing) return { verdict: { kind: 'unsupported', backend, message: `${backend} does not implement ${missing}`, reason: `does not implement ${missing}` } };
   const deviation = adapter.knownDeviation?.(artifact.model);
-  if (deviation) return { verdict: { kind: 'unsupported', backend, message: `known deviation: ${deviation}` } };
+  if (deviation) return { verdict: { kind: 'unsupported', backend, message: `known deviation: ${deviation}`, reason: `known deviation: ${reasonKey(deviation)}` } };
   const t0 = performance.now();
   let prepared: unknown;
   try {
@@ -58,26 +75,51 @@ export async function evaluateOnBackend(
     return { ...errorOutcome(e, backend, 'compile-error'), prepareMs: performance.now() - t0 };
   }
   const t1 = performance.now();
+  const outcome = await runAndJudge({ adapter, artifact, prepared, inputs, expected });
+  const timed = { ...outcome, prepareMs: t1 - t0, runMs: performance.now() - t1 };
   try {
-    let actual: Map<string, Tensor>;
-    try {
-      actual = await adapter.run(prepared, inputs);
-    } catch (e) {
-      return { ...errorOutcome(e, backend, 'runtime-error'), prepareMs: t1 - t0, runMs: performance.now() - t1 };
-    }
-    const runMs = performance.now() - t1;
-    const verdict = compareOutputs({
-      backend,
-      outputs: outputInfos(artifact.model),
-      expected,
-      actual,
-      toleranceDtypes: toleranceDtypes(artifact.model),
-    });
-    // A difference the SUT's declared precision allows (WGSL's atan, say) is no bug.
-    const imprecision = isNumeric(verdict.kind) && verdict.worst ? adapter.knownImprecision?.(artifact.model, verdict.worst.output) : undefined;
-    if (imprecision) return { verdict: { kind: 'unsupported', backend, message: `known imprecision: ${imprecision}` }, actual, prepareMs: t1 - t0, runMs };
-    return { verdict, actual, prepareMs: t1 - t0, runMs };
-  } finally {
     await adapter.release?.(prepared);
+  } catch (e) {
+    // Freeing what the test allocated failed: an error of that test (a crash or hang wins).
+    if (!isBug(outcome.verdict.kind) || isNumeric(outcome.verdict.kind)) {
+      const failed = errorOutcome(e, backend, 'runtime-error');
+      return { ...timed, ...failed, verdict: { ...failed.verdict, message: `while releasing the model: ${failed.verdict.message ?? ''}` } };
+    }
   }
+  return timed;
+}
+
+/** Runs a prepared test and judges its outputs (against the reference, then against the SUT's declared precision). */
+async function runAndJudge(args: {
+  adapter: BackendAdapter;
+  artifact: ModelArtifact;
+  prepared: unknown;
+  inputs: ReadonlyMap<string, Tensor>;
+  expected: ReadonlyMap<string, Tensor>;
+}): Promise<BackendOutcome> {
+  const { adapter, artifact, inputs, expected } = args;
+  const backend = adapter.name;
+  let actual: Map<string, Tensor>;
+  try {
+    actual = await adapter.run(args.prepared, inputs);
+  } catch (e) {
+    return errorOutcome(e, backend, 'runtime-error');
+  }
+  const verdict = compareOutputs({
+    backend,
+    outputs: outputInfos(artifact.model),
+    expected,
+    actual,
+    toleranceDtypes: toleranceDtypes(artifact.model),
+  });
+  // A difference the SUT's declared precision allows (WGSL's atan, say) is no bug.
+  const explained =
+    isNumeric(verdict.kind) && verdict.worst && adapter.precision
+      ? withinDeclaredPrecision({ model: artifact.model, inputs, actual, failingOutput: verdict.worst.output, table: adapter.precision })
+      : undefined;
+  if (explained) {
+    const message = `within the precision ${backend}'s specification allows: ${explained}`;
+    return { verdict: { kind: 'unsupported', backend, message, reason: reasonKey(message) }, actual };
+  }
+  return { verdict, actual };
 }

@@ -169,10 +169,12 @@ export class FindingHandler {
       return;
     }
     const signature = bugSignature(reduced.verdict, reduced.model, { family: session.family });
-    const into = this.ctx.book.get(signature.hash);
     // Another model reduced to the same bug: one case per signature, and its trigger is one more of that bug's.
+    const into = this.ctx.book.get(signature.hash) ?? this.ctx.book.sameErrorAround(signature, listed);
     if (into && into !== listed) {
       listed.triggers = [triggerOf(reduced.model)];
+      this.ctx.db.alias(into.signature, signature.hash);
+      this.ctx.db.save();
       return this.merge(listed, into);
     }
     const dir = join('bugs', signature.hash);

@@ -6,9 +6,10 @@ import { modelToOnnx } from '../export/to-onnx.js';
 import type { GeneratorConfig, GeneratorMethod } from '../generator/generate.js';
 import { UserError } from '../ir/errors.js';
 import type { OpRegistry } from '../opspec/registry.js';
-import { normalizeMessage, triggerOf, type BugSignature } from '../oracles/signature.js';
+import { triggerOf, type BugSignature } from '../oracles/signature.js';
 import { isBug, type Verdict, type VerdictKind } from '../oracles/verdict.js';
 import { BugBook } from './bug-book.js';
+import { reasonKey } from './evaluate.js';
 import { CapabilityGaps } from './capability-gaps.js';
 import { writeTestFiles, type CaseMeta } from './case-folder.js';
 import { FindingHandler, type FindingContext, type PendingReduction, type ReductionPolicy } from './findings.js';
@@ -324,7 +325,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       const count = (verdict: Verdict) => {
         progress.verdicts[verdict.kind]++;
         stats.verdicts[verdict.kind]++;
-        if (verdict.kind === 'unsupported') tally(stats.unsupported, unsupportedReason(verdict.message));
+        if (verdict.kind === 'unsupported') tally(stats.unsupported, verdict.reason ?? reasonKey(verdict.message ?? 'unsupported'));
       };
       const expensive = book.expensiveOn(session.name, trigger);
       if (expensive) {
@@ -334,7 +335,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       }
       const gap = gaps.unsupportedIn(session.name, test.model);
       if (gap) {
-        count({ kind: 'unsupported', backend: session.name, message: `${session.name} does not implement ${gap}` });
+        count({ kind: 'unsupported', backend: session.name, message: `${session.name} does not implement ${gap.pair}: ${gap.reason}`, reason: `does not implement ${gap.pair}` });
         continue;
       }
       let outcome = await session.evaluate(judged);
@@ -347,7 +348,11 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       if (outcome.capabilityGap) {
         const which = await gaps.explain(session.adapter, test.model);
         session.replaceWorker();
-        count({ kind: 'unsupported', backend: session.name, message: which ? `${session.name} does not implement ${which}` : outcome.verdict.message });
+        count(
+          which
+            ? { kind: 'unsupported', backend: session.name, message: `${session.name} does not implement ${which.pair}: ${which.reason}`, reason: `does not implement ${which.pair}` }
+            : outcome.verdict,
+        );
         continue;
       }
       count(outcome.verdict);
@@ -411,7 +416,3 @@ function discardReason(u: { reason: string; op: string }): string {
   return `${u.reason} at ${u.op}`;
 }
 
-/** Why a SUT did not judge a test, as a key to count by (names and numbers stripped). */
-function unsupportedReason(message: string | undefined): string {
-  return normalizeMessage(message ?? 'unsupported').slice(0, 240);
-}

@@ -19,6 +19,8 @@ export interface KnownBug {
   fixedAt?: string;
   /** The case folder where it was last seen, for people. */
   lastCase?: string;
+  /** Signatures of other reduced tests found to be this bug (the same error, reduced around another op). */
+  aliases?: string[];
 }
 
 /**
@@ -47,16 +49,24 @@ export class SignatureDb {
     return new SignatureDb(path, new Map(Object.entries(raw.signatures as Record<string, KnownBug>)));
   }
 
+  /** The bug a signature names, directly or as an alias. */
+  private find(hash: string): KnownBug | undefined {
+    const direct = this.bugs.get(hash);
+    if (direct) return direct;
+    for (const bug of this.bugs.values()) if (bug.aliases?.includes(hash)) return bug;
+    return undefined;
+  }
+
   /** What a sighting of this signature is: new, a known open bug, or a regression of a fixed one. */
   statusOf(hash: string): BugStatus {
-    const known = this.bugs.get(hash);
+    const known = this.find(hash);
     if (!known) return 'new';
     return known.status === 'fixed' ? 'regression' : 'known';
   }
 
   /** Records a sighting: a new bug is added, a fixed one reopened. */
   record(signature: BugSignature, when: string, caseDir?: string): void {
-    const known = this.bugs.get(signature.hash);
+    const known = this.find(signature.hash);
     if (known) {
       known.lastSeen = when;
       if (known.status === 'fixed') known.status = 'open';
@@ -65,6 +75,13 @@ export class SignatureDb {
     }
     const { family, ops, pattern } = signature;
     this.bugs.set(signature.hash, { class: signature.class, family, ops, pattern, status: 'open', firstSeen: when, lastSeen: when, ...(caseDir ? { lastCase: caseDir } : {}) });
+  }
+
+  /** Records that signature `alias` names the bug recorded as `of` (a no-op when `of` is unknown). */
+  alias(of: string, alias: string): void {
+    const bug = this.bugs.get(of);
+    if (!bug || of === alias || bug.aliases?.includes(alias)) return;
+    (bug.aliases ??= []).push(alias);
   }
 
   /** Marks bugs fixed; an unknown hash is a usage error. */
@@ -81,10 +98,11 @@ export class SignatureDb {
   absorb(other: SignatureDb): void {
     for (const [hash, bug] of other.bugs) {
       const mine = this.bugs.get(hash);
-      if (!mine) this.bugs.set(hash, { ...bug });
+      if (!mine) this.bugs.set(hash, { ...bug, ...(bug.aliases ? { aliases: [...bug.aliases] } : {}) });
       else {
         if (bug.lastSeen > mine.lastSeen) mine.lastSeen = bug.lastSeen;
         if (bug.status === 'open') mine.status = 'open';
+        for (const a of bug.aliases ?? []) this.alias(hash, a);
       }
     }
   }

@@ -57,5 +57,10 @@ export interface Verdict {
   readonly backend: string;
   /** What went wrong, in one line (for errors: the SUT's message). */
   readonly message?: string;
+  /**
+   * For `unsupported`: why, as a short key that campaigns count by ("does not implement Relu(int64)",
+   * "known deviation: ..."), free of node names and values.
+   */
+  readonly reason?: string;
   readonly worst?: WorstElement;
 }

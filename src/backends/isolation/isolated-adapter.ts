@@ -94,7 +94,7 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
     describe: () => local.describe(),
     supports: (op, dtypes) => local.supports(op, dtypes),
     ...(local.knownDeviation ? { knownDeviation: (model) => local.knownDeviation!(model) } : {}),
-    ...(local.knownImprecision ? { knownImprecision: (model, value) => local.knownImprecision!(model, value) } : {}),
+    ...(local.precision ? { precision: local.precision } : {}),
     async prepare(artifact: ModelArtifact) {
       return expectOk(await request({ kind: 'prepare', model: artifact.model, onnx: artifact.onnx })).handle!;
     },
