@@ -12,7 +12,7 @@ import { writeCaseFolder, type BugCase, type CaseMeta } from './case-folder.js';
 import type { BackendOutcome } from './evaluate.js';
 import type { SignatureDb } from './signature-db.js';
 import { reduceStateBug, traceCorruptor } from './state-trace.js';
-import type { BugEntry, InternalError } from './summary.js';
+import type { BugEntry, InternalError, UnconfirmedFinding } from './summary.js';
 import type { JudgedTest, SutSession } from './sut-session.js';
 
 /** How a campaign reduces its new bugs: the budget of each, and the share of the campaign's time reduction may take. */
@@ -49,7 +49,8 @@ export interface FindingContext {
   spentReducing(ms: number): void;
   readonly pending: PendingReduction[];
   internalError(e: InternalError): void;
-  unconfirmed(): void;
+  /** A finding that did not reproduce alone and could not be traced to an earlier test. */
+  unconfirmed(finding: UnconfirmedFinding): void;
   /** A bug is listed for good: reduced, or (reduction off or out of its share) as found. */
   listed(entry: BugEntry): void;
   /** Persists counters and the summary. */
@@ -116,10 +117,7 @@ export class FindingHandler {
     const entry = this.entry({ session, signature: whole, verdict, testIndex, trigger: triggerOf(test.model), dir: join('bugs', whole.hash) });
     this.ctx.book.set(entry);
     const pending: PendingReduction = { sessionName: session.name, test, outcome, signature: whole.hash };
-    // A crash, hang or error costs a worker restart at every sighting until its reduced trigger
-    // lets the campaign skip the tests that hold it: reducing it at once pays for itself.
-    const urgent = whole.class !== 'numeric';
-    if (this.ctx.reduction && (urgent || this.ctx.mayReduce())) await this.reduce(pending, found);
+    if (this.ctx.reduction && this.ctx.mayReduce()) await this.reduce(pending, found);
     else if (this.ctx.reduction) this.ctx.pending.push(pending);
     else this.finish(entry);
     if (!this.ctx.reduction) this.ctx.listed(entry);
@@ -237,7 +235,10 @@ export class FindingHandler {
     const t0 = performance.now();
     try {
       const traced = await traceCorruptor({ session, history, victim, verdict });
-      if (!traced) return this.ctx.unconfirmed();
+      if (!traced) {
+        const { kind, message } = verdict;
+        return this.ctx.unconfirmed({ backend: session.name, testIndex: victim.testIndex ?? -1, verdict: kind, ...(message ? { message } : {}) });
+      }
       const reduced = this.ctx.reduction
         ? await reduceStateBug({ session, setup: traced.setup, victim, verdict, registry: this.ctx.registry, budget: this.ctx.reduction.budget })
         : undefined;

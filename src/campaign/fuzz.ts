@@ -7,7 +7,7 @@ import type { GeneratorConfig, GeneratorMethod } from '../generator/generate.js'
 import { UserError } from '../ir/errors.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { triggerOf, type BugSignature } from '../oracles/signature.js';
-import { isBug, type Verdict, type VerdictKind } from '../oracles/verdict.js';
+import { isBug, isNumeric, type Verdict, type VerdictKind } from '../oracles/verdict.js';
 import { BugBook } from './bug-book.js';
 import { reasonKey } from './evaluate.js';
 import { CapabilityGaps } from './capability-gaps.js';
@@ -25,6 +25,8 @@ import {
   type BugEntry,
   type CampaignSummary,
   type InternalError,
+  type UnconfirmedFinding,
+  UNCONFIRMED_KEPT,
 } from './summary.js';
 import { SutSession, type JudgedTest } from './sut-session.js';
 import { DEFAULT_INPUT_CHOICE, makeTestCase, type InputChoice } from './test-case.js';
@@ -103,6 +105,7 @@ export interface Progress {
   pending: string[];
   reduceMs: number;
   unconfirmed: number;
+  unconfirmedFindings: UnconfirmedFinding[];
   internalErrors: InternalError[];
 }
 
@@ -208,6 +211,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
         pending: [],
         reduceMs: 0,
         unconfirmed: 0,
+        unconfirmedFindings: [],
         internalErrors: [],
       };
   for (const s of sessions) progress.perBackend[s.name] ??= emptyBackendStats();
@@ -237,6 +241,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       newBugs: entries.filter((b) => b.status === 'new').length,
       regressions: entries.filter((b) => b.status === 'regression').length,
       unconfirmed: progress.unconfirmed,
+      unconfirmedFindings: progress.unconfirmedFindings,
       reduction: { ms: Math.round(progress.reduceMs), share: options.reduction?.share ?? 0, unreduced: pending.length },
       internalErrors: progress.internalErrors,
       config,
@@ -276,8 +281,9 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     internalError: (e) => {
       progress.internalErrors.push(e);
     },
-    unconfirmed: () => {
+    unconfirmed: (finding) => {
       progress.unconfirmed++;
+      if (progress.unconfirmedFindings.length < UNCONFIRMED_KEPT) progress.unconfirmedFindings.push(finding);
     },
     listed: (entry) => options.onBug?.(entry),
     save,
@@ -292,7 +298,10 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       else i++;
     }
     while (pending.length > 0 && !options.shouldStop?.() && context.mayReduce()) {
-      await findings.reduce(pending.shift()!);
+      // A crash, hang or error costs a worker restart at every sighting until its reduced trigger
+      // lets the campaign skip the tests that hold it: those go first.
+      const next = Math.max(0, pending.findIndex((p) => !isNumeric(p.outcome.verdict.kind)));
+      await findings.reduce(pending.splice(next, 1)[0]!);
       for (let i = 0; i < pending.length; ) {
         if (findings.absorb(pending[i]!)) pending.splice(i, 1);
         else i++;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../ir/errors.js';
 import { VERDICTS } from '../oracles/verdict.js';
 import { SignatureDb } from './signature-db.js';
-import { emptyBackendStats, emptyVerdicts, readSummary, tally, writeJsonAtomic, type BackendStats, type BugEntry, type CampaignSummary, type InternalError } from './summary.js';
+import { emptyBackendStats, emptyVerdicts, readSummary, tally, writeJsonAtomic, type BackendStats, type BugEntry, type CampaignSummary, type InternalError, type UnconfirmedFinding, UNCONFIRMED_KEPT } from './summary.js';
 
 const STATUS_RANK = { regression: 2, new: 1, known: 0 } as const;
 
@@ -30,6 +30,7 @@ export function mergeCampaigns(dirs: readonly string[], outDir: string): Campaig
   const discardReasons: Record<string, number> = {};
   const perBackend: Record<string, BackendStats> = {};
   const internalErrors: InternalError[] = [];
+  const unconfirmedFindings: UnconfirmedFinding[] = [];
   const db = SignatureDb.open(join(outDir, 'signatures.json'));
   for (const { dir, summary } of summaries) {
     tests += summary.tests;
@@ -48,6 +49,7 @@ export function mergeCampaigns(dirs: readonly string[], outDir: string): Campaig
       into.restarts += stats.restarts;
     }
     internalErrors.push(...(summary.internalErrors ?? []));
+    unconfirmedFindings.push(...(summary.unconfirmedFindings ?? []));
     if (existsSync(join(dir, 'signatures.json'))) db.absorb(SignatureDb.open(join(dir, 'signatures.json')));
     for (const entry of summary.bugs) {
       const had = bugs.get(entry.signature);
@@ -86,6 +88,7 @@ export function mergeCampaigns(dirs: readonly string[], outDir: string): Campaig
     newBugs: entries.filter((b) => b.status === 'new').length,
     regressions: entries.filter((b) => b.status === 'regression').length,
     unconfirmed,
+    unconfirmedFindings: unconfirmedFindings.slice(0, UNCONFIRMED_KEPT),
     reduction: { ms: reduceMs, share: first.reduction?.share ?? 0, unreduced },
     internalErrors,
     config: { ...config, mergedFrom: dirs.length },

@@ -72,12 +72,25 @@ export interface CampaignSummary {
   readonly regressions: number;
   /** Findings that did not reproduce alone in a fresh worker and could not be traced to an earlier test. */
   readonly unconfirmed: number;
+  /** The first of them, for a look (up to UNCONFIRMED_KEPT). */
+  readonly unconfirmedFindings: readonly UnconfirmedFinding[];
   /** Reduction: time spent, the share of the campaign it may take, bugs left unreduced (tensorsmith reduce does them). */
   readonly reduction: { readonly ms: number; readonly share: number; readonly unreduced: number };
   /** Errors of tensorsmith itself (the reference failing on a valid model, say): report them to tensorsmith. */
   readonly internalErrors: readonly InternalError[];
   readonly config: Readonly<Record<string, unknown>>;
 }
+
+/** A finding a campaign did not list: it did not reproduce alone, and no earlier test explained it. */
+export interface UnconfirmedFinding {
+  readonly backend: string;
+  readonly testIndex: number;
+  readonly verdict: VerdictKind;
+  readonly message?: string;
+}
+
+/** How many unconfirmed findings a summary keeps the details of. */
+export const UNCONFIRMED_KEPT = 50;
 
 export interface InternalError {
   readonly where: string;

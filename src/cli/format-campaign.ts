@@ -39,6 +39,9 @@ export function formatCampaignEnd(summary: CampaignSummary, outDir: string): str
   }
   if (summary.unconfirmed > 0) {
     lines.push(`${summary.unconfirmed} finding(s) did not reproduce alone in a fresh SUT process and could not be traced to an earlier test (a flaky SUT?): not listed`);
+    for (const f of summary.unconfirmedFindings.slice(0, 5)) {
+      lines.push(`    test ${f.testIndex} on ${f.backend}: ${f.verdict}${f.message ? `: ${f.message}` : ''} (tensorsmith repro --campaign ${outDir} --index ${f.testIndex} replays it)`);
+    }
   }
   if (summary.reduction.unreduced > 0) {
     lines.push(`${summary.reduction.unreduced} bug(s) left unreduced (reduction had taken its share of the time): tensorsmith reduce <case folder> reduces one`);

@@ -127,6 +127,7 @@ export function inferConcrete(
     }
     outs = spec.outputs(ctx);
     if (outs.length !== outputCount) throw new SpecViolation(`gives ${outs.length} outputs for ${outputCount} declared`);
+    checkValueRanges(spec, ctx, constants);
   } catch (e) {
     if (e instanceof SpecViolation) throw e;
     throw new SpecViolation((e as Error).message);
@@ -149,6 +150,24 @@ export function inferConcrete(
     str: ctx.str,
   };
   return { outputs, attrs: concreteAttrs };
+}
+
+/**
+ * Constant inputs whose values the spec bounds (Gather's indices within the gathered dim) must lie
+ * in their range: a model that breaks it is invalid (ONNX: "It is an error if any of the index
+ * values are out of bounds"), whoever made it (an edit of the reducer, say).
+ */
+function checkValueRanges(spec: OpSpec, ctx: ReturnType<typeof makeContext>, constants: readonly (Tensor | undefined)[]): void {
+  constants.forEach((value, i) => {
+    const slot = slotAt(spec, i);
+    if (!value || !slot?.valueRange) return;
+    const [loExpr, hiExpr] = slot.valueRange(ctx);
+    const lo = constValue(loExpr);
+    const hi = constValue(hiExpr);
+    if (lo === undefined || hi === undefined) return;
+    const bad = value.data.find((x) => x < lo || x > hi);
+    if (bad !== undefined) throw new SpecViolation(`input ${i} ('${slot.name}') holds ${bad}, outside [${lo}, ${hi}]`);
+  });
 }
 
 /** Attribute values with the spec's defaults applied and shape-typed inputs bound: what kernels read. */

@@ -21,6 +21,18 @@ export function normalizeMessage(message: string): string {
     .trim();
 }
 
+/**
+ * The name prefix of nodes the reducer put in to compute a value on the SUT (see feedNode): they
+ * stand for whatever computed it, and are no part of a bug's identity.
+ */
+export const FEED_PREFIX = 'feed_';
+
+/** The nodes that identify a bug: all but the reducer's feeds (all of them when that leaves none). */
+function identifyingNodes(model: Model): readonly Node[] {
+  const own = model.nodes.filter((n) => !n.name.startsWith(FEED_PREFIX));
+  return own.length > 0 ? own : model.nodes;
+}
+
 export interface BugSignature {
   /** The bug class: 'numeric' (wrong-result and nan-mismatch), crash, hang, compile-error, runtime-error, or 'state'. */
   readonly class: string;
@@ -52,7 +64,7 @@ export interface SignatureOptions {
 export function bugSignature(verdict: Verdict, model: Model, options: SignatureOptions = {}): BugSignature {
   const cls = options.setup ? 'state' : (bugClass(verdict.kind) ?? verdict.kind);
   const trigger = options.setup ?? model;
-  const ops = [...new Set(trigger.nodes.map((n) => n.op))].sort();
+  const ops = [...new Set(identifyingNodes(trigger).map((n) => n.op))].sort();
   const pattern = options.setup || isNumeric(verdict.kind) ? cls : normalizeMessage(verdict.message ?? '');
   const family = options.family ?? verdict.backend;
   const hash = hashText(JSON.stringify([cls, family, ops, pattern])).slice(0, 16);
@@ -69,17 +81,17 @@ export function triggerOf(model: Model, output?: string): string[] {
   for (const i of model.inputs) types.set(i.name, i.dtype);
   for (const w of model.weights) types.set(w.name, w.value.dtype);
   for (const n of model.nodes) for (const o of n.outputs) types.set(o.name, o.dtype);
-  let nodes: readonly Node[] = model.nodes;
+  let nodes: readonly Node[] = identifyingNodes(model);
   if (output !== undefined) {
     const needed = new Set([output]);
     const cone: Node[] = [];
     for (let i = model.nodes.length - 1; i >= 0; i--) {
       const node = model.nodes[i]!;
       if (!node.outputs.some((o) => needed.has(o.name))) continue;
-      cone.push(node);
+      if (!node.name.startsWith(FEED_PREFIX)) cone.push(node);
       for (const x of node.inputs) if (x !== '') needed.add(x);
     }
-    nodes = cone;
+    nodes = cone.length > 0 ? cone : model.nodes;
   }
   const pairs = nodes.map((n) => `${n.op}(${n.inputs.filter((x) => x !== '').map((x) => types.get(x) ?? '?').join(',')})`);
   return [...new Set(pairs)].sort();

@@ -7,6 +7,7 @@ import { bypassNode, coneSizes, cutAt, cuttableValues, distancesToOutputs, withO
 import { DEFAULT_REDUCTION_BUDGET, ReductionSearch, type ReductionBudget } from './search.js';
 import { attrEdits } from './attr-edits.js';
 import { dimEdits, valueEdits } from './data-edits.js';
+import { feedNode } from './feed-edits.js';
 
 export interface ReduceArgs {
   readonly model: Model;
@@ -40,6 +41,7 @@ type Pass = (search: ReductionSearch, registry: OpRegistry) => Promise<boolean>;
  * Graph-level delta debugging that keeps the bug. Passes, repeated until none makes progress or
  * the budget is spent: fewer graph outputs; one inner value as the only output; cuts of the graph
  * (a value becomes a graph input holding what the reference computed for it); bypassed nodes;
+ * nodes replaced by feeds (the simplest op computing the same values on the SUT);
  * smaller dims; attributes closer to their defaults; simpler input and weight values. A candidate is
  * accepted only when it is a valid model, its reference run is trusted and `stillFails` says yes.
  * Deterministic: the same test and the same SUT behaviour give the same steps.
@@ -47,7 +49,7 @@ type Pass = (search: ReductionSearch, registry: OpRegistry) => Promise<boolean>;
 export async function reduceTest(args: ReduceArgs): Promise<ReduceResult> {
   const t0 = performance.now();
   const search = new ReductionSearch({ model: args.model, inputs: args.inputs }, args.registry, args.stillFails, args.budget ?? DEFAULT_REDUCTION_BUDGET, args.onProgress);
-  const passes: Pass[] = [dropOutputs, promoteValue, cutGraph, bypassNodes, editPass(dimEdits), editPass(attrEdits), editPass(valueEdits)];
+  const passes: Pass[] = [dropOutputs, promoteValue, cutGraph, bypassNodes, feedNodes, editPass(dimEdits), editPass(attrEdits), editPass(valueEdits)];
   let progressed = true;
   while (progressed && !search.outOfTime()) {
     progressed = false;
@@ -123,6 +125,12 @@ async function bypassNodes(search: ReductionSearch): Promise<boolean> {
   const edits: Edit[] = [...search.current.model.nodes]
     .reverse()
     .flatMap((node) => [...new Set(node.inputs.filter((x) => x !== ''))].map((input): Edit => (current) => bypassNode(current, node.name, input)));
+  return runEdits(search, edits);
+}
+
+/** Replaces nodes by feeds (see feedNode), from the graph inputs on: what remains is what fails. */
+async function feedNodes(search: ReductionSearch): Promise<boolean> {
+  const edits: Edit[] = search.current.model.nodes.map((node): Edit => (current) => feedNode(current, node.name, search.values));
   return runEdits(search, edits);
 }
 

@@ -2,9 +2,9 @@ import type { TensorMap } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
 import type { BackendAdapter, ModelArtifact } from '../adapter.js';
 import type { AdapterSource } from './protocol.js';
-import { expectOk, SutCrash, SutHang, WorkerProcess, type IsolationLimits, type RequestBody } from './worker-process.js';
+import { expectOk, SutCrash, SutHang, WorkerProcess, type IsolationLimits, type RequestBody, type WarmupTest } from './worker-process.js';
 
-export { SutCrash, SutError, SutHang, type IsolationLimits } from './worker-process.js';
+export { SutCrash, SutError, SutHang, type IsolationLimits, type WarmupTest } from './worker-process.js';
 
 export interface IsolationOptions extends IsolationLimits {
   /**
@@ -13,6 +13,8 @@ export interface IsolationOptions extends IsolationLimits {
    * in bursts while a bug is reduced; two spares absorb most of them.
    */
   readonly spares?: number;
+  /** A known-good test every worker runs once after it starts (see WorkerProcess.start). */
+  readonly warmup?: WarmupTest;
 }
 
 /** What the campaign can do with a SUT that runs in a worker process. */
@@ -52,7 +54,7 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
   const started = new Set<Promise<WorkerProcess>>();
 
   const launch = (): Promise<WorkerProcess> => {
-    const w = WorkerProcess.start(local.name, source, options);
+    const w = WorkerProcess.start(local.name, source, options, options.warmup);
     started.add(w);
     // A spare that failed to start is retried when it is needed, as a plain start.
     w.catch(() => started.delete(w));

@@ -1,6 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Model } from '../../ir/model.js';
+import type { Tensor } from '../../ir/tensor.js';
 import type { AdapterSource, WorkerReply, WorkerRequest } from './protocol.js';
 
 /** The SUT's process died (signal, exit code, or killed for memory) while it held a request. */
@@ -54,6 +56,13 @@ function residentMb(pid: number): number | undefined {
   }
 }
 
+/** A known-good test a fresh worker runs before it takes requests (see WorkerProcess.start). */
+export interface WarmupTest {
+  readonly model: Model;
+  readonly onnx: Uint8Array;
+  readonly inputs: ReadonlyMap<string, Tensor>;
+}
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type RequestBody = DistributiveOmit<WorkerRequest, 'id'>;
 
@@ -105,11 +114,22 @@ export class WorkerProcess {
     });
   }
 
-  /** Forks a worker and loads the adapter in it. */
-  static async start(sutName: string, source: AdapterSource, limits: IsolationLimits): Promise<WorkerProcess> {
+  /**
+   * Forks a worker and loads the adapter in it; with `warmup`, runs that known-good test once, so
+   * that the SUT's own start (a WebAssembly module to compile, a GPU device to open) is behind it.
+   * A warm-up that fails leaves the worker as it is: the test it was started for will tell.
+   */
+  static async start(sutName: string, source: AdapterSource, limits: IsolationLimits, warmup?: WarmupTest): Promise<WorkerProcess> {
     const worker = new WorkerProcess(sutName, limits);
     try {
       expectOk(await worker.request({ kind: 'init', source }, limits.timeoutMs));
+      if (warmup) {
+        const reply = await worker.request({ kind: 'prepare', model: warmup.model, onnx: warmup.onnx }, limits.timeoutMs);
+        if (reply.ok && reply.handle !== undefined) {
+          await worker.request({ kind: 'run', handle: reply.handle, inputs: [...warmup.inputs] }, limits.timeoutMs);
+          await worker.request({ kind: 'release', handle: reply.handle }, limits.timeoutMs);
+        }
+      }
     } catch (e) {
       worker.kill();
       throw e;

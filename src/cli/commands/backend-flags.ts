@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { BackendAdapter } from '../../backends/adapter.js';
+import type { WarmupTest } from '../../backends/isolation/isolated-adapter.js';
 import { backendsWithModules } from '../../backends/registry.js';
 import { collect, parseList, parsePositiveNumber } from '../options.js';
 import { loadProbe, withProbe } from '../../backends/probe.js';
@@ -33,7 +34,7 @@ export function backendOptions(cmd: Command, defaultBackends: string): Command {
 export async function createAdapters(
   flags: BackendFlags,
   defaultCacheDir: string | undefined,
-  options: { spares?: number } = {},
+  options: { spares?: number; warmup?: WarmupTest } = {},
 ): Promise<{ adapters: BackendAdapter[]; close(): void }> {
   const registry = await backendsWithModules(flags.backendModule);
   const names = parseList(flags.backends);
@@ -42,7 +43,13 @@ export async function createAdapters(
     memoryLimitMb: parsePositiveNumber('--memory-limit', flags.memoryLimit),
   };
   // A campaign restarts workers often (after each failure, to confirm each finding): spares wait loaded.
-  const created = names.map((n) => (flags.isolation ? registry.createIsolated(n, { ...limits, spares: options.spares ?? 0 }) : registry.create(n)));
+  const created = names.map((n) => {
+    if (!flags.isolation) return registry.create(n);
+    const local = registry.create(n);
+    // A worker warms up on the smoke test only when the SUT claims to run it.
+    const warmup = options.warmup && local.supports('Relu', ['float32']) ? { warmup: options.warmup } : {};
+    return registry.createIsolated(n, { ...limits, spares: options.spares ?? 0, ...warmup });
+  });
   const cacheDir = flags.cacheDir ?? defaultCacheDir;
   const ops = builtinRegistry();
   const adapters: BackendAdapter[] = [];

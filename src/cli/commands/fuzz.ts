@@ -12,6 +12,8 @@ import { statusLine } from '../status-line.js';
 import { TOOL_VERSION } from '../version.js';
 import { generatorConfig, generatorOptions, inputChoice, inputSearchOptions, type GeneratorFlags, type InputSearchFlags } from './generator-flags.js';
 import { DEFAULT_REDUCTION_BUDGET } from '../../reduce/search.js';
+import { SMOKE_INPUTS, SMOKE_MODEL } from '../../backends/availability.js';
+import { modelToOnnx } from '../../export/to-onnx.js';
 import { formatCampaignEnd } from '../format-campaign.js';
 
 /** Loaded workers each SUT keeps ready for restarts (see IsolationOptions.spares). */
@@ -116,7 +118,8 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
         shouldStop: io.interrupted,
       });
     } else {
-      const { adapters, close } = await createAdapters(opts, io.cacheDir, { spares: SPARE_WORKERS });
+      const warmup = { model: SMOKE_MODEL, onnx: modelToOnnx(SMOKE_MODEL, registry), inputs: SMOKE_INPUTS };
+      const { adapters, close } = await createAdapters(opts, io.cacheDir, { spares: SPARE_WORKERS, warmup });
       io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${adapters.map((a) => a.name).join(', ')} for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
       summary = await runFuzzCampaign({
         seed,

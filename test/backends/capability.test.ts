@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { UnsupportedError } from '../../src/backends/adapter.js';
+import { isCapabilityGap } from '../../src/backends/capability.js';
+import { SutError } from '../../src/backends/isolation/isolated-adapter.js';
+
+describe('capability gaps', () => {
+  it.each([
+    "[ONNXRuntimeError] : 9 : NOT_IMPLEMENTED : Could not find an implementation for Relu(14) node with name 'n3_Relu'",
+    "Could not find an implementation for Where(16) node with name 'n1'",
+    "'Erf' not yet implemented or not found in the registry. This kernel may not be supported by the tfjs backend you have chosen",
+    'BatchMatMul for non non-float32 tensors not yet supported.',
+    'Unsupported data type int64',
+    'Neg is not implemented for int32',
+  ])('are what SUTs say when they lack something: %s', (message) => {
+    expect(isCapabilityGap(new Error(message))).toBe(true);
+    expect(isCapabilityGap(message)).toBe(true);
+  });
+
+  it('include an adapter\'s UnsupportedError, in this process or carried back from a worker', () => {
+    expect(isCapabilityGap(new UnsupportedError('no int8 kernels'))).toBe(true);
+    expect(isCapabilityGap(new SutError('no int8 kernels', 'UnsupportedError'))).toBe(true);
+  });
+
+  it('are not crashes, wrong shapes or other errors', () => {
+    for (const message of [
+      'faulty-ops died (signal SIGABRT)',
+      '[ONNXRuntimeError] : 1 : FAIL : Non-zero status code returned while running Add node',
+      'Transpose kernel: no tile plan for permutation [1, 0] of shape [2, 3]',
+      'WebGPU validation error: Error while parsing WGSL: type mismatch',
+    ]) {
+      expect(isCapabilityGap(new Error(message))).toBe(false);
+    }
+    expect(isCapabilityGap(new SutError('boom', 'Error'))).toBe(false);
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { BugBook } from '../../src/campaign/bug-book.js';
+import { reasonKey } from '../../src/campaign/evaluate.js';
+import { SignatureDb } from '../../src/campaign/signature-db.js';
+import type { BugEntry } from '../../src/campaign/summary.js';
+import { join } from 'node:path';
+import { tempDir } from '../helpers.js';
+
+function bug(signature: string, fields: Partial<BugEntry>): BugEntry {
+  return {
+    signature,
+    class: 'runtime-error',
+    family: 'tfjs-webgpu',
+    verdict: 'runtime-error',
+    backend: 'tfjs-webgpu',
+    seenOn: ['tfjs-webgpu'],
+    dir: join('bugs', signature),
+    ops: ['DepthToSpace', 'IsInf'],
+    triggers: [['DepthToSpace(bool)', 'IsInf(float32)']],
+    pattern: 'WebGPU validation error: type mismatch',
+    firstSeen: { seed: 's', testIndex: 3 },
+    occurrences: 1,
+    status: 'new',
+    reduced: { nodes: 2, dir: join('bugs', signature, 'reduced') },
+    ...fields,
+  };
+}
+
+describe('the bug book', () => {
+  it('takes a finding for a listed bug when its model holds one of the bug\'s triggers (same class, family, message)', () => {
+    const book = new BugBook();
+    const b = bug('b1', {});
+    book.set(b);
+    const key = { class: 'runtime-error', family: 'tfjs-webgpu', pattern: b.pattern };
+    expect(book.containing({ ...key, trigger: ['Add(float32,float32)', 'DepthToSpace(bool)', 'IsInf(float32)'] })).toBe(b);
+    expect(book.containing({ ...key, trigger: ['DepthToSpace(bool)'] })).toBeUndefined();
+    expect(book.containing({ ...key, family: 'tfjs-cpu', trigger: ['DepthToSpace(bool)', 'IsInf(float32)'] })).toBeUndefined();
+    expect(book.containing({ ...key, pattern: 'another error', trigger: ['DepthToSpace(bool)', 'IsInf(float32)'] })).toBeUndefined();
+  });
+
+  it('skips a test on a SUT that showed an error it holds the trigger of, and only there', () => {
+    const book = new BugBook();
+    book.set(bug('b1', {}));
+    expect(book.expensiveOn('tfjs-webgpu', ['DepthToSpace(bool)', 'IsInf(float32)', 'Relu(float32)'])?.signature).toBe('b1');
+    expect(book.expensiveOn('tfjs-cpu', ['DepthToSpace(bool)', 'IsInf(float32)'])).toBeUndefined();
+    book.set(bug('n1', { class: 'numeric', triggers: [['Tanh(float32)']] }));
+    // A numeric bug's tests still run: they may pass, or show another wrong value.
+    expect(book.expensiveOn('tfjs-webgpu', ['Tanh(float32)'])).toBeUndefined();
+  });
+
+  it('finds the same error reduced around another op, and a folded listing keeps its trigger', () => {
+    const book = new BugBook();
+    const first = bug('b1', {});
+    book.set(first);
+    const second = bug('b2', { ops: ['DepthToSpace', 'Equal', 'PRelu'], triggers: [['DepthToSpace(bool)', 'Equal(float32,float32)', 'PRelu(float32,float32)']] });
+    expect(book.sameErrorAround(second, second)).toBe(first);
+    expect(book.sameErrorAround({ ...second, ops: ['Equal', 'PRelu'] }, second)).toBeUndefined();
+    expect(book.sameErrorAround({ ...second, class: 'numeric' }, second)).toBeUndefined();
+    book.set(second);
+    book.fold(second, first);
+    expect(book.get('b2')).toBeUndefined();
+    expect(first.occurrences).toBe(2);
+    expect(book.containing({ class: first.class, family: first.family, pattern: first.pattern, trigger: second.triggers[0]! })).toBe(first);
+  });
+});
+
+describe('the signature database', () => {
+  it('knows a bug by any signature recorded as its alias', () => {
+    const db = SignatureDb.open(join(tempDir(), 'signatures.json'));
+    db.record({ class: 'runtime-error', family: 'f', ops: ['A', 'B'], pattern: 'p', hash: 'h1' }, '2026-01-01');
+    expect(db.statusOf('h2')).toBe('new');
+    db.alias('h1', 'h2');
+    db.save();
+    const again = SignatureDb.open(db.path);
+    expect(again.statusOf('h2')).toBe('known');
+    again.markFixed(['h1'], '2026-01-02');
+    expect(again.statusOf('h2')).toBe('regression');
+  });
+});
+
+describe('unsupported reasons', () => {
+  it('are counted once whatever the node names and values', () => {
+    expect(reasonKey('Resize (n3_Resize): roi [0.25, 0.75] of in0')).toBe(reasonKey('Resize (n7_Resize): roi [0.5] of in12'));
+  });
+});
