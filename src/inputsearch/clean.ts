@@ -2,7 +2,7 @@ import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { inferNode } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
-import { stabilityCheck } from '../reference-runtime/cpu/stability.js';
+import { conditioningCheck, stabilityCheck } from '../reference-runtime/cpu/stability.js';
 import type { NodeIntegerFault, ReferenceResult } from '../reference-runtime/executor.js';
 import { roundingFlip } from './rounding-probe.js';
 
@@ -11,7 +11,7 @@ export interface UntrustedValue {
   readonly node: string;
   readonly op: string;
   readonly value: string;
-  readonly reason: 'nan-or-inf' | 'subnormal' | 'outside-domain' | 'near-discontinuity' | 'integer-overflow';
+  readonly reason: 'nan-or-inf' | 'subnormal' | 'outside-domain' | 'near-discontinuity' | 'integer-overflow' | 'ill-conditioned';
   readonly detail?: string;
 }
 
@@ -64,6 +64,12 @@ export function firstUntrustedValue(model: Model, run: CheckedRun, registry: OpR
       const detail = stability(inputs, attrs);
       if (detail) return { node: node.name, op: node.op, value: node.inputs[0]!, reason: 'near-discontinuity', detail };
     }
+    if (spec.numeric.conditioning) {
+      const inputs = node.inputs.map((n) => (n === '' ? undefined : values.get(n)));
+      const { attrs } = inferNode(spec, node, inputs, constants, model.opset);
+      const detail = conditioningCheck(spec.numeric.conditioning)(inputs, attrs);
+      if (detail) return { node: node.name, op: node.op, value: node.inputs[0]!, reason: 'ill-conditioned', detail };
+    }
     for (const o of node.outputs) {
       const t = values.get(o.name);
       if (!t || !isFloat(t)) continue;
@@ -89,6 +95,7 @@ export function describeUntrusted(u: UntrustedValue): string {
     'outside-domain': "gets an input outside the op's domain",
     'near-discontinuity': 'gets an input next to a discontinuity',
     'integer-overflow': 'computes an integer its dtype cannot hold',
+    'ill-conditioned': 'amplifies float32 rounding beyond the tolerance',
   }[u.reason];
   return `the reference ${what} at ${u.node} (${u.op})${u.detail ? `: ${u.detail}` : ''}`;
 }

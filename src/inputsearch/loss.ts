@@ -114,6 +114,8 @@ export function lossSeeds(model: Model, run: ReferenceResult, untrusted: Untrust
       if (awayFromDiscontinuity(node, registry.get(node.op, model.opset).numeric, run, seedOf)) pushed = true;
       break;
     case 'integer-overflow':
+    case 'ill-conditioned':
+      // Smaller inputs: an integer back in range, a normalization's inputs no longer huge against their deviation.
       if (towardSmallerMagnitudes(node, run, seedOf)) pushed = true;
       break;
   }

@@ -1,4 +1,3 @@
-import { hashText } from '../ir/hash.js';
 import type { Model, Node } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { isIntDType } from '../ir/dtype.js';
@@ -23,6 +22,7 @@ function quotients(run: ReferenceResult, node: Node, truncated: boolean): number
 
 /** The smallest relative nudge, about eight float32 ulps: what a float32 SUT's rounding may differ by per op (nodes get 1 to 7 times it). */
 const NUDGE = 1e-6;
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
 
 function isFloat(t: Tensor): boolean {
   return t.dtype === 'float32' || t.dtype === 'float64';
@@ -52,11 +52,14 @@ export function roundingFlip(model: Model, inputs: ReadonlyMap<string, Tensor>, 
     return d.kind === 'quotient' && !isIntDType(node.outputs[0]!.dtype) ? [{ node, truncated: d.truncated(node.attrs) }] : [];
   });
   if (watched.length === 0 && remainders.length === 0) return undefined;
+  // Each node gets its own size of nudge, 1 to 2 times NUDGE: two tensors nudged alike would keep a
+  // tie between them (x and Sin(Asin(x)) against LeakyRelu(x)), and so would two chains whose sizes
+  // add up alike. Golden-ratio steps keep every size, and every small sum of sizes, apart.
+  const sizes = new Map(model.nodes.map((node, i) => [node, NUDGE * (1 + ((i * GOLDEN) % 1))]));
   for (const direction of [1, -1]) {
     const nudge = (node: Node, outputs: Tensor[]): Tensor[] => {
       if (isExact(factsOf(node))) return outputs;
-      // Each node gets its own size of nudge: two tensors nudged alike would keep a tie between them.
-      const size = NUDGE * (1 + (hashText(node.name).charCodeAt(0) % 7));
+      const size = sizes.get(node) ?? NUDGE;
       return outputs.map((t) => (isFloat(t) ? { ...t, data: t.data.map((x, i) => x * (1 + (i % 2 === 0 ? direction : -direction) * size)) } : t));
     };
     const nudged = runReference(model, inputs, { registry, afterNode: nudge });

@@ -13,6 +13,20 @@ export interface NumericFacts {
   readonly exactness: Exactness;
   readonly discontinuity: Discontinuity;
   readonly overflow: IntegerOverflow;
+  /** How the op can amplify float32 rounding of its inputs beyond the oracle's tolerance, if it can. */
+  readonly conditioning?: Conditioning;
+}
+
+/**
+ * A normalization divides by a standard deviation: inputs large against it lose their float32
+ * rounding error through it (a plane of 20000s normalizes to B exactly, but a float32 SUT that
+ * folds the mean into a bias is off by a quarter). Where the statistics come from: each (batch,
+ * channel) plane ('spatial', InstanceNormalization), the axes from the 'axis' attribute on
+ * ('trailing', LayerNormalization), or the mean and variance inputs ('given', BatchNormalization).
+ */
+export interface Conditioning {
+  readonly kind: 'normalization';
+  readonly statistics: 'spatial' | 'trailing' | 'given';
 }
 
 /** What an op's outputs can hold, as interval transfers (the first output unless `copies` says every one). */
@@ -121,6 +135,7 @@ export function facts(given: Partial<NumericFacts> = {}): NumericFacts {
     exactness: given.exactness ?? { kind: 'rounded' },
     discontinuity: given.discontinuity ?? { kind: 'none' },
     overflow: given.overflow ?? 'never',
+    ...(given.conditioning ? { conditioning: given.conditioning } : {}),
   };
 }
 

@@ -29,6 +29,26 @@ function untrusted(model: Model) {
 }
 
 describe('the rounding probe', () => {
+  it('distrusts a tie between two inexact roads, whatever names their nodes have', () => {
+    // Sin(Asin(x)) <= LeakyRelu(x) on positive x: both are x in exact arithmetic, by different roads.
+    for (const names of [['n1_Asin', 'n2_Sin', 'n3_LeakyRelu'], ['a', 'b', 'c'], ['x1', 'x2', 'x9']]) {
+      const model: Model = {
+        opset: 17,
+        inputs: [f32('x', [4])],
+        weights: [],
+        nodes: [
+          { name: names[0]!, op: 'Asin', inputs: ['x'], outputs: [f32('a', [4])], attrs: {} },
+          { name: names[1]!, op: 'Sin', inputs: ['a'], outputs: [f32('s', [4])], attrs: {} },
+          { name: names[2]!, op: 'LeakyRelu', inputs: ['x'], outputs: [f32('l', [4])], attrs: {} },
+          { name: 'le', op: 'LessOrEqual', inputs: ['s', 'l'], outputs: [{ name: 'b', dtype: 'bool', shape: [4] }], attrs: {} },
+        ],
+        outputs: ['b'],
+      };
+      const inputs = new Map([['x', makeTensor('float32', [4], [-0.06, -0.004, 0.03, -0.2])]]);
+      expect(untrustedRun(model, inputs, runReference(model, inputs), registry)?.node, names.join()).toBe('le');
+    }
+  });
+
   it('distrusts a comparison of values equal only by different float roads', () => {
     // Relu of positives and Identity are exact: a float32 SUT gets the same tie.
     expect(untrusted(compareWith('Identity'))).toBeUndefined();

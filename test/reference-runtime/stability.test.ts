@@ -42,3 +42,32 @@ describe('stability near discontinuities', () => {
     expect(single('Cast', [[2.5]], { to: 6 }, 'int32')).toBeUndefined();
   });
 });
+
+describe('ill-conditioned normalizations', () => {
+  /** InstanceNormalization of one [1, 1, n] plane with scale 1 and bias 0.7. */
+  function instanceNorm(plane: number[]): string | undefined {
+    const shape = [1, 1, plane.length];
+    const model: Model = {
+      opset: 17,
+      inputs: [{ name: 'x', dtype: 'float32', shape }],
+      weights: [
+        { name: 's', value: makeTensor('float32', [1], [1]) },
+        { name: 'b', value: makeTensor('float32', [1], [0.7]) },
+      ],
+      nodes: [{ name: 'n', op: 'InstanceNormalization', inputs: ['x', 's', 'b'], outputs: [{ name: 'y', dtype: 'float32', shape }], attrs: {} }],
+      outputs: ['y'],
+    };
+    const feeds = new Map([['x', makeTensor('float32', shape, plane)]]);
+    return firstUntrustedValue(model, runReference(model, feeds), registry)?.reason;
+  }
+
+  it('distrusts a plane of large values against a tiny deviation (float32 rounding amplified by 1/sqrt(epsilon))', () => {
+    expect(instanceNorm([20000])).toBe('ill-conditioned');
+    expect(instanceNorm([1000, 1000.001])).toBe('ill-conditioned');
+  });
+
+  it('trusts ordinary planes, and a constant plane of small values', () => {
+    expect(instanceNorm([1, -2, 3.5, 0.25])).toBeUndefined();
+    expect(instanceNorm([1.5])).toBeUndefined();
+  });
+});

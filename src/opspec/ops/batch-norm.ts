@@ -31,5 +31,5 @@ export const batchNormalization: OpSpec = {
   outputs: (ctx) => [ctx.inputs[0]!],
   // A negative variance has no square root.
   domain: [{ input: 4, min: 0 }],
-  numeric: facts(),
+  numeric: facts({ conditioning: { kind: 'normalization', statistics: 'given' } }),
 };

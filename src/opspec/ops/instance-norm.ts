@@ -22,5 +22,5 @@ export const instanceNormalization: OpSpec = {
     ];
   },
   outputs: (ctx) => [ctx.inputs[0]!],
-  numeric: facts(),
+  numeric: facts({ conditioning: { kind: 'normalization', statistics: 'spatial' } }),
 };

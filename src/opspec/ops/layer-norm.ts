@@ -64,5 +64,5 @@ export const layerNormalization: OpSpec = {
     const stats = { dtype: 'float32' as const, shape: x.shape.map((d, i) => (i < axis ? d : c(1))) };
     return [x, stats, stats].slice(0, ctx.outputCount);
   },
-  numeric: facts(),
+  numeric: facts({ conditioning: { kind: 'normalization', statistics: 'trailing' } }),
 };

@@ -1,6 +1,6 @@
 import type { DType } from '../../ir/dtype.js';
 import type { ConcreteAttrs } from '../../opspec/infer.js';
-import { elementwiseJump, nearestJump, type Discontinuity, type JumpLocation } from '../../opspec/numeric.js';
+import { elementwiseJump, nearestJump, type Conditioning, type Discontinuity, type JumpLocation } from '../../opspec/numeric.js';
 import { normalizeAxis } from '../../opspec/shapes.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { broadcastShape, broadcastStrides, forEachBroadcast, splitAt } from './indexing.js';
@@ -99,4 +99,72 @@ export function stabilityCheck(d: Discontinuity, outputDtype: DType): StabilityC
     default:
       return undefined;
   }
+}
+
+/** Relative float32 rounding of an input (an ulp). */
+const FLOAT32_ROUNDING = 2 ** -23;
+/**
+ * Input rounding amplified past this, in units of the normalized output, is more than the float32
+ * tolerance (1e-4 absolute at unit scale) can absorb.
+ */
+const CONDITION_LIMIT = 1e-4;
+
+/**
+ * A normalization whose inputs are large against the standard deviation it divides by: their
+ * float32 rounding, amplified by 1 / sqrt(var + epsilon), is beyond the oracle's tolerance, so a
+ * float32 SUT may rightly differ (one that folds the mean into a bias is off by much more than a
+ * rounding). Checked per group of elements that share their statistics.
+ */
+export function conditioningCheck(c: Conditioning): StabilityCheck {
+  return (inputs, attrs) => {
+    const x = inputs[0];
+    if (!isFloat(x) || x.shape.length < 2) return undefined;
+    const epsilon = attrs.float('epsilon');
+    const scale = inputs[1];
+    const gain = scale ? Math.max(1e-30, ...Array.from(scale.data, Math.abs)) : 1;
+    const groups = statisticGroups(c, x, attrs);
+    for (const { start, size, stride, channel } of groups) {
+      let maxAbs = 0;
+      let sum = 0;
+      for (let k = 0; k < size; k++) {
+        const v = x.data[start + k * stride]!;
+        maxAbs = Math.max(maxAbs, Math.abs(v));
+        sum += v;
+      }
+      let variance: number;
+      if (c.statistics === 'given') {
+        const mean = inputs[3]?.data[channel] ?? 0;
+        maxAbs = Math.max(maxAbs, Math.abs(mean));
+        variance = inputs[4]?.data[channel] ?? 0;
+      } else {
+        const mean = sum / size;
+        variance = 0;
+        for (let k = 0; k < size; k++) variance += (x.data[start + k * stride]! - mean) ** 2;
+        variance /= size;
+      }
+      const amplified = (maxAbs * FLOAT32_ROUNDING * gain) / Math.sqrt(variance + epsilon);
+      if (amplified > CONDITION_LIMIT) {
+        return `inputs up to ${maxAbs} against a standard deviation of ${Math.sqrt(variance)} amplify float32 rounding to ${amplified.toExponential(1)}`;
+      }
+    }
+    return undefined;
+  };
+}
+
+/** The groups of elements that share their statistics: where each starts, how many, how far apart, and its channel. */
+function statisticGroups(c: Conditioning, x: Tensor, attrs: ConcreteAttrs): { start: number; size: number; stride: number; channel: number }[] {
+  const shape = x.shape;
+  const rank = shape.length;
+  const groups: { start: number; size: number; stride: number; channel: number }[] = [];
+  if (c.statistics === 'trailing') {
+    const axis = normalizeAxis(attrs.int('axis'), rank);
+    const size = shape.slice(axis).reduce((a, b) => a * b, 1);
+    for (let start = 0; start + size <= x.data.length && size > 0; start += size) groups.push({ start, size, stride: 1, channel: 0 });
+    return groups;
+  }
+  // Planes of (batch, channel): 'spatial' normalizes each, 'given' each channel's with its own statistics.
+  const [n, ch] = [shape[0]!, shape[1]!];
+  const inner = shape.slice(2).reduce((a, b) => a * b, 1);
+  for (let b = 0; b < n; b++) for (let k = 0; k < ch; k++) groups.push({ start: (b * ch + k) * inner, size: inner, stride: 1, channel: k });
+  return groups;
 }
