@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { UserError } from '../ir/errors.js';
 import type { OpRegistry } from '../opspec/registry.js';
-import { bugSignature, triggerOf, type BugSignature } from '../oracles/signature.js';
+import { bugSignature, holdsTrigger, triggerOf, type BugSignature } from '../oracles/signature.js';
 import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
 import { reduceBug, type ReducedTest } from '../reduce/reduce-bug.js';
 import { isSameBug } from '../reduce/same-bug.js';
@@ -23,6 +23,15 @@ export interface ReductionPolicy {
 }
 
 /** A confirmed finding whose case folder is written but which is not reduced yet. */
+/** A finding that did not reproduce alone, waiting to be traced to the test that broke its worker. */
+export interface PendingTrace {
+  readonly sessionName: string;
+  /** The tests its worker ran before it, oldest first. */
+  readonly history: readonly JudgedTest[];
+  readonly victim: JudgedTest;
+  readonly verdict: Verdict;
+}
+
 export interface PendingReduction {
   readonly sessionName: string;
   readonly test: JudgedTest;
@@ -48,6 +57,8 @@ export interface FindingContext {
   /** Adds time spent reducing to the campaign's account. */
   spentReducing(ms: number): void;
   readonly pending: PendingReduction[];
+  /** Findings waiting to be traced (see PendingTrace). */
+  readonly traces: PendingTrace[];
   internalError(e: InternalError): void;
   /** A finding that did not reproduce alone and could not be traced to an earlier test. */
   unconfirmed(finding: UnconfirmedFinding): void;
@@ -89,6 +100,12 @@ export class FindingHandler {
 
   /** Counts a finding as a sighting of a listed bug, if it is one. */
   private knownSighting(session: SutSession, test: JudgedTest, verdict: Verdict): boolean {
+    // A test that breaks this SUT's process (a listed state bug's setup) may fail any way itself.
+    const broken = this.ctx.book.corruptorOn(session.name, triggerOf(test.model));
+    if (broken) {
+      this.ctx.book.seen(broken, session.name);
+      return true;
+    }
     const signature = bugSignature(verdict, test.model, { family: session.family });
     const output = isNumeric(verdict.kind) ? verdict.worst?.output : undefined;
     const key = { class: signature.class, family: signature.family, pattern: signature.pattern, trigger: triggerOf(test.model, output) };
@@ -167,8 +184,12 @@ export class FindingHandler {
       return;
     }
     const signature = bugSignature(reduced.verdict, reduced.model, { family: session.family });
-    // Another model reduced to the same bug: one case per signature, and its trigger is one more of that bug's.
-    const into = this.ctx.book.get(signature.hash) ?? this.ctx.book.sameErrorAround(signature, listed);
+    // Another model reduced to the same bug: one case per signature, and its trigger is one more of
+    // that bug's. A test that breaks the SUT's process is that state bug, however it failed itself.
+    const into =
+      this.ctx.book.get(signature.hash) ??
+      this.ctx.book.corruptorOn(session.name, triggerOf(reduced.model)) ??
+      this.ctx.book.sameErrorAround(signature, listed);
     if (into && into !== listed) {
       listed.triggers = [triggerOf(reduced.model)];
       this.ctx.db.alias(into.signature, signature.hash);
@@ -232,6 +253,27 @@ export class FindingHandler {
         return;
       }
     }
+    // Tracing replays the worker's history in fresh workers: it waits, like a reduction, while
+    // reduction has taken its share of the campaign's time.
+    if (!this.ctx.mayReduce()) {
+      this.ctx.traces.push({ sessionName: session.name, history, victim, verdict });
+      return;
+    }
+    await this.trace({ sessionName: session.name, history, victim, verdict });
+  }
+
+  /** Traces a finding that did not reproduce alone, then reduces and lists it as a state bug (see stateSuspicion). */
+  async trace(pending: PendingTrace): Promise<void> {
+    const session = this.ctx.sessions.find((s) => s.name === pending.sessionName);
+    if (!session) return;
+    const { history, victim, verdict } = pending;
+    for (const h of history) {
+      const known = this.ctx.book.corruptorOn(session.name, triggerOf(h.model));
+      if (known) {
+        this.ctx.book.seen(known, session.name);
+        return;
+      }
+    }
     const t0 = performance.now();
     try {
       const traced = await traceCorruptor({ session, history, victim, verdict });
@@ -277,11 +319,28 @@ export class FindingHandler {
         ...(reduced ? { reduced: { nodes: reduced.victim.model.nodes.length, dir: join(dir, 'reduced') } } : {}),
       };
       this.ctx.book.set(entry);
+      this.absorbIntoStateBug(entry, session.name);
       this.finish(entry);
       this.ctx.listed(entry);
     } finally {
       this.ctx.spentReducing(performance.now() - t0);
       this.ctx.save();
+    }
+  }
+
+  /**
+   * A test that breaks a SUT's process often fails itself too (tfjs-wasm's where on bools reads
+   * past its buffers: wrong values, an abort, or a broken heap for the next tests). Listings on
+   * that SUT whose tests hold the state bug's setup are that bug: folded into it, waiting ones too.
+   */
+  private absorbIntoStateBug(state: BugEntry, sut: string): void {
+    const setup = state.triggers[0]!;
+    for (const b of this.ctx.book.values()) {
+      if (b === state || b.setup || !b.seenOn.includes(sut) || !b.triggers.some((t) => holdsTrigger(t, setup))) continue;
+      const waiting = this.ctx.pending.findIndex((p) => p.signature === b.signature);
+      if (waiting >= 0) this.ctx.pending.splice(waiting, 1);
+      this.ctx.db.alias(state.signature, b.signature);
+      this.merge(b, state);
     }
   }
 

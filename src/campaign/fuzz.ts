@@ -12,7 +12,7 @@ import { BugBook } from './bug-book.js';
 import { reasonKey } from './evaluate.js';
 import { CapabilityGaps } from './capability-gaps.js';
 import { writeTestFiles, type CaseMeta } from './case-folder.js';
-import { FindingHandler, type FindingContext, type PendingReduction, type ReductionPolicy } from './findings.js';
+import { FindingHandler, type FindingContext, type PendingReduction, type PendingTrace, type ReductionPolicy } from './findings.js';
 import { loadPendingReductions, rebuildBugEntries } from './resume.js';
 import { testIndexAt, WHOLE, type Shard } from './shard.js';
 import { SignatureDb } from './signature-db.js';
@@ -218,6 +218,8 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
   const book = new BugBook();
   for (const entry of options.resume ? rebuildBugEntries(outDir, progress) : []) book.set(entry);
   const pending: PendingReduction[] = options.resume ? loadPendingReductions(outDir, progress.pending, book, registry) : [];
+  // Findings waiting to be traced keep their worker's history in memory only: a resumed campaign drops them.
+  const traces: PendingTrace[] = [];
   const gaps = new CapabilityGaps(registry, options.cacheDir);
 
   const start = performance.now();
@@ -271,6 +273,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     sessions,
     reduction: options.reduction,
     pending,
+    traces,
     meta: ({ session, testIndex, signature, verdict, extra }) => caseMeta({ options, config, descriptions, session, testIndex, signature, verdict, extra }),
     // Reduction may start while it has taken no more than its share of the campaign's time: of the
     // time budget, or of the time so far when the campaign runs past it (a fixed range of tests).
@@ -297,11 +300,12 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       if (findings.absorb(pending[i]!)) pending.splice(i, 1);
       else i++;
     }
-    while (pending.length > 0 && !options.shouldStop?.() && context.mayReduce()) {
+    while ((pending.length > 0 || traces.length > 0) && !options.shouldStop?.() && context.mayReduce()) {
       // A crash, hang or error costs a worker restart at every sighting until its reduced trigger
-      // lets the campaign skip the tests that hold it: those go first.
-      const next = Math.max(0, pending.findIndex((p) => !isNumeric(p.outcome.verdict.kind)));
-      await findings.reduce(pending.splice(next, 1)[0]!);
+      // lets the campaign skip the tests that hold it: those go first, then traces, then the rest.
+      const error = pending.findIndex((p) => !isNumeric(p.outcome.verdict.kind));
+      if (error < 0 && traces.length > 0) await findings.trace(traces.shift()!);
+      else await findings.reduce(pending.splice(Math.max(0, error), 1)[0]!);
       for (let i = 0; i < pending.length; ) {
         if (findings.absorb(pending[i]!)) pending.splice(i, 1);
         else i++;
@@ -379,6 +383,10 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     options.onProgress?.({ tests: progress.tests, discarded: progress.discarded, elapsedSec: elapsed(), bugs: book.size, findings: progress.findings });
   }
   await reducePending();
+  for (const left of traces) {
+    const { kind, message } = left.verdict;
+    context.unconfirmed({ backend: left.sessionName, testIndex: left.victim.testIndex ?? -1, verdict: kind, ...(message ? { message } : {}), untraced: true });
+  }
   for (const left of pending) {
     const entry = book.get(left.signature);
     if (!entry) continue;

@@ -87,6 +87,8 @@ export interface UnconfirmedFinding {
   readonly testIndex: number;
   readonly verdict: VerdictKind;
   readonly message?: string;
+  /** Not traced at all: reduction had taken its share of the campaign's time. */
+  readonly untraced?: boolean;
 }
 
 /** How many unconfirmed findings a summary keeps the details of. */

@@ -40,7 +40,8 @@ export function formatCampaignEnd(summary: CampaignSummary, outDir: string): str
   if (summary.unconfirmed > 0) {
     lines.push(`${summary.unconfirmed} finding(s) did not reproduce alone in a fresh SUT process and could not be traced to an earlier test (a flaky SUT?): not listed`);
     for (const f of summary.unconfirmedFindings.slice(0, 5)) {
-      lines.push(`    test ${f.testIndex} on ${f.backend}: ${f.verdict}${f.message ? `: ${f.message}` : ''} (tensorsmith repro --campaign ${outDir} --index ${f.testIndex} replays it)`);
+      const why = f.untraced ? '; not traced, reduction had taken its share of the time' : '';
+      lines.push(`    test ${f.testIndex} on ${f.backend}: ${f.verdict}${f.message ? `: ${f.message}` : ''}${why} (tensorsmith repro --campaign ${outDir} --index ${f.testIndex} replays it)`);
     }
   }
   if (summary.reduction.unreduced > 0) {

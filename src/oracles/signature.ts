@@ -59,7 +59,8 @@ export interface SignatureOptions {
 /**
  * A bug's identity: its class, the SUT family, the op set of the (reduced) model, and the
  * normalized message. Wrong results and NaN mismatches are one class whose message is not part of it
- * (values differ between sightings).
+ * (values differ between sightings). An error message that names what failed (see messageIdentifies)
+ * stands for the op set: one root cause seen around many ops is one bug.
  */
 export function bugSignature(verdict: Verdict, model: Model, options: SignatureOptions = {}): BugSignature {
   const cls = options.setup ? 'state' : (bugClass(verdict.kind) ?? verdict.kind);
@@ -67,8 +68,22 @@ export function bugSignature(verdict: Verdict, model: Model, options: SignatureO
   const ops = [...new Set(identifyingNodes(trigger).map((n) => n.op))].sort();
   const pattern = options.setup || isNumeric(verdict.kind) ? cls : normalizeMessage(verdict.message ?? '');
   const family = options.family ?? verdict.backend;
-  const hash = hashText(JSON.stringify([cls, family, ops, pattern])).slice(0, 16);
+  // A message that names what failed identifies the bug on its own: the ops around it do not.
+  const identifying = options.setup || isNumeric(verdict.kind) || !messageIdentifies(pattern) ? ops : [];
+  const hash = hashText(JSON.stringify([cls, family, identifying, pattern])).slice(0, 16);
   return { class: cls, family, ops, pattern, hash };
+}
+
+/**
+ * Whether a normalized error message names what failed, so that it identifies the bug whatever ops
+ * surround it: it quotes an identifier (a function, a node, a kernel) and says at least six words
+ * more. "type mismatch for argument <n> in call to <name>, expected <name>, got <name>" does; a bare
+ * "Aborted()" or "memory access out of bounds" does not, and there the ops tell bugs apart.
+ */
+export function messageIdentifies(pattern: string): boolean {
+  if (!pattern.includes('<name>')) return false;
+  const words = pattern.replace(/<\w+>/g, ' ').match(/[A-Za-z]{2,}/g) ?? [];
+  return new Set(words.map((w) => w.toLowerCase())).size >= 6;
 }
 
 /**
