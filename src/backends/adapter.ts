@@ -48,6 +48,12 @@ export interface BackendAdapter<Prepared = unknown> {
    * by what follows the ops, is not a bug (see withinDeclaredPrecision); other verdicts still are.
    */
   readonly precision?: PrecisionTable;
+  /**
+   * The op whose kernel this SUT runs an op with, when it is another's (tensorsmith's tfjs lowering
+   * computes Trilu with tf.where): bug signatures and triggers name that one, so that one broken
+   * kernel reached through several ops is one bug. Absent: every op is its own.
+   */
+  kernelOf?(op: string): string;
 }
 
 /**

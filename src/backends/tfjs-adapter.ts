@@ -7,7 +7,7 @@ import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapte
 import { tfjsKnownDeviation } from './tfjs/deviations.js';
 import { materialize, runProgram, type TfjsProgram } from './tfjs/materialize.js';
 import type { TF } from './tfjs/ops/kernel.js';
-import { tfjsSupports, tfjsUnsupportedNode } from './tfjs/support.js';
+import { tfjsKernelOf, tfjsSupports, tfjsUnsupportedNode } from './tfjs/support.js';
 import { withGpuErrors } from './tfjs/gpu-errors.js';
 import { WGSL_PRECISION } from './wgsl-precision.js';
 
@@ -100,6 +100,7 @@ export function tfjsAdapter(backend: TfjsBackendName): BackendAdapter<TfjsProgra
       return { name, package: '@tensorflow/tfjs', version: packageVersion() };
     },
     supports: (op: string, dtypes: readonly DType[]) => tfjsSupports(op, dtypes),
+    kernelOf: tfjsKernelOf,
     // tfjs-webgpu computes these ops with WGSL builtins, whose accuracy WGSL bounds loosely.
     ...(backend === 'webgpu' ? { precision: WGSL_PRECISION } : {}),
     async prepare(artifact: ModelArtifact) {

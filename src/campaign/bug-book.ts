@@ -1,8 +1,22 @@
 import { holdsTrigger } from '../oracles/signature.js';
+import { sameDefectClass } from '../oracles/verdict.js';
 import type { BugEntry } from './summary.js';
 
 /** Bug classes whose every sighting ends the SUT's worker. */
-const EXPENSIVE: ReadonlySet<string> = new Set(['crash', 'hang', 'compile-error', 'runtime-error']);
+const EXPENSIVE: ReadonlySet<string> = new Set(['crash', 'hang', 'compile-error', 'runtime-error', 'memory']);
+
+/** Classes one defect may show as (see sameDefectClass). */
+const VALUES_OR_MEMORY: ReadonlySet<string> = new Set(['numeric', 'memory']);
+
+/** Whether a listed bug and a finding are of one kind: compatible classes, one family, and for other errors one message. */
+function sameKind(b: BugEntry, finding: FindingKey): boolean {
+  if (b.family !== finding.family || !sameDefectClass(b.class, finding.class)) return false;
+  return VALUES_OR_MEMORY.has(b.class) || b.pattern === finding.pattern;
+}
+
+function sameOps(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
 
 /** What a finding is compared with the bugs already listed by. */
 export interface FindingKey {
@@ -47,8 +61,7 @@ export class BugBook {
    */
   containing(finding: FindingKey, options: { except?: BugEntry; reducedOnly?: boolean } = {}): BugEntry | undefined {
     for (const b of this.entries.values()) {
-      if (b === options.except || (options.reducedOnly && !b.reduced)) continue;
-      if (b.setup || b.class !== finding.class || b.family !== finding.family || b.pattern !== finding.pattern) continue;
+      if (b === options.except || (options.reducedOnly && !b.reduced) || b.setup || !sameKind(b, finding)) continue;
       if (holdsAny(finding.trigger, b)) return b;
     }
     return undefined;
@@ -87,17 +100,21 @@ export class BugBook {
   }
 
   /**
-   * A listed, reduced error bug that a newly reduced one is: the same class of error (crash, hang,
-   * compile or runtime error) with the same message on the same SUT family, around a common op.
-   * A SUT may fail only on a value another op computed for it (tfjs-webgpu's DepthToSpace on a bool
-   * that a comparison produced on the GPU): the reductions then keep that op too, a different one
-   * each time, and are still one bug.
+   * A listed, reduced bug that a newly reduced one is, on the same SUT family:
+   * - the same class of error (crash, hang, compile or runtime error) with the same message, around
+   *   a common op: a SUT may fail only on a value another op computed for it, and the reductions
+   *   then keep that op too, a different one each time;
+   * - wrong values and memory violations of the same op set: reading out of bounds faults or returns
+   *   garbage, as it happens.
    */
-  sameErrorAround(key: { class: string; family: string; pattern: string; ops: readonly string[] }, except?: BugEntry): BugEntry | undefined {
-    if (!EXPENSIVE.has(key.class)) return undefined;
+  sameDefectAround(key: { class: string; family: string; pattern: string; ops: readonly string[] }, except?: BugEntry): BugEntry | undefined {
     for (const b of this.entries.values()) {
-      if (b === except || !b.reduced || b.setup || b.class !== key.class || b.family !== key.family || b.pattern !== key.pattern) continue;
-      if (b.ops.some((op) => key.ops.includes(op))) return b;
+      if (b === except || !b.reduced || b.setup || b.family !== key.family) continue;
+      if (VALUES_OR_MEMORY.has(key.class) && VALUES_OR_MEMORY.has(b.class)) {
+        if (sameOps(b.ops, key.ops)) return b;
+      } else if (EXPENSIVE.has(key.class) && b.class === key.class && b.pattern === key.pattern && b.ops.some((op) => key.ops.includes(op))) {
+        return b;
+      }
     }
     return undefined;
   }

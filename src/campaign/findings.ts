@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { UserError } from '../ir/errors.js';
 import type { OpRegistry } from '../opspec/registry.js';
-import { bugSignature, holdsTrigger, triggerOf, type BugSignature } from '../oracles/signature.js';
+import { holdsTrigger, type BugSignature } from '../oracles/signature.js';
 import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
 import { reduceBug, type ReducedTest } from '../reduce/reduce-bug.js';
 import { isSameBug } from '../reduce/same-bug.js';
@@ -23,6 +23,9 @@ export interface ReductionPolicy {
 }
 
 /** A confirmed finding whose case folder is written but which is not reduced yet. */
+/** The shortest wall-clock cap a reduction gets, however little of the share is left. */
+const MIN_REDUCTION_MS = 10_000;
+
 /** A finding that did not reproduce alone, waiting to be traced to the test that broke its worker. */
 export interface PendingTrace {
   readonly sessionName: string;
@@ -54,6 +57,8 @@ export interface FindingContext {
   meta(args: { session: SutSession; testIndex: number; signature: BugSignature; verdict: Verdict; extra?: Partial<CaseMeta> }): CaseMeta;
   /** Whether reduction may start now (its share of the campaign's time is not spent). */
   mayReduce(): boolean;
+  /** What is left of reduction's share of the campaign's time, in ms. */
+  reductionAllowanceMs(): number;
   /** Adds time spent reducing to the campaign's account. */
   spentReducing(ms: number): void;
   readonly pending: PendingReduction[];
@@ -101,14 +106,14 @@ export class FindingHandler {
   /** Counts a finding as a sighting of a listed bug, if it is one. */
   private knownSighting(session: SutSession, test: JudgedTest, verdict: Verdict): boolean {
     // A test that breaks this SUT's process (a listed state bug's setup) may fail any way itself.
-    const broken = this.ctx.book.corruptorOn(session.name, triggerOf(test.model));
+    const broken = this.ctx.book.corruptorOn(session.name, session.triggerOf(test.model));
     if (broken) {
       this.ctx.book.seen(broken, session.name);
       return true;
     }
-    const signature = bugSignature(verdict, test.model, { family: session.family });
+    const signature = session.signatureOf(verdict, test.model);
     const output = isNumeric(verdict.kind) ? verdict.worst?.output : undefined;
-    const key = { class: signature.class, family: signature.family, pattern: signature.pattern, trigger: triggerOf(test.model, output) };
+    const key = { class: signature.class, family: signature.family, pattern: signature.pattern, trigger: session.triggerOf(test.model, output) };
     // Only a reduced bug's trigger is small enough to attribute another model to it.
     const known = this.ctx.book.get(signature.hash) ?? this.ctx.book.containing(key, { reducedOnly: true });
     if (!known) return false;
@@ -119,7 +124,7 @@ export class FindingHandler {
   /** A confirmed finding: its case folder, then its reduction (now or later). */
   private async confirmed(session: SutSession, test: JudgedTest, outcome: BackendOutcome): Promise<void> {
     const verdict = outcome.verdict;
-    const whole = bugSignature(verdict, test.model, { family: session.family });
+    const whole = session.signatureOf(verdict, test.model);
     const testIndex = test.testIndex ?? -1;
     const found: BugCase = {
       model: test.model,
@@ -131,7 +136,7 @@ export class FindingHandler {
     };
     // On disk before reduction starts: a crash during it loses nothing.
     writeCaseFolder(join(this.ctx.outDir, 'bugs', whole.hash), found);
-    const entry = this.entry({ session, signature: whole, verdict, testIndex, trigger: triggerOf(test.model), dir: join('bugs', whole.hash) });
+    const entry = this.entry({ session, signature: whole, verdict, testIndex, trigger: session.triggerOf(test.model), dir: join('bugs', whole.hash) });
     this.ctx.book.set(entry);
     const pending: PendingReduction = { sessionName: session.name, test, outcome, signature: whole.hash };
     if (this.ctx.reduction && this.ctx.mayReduce()) await this.reduce(pending, found);
@@ -148,9 +153,11 @@ export class FindingHandler {
   absorb(pending: PendingReduction): boolean {
     const listed = this.ctx.book.get(pending.signature);
     if (!listed) return true;
+    const session = this.ctx.sessions.find((s) => s.name === pending.sessionName);
+    if (!session) return false;
     const verdict = pending.outcome.verdict;
     const output = isNumeric(verdict.kind) ? verdict.worst?.output : undefined;
-    const key = { class: listed.class, family: listed.family, pattern: listed.pattern, trigger: triggerOf(pending.test.model, output) };
+    const key = { class: listed.class, family: listed.family, pattern: listed.pattern, trigger: session.triggerOf(pending.test.model, output) };
     const into = this.ctx.book.containing(key, { except: listed, reducedOnly: true });
     if (!into) return false;
     this.merge(listed, into);
@@ -171,7 +178,7 @@ export class FindingHandler {
     const t0 = performance.now();
     let reduced: ReducedTest | undefined;
     try {
-      reduced = await reduceBug({ session, test: pending.test, verdict: pending.outcome.verdict, registry: this.ctx.registry, budget: this.ctx.reduction.budget });
+      reduced = await reduceBug({ session, test: pending.test, verdict: pending.outcome.verdict, registry: this.ctx.registry, budget: this.budget() });
     } catch (e) {
       if (e instanceof UserError) throw e;
       this.ctx.internalError({ where: `reducing ${listed.dir}`, testIndex: listed.firstSeen.testIndex, message: (e as Error).message.split('\n')[0]! });
@@ -183,15 +190,15 @@ export class FindingHandler {
       this.ctx.listed(listed);
       return;
     }
-    const signature = bugSignature(reduced.verdict, reduced.model, { family: session.family });
+    const signature = session.signatureOf(reduced.verdict, reduced.model);
     // Another model reduced to the same bug: one case per signature, and its trigger is one more of
     // that bug's. A test that breaks the SUT's process is that state bug, however it failed itself.
     const into =
       this.ctx.book.get(signature.hash) ??
-      this.ctx.book.corruptorOn(session.name, triggerOf(reduced.model)) ??
-      this.ctx.book.sameErrorAround(signature, listed);
+      this.ctx.book.corruptorOn(session.name, session.triggerOf(reduced.model)) ??
+      this.ctx.book.sameDefectAround(signature, listed);
     if (into && into !== listed) {
-      listed.triggers = [triggerOf(reduced.model)];
+      listed.triggers = [session.triggerOf(reduced.model)];
       this.ctx.db.alias(into.signature, signature.hash);
       this.ctx.db.save();
       return this.merge(listed, into);
@@ -209,7 +216,7 @@ export class FindingHandler {
     if (dir !== listed.dir) rmSync(join(this.ctx.outDir, listed.dir), { recursive: true, force: true });
     this.ctx.book.delete(listed.signature);
     const entry: BugEntry = {
-      ...this.entry({ session, signature, verdict, testIndex: listed.firstSeen.testIndex, trigger: triggerOf(reduced.model), dir }),
+      ...this.entry({ session, signature, verdict, testIndex: listed.firstSeen.testIndex, trigger: session.triggerOf(reduced.model), dir }),
       occurrences: listed.occurrences,
       seenOn: listed.seenOn,
       reduced: { nodes: reduced.model.nodes.length, dir: join(dir, 'reduced') },
@@ -247,7 +254,7 @@ export class FindingHandler {
    */
   private async stateSuspicion(session: SutSession, history: readonly JudgedTest[], victim: JudgedTest, verdict: Verdict): Promise<void> {
     for (const h of history) {
-      const known = this.ctx.book.corruptorOn(session.name, triggerOf(h.model));
+      const known = this.ctx.book.corruptorOn(session.name, session.triggerOf(h.model));
       if (known) {
         this.ctx.book.seen(known, session.name);
         return;
@@ -268,7 +275,7 @@ export class FindingHandler {
     if (!session) return;
     const { history, victim, verdict } = pending;
     for (const h of history) {
-      const known = this.ctx.book.corruptorOn(session.name, triggerOf(h.model));
+      const known = this.ctx.book.corruptorOn(session.name, session.triggerOf(h.model));
       if (known) {
         this.ctx.book.seen(known, session.name);
         return;
@@ -282,16 +289,16 @@ export class FindingHandler {
         return this.ctx.unconfirmed({ backend: session.name, testIndex: victim.testIndex ?? -1, verdict: kind, ...(message ? { message } : {}) });
       }
       const reduced = this.ctx.reduction
-        ? await reduceStateBug({ session, setup: traced.setup, victim, verdict, registry: this.ctx.registry, budget: this.ctx.reduction.budget })
+        ? await reduceStateBug({ session, setup: traced.setup, victim, verdict, registry: this.ctx.registry, budget: this.budget() })
         : undefined;
       const setup = reduced?.setup ?? traced.setup;
       const finalVictim = reduced?.victim ?? victim;
       const outcome = reduced?.outcome ?? traced.outcome;
-      const signature = bugSignature(outcome.verdict, finalVictim.model, { family: session.family, setup: setup.model });
+      const signature = session.signatureOf(outcome.verdict, finalVictim.model, setup.model);
       const known = this.ctx.book.get(signature.hash);
       if (known) {
         this.ctx.book.seen(known, session.name);
-        addTrigger(known, triggerOf(setup.model));
+        addTrigger(known, session.triggerOf(setup.model));
         return;
       }
       const dir = join('bugs', signature.hash);
@@ -314,7 +321,7 @@ export class FindingHandler {
           : {}),
       });
       const entry: BugEntry = {
-        ...this.entry({ session, signature, verdict: outcome.verdict, testIndex, trigger: triggerOf(setup.model), dir }),
+        ...this.entry({ session, signature, verdict: outcome.verdict, testIndex, trigger: session.triggerOf(setup.model), dir }),
         setup: { ...(setupIndex !== undefined ? { testIndex: setupIndex } : {}), ops: signature.ops },
         ...(reduced ? { reduced: { nodes: reduced.victim.model.nodes.length, dir: join(dir, 'reduced') } } : {}),
       };
@@ -342,6 +349,16 @@ export class FindingHandler {
       this.ctx.db.alias(state.signature, b.signature);
       this.merge(b, state);
     }
+  }
+
+  /**
+   * One reduction's budget: the policy's checks, and its wall-clock cap no longer than what is left
+   * of reduction's share of the campaign (at least MIN_REDUCTION_MS), so that one slow SUT's
+   * reduction cannot eat the campaign.
+   */
+  private budget(): ReductionBudget {
+    const policy = this.ctx.reduction!.budget;
+    return { checks: policy.checks, ms: Math.min(policy.ms, Math.max(MIN_REDUCTION_MS, this.ctx.reductionAllowanceMs())) };
   }
 
   private entry(args: { session: SutSession; signature: BugSignature; verdict: Verdict; testIndex: number; trigger: readonly string[]; dir: string }): BugEntry {

@@ -277,7 +277,8 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     meta: ({ session, testIndex, signature, verdict, extra }) => caseMeta({ options, config, descriptions, session, testIndex, signature, verdict, extra }),
     // Reduction may start while it has taken no more than its share of the campaign's time: of the
     // time budget, or of the time so far when the campaign runs past it (a fixed range of tests).
-    mayReduce: () => options.reduction !== undefined && progress.reduceMs <= options.reduction.share * Math.max(elapsed(), options.timeSec) * 1000,
+    mayReduce: () => context.reductionAllowanceMs() >= 0,
+    reductionAllowanceMs: () => (options.reduction ? options.reduction.share * Math.max(elapsed(), options.timeSec) * 1000 - progress.reduceMs : -1),
     spentReducing: (ms) => {
       progress.reduceMs += ms;
     },

@@ -2,7 +2,8 @@ import { familyOf, type BackendAdapter } from '../backends/adapter.js';
 import { isIsolated, type WorkerControl } from '../backends/isolation/isolated-adapter.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
-import { isBug, isNumeric } from '../oracles/verdict.js';
+import { bugSignature, triggerOf, type BugSignature } from '../oracles/signature.js';
+import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
 import { evaluateOnBackend, type BackendOutcome } from './evaluate.js';
 
 /** Whether a verdict means the worker may be broken: every bug verdict but a numeric one, and a capability gap (an error too). */
@@ -75,6 +76,18 @@ export class SutSession {
     this.minMs = timeouts.minMs ?? DEFAULT_MIN_TIMEOUT_MS;
     this.factor = timeouts.factor ?? DEFAULT_TIMEOUT_FACTOR;
   }
+
+  /** A verdict's signature on this SUT: its family, and ops named by the kernels that run them. */
+  signatureOf(verdict: Verdict, model: Model, setup?: Model): BugSignature {
+    return bugSignature(verdict, model, { family: this.family, ...(this.adapter.kernelOf ? { kernelOf: this.kernelOf } : {}), ...(setup ? { setup } : {}) });
+  }
+
+  /** A model's trigger on this SUT (see triggerOf), ops named by their kernels. */
+  triggerOf(model: Model, output?: string): string[] {
+    return triggerOf(model, output, this.kernelOf);
+  }
+
+  private readonly kernelOf = (op: string): string => this.adapter.kernelOf?.(op) ?? op;
 
   /** Whether findings can be confirmed in a fresh process (the adapter runs in a worker). */
   get isolated(): boolean {

@@ -1,6 +1,6 @@
 import type { Model, Node } from '../ir/model.js';
 import { hashText } from '../ir/hash.js';
-import { bugClass, isNumeric, type Verdict } from './verdict.js';
+import { defectClass, type Verdict } from './verdict.js';
 
 /**
  * Strips what varies between two sightings of one bug from an error message: paths, quoted names,
@@ -49,6 +49,8 @@ export interface BugSignature {
 export interface SignatureOptions {
   /** The SUT's family (default: the verdict's SUT). */
   readonly family?: string;
+  /** The SUT's kernel for each op (see BackendAdapter.kernelOf): an op run through another's kernel is named by that. */
+  readonly kernelOf?: (op: string) => string;
   /**
    * For a state bug: the test that left the SUT broken, after which `model` failed although it
    * passes on a fresh SUT. The bug is then identified by that test's ops.
@@ -63,13 +65,15 @@ export interface SignatureOptions {
  * stands for the op set: one root cause seen around many ops is one bug.
  */
 export function bugSignature(verdict: Verdict, model: Model, options: SignatureOptions = {}): BugSignature {
-  const cls = options.setup ? 'state' : (bugClass(verdict.kind) ?? verdict.kind);
+  const cls = options.setup ? 'state' : (defectClass(verdict) ?? verdict.kind);
   const trigger = options.setup ?? model;
-  const ops = [...new Set(identifyingNodes(trigger).map((n) => n.op))].sort();
-  const pattern = options.setup || isNumeric(verdict.kind) ? cls : normalizeMessage(verdict.message ?? '');
+  const kernel = options.kernelOf ?? ((op: string) => op);
+  const ops = [...new Set(identifyingNodes(trigger).map((n) => kernel(n.op)))].sort();
+  const byMessage = !options.setup && cls !== 'numeric' && cls !== 'memory';
+  const pattern = byMessage ? normalizeMessage(verdict.message ?? '') : cls;
   const family = options.family ?? verdict.backend;
   // A message that names what failed identifies the bug on its own: the ops around it do not.
-  const identifying = options.setup || isNumeric(verdict.kind) || !messageIdentifies(pattern) ? ops : [];
+  const identifying = byMessage && messageIdentifies(pattern) ? [] : ops;
   const hash = hashText(JSON.stringify([cls, family, identifying, pattern])).slice(0, 16);
   return { class: cls, family, ops, pattern, hash };
 }
@@ -91,7 +95,7 @@ export function messageIdentifies(pattern: string): boolean {
  * "Transpose(int32)". With `output`, only the nodes that output depends on: a wrong value there
  * cannot come from a node outside its cone.
  */
-export function triggerOf(model: Model, output?: string): string[] {
+export function triggerOf(model: Model, output?: string, kernelOf: (op: string) => string = (op) => op): string[] {
   const types = new Map<string, string>();
   for (const i of model.inputs) types.set(i.name, i.dtype);
   for (const w of model.weights) types.set(w.name, w.value.dtype);
@@ -108,7 +112,7 @@ export function triggerOf(model: Model, output?: string): string[] {
     }
     nodes = cone.length > 0 ? cone : model.nodes;
   }
-  const pairs = nodes.map((n) => `${n.op}(${n.inputs.filter((x) => x !== '').map((x) => types.get(x) ?? '?').join(',')})`);
+  const pairs = nodes.map((n) => `${kernelOf(n.op)}(${n.inputs.filter((x) => x !== '').map((x) => types.get(x) ?? '?').join(',')})`);
   return [...new Set(pairs)].sort();
 }
 

@@ -40,6 +40,43 @@ export function bugClass(v: VerdictKind): BugClass | undefined {
   }
 }
 
+/**
+ * How SUTs say that memory was read or written out of bounds: WebAssembly's trap, Emscripten's
+ * abort, the signals of a native fault, a sanitizer's report.
+ */
+export const MEMORY_VIOLATION: readonly RegExp[] = [
+  /memory access out of bounds/i,
+  /out of bounds memory access/i,
+  /\bAborted\(\)/,
+  /\bSIG(?:SEGV|BUS)\b/,
+  /heap-buffer-overflow|stack-buffer-overflow|use-after-free/i,
+];
+
+/** Whether a crash or error is a memory violation (see MEMORY_VIOLATION). */
+export function isMemoryViolation(v: Pick<Verdict, 'kind' | 'message'>): boolean {
+  return (v.kind === 'crash' || v.kind === 'runtime-error') && MEMORY_VIOLATION.some((p) => p.test(v.message ?? ''));
+}
+
+/**
+ * The class of a verdict for signatures and the reducer: bugClass, except that a memory violation is
+ * its own class, 'memory', whatever its message (an out-of-bounds read traps, aborts or returns
+ * garbage depending on where it lands).
+ */
+export function defectClass(v: Pick<Verdict, 'kind' | 'message'>): BugClass | 'memory' | undefined {
+  return isMemoryViolation(v) ? 'memory' : bugClass(v.kind);
+}
+
+/**
+ * Whether two classes may be one defect: equal, or a memory violation and wrong values (reading
+ * memory out of bounds gives a fault or garbage, as it happens).
+ */
+export function sameDefectClass(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  if (a === b) return true;
+  const valueOrMemory = new Set(['numeric', 'memory']);
+  return valueOrMemory.has(a) && valueOrMemory.has(b);
+}
+
 /** The element where a SUT's output is furthest from the reference. */
 export interface WorstElement {
   readonly output: string;

@@ -6,19 +6,21 @@ import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { normalizeMessage } from '../oracles/signature.js';
-import { bugClass, isNumeric, type Verdict } from '../oracles/verdict.js';
+import { defectClass, sameDefectClass, type Verdict } from '../oracles/verdict.js';
 import { runReference } from '../reference-runtime/executor.js';
 import type { Candidate, StillFails } from './candidate.js';
 
 /**
  * Whether `found` is the same bug as `target`: the same class of verdict on the same SUT (wrong
- * results and NaN/Inf mismatches are one class: a reduction may move between them), and for
- * crashes, hangs and errors the same message once numbers, lists and names are stripped.
+ * results and NaN/Inf mismatches are one class, and so are they with memory violations: a
+ * reduction may move between them), and for other crashes, hangs and errors the same message once
+ * numbers, lists and names are stripped.
  */
 export function isSameBug(target: Verdict, found: Verdict): boolean {
-  const cls = bugClass(target.kind);
-  if (cls === undefined || bugClass(found.kind) !== cls || found.backend !== target.backend) return false;
-  if (isNumeric(target.kind)) return true;
+  const cls = defectClass(target);
+  const foundCls = defectClass(found);
+  if (!sameDefectClass(cls, foundCls) || found.backend !== target.backend) return false;
+  if (cls === 'numeric' || cls === 'memory') return true;
   return normalizeMessage(found.message ?? '') === normalizeMessage(target.message ?? '');
 }
 

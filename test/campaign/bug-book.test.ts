@@ -53,14 +53,25 @@ describe('the bug book', () => {
     const first = bug('b1', {});
     book.set(first);
     const second = bug('b2', { ops: ['DepthToSpace', 'Equal', 'PRelu'], triggers: [['DepthToSpace(bool)', 'Equal(float32,float32)', 'PRelu(float32,float32)']] });
-    expect(book.sameErrorAround(second, second)).toBe(first);
-    expect(book.sameErrorAround({ ...second, ops: ['Equal', 'PRelu'] }, second)).toBeUndefined();
-    expect(book.sameErrorAround({ ...second, class: 'numeric' }, second)).toBeUndefined();
+    expect(book.sameDefectAround(second, second)).toBe(first);
+    expect(book.sameDefectAround({ ...second, ops: ['Equal', 'PRelu'] }, second)).toBeUndefined();
+    expect(book.sameDefectAround({ ...second, class: 'numeric' }, second)).toBeUndefined();
     book.set(second);
     book.fold(second, first);
     expect(book.get('b2')).toBeUndefined();
     expect(first.occurrences).toBe(2);
     expect(book.containing({ class: first.class, family: first.family, pattern: first.pattern, trigger: second.triggers[0]! })).toBe(first);
+  });
+});
+
+describe('defects shown as wrong values or memory violations', () => {
+  it('are one bug when they reduce to the same op set', () => {
+    const book = new BugBook();
+    const memory = bug('m1', { class: 'memory', pattern: 'memory', ops: ['Where'], triggers: [['Where(bool,bool,bool)']] });
+    book.set(memory);
+    expect(book.sameDefectAround({ class: 'numeric', family: 'tfjs-webgpu', pattern: 'numeric', ops: ['Where'] })).toBe(memory);
+    expect(book.sameDefectAround({ class: 'numeric', family: 'tfjs-webgpu', pattern: 'numeric', ops: ['Add', 'Where'] })).toBeUndefined();
+    expect(book.containing({ class: 'numeric', family: 'tfjs-webgpu', pattern: 'numeric', trigger: ['Where(bool,bool,bool)', 'Xor(bool,bool)'] })).toBe(memory);
   });
 });
 

@@ -89,6 +89,18 @@ describe('bug signatures', () => {
     expect(tfjs.family).toBe('tfjs-cpu');
   });
 
+  it('name ops by the kernel the SUT runs them with, and memory violations by their ops alone', () => {
+    const trilu = { ...smallModel(), nodes: [{ ...smallModel().nodes[0]!, op: 'Trilu' }] };
+    const where = { ...smallModel(), nodes: [{ ...smallModel().nodes[0]!, op: 'Where' }] };
+    const kernelOf = (op: string) => (op === 'Trilu' ? 'Where' : op);
+    const oob = { kind: 'runtime-error' as const, backend: 'tfjs-wasm', message: 'memory access out of bounds' };
+    const abort = { kind: 'runtime-error' as const, backend: 'tfjs-wasm', message: 'Aborted(). Build with -sASSERTIONS for more info.' };
+    const a = bugSignature(oob, trilu, { kernelOf });
+    expect(a).toMatchObject({ class: 'memory', ops: ['Where'], pattern: 'memory' });
+    expect(bugSignature(abort, where, { kernelOf }).hash).toBe(a.hash);
+    expect(triggerOf(trilu, undefined, kernelOf)).toEqual(['Where(float32)']);
+  });
+
   it('name a state bug by the test that breaks the SUT', () => {
     const victim = smallModel();
     const setup = { ...victim, nodes: victim.nodes.slice(0, 1) };

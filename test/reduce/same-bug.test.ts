@@ -26,6 +26,17 @@ describe('isSameBug', () => {
     expect(isSameBug(wrong, { kind: 'runtime-error', backend: 'sut', message: 'x' })).toBe(false);
     expect(isSameBug(wrong, { kind: 'ok', backend: 'sut' })).toBe(false);
   });
+
+  it('takes a memory violation for the same defect as wrong values, whatever its message', () => {
+    const oob: Verdict = { kind: 'runtime-error', backend: 'sut', message: 'memory access out of bounds' };
+    const abort: Verdict = { kind: 'runtime-error', backend: 'sut', message: 'Aborted(). Build with -sASSERTIONS for more info.' };
+    expect(isSameBug(oob, abort)).toBe(true);
+    expect(isSameBug(oob, { kind: 'wrong-result', backend: 'sut' })).toBe(true);
+    expect(isSameBug({ kind: 'nan-mismatch', backend: 'sut' }, { kind: 'crash', backend: 'sut', message: 'sut died (signal SIGSEGV)' })).toBe(true);
+    expect(isSameBug(oob, { kind: 'runtime-error', backend: 'sut', message: 'Transpose: no plan' })).toBe(false);
+    expect(isSameBug(oob, { kind: 'crash', backend: 'sut', message: 'sut died (signal SIGABRT)' })).toBe(false);
+    expect(isSameBug(oob, { kind: 'ok', backend: 'sut' })).toBe(false);
+  });
 });
 
 describe('sameBugPredicate', () => {

@@ -97,6 +97,7 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
     supports: (op, dtypes) => local.supports(op, dtypes),
     ...(local.knownDeviation ? { knownDeviation: (model) => local.knownDeviation!(model) } : {}),
     ...(local.precision ? { precision: local.precision } : {}),
+    ...(local.kernelOf ? { kernelOf: (op) => local.kernelOf!(op) } : {}),
     async prepare(artifact: ModelArtifact) {
       return expectOk(await request({ kind: 'prepare', model: artifact.model, onnx: artifact.onnx })).handle!;
     },

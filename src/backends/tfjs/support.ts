@@ -56,3 +56,15 @@ export function tfjsUnsupportedNode(model: Model): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * ONNX ops that tensorsmith's tfjs lowering computes with another op's tfjs kernel on their data:
+ * Trilu is tf.where(mask, x, zeros), a Where of its own. A bug of that kernel reached through
+ * either op is one bug.
+ */
+const LOWERED_ONTO: Readonly<Record<string, string>> = { Trilu: 'Where' };
+
+/** The ONNX op whose tfjs kernel computes an op's data (see LOWERED_ONTO). */
+export function tfjsKernelOf(op: string): string {
+  return LOWERED_ONTO[op] ?? op;
+}
