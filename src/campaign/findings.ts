@@ -13,7 +13,7 @@ import type { BackendOutcome } from './evaluate.js';
 import type { SignatureDb } from './signature-db.js';
 import { reduceStateBug, traceCorruptor } from './state-trace.js';
 import type { BugEntry, InternalError, UnconfirmedFinding } from './summary.js';
-import type { JudgedTest, SutSession } from './sut-session.js';
+import { failedTestOf, type JudgedTest, type SutSession } from './sut-session.js';
 
 /** How a campaign reduces its new bugs: the budget of each, and the share of the campaign's time reduction may take. */
 export interface ReductionPolicy {
@@ -205,7 +205,7 @@ export class FindingHandler {
     }
     const dir = join('bugs', signature.hash);
     const status = this.ctx.db.statusOf(signature.hash);
-    const base = found ?? caseOf(pending.test, pending.outcome);
+    const base = found ?? failedTestOf(pending.test, pending.outcome);
     const verdict = pending.outcome.verdict;
     const meta = (v: Verdict, extra: Partial<CaseMeta>) => this.ctx.meta({ session, testIndex: listed.firstSeen.testIndex, signature, verdict: v, extra: { status, ...extra } });
     writeCaseFolder(join(this.ctx.outDir, dir), {
@@ -307,13 +307,13 @@ export class FindingHandler {
       const extra: Partial<CaseMeta> = { status: this.ctx.db.statusOf(signature.hash), setup: setupIndex !== undefined ? { testIndex: setupIndex } : {} };
       const meta = (v: Verdict, more: Partial<CaseMeta> = {}) => this.ctx.meta({ session, testIndex, signature, verdict: v, extra: { ...extra, ...more } });
       writeCaseFolder(join(this.ctx.outDir, dir), {
-        ...caseOf(victim, traced.outcome),
+        ...failedTestOf(victim, traced.outcome),
         meta: meta(traced.outcome.verdict),
         setup: traced.setup,
         ...(reduced
           ? {
               reduced: {
-                ...caseOf(reduced.victim, reduced.outcome),
+                ...failedTestOf(reduced.victim, reduced.outcome),
                 meta: meta(reduced.outcome.verdict, { reduction: { checks: reduced.checks, complete: reduced.complete, timedOut: reduced.timedOut } }),
                 setup: reduced.setup,
               },
@@ -380,16 +380,4 @@ export class FindingHandler {
       ...(verdict.message ? { message: verdict.message } : {}),
     };
   }
-}
-
-/** A failed test as a case (its record is added by the caller). */
-function caseOf(test: JudgedTest, outcome: BackendOutcome): Omit<BugCase, 'meta'> {
-  const { verdict, actual } = outcome;
-  return {
-    model: test.model,
-    onnx: test.onnx,
-    inputs: test.inputs,
-    expected: test.expected,
-    actual: actual ?? { error: verdict.message ?? verdict.kind },
-  };
 }

@@ -4,7 +4,14 @@ import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { bugSignature, triggerOf, type BugSignature } from '../oracles/signature.js';
 import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
+import type { FailedTest } from './case-folder.js';
 import { evaluateOnBackend, type BackendOutcome } from './evaluate.js';
+
+/** A failed test as a case holds it: the test and what the SUT gave (its outputs, or its error). */
+export function failedTestOf(test: JudgedTest, outcome: BackendOutcome): FailedTest {
+  const { verdict, actual } = outcome;
+  return { model: test.model, onnx: test.onnx, inputs: test.inputs, expected: test.expected, actual: actual ?? { error: verdict.message ?? verdict.kind } };
+}
 
 /** Whether a verdict means the worker may be broken: every bug verdict but a numeric one, and a capability gap (an error too). */
 function endsWorker(outcome: BackendOutcome): boolean {

@@ -62,3 +62,19 @@ export function outputInfos(model: Model): ValueInfo[] {
 
 /** Named tensors, fed to or returned by a run. */
 export type TensorMap = ReadonlyMap<string, Tensor>;
+
+/**
+ * The nodes the named values depend on (their producers and everything upstream), in model order,
+ * and every value they read, the named ones included.
+ */
+export function coneOf(model: Model, names: Iterable<string>): { readonly nodes: Node[]; readonly needed: ReadonlySet<string> } {
+  const needed = new Set(names);
+  const nodes: Node[] = [];
+  for (let i = model.nodes.length - 1; i >= 0; i--) {
+    const node = model.nodes[i]!;
+    if (!node.outputs.some((o) => needed.has(o.name))) continue;
+    nodes.push(node);
+    for (const x of node.inputs) if (x !== '') needed.add(x);
+  }
+  return { nodes: nodes.reverse(), needed };
+}

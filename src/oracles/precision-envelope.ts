@@ -1,5 +1,5 @@
 import type { DType } from '../ir/dtype.js';
-import { outputInfos, type Model, type Node } from '../ir/model.js';
+import { coneOf, outputInfos, type Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { runReference } from '../reference-runtime/executor.js';
@@ -28,19 +28,6 @@ function allowedError(p: OpPrecision, x: number): number {
   return Math.max(ulp, p.absolute ?? 0);
 }
 
-/** The nodes a graph output depends on, in model order. */
-function coneOf(model: Model, output: string): Node[] {
-  const needed = new Set([output]);
-  const cone: Node[] = [];
-  for (let i = model.nodes.length - 1; i >= 0; i--) {
-    const node = model.nodes[i]!;
-    if (!node.outputs.some((o) => needed.has(o.name))) continue;
-    cone.unshift(node);
-    for (const x of node.inputs) if (x !== '') needed.add(x);
-  }
-  return cone;
-}
-
 /**
  * Whether a numeric difference may come from ops the SUT computes less precisely than float32
  * rounding, within what its specification allows (WGSL's atan: 4096 ULP), amplified by what follows
@@ -63,7 +50,7 @@ export function withinDeclaredPrecision(args: {
   const failing = outputInfos(model).find((o) => o.name === args.failingOutput);
   // A discrete output (an integer, a comparison) that differs is no rounding matter.
   if (!failing || (failing.dtype !== 'float32' && failing.dtype !== 'float64')) return undefined;
-  const imprecise = coneOf(model, args.failingOutput).filter((n) => table[n.op] !== undefined && n.outputs.some((o) => o.dtype === 'float32'));
+  const imprecise = coneOf(model, [args.failingOutput]).nodes.filter((n) => table[n.op] !== undefined && n.outputs.some((o) => o.dtype === 'float32'));
   if (imprecise.length === 0) return undefined;
   const moved = new Set(imprecise.map((n) => n.name));
   const runs = [

@@ -1,4 +1,4 @@
-import type { Model, Node } from '../ir/model.js';
+import { coneOf, type Model, type Node } from '../ir/model.js';
 import { hashText } from '../ir/hash.js';
 import { defectClass, type Verdict } from './verdict.js';
 
@@ -102,14 +102,7 @@ export function triggerOf(model: Model, output?: string, kernelOf: (op: string) 
   for (const n of model.nodes) for (const o of n.outputs) types.set(o.name, o.dtype);
   let nodes: readonly Node[] = identifyingNodes(model);
   if (output !== undefined) {
-    const needed = new Set([output]);
-    const cone: Node[] = [];
-    for (let i = model.nodes.length - 1; i >= 0; i--) {
-      const node = model.nodes[i]!;
-      if (!node.outputs.some((o) => needed.has(o.name))) continue;
-      if (!node.name.startsWith(FEED_PREFIX)) cone.push(node);
-      for (const x of node.inputs) if (x !== '') needed.add(x);
-    }
+    const cone = coneOf(model, [output]).nodes.filter((n) => !n.name.startsWith(FEED_PREFIX));
     nodes = cone.length > 0 ? cone : model.nodes;
   }
   const pairs = nodes.map((n) => `${kernelOf(n.op)}(${n.inputs.filter((x) => x !== '').map((x) => types.get(x) ?? '?').join(',')})`);

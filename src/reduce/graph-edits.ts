@@ -1,5 +1,5 @@
-import type { Model, Node, ValueInfo } from '../ir/model.js';
-import { valueTypes } from '../ir/model.js';
+import type { Model, ValueInfo } from '../ir/model.js';
+import { coneOf, valueTypes } from '../ir/model.js';
 import { makeTensor, type Tensor } from '../ir/tensor.js';
 import type { Candidate } from './candidate.js';
 
@@ -9,15 +9,7 @@ import type { Candidate } from './candidate.js';
  */
 export function eliminateDeadCode(candidate: Candidate): Candidate {
   const { model } = candidate;
-  const needed = new Set(model.outputs);
-  const kept: Node[] = [];
-  for (let i = model.nodes.length - 1; i >= 0; i--) {
-    const node = model.nodes[i]!;
-    if (!node.outputs.some((o) => needed.has(o.name))) continue;
-    kept.push(node);
-    for (const name of node.inputs) if (name !== '') needed.add(name);
-  }
-  kept.reverse();
+  const { nodes: kept, needed } = coneOf(model, model.outputs);
   const inputs = model.inputs.filter((i) => needed.has(i.name));
   return {
     model: { ...model, inputs, weights: model.weights.filter((w) => needed.has(w.name)), nodes: kept },

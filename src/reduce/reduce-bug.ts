@@ -1,6 +1,6 @@
 import type { FailedTest } from '../campaign/case-folder.js';
 import type { BackendOutcome } from '../campaign/evaluate.js';
-import type { JudgedTest, SutSession } from '../campaign/sut-session.js';
+import { failedTestOf, type JudgedTest, type SutSession } from '../campaign/sut-session.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { OpRegistry } from '../opspec/registry.js';
@@ -88,11 +88,7 @@ export async function reduceBug(args: {
   }
   const { outcome, test } = last;
   return {
-    model: result.model,
-    onnx: test.onnx,
-    inputs: result.inputs,
-    expected: test.expected,
-    actual: outcome.actual ?? { error: outcome.verdict.message ?? outcome.verdict.kind },
+    ...failedTestOf(test, outcome),
     verdict: outcome.verdict,
     stats: {
       fromNodes: args.test.model.nodes.length,
