@@ -1,28 +1,8 @@
 import type { BackendAdapter } from '../backends/adapter.js';
 import { mergeIntoProbe, probePair, type SupportMatrix } from '../backends/probe.js';
-import type { DType } from '../ir/dtype.js';
-import { valueTypes, type Model } from '../ir/model.js';
-import { typeVariable } from '../opspec/context.js';
+import type { Model } from '../ir/model.js';
+import { opDtypePairs } from '../opspec/context.js';
 import type { OpRegistry } from '../opspec/registry.js';
-
-/** One op with its type variable's dtype: what a capability is about. */
-interface OpDtype {
-  readonly op: string;
-  readonly dtype: DType;
-}
-
-/** The op/dtype pairs of a model's nodes (T of each node, as probes key them). */
-function pairsOf(model: Model, registry: OpRegistry): OpDtype[] {
-  const types = valueTypes(model);
-  const seen = new Map<string, OpDtype>();
-  for (const node of model.nodes) {
-    const spec = registry.find(node.op, model.opset);
-    if (!spec) continue;
-    const dtype = typeVariable(spec, node.inputs.map((n) => (n === '' ? undefined : types.get(n))));
-    seen.set(`${node.op}/${dtype}`, { op: node.op, dtype });
-  }
-  return [...seen.values()];
-}
 
 /**
  * Capability gaps learned during a campaign. When a SUT says by an error that it does not implement
@@ -42,7 +22,7 @@ export class CapabilityGaps {
   unsupportedIn(sut: string, model: Model): { pair: string; reason: string } | undefined {
     const row = this.known.get(sut);
     if (!row) return undefined;
-    for (const p of pairsOf(model, this.registry)) {
+    for (const p of opDtypePairs(model, this.registry)) {
       const k = row.get(`${p.op}/${p.dtype}`);
       if (k && !k.supported) return { pair: `${p.op}(${p.dtype})`, reason: k.reason ?? 'not implemented' };
     }
@@ -58,7 +38,7 @@ export class CapabilityGaps {
     let row = this.known.get(adapter.name);
     if (!row) this.known.set(adapter.name, (row = new Map()));
     const learned: SupportMatrix = {};
-    for (const p of pairsOf(model, this.registry)) {
+    for (const p of opDtypePairs(model, this.registry)) {
       const key = `${p.op}/${p.dtype}`;
       if (row.has(key)) continue;
       const answer = await probePair(adapter, this.registry, { op: p.op, dtype: p.dtype, opset: model.opset });

@@ -4,6 +4,7 @@ import { UserError } from '../ir/errors.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { holdsTrigger, type BugSignature } from '../oracles/signature.js';
 import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
+import { singleOpCulprit } from '../reduce/culprit.js';
 import { reduceBug, type ReducedTest } from '../reduce/reduce-bug.js';
 import { isSameBug } from '../reduce/same-bug.js';
 import type { ReductionBudget } from '../reduce/search.js';
@@ -157,8 +158,9 @@ export class FindingHandler {
     if (!session) return false;
     const verdict = pending.outcome.verdict;
     const output = isNumeric(verdict.kind) ? verdict.worst?.output : undefined;
-    const key = { class: listed.class, family: listed.family, pattern: listed.pattern, trigger: session.triggerOf(pending.test.model, output) };
-    const into = this.ctx.book.containing(key, { except: listed, reducedOnly: true });
+    const trigger = session.triggerOf(pending.test.model, output);
+    const key = { class: listed.class, family: listed.family, pattern: listed.pattern, trigger };
+    const into = this.ctx.book.corruptorOn(session.name, session.triggerOf(pending.test.model)) ?? this.ctx.book.containing(key, { except: listed, reducedOnly: true });
     if (!into) return false;
     this.merge(listed, into);
     return true;
@@ -178,7 +180,10 @@ export class FindingHandler {
     const t0 = performance.now();
     let reduced: ReducedTest | undefined;
     try {
-      reduced = await reduceBug({ session, test: pending.test, verdict: pending.outcome.verdict, registry: this.ctx.registry, budget: this.budget() });
+      const budget = this.budget();
+      const verdict = pending.outcome.verdict;
+      const culprit = await singleOpCulprit({ session, test: pending.test, verdict, registry: this.ctx.registry, maxChecks: budget.checks });
+      reduced = culprit?.reduced ?? (await reduceBug({ session, test: pending.test, verdict, registry: this.ctx.registry, budget }));
     } catch (e) {
       if (e instanceof UserError) throw e;
       this.ctx.internalError({ where: `reducing ${listed.dir}`, testIndex: listed.firstSeen.testIndex, message: (e as Error).message.split('\n')[0]! });

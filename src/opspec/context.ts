@@ -1,5 +1,7 @@
 import type { DType } from '../ir/dtype.js';
+import { valueTypes, type Model, type Node } from '../ir/model.js';
 import { c, lift, type IntExpr } from './expr.js';
+import type { OpRegistry } from './registry.js';
 import type { AttrSpec, OpSpec, SpecContext, SymTensor } from './spec.js';
 
 /** An attribute's value as a spec reads it: symbolic ints stay expressions, the rest are concrete. */
@@ -68,4 +70,23 @@ export function typeVariable(spec: OpSpec, inputs: readonly (SymTensor | { dtype
     if (x && slot.dtype === undefined && slot.dtypes === undefined) return x.dtype;
   }
   return spec.dtypes[0]!;
+}
+
+/** One op with the dtype of its type variable T: what capability probes and culprit probes are about. */
+export interface OpDtype {
+  readonly op: string;
+  readonly dtype: DType;
+}
+
+/** The distinct op/T-dtype pairs of a model's nodes (of `nodes` when given), in model order. */
+export function opDtypePairs(model: Model, registry: OpRegistry, nodes: readonly Node[] = model.nodes): OpDtype[] {
+  const types = valueTypes(model);
+  const seen = new Map<string, OpDtype>();
+  for (const node of nodes) {
+    const spec = registry.find(node.op, model.opset);
+    if (!spec) continue;
+    const dtype = typeVariable(spec, node.inputs.map((n) => (n === '' ? undefined : types.get(n))));
+    seen.set(`${node.op}/${dtype}`, { op: node.op, dtype });
+  }
+  return [...seen.values()];
 }

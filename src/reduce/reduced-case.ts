@@ -6,6 +6,7 @@ import { UserError } from '../ir/errors.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { bugSignature } from '../oracles/signature.js';
 import { SutSession } from '../campaign/sut-session.js';
+import { singleOpCulprit } from './culprit.js';
 import { reduceBug, type ReducedTest } from './reduce-bug.js';
 import { isSameBug, judgedTestOf } from './same-bug.js';
 import type { ReductionBudget } from './search.js';
@@ -54,14 +55,17 @@ export async function reduceCase(args: {
     const another = now.verdict.kind === verdict.kind ? 'another ' : '';
     throw new UserError(`the bug does not reproduce on ${adapter.name} (it now gives ${another}${now.verdict.kind}${detail}); nothing to reduce`);
   }
-  const reduced = await reduceBug({
-    session,
-    test,
-    verdict,
-    registry,
-    budget: args.budget,
-    ...(args.onProgress ? { onProgress: args.onProgress } : {}),
-  });
+  const culprit = await singleOpCulprit({ session, test, verdict, registry, maxChecks: args.budget.checks });
+  const reduced =
+    culprit?.reduced ??
+    (await reduceBug({
+      session,
+      test,
+      verdict,
+      registry,
+      budget: args.budget,
+      ...(args.onProgress ? { onProgress: args.onProgress } : {}),
+    }));
   if (!reduced) throw new UserError(`the bug stopped reproducing on ${adapter.name} during the reduction (is the SUT flaky?); nothing was written`);
   // The SUT that showed the reduced bug (another one than recorded when --backends chose it).
   const sut = { ...meta, backends: [await adapter.describe()] };
