@@ -80,10 +80,13 @@ export class BugBook {
     return undefined;
   }
 
-  /** A state bug this SUT showed whose setup (the test that breaks the worker) the model holds. */
+  /**
+   * A bug this SUT showed that leaves its process broken, whose trigger the model holds: a state
+   * bug (its setup), or a memory violation (one out-of-bounds write may spoil every later test).
+   */
   corruptorOn(sut: string, trigger: readonly string[]): BugEntry | undefined {
     for (const b of this.entries.values()) {
-      if (b.setup && b.seenOn.includes(sut) && holdsAny(trigger, b)) return b;
+      if ((b.setup || (b.class === 'memory' && b.reduced)) && b.seenOn.includes(sut) && holdsAny(trigger, b)) return b;
     }
     return undefined;
   }

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { UserError } from '../ir/errors.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { holdsTrigger, type BugSignature } from '../oracles/signature.js';
-import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
+import { isBug, isMemoryViolation, isNumeric, type Verdict } from '../oracles/verdict.js';
 import { singleOpCulprit } from '../reduce/culprit.js';
 import { reduceBug, type ReducedTest } from '../reduce/reduce-bug.js';
 import { isSameBug } from '../reduce/same-bug.js';
@@ -195,7 +195,9 @@ export class FindingHandler {
       this.ctx.listed(listed);
       return;
     }
-    const signature = session.signatureOf(reduced.verdict, reduced.model);
+    // A memory violation whose reduced test shows garbage values is still a memory violation.
+    const original = pending.outcome.verdict;
+    const signature = session.signatureOf(isMemoryViolation(original) && isNumeric(reduced.verdict.kind) ? original : reduced.verdict, reduced.model);
     // Another model reduced to the same bug: one case per signature, and its trigger is one more of
     // that bug's. A test that breaks the SUT's process is that state bug, however it failed itself.
     const into =
@@ -221,7 +223,7 @@ export class FindingHandler {
     if (dir !== listed.dir) rmSync(join(this.ctx.outDir, listed.dir), { recursive: true, force: true });
     this.ctx.book.delete(listed.signature);
     const entry: BugEntry = {
-      ...this.entry({ session, signature, verdict, testIndex: listed.firstSeen.testIndex, trigger: session.triggerOf(reduced.model), dir }),
+      ...this.entry({ session, signature, verdict: reduced.verdict, testIndex: listed.firstSeen.testIndex, trigger: session.triggerOf(reduced.model), dir }),
       occurrences: listed.occurrences,
       seenOn: listed.seenOn,
       reduced: { nodes: reduced.model.nodes.length, dir: join(dir, 'reduced') },

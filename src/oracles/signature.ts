@@ -38,7 +38,10 @@ export interface BugSignature {
   readonly class: string;
   /** The SUT family (see BackendAdapter.family): one root cause on several SUTs of a family is one bug. */
   readonly family: string;
-  /** The op set of the model (for a state bug: of the test that corrupted the SUT). */
+  /**
+   * The op set of the model (for a state bug: of the test that corrupted the SUT). The hash names
+   * them by the SUT's kernels (see SignatureOptions.kernelOf).
+   */
   readonly ops: readonly string[];
   /** The normalized error message, or the class for numeric and state bugs. */
   readonly pattern: string;
@@ -68,12 +71,14 @@ export function bugSignature(verdict: Verdict, model: Model, options: SignatureO
   const cls = options.setup ? 'state' : (defectClass(verdict) ?? verdict.kind);
   const trigger = options.setup ?? model;
   const kernel = options.kernelOf ?? ((op: string) => op);
-  const ops = [...new Set(identifyingNodes(trigger).map((n) => kernel(n.op)))].sort();
+  const ops = [...new Set(identifyingNodes(trigger).map((n) => n.op))].sort();
+  // Named by the kernels that run them: Trilu and Where are one op on a SUT that runs Trilu as a where.
+  const kernels = [...new Set(ops.map(kernel))].sort();
   const byMessage = !options.setup && cls !== 'numeric' && cls !== 'memory';
   const pattern = byMessage ? normalizeMessage(verdict.message ?? '') : cls;
   const family = options.family ?? verdict.backend;
   // A message that names what failed identifies the bug on its own: the ops around it do not.
-  const identifying = byMessage && messageIdentifies(pattern) ? [] : ops;
+  const identifying = byMessage && messageIdentifies(pattern) ? [] : kernels;
   const hash = hashText(JSON.stringify([cls, family, identifying, pattern])).slice(0, 16);
   return { class: cls, family, ops, pattern, hash };
 }
