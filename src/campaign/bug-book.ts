@@ -110,12 +110,12 @@ export class BugBook {
    * - wrong values and memory violations of the same op set: reading out of bounds faults or returns
    *   garbage, as it happens.
    */
-  sameDefectAround(key: { class: string; family: string; pattern: string; ops: readonly string[] }, except?: BugEntry): BugEntry | undefined {
+  sameDefectAround(key: { class: string; family: string; pattern: string; kernels: readonly string[] }, except?: BugEntry): BugEntry | undefined {
     for (const b of this.entries.values()) {
       if (b === except || !b.reduced || b.setup || b.family !== key.family) continue;
       if (VALUES_OR_MEMORY.has(key.class) && VALUES_OR_MEMORY.has(b.class)) {
-        if (sameOps(b.ops, key.ops)) return b;
-      } else if (EXPENSIVE.has(key.class) && b.class === key.class && b.pattern === key.pattern && b.ops.some((op) => key.ops.includes(op))) {
+        if (sameOps(b.kernels, key.kernels)) return b;
+      } else if (EXPENSIVE.has(key.class) && b.class === key.class && b.pattern === key.pattern && b.kernels.some((k) => key.kernels.includes(k))) {
         return b;
       }
     }

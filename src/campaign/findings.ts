@@ -230,6 +230,7 @@ export class FindingHandler {
       ...(reduced.verdict.message ? { message: reduced.verdict.message } : {}),
     };
     this.ctx.book.set(entry);
+    if (entry.class === 'memory') this.absorbBrokenTests(entry, session.name);
     await this.seenOnFamily(entry, session, { model: reduced.model, onnx: reduced.onnx, inputs: reduced.inputs, expected: reduced.expected }, reduced.verdict);
     this.finish(entry);
     this.ctx.listed(entry);
@@ -302,7 +303,8 @@ export class FindingHandler {
       const finalVictim = reduced?.victim ?? victim;
       const outcome = reduced?.outcome ?? traced.outcome;
       const signature = session.signatureOf(outcome.verdict, finalVictim.model, setup.model);
-      const known = this.ctx.book.get(signature.hash);
+      // The setup may hold a bug already listed that breaks the process (a memory violation).
+      const known = this.ctx.book.get(signature.hash) ?? this.ctx.book.corruptorOn(session.name, session.triggerOf(setup.model));
       if (known) {
         this.ctx.book.seen(known, session.name);
         addTrigger(known, session.triggerOf(setup.model));
@@ -333,7 +335,7 @@ export class FindingHandler {
         ...(reduced ? { reduced: { nodes: reduced.victim.model.nodes.length, dir: join(dir, 'reduced') } } : {}),
       };
       this.ctx.book.set(entry);
-      this.absorbIntoStateBug(entry, session.name);
+      this.absorbBrokenTests(entry, session.name);
       this.finish(entry);
       this.ctx.listed(entry);
     } finally {
@@ -343,18 +345,19 @@ export class FindingHandler {
   }
 
   /**
-   * A test that breaks a SUT's process often fails itself too (tfjs-wasm's where on bools reads
-   * past its buffers: wrong values, an abort, or a broken heap for the next tests). Listings on
-   * that SUT whose tests hold the state bug's setup are that bug: folded into it, waiting ones too.
+   * A test that breaks a SUT's process (a state bug's setup, a memory violation) often fails itself
+   * too, and breaks the tests after it (tfjs-wasm's where on bools reads past its buffers: wrong
+   * values, an abort, or a broken heap). Listings on that SUT whose tests hold the breaking bug's
+   * trigger are that bug: folded into it, waiting ones too.
    */
-  private absorbIntoStateBug(state: BugEntry, sut: string): void {
-    const setup = state.triggers[0]!;
+  private absorbBrokenTests(breaking: BugEntry, sut: string): void {
+    const trigger = breaking.triggers[0]!;
     for (const b of this.ctx.book.values()) {
-      if (b === state || b.setup || !b.seenOn.includes(sut) || !b.triggers.some((t) => holdsTrigger(t, setup))) continue;
+      if (b === breaking || !b.seenOn.includes(sut) || !b.triggers.some((t) => holdsTrigger(t, trigger))) continue;
       const waiting = this.ctx.pending.findIndex((p) => p.signature === b.signature);
       if (waiting >= 0) this.ctx.pending.splice(waiting, 1);
-      this.ctx.db.alias(state.signature, b.signature);
-      this.merge(b, state);
+      this.ctx.db.alias(breaking.signature, b.signature);
+      this.merge(b, breaking);
     }
   }
 
@@ -379,6 +382,7 @@ export class FindingHandler {
       seenOn: [session.name],
       dir: args.dir,
       ops: signature.ops,
+      kernels: signature.kernels,
       triggers: [args.trigger],
       pattern: signature.pattern,
       firstSeen: { seed: this.ctx.seed, testIndex: args.testIndex },

@@ -34,6 +34,7 @@ export function rebuildBugEntries(outDir: string, progress: Progress): BugEntry[
       seenOn: progress.seenOn[hash] ?? [meta.verdict.backend],
       dir,
       ops: meta.signature.ops,
+      kernels: meta.signature.kernels ?? meta.signature.ops,
       triggers: progress.triggers[hash] ?? [trigger],
       pattern: meta.signature.pattern,
       firstSeen: { seed: meta.seed, testIndex: meta.testIndex },

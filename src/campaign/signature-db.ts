@@ -65,7 +65,7 @@ export class SignatureDb {
   }
 
   /** Records a sighting: a new bug is added, a fixed one reopened. */
-  record(signature: BugSignature, when: string, caseDir?: string): void {
+  record(signature: Pick<BugSignature, 'class' | 'family' | 'ops' | 'pattern' | 'hash'>, when: string, caseDir?: string): void {
     const known = this.find(signature.hash);
     if (known) {
       known.lastSeen = when;

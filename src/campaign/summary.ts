@@ -23,6 +23,8 @@ export interface BugEntry {
   readonly message?: string;
   /** The op set of the reduced model (of the whole model when it was not reduced; of the setup test for a state bug). */
   readonly ops: readonly string[];
+  /** The same op set named by the SUT's kernels (Trilu is a Where on tfjs): what one bug is recognized by. */
+  readonly kernels: readonly string[];
   /**
    * The nodes of that model as op(input dtypes): a later test that holds them all is taken for this
    * bug. One per reduced model that came out as this bug (Transpose on float32, then on int32).

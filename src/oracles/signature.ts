@@ -1,6 +1,14 @@
 import { coneOf, type Model, type Node } from '../ir/model.js';
+import { opDtypePairs } from '../opspec/context.js';
+import { builtinRegistry } from '../opspec/ops/index.js';
 import { hashText } from '../ir/hash.js';
 import { defectClass, type Verdict } from './verdict.js';
+
+/**
+ * What a SUT's API wraps around its engine's message: one bug in onnxruntime's core reads the same
+ * in onnxruntime-node and (wrapped) in onnxruntime-web.
+ */
+const MESSAGE_WRAPPERS: readonly RegExp[] = [/^Can't create a session\. ERROR_CODE: \d+, ERROR_MESSAGE: /];
 
 /**
  * Strips what varies between two sightings of one bug from an error message: paths, quoted names,
@@ -8,7 +16,7 @@ import { defectClass, type Verdict } from './verdict.js';
  * "(4)", "2x3x4" and "[]" all become "<list>"), so that neither a dim nor a rank splits a bug.
  */
 export function normalizeMessage(message: string): string {
-  return message
+  return MESSAGE_WRAPPERS.reduce((m, w) => m.replace(w, ''), message)
     .replace(/(?:[A-Za-z]:)?[\\/][\w.\\/-]+/g, '<path>')
     .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, '<name>')
     .replace(/\b(?:in|w|v|p|const|n|node|value)_?\d+(?:_\w+)?\b/g, '<value>')
@@ -43,6 +51,8 @@ export interface BugSignature {
    * them by the SUT's kernels (see SignatureOptions.kernelOf).
    */
   readonly ops: readonly string[];
+  /** The op set named by the SUT's kernels (see SignatureOptions.kernelOf): what the hash holds. */
+  readonly kernels: readonly string[];
   /** The normalized error message, or the class for numeric and state bugs. */
   readonly pattern: string;
   /** A short stable hash of the fields above: the case folder's name. */
@@ -80,7 +90,7 @@ export function bugSignature(verdict: Verdict, model: Model, options: SignatureO
   // A message that names what failed identifies the bug on its own: the ops around it do not.
   const identifying = byMessage && messageIdentifies(pattern) ? [] : kernels;
   const hash = hashText(JSON.stringify([cls, family, identifying, pattern])).slice(0, 16);
-  return { class: cls, family, ops, pattern, hash };
+  return { class: cls, family, ops, kernels, pattern, hash };
 }
 
 /**
@@ -96,21 +106,18 @@ export function messageIdentifies(pattern: string): boolean {
 }
 
 /**
- * What a bug's trigger looks like in a model: each node as its op and input dtypes, e.g.
- * "Transpose(int32)". With `output`, only the nodes that output depends on: a wrong value there
- * cannot come from a node outside its cone.
+ * What a bug's trigger looks like in a model: each node as its op (its SUT kernel, with `kernelOf`)
+ * and the dtype of its type variable, e.g. "Transpose(int32)". With `output`, only the nodes that
+ * output depends on: a wrong value there cannot come from a node outside its cone.
  */
 export function triggerOf(model: Model, output?: string, kernelOf: (op: string) => string = (op) => op): string[] {
-  const types = new Map<string, string>();
-  for (const i of model.inputs) types.set(i.name, i.dtype);
-  for (const w of model.weights) types.set(w.name, w.value.dtype);
-  for (const n of model.nodes) for (const o of n.outputs) types.set(o.name, o.dtype);
   let nodes: readonly Node[] = identifyingNodes(model);
   if (output !== undefined) {
     const cone = coneOf(model, [output]).nodes.filter((n) => !n.name.startsWith(FEED_PREFIX));
     nodes = cone.length > 0 ? cone : model.nodes;
   }
-  const pairs = nodes.map((n) => `${kernelOf(n.op)}(${n.inputs.filter((x) => x !== '').map((x) => types.get(x) ?? '?').join(',')})`);
+  // Each node as its kernel and the dtype of its type variable T: what selects the SUT's kernel.
+  const pairs = opDtypePairs(model, builtinRegistry(), nodes).map((p) => `${kernelOf(p.op)}(${p.dtype})`);
   return [...new Set(pairs)].sort();
 }
 

@@ -54,7 +54,7 @@ describe('isolated adapters', () => {
           backends: [],
           config: {},
           verdict: outcome.verdict,
-          signature: { class: kind, family: name, ops: [], pattern: '', hash: 'h' },
+          signature: { class: kind, family: name, ops: [], kernels: [], pattern: '', hash: 'h' },
           timings: {},
           createdAt: 'now',
         },

@@ -76,6 +76,10 @@ describe('bug signatures', () => {
       normalizeMessage('Got invalid dimensions for input: in3 for the following indices index: 1 Got: 12 Expected: 5'),
     );
     expect(normalizeMessage('shape 2x3x4 is too large')).toBe(normalizeMessage('shape 7 is too large'));
+    // onnxruntime-web wraps the core's message: one bug of the core on node and on the web.
+    expect(normalizeMessage("Can't create a session. ERROR_CODE: 2, ERROR_MESSAGE: Invalid model. Node input 'v17' is not a graph input")).toBe(
+      normalizeMessage("Invalid model. Node input 'v3' is not a graph input"),
+    );
   });
 
   it('group one root cause across the SUTs of a family, and wrong values with NaN mismatches', () => {
@@ -113,11 +117,10 @@ describe('bug signatures', () => {
 });
 
 describe('bug triggers', () => {
-  it('are the nodes as op(input dtypes), of the whole model or of one output cone', () => {
+  it('are the nodes as op(dtype of T), of the whole model or of one output cone', () => {
     const model = smallModel();
-    expect(triggerOf(model)).toEqual(['Add(float32,float32)', 'MatMul(float32,float32)', 'Relu(float32)']);
-    const first = model.nodes[0]!;
-    expect(triggerOf(model, first.outputs[0]!.name)).toEqual([`${first.op}(${first.inputs.map(() => 'float32').join(',')})`]);
+    expect(triggerOf(model)).toEqual(['Add(float32)', 'MatMul(float32)', 'Relu(float32)']);
+    expect(triggerOf(model, model.nodes[0]!.outputs[0]!.name)).toEqual(['Relu(float32)']);
     expect(holdsTrigger(triggerOf(model), ['Relu(float32)'])).toBe(true);
     expect(holdsTrigger(triggerOf(model), ['Relu(int32)'])).toBe(false);
     expect(holdsTrigger(triggerOf(model), [])).toBe(false);
