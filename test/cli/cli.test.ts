@@ -27,6 +27,16 @@ describe('the CLI', () => {
     }
   });
 
+  it('refuses a SUT that does not work here before the campaign starts (exit 2, one line, the reason)', async () => {
+    const out = tempDir();
+    const io = captureIo();
+    // tfjs-node's install downloads libtensorflow, which this machine cannot: it is not installed.
+    expect(await runCli(['fuzz', '--backends', 'ort-disabled,tfjs-node', '--time', '5', '--out', out], io)).toBe(2);
+    expect(io.stderr()).toMatch(/not available here: tfjs-node \(.*tfjs-node is not installed here.*\)\. Drop it from --backends/);
+    expect(io.stderr()).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+  }, 60_000);
+
   it('exits 2 for a corrupt model.json, naming the problem', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'model.json'), '{"format": "tensorsmith.model/1", "opset": 17, "inputs": [], "weights": [], "nodes": [{"op": "Relu"}], "outputs": []}');

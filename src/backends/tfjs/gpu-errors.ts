@@ -7,19 +7,27 @@
  */
 const SCOPES: readonly GPUErrorFilter[] = ['validation', 'out-of-memory', 'internal'];
 
+/** What of a GPUDevice the error capture uses. */
+export interface ErrorScopedDevice {
+  pushErrorScope(filter: GPUErrorFilter): void;
+  popErrorScope(): Promise<{ readonly message: string } | null>;
+  addEventListener(type: 'uncapturederror', listener: (event: { readonly error: { readonly message: string } }) => void): void;
+  readonly lost: Promise<{ readonly reason: string; readonly message: string }>;
+}
+
 interface WatchedDevice {
   readonly uncaptured: string[];
   lost?: string;
 }
 
-const watched = new WeakMap<GPUDevice, WatchedDevice>();
+const watched = new WeakMap<ErrorScopedDevice, WatchedDevice>();
 
-function watch(device: GPUDevice): WatchedDevice {
+function watch(device: ErrorScopedDevice): WatchedDevice {
   let w = watched.get(device);
   if (!w) {
     const state: WatchedDevice = { uncaptured: [] };
     device.addEventListener('uncapturederror', (event) => {
-      state.uncaptured.push((event as GPUUncapturedErrorEvent).error.message);
+      state.uncaptured.push(event.error.message);
     });
     void device.lost.then((info) => {
       state.lost = `${info.reason}: ${info.message}`;
@@ -36,7 +44,7 @@ function firstLine(message: string): string {
 }
 
 /** Runs `call` with the device's errors caught: any WebGPU error meanwhile becomes the call's error. */
-export async function withGpuErrors<T>(device: GPUDevice, call: () => Promise<T>): Promise<T> {
+export async function withGpuErrors<T>(device: ErrorScopedDevice, call: () => Promise<T>): Promise<T> {
   const state = watch(device);
   if (state.lost) throw new Error(`WebGPU device lost earlier: ${state.lost}`);
   state.uncaptured.length = 0;
