@@ -47,7 +47,7 @@ export interface BackendStats {
   readonly verdicts: Record<VerdictKind, number>;
   /** Why tests were unsupported on it, with counts. */
   readonly unsupported: Record<string, number>;
-  /** Tests not run on it because they hold the trigger of a crash or hang it already showed. */
+  /** Tests not run on it because they hold the trigger of a crash, hang or error it already showed. */
   skippedKnown: number;
   /** Workers started afresh (after a failure, to confirm a finding, to trace a state bug). */
   restarts: number;

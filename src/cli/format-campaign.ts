@@ -22,7 +22,7 @@ export function formatCampaignEnd(summary: CampaignSummary, outDir: string): str
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
-    const skipped = stats.skippedKnown > 0 ? `; ${stats.skippedKnown} skipped (hold a known crash or hang)` : '';
+    const skipped = stats.skippedKnown > 0 ? `; ${stats.skippedKnown} skipped (they hold a crash, hang or error it showed)` : '';
     lines.push(`  ${name}: ${counts || 'nothing judged'}${skipped}`);
     const reasons = top(stats.unsupported, 3);
     if (reasons.length > 0) lines.push(`    unsupported: ${reasons.join('; ')}`);

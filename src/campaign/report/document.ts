@@ -104,7 +104,7 @@ export interface ReportDocument {
   };
   readonly backends: readonly BackendDescription[];
   readonly verdicts: Readonly<Record<string, number>>;
-  /** Per SUT: verdict counts, why it judged nothing on some tests (with counts), tests skipped as known crashes or hangs. */
+  /** Per SUT: verdict counts, why it judged nothing on some tests (with counts), tests skipped because they hold a crash, hang or error it showed. */
   readonly perBackend: Readonly<Record<string, ReportBackendStats>>;
   /** Why tests were discarded, with counts. */
   readonly discardReasons: Readonly<Record<string, number>>;

@@ -45,7 +45,7 @@ function header(doc: ReportDocument): string {
     '<div class="pane"><h3>Systems under test</h3><table><thead><tr><th>SUT</th><th>package</th><th>version</th><th>verdicts</th><th>unsupported (why)</th></tr></thead><tbody>',
     ...doc.backends.map((b) => {
       const stats = doc.perBackend[b.name];
-      const counts = stats ? countsText(stats.verdicts) + (stats.skippedKnown ? `; ${stats.skippedKnown} skipped as known crashes or hangs` : '') : '';
+      const counts = stats ? countsText(stats.verdicts) + (stats.skippedKnown ? `; ${stats.skippedKnown} skipped (they hold a crash, hang or error it showed)` : '') : '';
       return `<tr><td>${e(b.name)}</td><td>${e(b.package)}</td><td>${e(b.version)}</td><td>${e(counts)}</td><td>${e(stats ? countsText(stats.unsupported) : '')}</td></tr>`;
     }),
     '</tbody></table></div>',

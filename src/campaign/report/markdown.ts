@@ -35,7 +35,7 @@ function totals(doc: ReportDocument): string[] {
     '|---|---|---|---|---|',
     ...doc.backends.map((b) => {
       const stats = doc.perBackend[b.name];
-      const counts = stats ? countsText(stats.verdicts) + (stats.skippedKnown ? `, ${stats.skippedKnown} skipped as known crashes or hangs` : '') : '';
+      const counts = stats ? countsText(stats.verdicts) + (stats.skippedKnown ? `, ${stats.skippedKnown} skipped (they hold a crash, hang or error it showed)` : '') : '';
       const why = stats ? countsText(stats.unsupported) : '';
       return `| ${mdText(b.name)} | ${mdText(b.package)} | ${mdText(b.version)} | ${mdText(counts)} | ${mdText(why)} |`;
     }),
