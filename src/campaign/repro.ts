@@ -64,7 +64,10 @@ export function openReproCase(path: string, registry: OpRegistry): ReproCase {
 export interface BackendReproduction {
   readonly status: 'reproduces' | 'fixed' | 'undecided';
   readonly verdict: Verdict;
-  /** One line for people: "reproduces: wrong-result on ort-all: ...", "fixed: ort-all now gives ok". */
+  /**
+   * One line for people: "reproduces: wrong-result on ort-all: ...", "fixed: ort-all now gives ok",
+   * or for a SUT other than the recorded one "not on tfjs-cpu: it gives ok". status 'fixed': the bug is not there.
+   */
   readonly line: string;
 }
 
@@ -82,6 +85,8 @@ export function judgeReproduction(recorded: Verdict, now: Verdict): BackendRepro
   const same = isSameBug({ ...recorded, backend: now.backend }, now);
   if (same) return { status: 'reproduces', verdict: now, line: `reproduces: ${now.kind} on ${now.backend}${detail(now)}` };
   if (now.kind === 'unsupported') return { status: 'undecided', verdict: now, line: `cannot tell: ${now.backend} now says unsupported${detail(now)}` };
+  // On a SUT the bug was not recorded on, it was never there to be fixed.
+  if (now.backend !== recorded.backend) return { status: 'fixed', verdict: now, line: `not on ${now.backend}: it gives ${now.kind}${detail(now)}` };
   if (now.kind === 'ok') return { status: 'fixed', verdict: now, line: `fixed: ${now.backend} now gives ok` };
   const what = now.kind === recorded.kind ? `the recorded ${recorded.kind} (${normalizeMessage(recorded.message ?? '')})` : `the recorded ${recorded.kind}`;
   return { status: 'fixed', verdict: now, line: `fixed: ${now.backend} no longer gives ${what}, but now gives another bug, ${now.kind}${detail(now)}` };

@@ -4,7 +4,7 @@ import { inferNode } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { conditioningCheck, stabilityCheck } from '../reference-runtime/cpu/stability.js';
 import type { NodeIntegerFault, ReferenceResult } from '../reference-runtime/executor.js';
-import { roundingFlip } from './rounding-probe.js';
+import { roundingProbe } from './rounding-probe.js';
 
 export interface UntrustedValue {
   /** The node whose input or output first holds a value no oracle can trust (in topological order). */
@@ -43,6 +43,7 @@ function describeIntegerFault(f: NodeIntegerFault): string {
 export function firstUntrustedValue(model: Model, run: CheckedRun, registry: OpRegistry): UntrustedValue | undefined {
   const { values } = run;
   const constants = new Map(model.weights.map((w) => [w.name, w.value]));
+  const producers = new Set(model.nodes.flatMap((n) => n.outputs.map((o) => o.name)));
   const faults = new Map<string, NodeIntegerFault>();
   for (const f of run.integerFaults) if (!faults.has(f.node)) faults.set(f.node, f);
   for (const node of model.nodes) {
@@ -67,7 +68,8 @@ export function firstUntrustedValue(model: Model, run: CheckedRun, registry: OpR
     if (spec.numeric.conditioning) {
       const inputs = node.inputs.map((n) => (n === '' ? undefined : values.get(n)));
       const { attrs } = inferNode(spec, node, inputs, constants, model.opset);
-      const detail = conditioningCheck(spec.numeric.conditioning)(inputs, attrs);
+      const computed = node.inputs.map((n) => n !== '' && producers.has(n));
+      const detail = conditioningCheck(spec.numeric.conditioning)(inputs, attrs, computed);
       if (detail) return { node: node.name, op: node.op, value: node.inputs[0]!, reason: 'ill-conditioned', detail };
     }
     for (const o of node.outputs) {
@@ -105,5 +107,5 @@ export function describeUntrusted(u: UntrustedValue): string {
  * run's values, then the rounding probe (a discrete result a float32 rounding difference would flip).
  */
 export function untrustedRun(model: Model, inputs: ReadonlyMap<string, Tensor>, run: ReferenceResult, registry: OpRegistry): UntrustedValue | undefined {
-  return firstUntrustedValue(model, run, registry) ?? roundingFlip(model, inputs, run, registry);
+  return firstUntrustedValue(model, run, registry) ?? roundingProbe(model, inputs, run, registry);
 }

@@ -1,10 +1,12 @@
-import type { Model, Node } from '../ir/model.js';
+import { coneOf, type Model, type Node } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { isIntDType } from '../ir/dtype.js';
 import { isExact, isStep, type NumericFacts } from '../opspec/numeric.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { broadcastShape, broadcastStrides, forEachBroadcast } from '../reference-runtime/cpu/indexing.js';
 import { runReference, type ReferenceResult } from '../reference-runtime/executor.js';
+import { toleranceDtypes } from '../oracles/precision.js';
+import { TOLERANCES } from '../oracles/tolerance.js';
 import type { UntrustedValue } from './clean.js';
 
 /** The integer quotients of a remainder node's operands (under broadcasting), truncated or floored. */
@@ -29,7 +31,8 @@ function isFloat(t: Tensor): boolean {
 }
 
 /**
- * Whether a float32-size rounding difference would change a discrete result of the test. The
+ * Whether a float32-size rounding difference would change a discrete result of the test, or move a
+ * float output beyond the oracle's tolerance. The
  * stability checks skip values exactly on a discontinuity, because exact arithmetic (Relu's zeros,
  * Clip's bounds) puts them there. But two values equal in the float64 reference by different roads,
  * x and Atan(Tan(x)) or a normalization's output and its bias, are not equal in a float32 SUT, and a
@@ -40,8 +43,12 @@ function isFloat(t: Tensor): boolean {
  * Ties between elements one inexact op computed from equal inputs are distrusted too: a SUT's
  * vectorized body and scalar tail need not round them alike. Which ops are exact, which are steps
  * and which compute remainders, their specs' numeric facts say.
+ * The same runs find ill-conditioned tests: a float output judged at float32 tolerance that the
+ * nudges move beyond that tolerance (a difference of two large, nearly equal sums; a remainder of a
+ * large sum) is one a float32 SUT may rightly get "wrong". The first node in its cone whose own output
+ * moved beyond the tolerance is named, so that the input search shrinks that node's inputs.
  */
-export function roundingFlip(model: Model, inputs: ReadonlyMap<string, Tensor>, base: ReferenceResult, registry: OpRegistry): UntrustedValue | undefined {
+export function roundingProbe(model: Model, inputs: ReadonlyMap<string, Tensor>, base: ReferenceResult, registry: OpRegistry): UntrustedValue | undefined {
   const factsOf = (node: Node): NumericFacts => registry.get(node.op, model.opset).numeric;
   const watched = model.nodes.flatMap((node) =>
     node.outputs.filter((o) => o.dtype === 'bool' || isIntDType(o.dtype) || isStep(factsOf(node))).map((o) => ({ node, name: o.name })),
@@ -51,7 +58,8 @@ export function roundingFlip(model: Model, inputs: ReadonlyMap<string, Tensor>, 
     const d = factsOf(node).discontinuity;
     return d.kind === 'quotient' && !isIntDType(node.outputs[0]!.dtype) ? [{ node, truncated: d.truncated(node.attrs) }] : [];
   });
-  if (watched.length === 0 && remainders.length === 0) return undefined;
+  const judgedAtFloat32 = [...toleranceDtypes(model)].filter(([, d]) => d === 'float32').map(([name]) => name);
+  if (watched.length === 0 && remainders.length === 0 && judgedAtFloat32.length === 0) return undefined;
   // Each node gets its own size of nudge, 1 to 2 times NUDGE: two tensors nudged alike would keep a
   // tie between them (x and Sin(Asin(x)) against LeakyRelu(x)), and so would two chains whose sizes
   // add up alike. Golden-ratio steps keep every size, and every small sum of sizes, apart.
@@ -92,6 +100,47 @@ export function roundingFlip(model: Model, inputs: ReadonlyMap<string, Tensor>, 
         }
       }
     }
+    const amplified = amplification(model, base, nudged, judgedAtFloat32);
+    if (amplified) return amplified;
+  }
+  return undefined;
+}
+
+/**
+ * How far `after` is from `before` in units of the float32 tolerance (scaled by the tensor's
+ * magnitude, as the oracle does), at its worst finite element.
+ */
+function worstDeviation(before: Tensor, after: Tensor): { ratio: number; index: number } {
+  const { rtol, atol } = TOLERANCES.float32;
+  let scale = 1;
+  for (const x of before.data) if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
+  let worst = { ratio: 0, index: -1 };
+  for (let i = 0; i < before.data.length; i++) {
+    const [b, a] = [before.data[i]!, after.data[i]!];
+    if (!Number.isFinite(b) || !Number.isFinite(a)) continue;
+    const ratio = Math.abs(a - b) / (atol * scale + rtol * Math.abs(b));
+    if (ratio > worst.ratio) worst = { ratio, index: i };
+  }
+  return worst;
+}
+
+/** The first output the nudges move beyond float32 tolerance, blamed on the first node of its cone they move so. */
+function amplification(model: Model, base: ReferenceResult, nudged: ReferenceResult, outputs: readonly string[]): UntrustedValue | undefined {
+  for (const name of outputs) {
+    const moved = worstDeviation(base.values.get(name)!, nudged.values.get(name)!);
+    if (moved.ratio <= 1) continue;
+    const culprit =
+      coneOf(model, [name]).nodes.find((node) =>
+        node.outputs.some((o) => (o.dtype === 'float32' || o.dtype === 'float64') && worstDeviation(base.values.get(o.name)!, nudged.values.get(o.name)!).ratio > 1),
+      ) ?? model.nodes.find((node) => node.outputs.some((o) => o.name === name))!;
+    const [before, after] = [base.values.get(name)!.data[moved.index], nudged.values.get(name)!.data[moved.index]];
+    return {
+      node: culprit.name,
+      op: culprit.op,
+      value: culprit.outputs[0]!.name,
+      reason: 'ill-conditioned',
+      detail: `a float32-size rounding difference upstream moves ${name}[${moved.index}] from ${before} to ${after}, beyond float32 tolerance`,
+    };
   }
   return undefined;
 }

@@ -18,16 +18,18 @@ export interface NumericFacts {
 }
 
 /**
- * A normalization divides by a standard deviation: inputs large against it lose their float32
- * rounding error through it (a plane of 20000s normalizes to B exactly, but a float32 SUT that
- * folds the mean into a bias is off by a quarter). Where the statistics come from: each (batch,
- * channel) plane ('spatial', InstanceNormalization), the axes from the 'axis' attribute on
- * ('trailing', LayerNormalization), or the mean and variance inputs ('given', BatchNormalization).
+ * How an op amplifies the float32 rounding its inputs carry.
+ * - 'normalization' divides by a standard deviation: inputs large against it lose their float32
+ *   rounding error through it (a plane of 20000s normalizes to B exactly, but a float32 SUT that
+ *   folds the mean into a bias is off by a quarter). Where the statistics come from: each (batch,
+ *   channel) plane ('spatial', InstanceNormalization), the axes from the 'axis' attribute on
+ *   ('trailing', LayerNormalization), or the mean and variance inputs ('given', BatchNormalization).
+ * - 'remainder' (a float Mod) keeps the absolute rounding error of a computed dividend while its
+ *   value stays below the divisor: a sum of squares of 3951.36, off by 1e-3 in float32, leaves a
+ *   remainder of 0.56 off by the same 1e-3, twice the tolerance at that scale. The remainder itself
+ *   is exact (IEEE fmod), so dividends and divisors fed as graph inputs or weights carry no error.
  */
-export interface Conditioning {
-  readonly kind: 'normalization';
-  readonly statistics: 'spatial' | 'trailing' | 'given';
-}
+export type Conditioning = { readonly kind: 'normalization'; readonly statistics: 'spatial' | 'trailing' | 'given' } | { readonly kind: 'remainder' };
 
 /** What an op's outputs can hold, as interval transfers (the first output unless `copies` says every one). */
 export interface RangeFacts {

@@ -56,10 +56,10 @@ describe('tensorsmith repro CASE', () => {
   it('exits 0 on a SUT without the bug (--backends), and judges every SUT listed', async () => {
     const dir = await logWrongCase();
     const fixed = await repro([dir, '--backends', 'ref-cpu', '--no-isolation']);
-    expect(fixed.out).toBe('fixed: ref-cpu now gives ok\n');
+    expect(fixed.out).toBe('not on ref-cpu: it gives ok\n');
     expect(fixed.code).toBe(0);
     const both = await repro([dir, '--backends', 'ref-cpu,log-wrong', '--no-isolation']);
-    expect(both.out).toMatch(/^fixed: ref-cpu now gives ok\nreproduces: wrong-result on log-wrong: /);
+    expect(both.out).toMatch(/^not on ref-cpu: it gives ok\nreproduces: wrong-result on log-wrong: /);
     expect(both.code).toBe(1);
   });
 
@@ -188,6 +188,10 @@ describe('judgeReproduction', () => {
     expect(judgeReproduction(wrong, { kind: 'runtime-error', backend: 'ort-all', message: 'x' }).status).toBe('fixed');
     expect(judgeReproduction(wrong, { kind: 'ok', backend: 'ort-all' }).line).toBe('fixed: ort-all now gives ok');
     expect(judgeReproduction(wrong, { kind: 'unsupported', backend: 'ort-all' }).status).toBe('undecided');
+  });
+  it('does not call a bug fixed on a SUT it was never recorded on', () => {
+    expect(judgeReproduction(wrong, { kind: 'ok', backend: 'tfjs-cpu' }).line).toBe('not on tfjs-cpu: it gives ok');
+    expect(judgeReproduction(wrong, { kind: 'wrong-result', backend: 'ort-disabled', message: 'x' }).status).toBe('reproduces');
   });
   it('tells crashes apart by their normalized message', () => {
     const crash = { kind: 'crash' as const, backend: 'ort-all', message: 'ort-all died (signal SIGSEGV)' };

@@ -102,3 +102,37 @@ describe('the rounding probe on float Mod', () => {
     expect(untrustedRun(model, inputs, runReference(model, inputs), registry)?.node).toBe('mod');
   });
 });
+
+describe('the rounding probe on float outputs', () => {
+  /** Sub(ReduceSum(x), ReduceSum(y)) of two [n] inputs: a difference of two sums. */
+  function differenceOfSums(x: number[], y: number[]) {
+    const model: Model = {
+      opset: 17,
+      inputs: [f32('x', [x.length]), f32('y', [y.length])],
+      weights: [],
+      nodes: [
+        { name: 'sx', op: 'ReduceSum', inputs: ['x'], outputs: [f32('a', [1])], attrs: { keepdims: 1 } },
+        { name: 'sy', op: 'ReduceSum', inputs: ['y'], outputs: [f32('b', [1])], attrs: { keepdims: 1 } },
+        { name: 'd', op: 'Sub', inputs: ['a', 'b'], outputs: [f32('out', [1])], attrs: {} },
+      ],
+      outputs: ['out'],
+    };
+    const inputs = new Map([
+      ['x', makeTensor('float32', [x.length], x)],
+      ['y', makeTensor('float32', [y.length], y)],
+    ]);
+    return untrustedRun(model, inputs, runReference(model, inputs), registry);
+  }
+
+  it('distrusts a difference of two large, nearly equal sums, and names the Sub that amplifies', () => {
+    // 4000.5 - 4000: float32 rounding of either sum (about 2e-4 each) is beyond the tolerance of 0.5.
+    const u = differenceOfSums(Array.from({ length: 250 }, () => 16.002), Array.from({ length: 250 }, () => 16));
+    expect(u?.reason).toBe('ill-conditioned');
+    expect(u?.node).toBe('d');
+  });
+
+  it('trusts the same difference of small sums, and a sum far from cancelling', () => {
+    expect(differenceOfSums([1.5, 2, -0.25], [0.5, 1, 0.75])).toBeUndefined();
+    expect(differenceOfSums(Array.from({ length: 250 }, () => 16), Array.from({ length: 250 }, () => -3))).toBeUndefined();
+  });
+});

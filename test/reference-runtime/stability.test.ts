@@ -71,3 +71,33 @@ describe('ill-conditioned normalizations', () => {
     expect(instanceNorm([1.5])).toBeUndefined();
   });
 });
+
+describe('ill-conditioned remainders', () => {
+  /** Mod(fmod=1) of `dividend` by `divisor`; the dividend is ReduceSumSquare of x when `summed`, else x itself. */
+  function remainder(x: number[], divisor: number, summed: boolean): string | undefined {
+    const dividendShape = summed ? [1] : [x.length];
+    const nodes: Model['nodes'] = [
+      ...(summed ? [{ name: 's', op: 'ReduceSumSquare', inputs: ['x'], outputs: [{ name: 'sq', dtype: 'float32' as const, shape: [1] }], attrs: { keepdims: 1 } }] : []),
+      { name: 'm', op: 'Mod', inputs: [summed ? 'sq' : 'x', 'd'], outputs: [{ name: 'y', dtype: 'float32', shape: dividendShape }], attrs: { fmod: 1 } },
+    ];
+    const model: Model = {
+      opset: 17,
+      inputs: [{ name: 'x', dtype: 'float32', shape: [x.length] }],
+      weights: [{ name: 'd', value: makeTensor('float32', [1], [divisor]) }],
+      nodes,
+      outputs: ['y'],
+    };
+    return firstUntrustedValue(model, runReference(model, new Map([['x', makeTensor('float32', [x.length], x)]])), registry)?.reason;
+  }
+
+  it('distrusts the remainder of a large computed dividend: it keeps the dividend’s float32 rounding', () => {
+    // 504 squares of -2.8 sum to 3951.36; onnxruntime's float32 sum is off by 1.5e-3, and so is the remainder 0.56.
+    const x = Array.from({ length: 504 }, () => Math.fround(-2.8));
+    expect(remainder(x, -2.8, true)).toBe('ill-conditioned');
+  });
+
+  it('trusts a small computed dividend, and any dividend fed as an input (fmod is exact)', () => {
+    expect(remainder([1.5, -2.25, 3], 0.7, true)).toBeUndefined();
+    expect(remainder([3951.36, -1000], -2.8, false)).toBeUndefined();
+  });
+});

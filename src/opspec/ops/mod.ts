@@ -21,5 +21,7 @@ export const mod = broadcastOp('Mod', 13, {
     discontinuity: { kind: 'quotient', truncated: (attrs) => attrs.fmod === 1 },
     // An integer divisor of 0 has no remainder (the domain keeps it out).
     overflow: 'edge-cases',
+    // A float remainder of a large computed dividend holds that dividend's rounding error.
+    conditioning: { kind: 'remainder' },
   }),
 });

@@ -110,49 +110,70 @@ const FLOAT32_ROUNDING = 2 ** -23;
 const CONDITION_LIMIT = 1e-4;
 
 /**
+ * Whether a node's inputs amplify float32 rounding beyond the oracle's tolerance (see Conditioning).
+ * `computed[i]` says whether input i was computed by a node (and so carries a float32 SUT's
+ * rounding) rather than fed as a graph input or weight.
+ */
+export function conditioningCheck(c: Conditioning): (inputs: readonly (Tensor | undefined)[], attrs: ConcreteAttrs, computed: readonly boolean[]) => string | undefined {
+  return c.kind === 'remainder' ? (inputs, _attrs, computed) => remainderConditioning(inputs, computed) : (inputs, attrs) => normalizationConditioning(c, inputs, attrs);
+}
+
+/**
  * A normalization whose inputs are large against the standard deviation it divides by: their
  * float32 rounding, amplified by 1 / sqrt(var + epsilon), is beyond the oracle's tolerance, so a
  * float32 SUT may rightly differ (one that folds the mean into a bias is off by much more than a
  * rounding). Checked per group of elements that share their statistics.
  */
-export function conditioningCheck(c: Conditioning): StabilityCheck {
-  return (inputs, attrs) => {
-    const x = inputs[0];
-    if (!isFloat(x) || x.shape.length < 2) return undefined;
-    const epsilon = attrs.float('epsilon');
-    const scale = inputs[1];
-    const gain = scale ? Math.max(1e-30, ...Array.from(scale.data, Math.abs)) : 1;
-    const groups = statisticGroups(c, x, attrs);
-    for (const { start, size, stride, channel } of groups) {
-      let maxAbs = 0;
-      let sum = 0;
-      for (let k = 0; k < size; k++) {
-        const v = x.data[start + k * stride]!;
-        maxAbs = Math.max(maxAbs, Math.abs(v));
-        sum += v;
-      }
-      let variance: number;
-      if (c.statistics === 'given') {
-        const mean = inputs[3]?.data[channel] ?? 0;
-        maxAbs = Math.max(maxAbs, Math.abs(mean));
-        variance = inputs[4]?.data[channel] ?? 0;
-      } else {
-        const mean = sum / size;
-        variance = 0;
-        for (let k = 0; k < size; k++) variance += (x.data[start + k * stride]! - mean) ** 2;
-        variance /= size;
-      }
-      const amplified = (maxAbs * FLOAT32_ROUNDING * gain) / Math.sqrt(variance + epsilon);
-      if (amplified > CONDITION_LIMIT) {
-        return `inputs up to ${maxAbs} against a standard deviation of ${Math.sqrt(variance)} amplify float32 rounding to ${amplified.toExponential(1)}`;
-      }
+function normalizationConditioning(c: Conditioning & { kind: 'normalization' }, inputs: readonly (Tensor | undefined)[], attrs: ConcreteAttrs): string | undefined {
+  const x = inputs[0];
+  if (!isFloat(x) || x.shape.length < 2) return undefined;
+  const epsilon = attrs.float('epsilon');
+  const scale = inputs[1];
+  const gain = scale ? Math.max(1e-30, ...Array.from(scale.data, Math.abs)) : 1;
+  const groups = statisticGroups(c, x, attrs);
+  for (const { start, size, stride, channel } of groups) {
+    let maxAbs = 0;
+    let sum = 0;
+    for (let k = 0; k < size; k++) {
+      const v = x.data[start + k * stride]!;
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+      sum += v;
     }
-    return undefined;
-  };
+    let variance: number;
+    if (c.statistics === 'given') {
+      const mean = inputs[3]?.data[channel] ?? 0;
+      maxAbs = Math.max(maxAbs, Math.abs(mean));
+      variance = inputs[4]?.data[channel] ?? 0;
+    } else {
+      const mean = sum / size;
+      variance = 0;
+      for (let k = 0; k < size; k++) variance += (x.data[start + k * stride]! - mean) ** 2;
+      variance /= size;
+    }
+    const amplified = (maxAbs * FLOAT32_ROUNDING * gain) / Math.sqrt(variance + epsilon);
+    if (amplified > CONDITION_LIMIT) {
+      return `inputs up to ${maxAbs} against a standard deviation of ${Math.sqrt(variance)} amplify float32 rounding to ${amplified.toExponential(1)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A float remainder x - trunc(x / y) * y of a computed dividend (or by a computed divisor, which
+ * the quotient multiplies) holds an absolute error of about |x| float32 roundings, whatever the
+ * remainder's own size: beyond the tolerance once |x| passes about 840.
+ */
+function remainderConditioning(inputs: readonly (Tensor | undefined)[], computed: readonly boolean[]): string | undefined {
+  const [x, y] = inputs;
+  if (!isFloat(x) || !isFloat(y) || !(computed[0] || computed[1])) return undefined;
+  let maxAbs = 0;
+  for (const v of x.data) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const carried = maxAbs * FLOAT32_ROUNDING;
+  return carried > CONDITION_LIMIT ? `a dividend up to ${maxAbs} carries float32 rounding of ${carried.toExponential(1)} into its remainder` : undefined;
 }
 
 /** The groups of elements that share their statistics: where each starts, how many, how far apart, and its channel. */
-function statisticGroups(c: Conditioning, x: Tensor, attrs: ConcreteAttrs): { start: number; size: number; stride: number; channel: number }[] {
+function statisticGroups(c: Conditioning & { kind: 'normalization' }, x: Tensor, attrs: ConcreteAttrs): { start: number; size: number; stride: number; channel: number }[] {
   const shape = x.shape;
   const rank = shape.length;
   const groups: { start: number; size: number; stride: number; channel: number }[] = [];
