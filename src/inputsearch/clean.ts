@@ -38,7 +38,8 @@ function describeIntegerFault(f: NodeIntegerFault): string {
  * NaN, Inf or a subnormal value, or an integer its dtype cannot hold. A float32 value beyond
  * float32's range counts (a float32 SUT sees Inf there even though the float64 reference does not),
  * and so does a subnormal one: SUTs may flush those to zero, after which a division legitimately
- * differs. An integer overflow (or an integer NaN) is undefined behaviour in C++ runtimes.
+ * differs. A nonzero value too small for float32 altogether counts too (a ReduceProd of 168 values
+ * below 1 is 1e-52 in the reference, which goes on comparing such values, and 0 in a float32 SUT). An integer overflow (or an integer NaN) is undefined behaviour in C++ runtimes.
  */
 export function firstUntrustedValue(model: Model, run: CheckedRun, registry: OpRegistry): UntrustedValue | undefined {
   const { values } = run;
@@ -80,7 +81,7 @@ export function firstUntrustedValue(model: Model, run: CheckedRun, registry: OpR
       for (const x of t.data) {
         const r = f32 ? Math.fround(x) : x;
         if (!Number.isFinite(r)) return { node: node.name, op: node.op, value: o.name, reason: 'nan-or-inf' };
-        if (r !== 0 && Math.abs(r) < minNormal) return { node: node.name, op: node.op, value: o.name, reason: 'subnormal' };
+        if (x !== 0 && Math.abs(r) < minNormal) return { node: node.name, op: node.op, value: o.name, reason: 'subnormal' };
       }
     }
     const fault = faults.get(node.name);
@@ -93,7 +94,7 @@ export function firstUntrustedValue(model: Model, run: CheckedRun, registry: OpR
 export function describeUntrusted(u: UntrustedValue): string {
   const what = {
     'nan-or-inf': 'computes NaN or Inf',
-    subnormal: 'computes a subnormal value',
+    subnormal: 'computes a subnormal value (or one that underflows to zero)',
     'outside-domain': "gets an input outside the op's domain",
     'near-discontinuity': 'gets an input next to a discontinuity',
     'integer-overflow': 'computes an integer its dtype cannot hold',

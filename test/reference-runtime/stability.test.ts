@@ -101,3 +101,25 @@ describe('ill-conditioned remainders', () => {
     expect(remainder([3951.36, -1000], -2.8, false)).toBeUndefined();
   });
 });
+
+describe('values too small for float32', () => {
+  /** ReduceProd over all of x. */
+  function product(x: number[]): string | undefined {
+    const model: Model = {
+      opset: 17,
+      inputs: [{ name: 'x', dtype: 'float32', shape: [x.length] }],
+      weights: [],
+      nodes: [{ name: 'p', op: 'ReduceProd', inputs: ['x'], outputs: [{ name: 'y', dtype: 'float32', shape: [1] }], attrs: { keepdims: 1 } }],
+      outputs: ['y'],
+    };
+    return firstUntrustedValue(model, runReference(model, new Map([['x', makeTensor('float32', [x.length], x)]])), registry)?.reason;
+  }
+
+  it('distrusts a product that underflows float32 to zero, as it does a subnormal one', () => {
+    // 0.02^30 is 1e-51 in the float64 reference and 0 in float32: later comparisons of such values differ.
+    expect(product(Array.from({ length: 30 }, () => 0.02))).toBe('subnormal');
+    expect(product(Array.from({ length: 23 }, () => 0.02))).toBe('subnormal');
+    expect(product([0.5, 0.25, 0])).toBeUndefined();
+    expect(product(Array.from({ length: 10 }, () => 0.02))).toBeUndefined();
+  });
+});
