@@ -2,7 +2,9 @@ import { coneOf, type Model, type Node } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { isIntDType } from '../ir/dtype.js';
 import { isExact, isStep, type NumericFacts } from '../opspec/numeric.js';
+import { inferNode } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
+import { normalizationRounding } from '../reference-runtime/cpu/stability.js';
 import { broadcastShape, broadcastStrides, forEachBroadcast } from '../reference-runtime/cpu/indexing.js';
 import { runReference, type ReferenceResult } from '../reference-runtime/executor.js';
 import { toleranceDtypes } from '../oracles/precision.js';
@@ -45,7 +47,9 @@ function isFloat(t: Tensor): boolean {
  * and which compute remainders, their specs' numeric facts say.
  * The same runs find ill-conditioned tests: a float output judged at float32 tolerance that the
  * nudges move beyond that tolerance (a difference of two large, nearly equal sums; a remainder of a
- * large sum) is one a float32 SUT may rightly get "wrong". The first node in its cone whose own output
+ * large sum) is one a float32 SUT may rightly get "wrong". A normalization's outputs are nudged by
+ * its amplified input rounding as well (see normalizationRounding), so that a LayerNormalization of
+ * an InstanceNormalization's nearly equal outputs is found out. The first node in its cone whose own output
  * moved beyond the tolerance is named, so that the input search shrinks that node's inputs.
  */
 export function roundingProbe(model: Model, inputs: ReadonlyMap<string, Tensor>, base: ReferenceResult, registry: OpRegistry): UntrustedValue | undefined {
@@ -64,11 +68,25 @@ export function roundingProbe(model: Model, inputs: ReadonlyMap<string, Tensor>,
   // tie between them (x and Sin(Asin(x)) against LeakyRelu(x)), and so would two chains whose sizes
   // add up alike. Golden-ratio steps keep every size, and every small sum of sizes, apart.
   const sizes = new Map(model.nodes.map((node, i) => [node, NUDGE * (1 + ((i * GOLDEN) % 1))]));
+  // A normalization's float32 error is its inputs' rounding amplified by 1 / deviation, not a
+  // rounding of its output: its outputs are nudged by that much too.
+  const absolute = normalizationNudges(model, base, registry, sizes);
   for (const direction of [1, -1]) {
     const nudge = (node: Node, outputs: Tensor[]): Tensor[] => {
       if (isExact(factsOf(node))) return outputs;
       const size = sizes.get(node) ?? NUDGE;
-      return outputs.map((t) => (isFloat(t) ? { ...t, data: t.data.map((x, i) => x * (1 + (i % 2 === 0 ? direction : -direction) * size)) } : t));
+      const shift = absolute.get(node) ?? 0;
+      return outputs.map((t) =>
+        isFloat(t)
+          ? {
+              ...t,
+              data: t.data.map((x, i) => {
+                const sign = i % 2 === 0 ? direction : -direction;
+                return x * (1 + sign * size) + sign * shift;
+              }),
+            }
+          : t,
+      );
     };
     const nudged = runReference(model, inputs, { registry, afterNode: nudge });
     for (const { node, truncated } of remainders) {
@@ -104,6 +122,22 @@ export function roundingProbe(model: Model, inputs: ReadonlyMap<string, Tensor>,
     if (amplified) return amplified;
   }
   return undefined;
+}
+
+/** Per normalization node, the absolute nudge of its outputs: its amplified input rounding, times the node's nudge size in NUDGEs. */
+function normalizationNudges(model: Model, base: ReferenceResult, registry: OpRegistry, sizes: ReadonlyMap<Node, number>): Map<Node, number> {
+  const constants = new Map(model.weights.map((w) => [w.name, w.value]));
+  const nudges = new Map<Node, number>();
+  for (const node of model.nodes) {
+    const spec = registry.get(node.op, model.opset);
+    const c = spec.numeric.conditioning;
+    if (c?.kind !== 'normalization') continue;
+    const inputs = node.inputs.map((n) => (n === '' ? undefined : base.values.get(n)));
+    const { attrs } = inferNode(spec, node, inputs, constants, model.opset);
+    const rounding = normalizationRounding(c, inputs, attrs);
+    if (rounding) nudges.set(node, rounding.amplified * ((sizes.get(node) ?? NUDGE) / NUDGE));
+  }
+  return nudges;
 }
 
 /**

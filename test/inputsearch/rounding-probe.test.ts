@@ -136,3 +136,30 @@ describe('the rounding probe on float outputs', () => {
     expect(differenceOfSums(Array.from({ length: 250 }, () => 16), Array.from({ length: 250 }, () => -3))).toBeUndefined();
   });
 });
+
+describe('the rounding probe after a normalization', () => {
+  it('distrusts a LayerNormalization of an InstanceNormalization’s outputs that are equal only in exact arithmetic', () => {
+    // Planes of one element normalize to the bias exactly in float64; onnxruntime's float32 kernel
+    // leaves about 1e-5 of rounding in each, which the LayerNormalization over both divides by 0.045.
+    const model: Model = {
+      opset: 17,
+      inputs: [f32('x', [2, 1, 1])],
+      weights: [
+        { name: 's', value: makeTensor('float32', [1], [1]) },
+        { name: 'b', value: makeTensor('float32', [1], [-0.875]) },
+      ],
+      nodes: [
+        { name: 'in', op: 'InstanceNormalization', inputs: ['x', 's', 'b'], outputs: [f32('n', [2, 1, 1])], attrs: {} },
+        { name: 'ln', op: 'LayerNormalization', inputs: ['n', 'x'], outputs: [f32('y', [2, 1, 1])], attrs: { axis: 0, epsilon: 0.002 } },
+      ],
+      outputs: ['y'],
+    };
+    const inputs = new Map([['x', makeTensor('float32', [2, 1, 1], [0.7, 1])]]);
+    const u = untrustedRun(model, inputs, runReference(model, inputs), registry);
+    expect(u?.reason).toBe('ill-conditioned');
+    expect(u?.node).toBe('ln');
+    // The same LayerNormalization over values that differ, with a plain Identity before it, is trusted.
+    const plain: Model = { ...model, weights: [], nodes: [{ name: 'id', op: 'Identity', inputs: ['x'], outputs: [f32('n', [2, 1, 1])], attrs: {} }, model.nodes[1]!] };
+    expect(untrustedRun(plain, inputs, runReference(plain, inputs), registry)).toBeUndefined();
+  });
+});

@@ -122,16 +122,32 @@ export function conditioningCheck(c: Conditioning): (inputs: readonly (Tensor | 
  * A normalization whose inputs are large against the standard deviation it divides by: their
  * float32 rounding, amplified by 1 / sqrt(var + epsilon), is beyond the oracle's tolerance, so a
  * float32 SUT may rightly differ (one that folds the mean into a bias is off by much more than a
- * rounding). Checked per group of elements that share their statistics.
+ * rounding).
  */
 function normalizationConditioning(c: Conditioning & { kind: 'normalization' }, inputs: readonly (Tensor | undefined)[], attrs: ConcreteAttrs): string | undefined {
+  const worst = normalizationRounding(c, inputs, attrs);
+  return worst && worst.amplified > CONDITION_LIMIT
+    ? `inputs up to ${worst.maxAbs} against a standard deviation of ${worst.deviation} amplify float32 rounding to ${worst.amplified.toExponential(1)}`
+    : undefined;
+}
+
+/**
+ * The absolute error one float32 rounding of a normalization's inputs leaves in its outputs, at the
+ * worst group of elements that share their statistics: the rounding probe nudges the outputs by it,
+ * since a later op may amplify it again (a LayerNormalization of nearly equal values).
+ */
+export function normalizationRounding(
+  c: Conditioning & { kind: 'normalization' },
+  inputs: readonly (Tensor | undefined)[],
+  attrs: ConcreteAttrs,
+): { amplified: number; maxAbs: number; deviation: number } | undefined {
   const x = inputs[0];
   if (!isFloat(x) || x.shape.length < 2) return undefined;
   const epsilon = attrs.float('epsilon');
   const scale = inputs[1];
   const gain = scale ? Math.max(1e-30, ...Array.from(scale.data, Math.abs)) : 1;
-  const groups = statisticGroups(c, x, attrs);
-  for (const { start, size, stride, channel } of groups) {
+  let worst: { amplified: number; maxAbs: number; deviation: number } | undefined;
+  for (const { start, size, stride, channel } of statisticGroups(c, x, attrs)) {
     let maxAbs = 0;
     let sum = 0;
     for (let k = 0; k < size; k++) {
@@ -151,11 +167,9 @@ function normalizationConditioning(c: Conditioning & { kind: 'normalization' }, 
       variance /= size;
     }
     const amplified = (maxAbs * FLOAT32_ROUNDING * gain) / Math.sqrt(variance + epsilon);
-    if (amplified > CONDITION_LIMIT) {
-      return `inputs up to ${maxAbs} against a standard deviation of ${Math.sqrt(variance)} amplify float32 rounding to ${amplified.toExponential(1)}`;
-    }
+    if (!worst || amplified > worst.amplified) worst = { amplified, maxAbs, deviation: Math.sqrt(variance) };
   }
-  return undefined;
+  return worst;
 }
 
 /**
