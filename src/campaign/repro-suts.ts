@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BackendAdapter } from '../backends/adapter.js';
 import { loadAdapterModule } from '../backends/external.js';
@@ -10,9 +9,13 @@ import { builtinRegistry } from '../opspec/ops/index.js';
 
 /** How the SUTs of a replay are found and hosted. */
 export interface SutHosting {
-  /** Adapter modules named on the command line: loaded first, so their adapters win over same-named ones of the config. */
+  /** Adapter modules the user gave (--backend-module, or their own config file): the only code a replay loads. */
   readonly cliModules: readonly string[];
-  /** Adapter modules the case's (or campaign's) config names; one that does not exist on this machine is skipped. */
+  /**
+   * Adapter modules the case's (or campaign's) recorded config names. Never loaded: a case folder
+   * is data that others wrote, and loading its modules would run their code. They are only named
+   * in the message that says which flag to add.
+   */
   readonly configModules: readonly string[];
   readonly isolation: boolean;
   readonly limits: IsolationLimits;
@@ -31,36 +34,22 @@ export function configBackendModules(config: Readonly<Record<string, unknown>> |
   return paths;
 }
 
-/**
- * The built-in backends plus those of the adapter modules: the command line's first, then the
- * config's, skipping a config module that is missing here or whose adapter a command-line module
- * already provides (a rebuilt adapter given with --backend-module replaces the recorded one).
- */
-export async function reproBackends(hosting: Pick<SutHosting, 'cliModules' | 'configModules'>): Promise<{ registry: BackendRegistry; missingModules: string[] }> {
+/** The built-in backends plus those of the adapter modules the user gave. */
+export async function reproBackends(hosting: Pick<SutHosting, 'cliModules'>): Promise<BackendRegistry> {
   const registry = builtinBackends();
   const builtins = new Set(registry.names());
   const loaded = new Set<string>();
-  const missingModules: string[] = [];
-  const add = async (path: string, fromConfig: boolean) => {
+  for (const path of hosting.cliModules) {
     const file = resolve(path);
-    if (loaded.has(file)) return;
+    if (loaded.has(file)) continue;
     loaded.add(file);
-    if (fromConfig && !existsSync(file)) {
-      missingModules.push(path);
-      return;
-    }
     for (const adapter of await loadAdapterModule(file)) {
       if (builtins.has(adapter.name)) throw new UserError(`adapter module '${path}': a built-in backend is already named '${adapter.name}'`);
-      if (registry.names().includes(adapter.name)) {
-        if (fromConfig) continue;
-        throw new UserError(`--backend-module '${path}': another module already gives a backend named '${adapter.name}'`);
-      }
+      if (registry.names().includes(adapter.name)) throw new UserError(`--backend-module '${path}': another module already gives a backend named '${adapter.name}'`);
       registry.register(adapter.name, () => adapter, { module: file, name: adapter.name });
     }
-  };
-  for (const path of hosting.cliModules) await add(path, false);
-  for (const path of hosting.configModules) await add(path, true);
-  return { registry, missingModules };
+  }
+  return registry;
 }
 
 /**
@@ -68,11 +57,12 @@ export async function reproBackends(hosting: Pick<SutHosting, 'cliModules' | 'co
  * capability probe as in the campaign; close() ends the workers.
  */
 export async function createReproAdapters(names: readonly string[], hosting: SutHosting): Promise<{ adapters: BackendAdapter[]; close(): void }> {
-  const { registry, missingModules } = await reproBackends(hosting);
+  const registry = await reproBackends(hosting);
   for (const name of names) {
-    if (!registry.names().includes(name) && missingModules.length > 0) {
+    if (!registry.names().includes(name) && hosting.configModules.length > 0) {
+      const recorded = hosting.configModules.map((m) => JSON.stringify(m)).join(', ');
       throw new UserError(
-        `unknown backend '${name}': the adapter module the case was recorded with is not on this machine (${missingModules.join(', ')}); give it with --backend-module PATH`,
+        `unknown backend '${name}': the case was recorded with the adapter module ${recorded}, which tensorsmith does not load from a case or campaign folder; give it with --backend-module PATH`,
       );
     }
   }

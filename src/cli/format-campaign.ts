@@ -14,6 +14,19 @@ function top(counts: Readonly<Record<string, number>>, n: number): string[] {
  * on some tests, why tests were discarded, every bug listed (with the SUTs that showed it and the
  * command that replays it), what could not be confirmed or reduced, and tensorsmith's own errors.
  */
+/** A word as a POSIX shell reads it back: quoted when it holds anything but plain path characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command that replays a case folder. A campaign's adapter modules are given again as flags:
+ * repro never loads the modules a case folder records.
+ */
+export function replayCommand(dir: string, backendModules: readonly string[] = []): string {
+  return ['tensorsmith', 'repro', dir, ...backendModules.flatMap((m) => ['--backend-module', m])].map(shellWord).join(' ');
+}
+
 export function formatCampaignEnd(summary: CampaignSummary, outDir: string): string {
   const lines: string[] = [];
   lines.push(`${summary.tests} tests in ${summary.elapsedSec.toFixed(1)}s (${summary.testsPerSec.toFixed(1)}/s), ${summary.discarded} discarded`);
@@ -27,6 +40,8 @@ export function formatCampaignEnd(summary: CampaignSummary, outDir: string): str
     const reasons = top(stats.unsupported, 3);
     if (reasons.length > 0) lines.push(`    unsupported: ${reasons.join('; ')}`);
   }
+  const recorded = summary.config.backendModules;
+  const modules = Array.isArray(recorded) ? recorded.filter((m): m is string => typeof m === 'string') : [];
   const discards = top(summary.discardReasons, 5);
   if (discards.length > 0) lines.push(`  discarded: ${discards.join('; ')}`);
   for (const b of summary.bugs) {
@@ -35,7 +50,7 @@ export function formatCampaignEnd(summary: CampaignSummary, outDir: string): str
     const what = b.setup ? `state bug (${b.verdict} after a test with ${b.ops.join(', ')})` : `${b.verdict} [${b.ops.join(', ')}]`;
     lines.push(`${b.status}: ${what} on ${b.seenOn.join(', ')} (x${b.occurrences}${reduced}): ${dir}`);
     if (b.message) lines.push(`    ${b.message}`);
-    lines.push(`    replay: tensorsmith repro ${dir}`);
+    lines.push(`    replay: ${replayCommand(dir, modules)}`);
   }
   if (summary.unconfirmed > 0) {
     lines.push(`${summary.unconfirmed} finding(s) did not reproduce alone in a fresh SUT process and could not be traced to an earlier test (a flaky SUT?): not listed`);

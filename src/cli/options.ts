@@ -26,6 +26,16 @@ export function parsePositiveNumber(flag: string, value: string): number {
   return n;
 }
 
+/** Node's timers hold at most 2^31 - 1 ms; a longer delay wraps to 1 ms, which would make every test a hang. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** --timeout in milliseconds: positive, and within what a Node timer can wait (about 24.8 days). */
+export function parseTimeoutMs(value: string): number {
+  const ms = parsePositiveNumber('--timeout', value) * 1000;
+  if (ms > MAX_TIMER_MS) throw new UserError(`--timeout must be at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds (Node's timer limit), got '${value}'`);
+  return ms;
+}
+
 /** A percentage, '25' or '25%', as a fraction (0.25). */
 export function parsePercent(flag: string, value: string): number {
   const n = Number(value.trim().replace(/%$/, ''));

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
@@ -45,27 +45,42 @@ describe('tensorsmith repro --seed S --index I', () => {
     expect(readFileSync(join(other, 'model.json')).equals(readFileSync(join(gen, 'model.json')))).toBe(false);
   });
 
-  it("regenerates a campaign's test as its case folder holds it, and runs it on the campaign's SUTs and adapter modules", async () => {
+  it("regenerates a campaign's test as its case folder holds it, and runs it on the campaign's SUTs", async () => {
     const { dir, summary } = await logWrongCampaign();
     expect(summary.config.backendModules).toEqual([FIXTURE]);
     expect(summary.bugs.length).toBeGreaterThan(0);
     for (const bug of summary.bugs) {
       const caseDir = isAbsolute(bug.dir) ? bug.dir : join(dir, bug.dir);
       const out = tempDir();
-      // No --seed, no --backends, no --backend-module: all from summary.json.
-      const r = await repro(['--campaign', dir, '--index', String(bug.firstSeen.testIndex), '--out', out, '--no-isolation']);
+      // No --seed, no --backends: from summary.json. The adapter module is the user's to give: a
+      // campaign folder's recorded modules are never loaded.
+      const r = await repro(['--campaign', dir, '--index', String(bug.firstSeen.testIndex), '--out', out, '--no-isolation', '--backend-module', FIXTURE]);
       expect(r.err).toBe('');
       expect(r.out).toMatch(/^log-wrong\s+wrong-result: output /m);
       expect(r.code).toBe(1);
       expect(sameBytes(caseDir, out), bug.dir).toBe(true);
       // And the case folder itself replays to the same bug.
-      const replay = await repro([caseDir, '--no-isolation']);
+      const replay = await repro([caseDir, '--no-isolation', '--backend-module', FIXTURE]);
       expect(replay.out).toMatch(/^reproduces: wrong-result on log-wrong/m);
       expect(replay.code).toBe(1);
     }
     const control = await repro(['--campaign', dir, '--seed', 'a', '--index', String(summary.bugs[0]!.firstSeen.testIndex), '--backends', 'ref-cpu', '--no-isolation']);
     expect(control.out).toMatch(/^ref-cpu\s+ok/m);
     expect(control.code).toBe(0);
+  });
+
+  it('never loads the adapter modules a campaign folder records', async () => {
+    // The attack: summary.json names a module that writes a marker when imported.
+    const { dir, summary } = await logWrongCampaign();
+    const marker = join(tempDir(), 'pwned');
+    const evil = join(tempDir(), 'evil-adapter.mjs');
+    writeFileSync(evil, `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, 'ran'); export default () => [];`);
+    writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...summary, config: { ...summary.config, backendModules: [evil] } }));
+    const r = await repro(['--campaign', dir, '--index', String(summary.bugs[0]!.firstSeen.testIndex), '--out', tempDir(), '--no-isolation']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/does not load from a case or campaign folder; give it with --backend-module PATH/);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('exits 2 for a test a campaign would discard, after writing it', async () => {

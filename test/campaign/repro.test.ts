@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAdapterModule } from '../../src/backends/external.js';
@@ -45,9 +45,9 @@ function compileFaultsModule(): string {
 }
 
 describe('tensorsmith repro CASE', () => {
-  it('exits 1 while the recorded bug reproduces on the SUT of meta.json, loading the adapter module its config names', async () => {
+  it('exits 1 while the recorded bug reproduces on the SUT of meta.json, with the adapter module the user gives', async () => {
     const dir = await logWrongCase();
-    const r = await repro([dir]);
+    const r = await repro([dir, '--backend-module', FIXTURE]);
     expect(r.err).toBe('');
     expect(r.out).toMatch(/^reproduces: wrong-result on log-wrong: output 'out'\[\d, \d\] is [\d.]+, expected [\d.]+$/m);
     expect(r.code).toBe(1);
@@ -58,7 +58,7 @@ describe('tensorsmith repro CASE', () => {
     const fixed = await repro([dir, '--backends', 'ref-cpu', '--no-isolation']);
     expect(fixed.out).toBe('not on ref-cpu: it gives ok\n');
     expect(fixed.code).toBe(0);
-    const both = await repro([dir, '--backends', 'ref-cpu,log-wrong', '--no-isolation']);
+    const both = await repro([dir, '--backends', 'ref-cpu,log-wrong', '--no-isolation', '--backend-module', FIXTURE]);
     expect(both.out).toMatch(/^not on ref-cpu: it gives ok\nreproduces: wrong-result on log-wrong: /);
     expect(both.code).toBe(1);
   });
@@ -68,16 +68,39 @@ describe('tensorsmith repro CASE', () => {
     const reduced = join(dir, 'reduced');
     mkdirSync(reduced);
     for (const f of ['model.json', 'model.onnx', 'inputs.json']) cpSync(join(dir, f), join(reduced, f));
-    const r = await repro([reduced, '--no-isolation']);
+    const r = await repro([reduced, '--no-isolation', '--backend-module', FIXTURE]);
     expect(r.out).toMatch(/^reproduces: wrong-result on log-wrong/m);
     expect(r.code).toBe(1);
   });
 
-  it('--backend-module stands in for a recorded module missing on this machine', async () => {
-    const dir = await logWrongCase({ backendModules: ['/elsewhere/log-wrong-adapter.mjs'] });
-    const missing = await repro([dir, '--no-isolation']);
-    expect(missing.code).toBe(2);
-    expect(missing.err).toMatch(/unknown backend 'log-wrong': the adapter module .* is not on this machine \(\/elsewhere\/log-wrong-adapter\.mjs\); give it with --backend-module PATH/);
+  it('never loads the adapter module a case records: it names it and the flag to add', async () => {
+    // The attack: a case folder whose config names a module that writes a marker when imported.
+    const folder = tempDir();
+    const marker = join(folder, 'pwned');
+    const evil = join(folder, 'evil-adapter.mjs');
+    writeFileSync(evil, `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, 'ran'); export default () => [];`);
+    const dir = await logWrongCase({ backendModules: [evil] });
+    for (const extra of [[], ['--backends', 'ref-cpu'], ['--backends', 'log-wrong']]) {
+      const r = await repro([dir, '--no-isolation', ...extra]);
+      expect(existsSync(marker), extra.join(' ')).toBe(false);
+      if (extra[1] === 'ref-cpu') {
+        expect(r.code).toBe(0);
+        continue;
+      }
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toContain(`unknown backend 'log-wrong': the case was recorded with the adapter module ${JSON.stringify(evil)}, which tensorsmith does not load from a case or campaign folder; give it with --backend-module PATH`);
+    }
+    // A relative recorded path is not resolved against the working folder either.
+    const relative = await logWrongCase({ backendModules: ['./evil-adapter.mjs'] });
+    const here = process.cwd();
+    process.chdir(folder);
+    try {
+      expect((await repro([relative, '--no-isolation'])).code).toBe(2);
+    } finally {
+      process.chdir(here);
+    }
+    expect(existsSync(marker)).toBe(false);
     const given = await repro([dir, '--no-isolation', '--backend-module', FIXTURE]);
     expect(given.code).toBe(1);
   });
@@ -100,13 +123,13 @@ describe('tensorsmith repro CASE', () => {
     const same = join(tempDir(), 'same');
     const sut = { package: 'compile-faults', version: '2.0.0' };
     await writeCase(same, { model, inputs, verdict: recorded, config: { backendModules: [module] }, sut });
-    const r = await repro([same, '--no-isolation']);
+    const r = await repro([same, '--no-isolation', '--backend-module', module]);
     expect(r.out).toBe('reproduces: compile-error on refuses-log: Log kernel missing (opset 17)\n');
     expect(r.code).toBe(1);
 
     const other = join(tempDir(), 'other');
     await writeCase(other, { model, inputs, verdict: { ...recorded, message: 'Conv kernel missing (opset 17)' }, config: { backendModules: [module] }, sut });
-    const changed = await repro([other, '--no-isolation']);
+    const changed = await repro([other, '--no-isolation', '--backend-module', module]);
     expect(changed.out).toMatch(/^fixed: refuses-log no longer gives the recorded compile-error \(Conv kernel missing \(opset <n>\)\), but now gives another bug, compile-error: Log kernel missing/);
     expect(changed.code).toBe(0);
   });
@@ -120,7 +143,7 @@ describe('tensorsmith repro CASE', () => {
       verdict: { kind: 'wrong-result', backend: 'no-log', message: "output 'out'[0, 0] is 1, expected 2" },
       config: { backendModules: [module] },
     });
-    const r = await repro([dir, '--no-isolation']);
+    const r = await repro([dir, '--no-isolation', '--backend-module', module]);
     expect(r.out).toBe(
       'note: no-log is compile-faults 2.0.0 here; the case was recorded with some-sut 1.0.0\n' +
         'cannot tell: no-log now says unsupported: no-log does not implement Log(float32)\n',
@@ -165,7 +188,7 @@ describe('tensorsmith repro CASE', () => {
     const dir = await logWrongCase();
     const model = logModel();
     writeTestFiles(dir, { model, onnx: modelToOnnx(model, registry), inputs: new Map([['x', makeTensor('float32', [2, 3], [-1, 1, 1, 1, 1, 1])]]) });
-    const r = await repro([dir, '--no-isolation']);
+    const r = await repro([dir, '--no-isolation', '--backend-module', FIXTURE]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/the reference gets an input outside the op's domain at log \(Log\).* the case cannot judge a SUT/);
   });

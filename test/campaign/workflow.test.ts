@@ -46,11 +46,11 @@ describe('campaign, reduction and repro on a faulty SUT', () => {
     for (const bug of summary.bugs) {
       const reduced = join(out, bug.reduced!.dir);
       const repro = captureIo();
-      expect(await runCli(['repro', reduced], repro), repro.stderr()).toBe(1);
+      expect(await runCli(['repro', reduced, '--backend-module', FIXTURE], repro), repro.stderr()).toBe(1);
       expect(repro.stdout()).toMatch(new RegExp(`reproduces: ${bug.verdict}`));
       process.env.TENSORSMITH_FAULTS = 'off';
       const fixed = captureIo();
-      expect(await runCli(['repro', reduced], fixed), fixed.stderr()).toBe(0);
+      expect(await runCli(['repro', reduced, '--backend-module', FIXTURE], fixed), fixed.stderr()).toBe(0);
       delete process.env.TENSORSMITH_FAULTS;
     }
   }, 300_000);

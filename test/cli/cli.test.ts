@@ -27,6 +27,17 @@ describe('the CLI', () => {
     }
   });
 
+  it('refuses a --timeout past what a Node timer can wait, instead of wrapping it to 1 ms', async () => {
+    for (const argv of [
+      ['fuzz', '--timeout', '3000000', '--time', '1', '--backends', 'ref-cpu', '--out', tempDir()],
+      ['repro', '--seed', '1', '--index', '0', '--max-nodes', '2', '--backends', 'ref-cpu', '--timeout', '1e9', '--out', tempDir()],
+    ]) {
+      const io = captureIo();
+      expect(await runCli(argv, io), argv.join(' ')).toBe(2);
+      expect(io.stderr()).toMatch(/^tensorsmith: --timeout must be at most 2147483 seconds \(Node's timer limit\), got '(3000000|1e9)'\n$/);
+    }
+  });
+
   it('refuses a SUT that does not work here before the campaign starts (exit 2, one line, the reason)', async () => {
     const out = tempDir();
     const io = captureIo();

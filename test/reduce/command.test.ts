@@ -65,7 +65,7 @@ describe('tensorsmith reduce', () => {
     const test = tenNodeModel();
     const { verdict } = await judgeCandidate(await faultyOps(), test, registry);
     const dir = writeCase(test, verdict);
-    const { code, out, err } = await reduce([dir, '--no-isolation']);
+    const { code, out, err } = await reduce([dir, '--no-isolation', '--backend-module', FAULTY_OPS]);
     expect(err).toBe('');
     expect(code).toBe(1);
     expect(out.split('\n')[0]).toMatch(new RegExp(`^reduced from 10 to 1 nodes in \\d+\\.\\d s \\(\\d+ checks\\): ${join(dir, 'reduced')}$`));
@@ -82,11 +82,11 @@ describe('tensorsmith reduce', () => {
     expect(readCaseFolder(dir).model.nodes).toHaveLength(10);
   });
 
-  it('reduces a crash of the isolated SUT within 30 s, finding the adapter module from the case', async () => {
+  it('reduces a crash of the isolated SUT within 30 s', async () => {
     const test = softmaxModel();
     const dir = writeCase(test, { kind: 'crash', backend: 'faulty-ops', message: ABORT_MESSAGE });
     const t0 = performance.now();
-    const { code, out, err } = await reduce([dir]);
+    const { code, out, err } = await reduce([dir, '--backend-module', FAULTY_OPS]);
     expect(err).toBe('');
     expect(code).toBe(1);
     expect(performance.now() - t0).toBeLessThan(30_000);
@@ -100,7 +100,7 @@ describe('tensorsmith reduce', () => {
     const test = tenNodeModel();
     const { verdict } = await judgeCandidate(await faultyOps(), test, registry);
     const dir = writeCase(test, verdict);
-    const { code, out } = await reduce([dir, '--no-isolation', '--reduce-ms', '1']);
+    const { code, out } = await reduce([dir, '--no-isolation', '--reduce-ms', '1', '--backend-module', FAULTY_OPS]);
     expect(code).toBe(1);
     expect(out).toContain('(the wall-clock cap ended it; a larger --reduce-ms may shrink it further)');
     expect(JSON.parse(readFileSync(join(dir, 'reduced', 'meta.json'), 'utf8')).reduction).toMatchObject({ complete: false, budgetMs: 1 });
@@ -111,7 +111,7 @@ describe('tensorsmith reduce', () => {
     const { verdict } = await judgeCandidate(await faultyOps(), test, registry);
     const dir = writeCase(test, verdict);
     vi.stubEnv('TENSORSMITH_FAULTS', 'off');
-    const { code, err } = await reduce([dir, '--no-isolation']);
+    const { code, err } = await reduce([dir, '--no-isolation', '--backend-module', FAULTY_OPS]);
     expect(code).toBe(2);
     expect(err).toBe('tensorsmith: the bug does not reproduce on faulty-ops (it now gives ok); nothing to reduce\n');
     expect(existsSync(join(dir, 'reduced'))).toBe(false);
@@ -126,7 +126,7 @@ describe('tensorsmith reduce', () => {
     const cases: [string[], RegExp][] = [
       [[noMeta], /has no meta\.json/],
       [[unknown], /unknown backend 'nonesuch'/],
-      [[missingModule], /unknown backend 'gone'.*--backend-module/],
+      [[missingModule], /unknown backend 'gone': the case was recorded with the adapter module "\/nowhere\/adapter\.mjs", which tensorsmith does not load from a case or campaign folder; give it with --backend-module PATH/],
       [[unknown, '--backends', 'faulty-ops,ref-cpu'], /one SUT at a time/],
       [[unknown, '--reduce-ms', 'soon'], /--reduce-ms must be a positive integer/],
       [[join(noMeta, 'nope')], /does not exist/],

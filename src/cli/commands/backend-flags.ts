@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { BackendAdapter } from '../../backends/adapter.js';
 import type { WarmupTest } from '../../backends/isolation/isolated-adapter.js';
 import { backendsWithModules } from '../../backends/registry.js';
-import { collect, parseList, parsePositiveNumber } from '../options.js';
+import { collect, parseList, parsePositiveNumber, parseTimeoutMs } from '../options.js';
 import { loadProbe, withProbe } from '../../backends/probe.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import type { SutHosting } from '../../campaign/repro-suts.js';
@@ -39,7 +39,7 @@ export async function createAdapters(
   const registry = await backendsWithModules(flags.backendModule);
   const names = parseList(flags.backends);
   const limits = {
-    timeoutMs: parsePositiveNumber('--timeout', flags.timeout) * 1000,
+    timeoutMs: parseTimeoutMs(flags.timeout),
     memoryLimitMb: parsePositiveNumber('--memory-limit', flags.memoryLimit),
   };
   // A campaign restarts workers often (after each failure, to confirm each finding): spares wait loaded.
@@ -68,7 +68,7 @@ export function sutHosting(flags: BackendFlags, configModules: readonly string[]
     configModules,
     isolation: flags.isolation,
     limits: {
-      timeoutMs: parsePositiveNumber('--timeout', flags.timeout) * 1000,
+      timeoutMs: parseTimeoutMs(flags.timeout),
       memoryLimitMb: parsePositiveNumber('--memory-limit', flags.memoryLimit),
     },
     ...(cacheDir ? { cacheDir } : {}),

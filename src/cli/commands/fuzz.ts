@@ -6,7 +6,7 @@ import { parseShard, WHOLE } from '../../campaign/shard.js';
 import { UserError } from '../../ir/errors.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { EXIT_BUGS, EXIT_OK, type CliIo } from '../io.js';
-import { parseNonNegativeInt, parsePercent, parsePositiveInt, parsePositiveNumber } from '../options.js';
+import { parseNonNegativeInt, parsePercent, parsePositiveInt, parsePositiveNumber, parseTimeoutMs } from '../options.js';
 import { backendOptions, createAdapters, type BackendFlags } from './backend-flags.js';
 import { statusLine } from '../status-line.js';
 import { TOOL_VERSION } from '../version.js';
@@ -14,7 +14,7 @@ import { generatorConfig, generatorOptions, inputChoice, inputSearchOptions, typ
 import { DEFAULT_REDUCTION_BUDGET } from '../../reduce/search.js';
 import { SMOKE_INPUTS, SMOKE_MODEL } from '../../backends/availability.js';
 import { modelToOnnx } from '../../export/to-onnx.js';
-import { formatCampaignEnd } from '../format-campaign.js';
+import { formatCampaignEnd, replayCommand } from '../format-campaign.js';
 
 /** Loaded workers each SUT keeps ready for restarts (see IsolationOptions.spares). */
 const SPARE_WORKERS = 2;
@@ -55,11 +55,11 @@ function workerArguments(opts: FuzzFlags, seed: string, jobs: number): string[] 
 }
 
 /** The line a bug gets when it is listed: class, SUT, ops, case folder and the command that replays it. */
-function bugLine(outDir: string, bug: BugEntry): string {
+function bugLine(outDir: string, bug: BugEntry, backendModules: readonly string[]): string {
   const dir = join(outDir, bug.dir);
   const what = bug.setup ? `state bug (${bug.verdict} after a test with ${bug.ops.join(', ')})` : `${bug.verdict} [${bug.ops.join(', ')}]`;
   const size = bug.reduced ? `${bug.reduced.nodes} node${bug.reduced.nodes === 1 ? '' : 's'}` : 'not reduced';
-  return `${bug.status} bug: ${what} on ${bug.backend} (${size}): ${dir}; replay: tensorsmith repro ${dir}\n`;
+  return `${bug.status} bug: ${what} on ${bug.backend} (${size}): ${dir}; replay: ${replayCommand(dir, backendModules)}\n`;
 }
 
 export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number) => void, now: () => Date): void {
@@ -96,7 +96,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     const reduceSteps = parseNonNegativeInt('--reduce-steps', opts.reduceSteps);
     const share = parsePercent('--reduce-share', opts.reduceShare);
     const reduction = reduceMs > 0 && reduceSteps > 0 && share > 0 ? { budget: { checks: reduceSteps, ms: reduceMs }, share } : undefined;
-    const timeoutMs = parsePositiveNumber('--timeout', opts.timeout) * 1000;
+    const timeoutMs = parseTimeoutMs(opts.timeout);
     if (opts.resume && !opts.out) throw new UserError('--resume needs --out: the campaign folder to continue');
     const seed = opts.seed ?? (opts.resume ? campaignSeed(jobs > 1 ? join(opts.out!, 'jobs', '0') : opts.out!) : undefined) ?? String(now().getTime());
     const outDir = opts.out ?? join('reports', `${now().toISOString().slice(0, 10)}-${seed}`);
@@ -139,7 +139,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
         ...(reduction ? { reduction } : {}),
         timeoutMs,
         ...(io.cacheDir || opts.cacheDir ? { cacheDir: opts.cacheDir ?? io.cacheDir! } : {}),
-        onBug: (bug: BugEntry) => status.above(bugLine(outDir, bug)),
+        onBug: (bug: BugEntry) => status.above(bugLine(outDir, bug, opts.backendModule.map((m) => resolve(m)))),
         onProgress: status.update,
         shouldStop: io.interrupted,
       }).finally(close);

@@ -6,7 +6,7 @@ import { UserError } from '../../ir/errors.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { reduceCase } from '../../reduce/reduced-case.js';
 import { EXIT_BUGS, type CliIo } from '../io.js';
-import { parseList, parsePositiveInt, parsePositiveNumber } from '../options.js';
+import { parseList, parsePositiveInt, parseTimeoutMs } from '../options.js';
 import { DEFAULT_REDUCTION_BUDGET } from '../../reduce/search.js';
 import { backendOptions, sutHosting, type BackendFlags } from './backend-flags.js';
 
@@ -42,7 +42,7 @@ export function reduceCommand(program: Command, io: CliIo, setExit: (code: numbe
       adapter: suts.adapters[0]!,
       registry,
       budget,
-      timeoutMs: parsePositiveNumber('--timeout', opts.timeout) * 1000,
+      timeoutMs: parseTimeoutMs(opts.timeout),
       ...(progress ? { onProgress: progress } : {}),
     }).finally(() => {
       suts.close();
