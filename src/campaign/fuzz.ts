@@ -314,9 +314,18 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       save();
     }
   };
-  if (!options.resume) saveProgress();
+  // summary.json exists from the start, so a campaign killed before its first bug can be reported.
+  if (!options.resume) save();
+  let summarySavedAt = performance.now();
+  /** The test is done: the next one is where a resume starts, and the summary stays current (once a second at most). */
+  const finishStep = () => {
+    progress.nextStep++;
+    if (performance.now() - summarySavedAt < 1000) return saveProgress();
+    summarySavedAt = performance.now();
+    save();
+  };
 
-  for (; ; progress.nextStep++) {
+  for (;;) {
     const index = testIndexAt(shard, progress.nextStep);
     if (options.indexLimit !== undefined && index >= options.indexLimit) break;
     if (sessionElapsed() >= options.timeSec) break;
@@ -326,7 +335,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     if (test.untrusted) {
       progress.discarded++;
       tally(progress.discardReasons, discardReason(test.untrusted));
-      saveProgress();
+      finishStep();
       continue;
     }
     progress.tests++;
@@ -380,7 +389,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     }
     for (const s of sessions) progress.perBackend[s.name]!.restarts = s.restarts;
     await reducePending();
-    saveProgress();
+    finishStep();
     options.onProgress?.({ tests: progress.tests, discarded: progress.discarded, elapsedSec: elapsed(), bugs: book.size, findings: progress.findings });
   }
   await reducePending();

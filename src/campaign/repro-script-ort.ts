@@ -1,5 +1,4 @@
 import type { DType } from '../ir/dtype.js';
-import type { Verdict } from '../oracles/verdict.js';
 
 /** An onnxruntime SUT as a standalone script runs it. */
 export interface OrtScriptSut {
@@ -17,38 +16,86 @@ export interface ScriptOutput {
   readonly atol: number;
 }
 
-const IMPORTS: Record<OrtScriptSut['package'], string> = {
+/**
+ * What a repro script records of its case, as its CASE constant. Every field is a value read from
+ * the case (meta.json can come from anyone), so it enters the script only through scriptLiteral.
+ */
+export interface ScriptCase {
+  readonly kind: string;
+  readonly backend: string;
+  readonly message?: string;
+  readonly sut?: { readonly package: string; readonly version: string };
+  readonly seed: string;
+  readonly testIndex: number;
+  readonly toolVersion: string;
+  readonly signature?: string;
+  readonly model: { readonly nodes: number; readonly ops: readonly string[]; readonly opset: number };
+}
+
+/**
+ * VALUE as a JavaScript literal that is data and nothing else, whatever its strings hold: JSON, with
+ * U+2028 and U+2029 escaped as well (they end a comment, and a string before ES2019). The only way
+ * a value may enter a generated script: comments hold fixed text of ours only.
+ */
+export function scriptLiteral(value: unknown, indent?: number): string {
+  const json = JSON.stringify(value, null, indent);
+  if (json === undefined) throw new Error(`scriptLiteral: ${typeof value} has no JSON form`);
+  return json.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * `npm i PKG@VERSION`, the version left out unless it looks like one: the script prints the command
+ * for the user to paste, and a recorded version such as `1.0 && curl ...` must not ride along.
+ */
+export function installCommand(pkg: string, version: string | undefined): string {
+  return version !== undefined && /^[0-9A-Za-z][0-9A-Za-z.+-]*$/.test(version) ? `npm i ${pkg}@${version}` : `npm i ${pkg}`;
+}
+
+/**
+ * How the script loads its SUT: a dynamic import, so that a missing package is an exit 2 with the
+ * install command rather than node's exit 1 on a static import it cannot resolve.
+ */
+const LOADERS: Record<OrtScriptSut['package'], string> = {
   'onnxruntime-node': [
-    "import ort from 'onnxruntime-node';",
-    "const installed = createRequire(import.meta.url)('onnxruntime-node/package.json').version;",
+    'async function loadSut() {',
+    "  const ort = (await import('onnxruntime-node')).default;",
+    "  return { ort, installed: createRequire(import.meta.url)('onnxruntime-node/package.json').version };",
+    '}',
   ].join('\n'),
   'onnxruntime-web': [
-    "import * as ort from 'onnxruntime-web';",
-    '// As tensorsmith runs it in Node: single-threaded (wasm threads need browser workers).',
-    'ort.env.wasm.numThreads = 1;',
-    "ort.env.logLevel = 'error';",
-    'const installed = ort.env.versions.web;',
+    'async function loadSut() {',
+    "  const ort = await import('onnxruntime-web');",
+    '  // As tensorsmith runs it in Node: single-threaded (wasm threads need browser workers).',
+    '  ort.env.wasm.numThreads = 1;',
+    "  ort.env.logLevel = 'error';",
+    '  return { ort, installed: ort.env.versions.web };',
+    '}',
   ].join('\n'),
 };
 
 /**
- * The code of a standalone onnxruntime repro script after its header: decode inputs.json, run the
- * session, judge every output against expected.json as the oracle does (src/oracles/compare.ts),
- * print the worst elements and exit 1 while the bug is there. Written without template literals so
- * that it can live in one here.
+ * The code of a standalone onnxruntime repro script after its header comment: CASE, then decode
+ * inputs.json, run the session, judge every output against expected.json as the oracle does
+ * (src/oracles/compare.ts), print the worst elements and exit 1 while the bug is there, 2 when the
+ * script cannot run. Written without template literals so that it can live in one here; every
+ * value enters it through scriptLiteral.
  */
-export function ortScriptBody(sut: OrtScriptSut, outputs: readonly ScriptOutput[], recorded: Verdict): string {
+export function ortScriptBody(sut: OrtScriptSut, outputs: readonly ScriptOutput[], recorded: ScriptCase): string {
+  const version = recorded.sut?.package === sut.package ? recorded.sut.version : undefined;
   return `import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-${IMPORTS[sut.package]}
 
-const PACKAGE = ${JSON.stringify(sut.package)};
-const SESSION_OPTIONS = ${JSON.stringify(sut.sessionOptions)};
-const RECORDED = ${JSON.stringify({ kind: recorded.kind, backend: recorded.backend })};
+// The case as tensorsmith recorded it (the SUT's version is the one the bug was found with).
+const CASE = ${scriptLiteral(recorded, 2)};
+const PACKAGE = ${scriptLiteral(sut.package)};
+const INSTALL = ${scriptLiteral(installCommand(sut.package, version))};
+const SESSION_OPTIONS = ${scriptLiteral(sut.sessionOptions)};
 // Per graph output: its dtype and the tolerance tensorsmith's oracle judges it at, that of the least
 // precise float dtype it is computed from (src/oracles/tolerance.ts and precision.ts).
-const OUTPUTS = ${JSON.stringify(outputs)};
+const OUTPUTS = ${scriptLiteral(outputs)};
 const SHOWN = 5;
+
+${LOADERS[sut.package]}
 
 const here = new URL('.', import.meta.url);
 const readJson = (name) => JSON.parse(readFileSync(new URL(name, here), 'utf8'));
@@ -76,7 +123,6 @@ function position(shape, index) {
 // finite |expected| of the output (at least 1); NaN and Inf must match exactly.
 function judge(out, expected, actual) {
   const label = "output '" + out.name + "'";
-  if (!expected) return [label + ' is not in expected.json'];
   if (!actual) return [label + ' is missing'];
   if (actual.type !== out.dtype) return [label + ' has type ' + actual.type + ', expected ' + out.dtype];
   const shape = '[' + expected.shape.join(', ') + ']';
@@ -121,14 +167,38 @@ function errorText(e) {
   return String(e && e.message ? e.message : e).split('\\n')[0];
 }
 
+// Exit codes: 1 while the bug is there, 0 once it is gone, 2 when the script cannot run at all (the
+// SUT's package or the case's files missing), so that 1 never stands for a broken setup.
+function cannotRun(why) {
+  console.error('repro.mjs cannot run: ' + why);
+  return 2;
+}
+
 async function main() {
-  console.log(PACKAGE + ' ' + installed + '; the bug recorded: ' + RECORDED.kind + ' on ' + RECORDED.backend);
+  let sut;
+  try {
+    sut = await loadSut();
+  } catch (e) {
+    return cannotRun(PACKAGE + ' cannot be imported (' + errorText(e) + '): run ' + INSTALL + ' in this folder');
+  }
+  const { ort, installed } = sut;
+  console.log(PACKAGE + ' ' + installed + '; the bug recorded: ' + CASE.kind + ' on ' + CASE.backend);
+  if (CASE.message) console.log('  recorded: ' + String(CASE.message).split('\\n')[0]);
   const feeds = {};
-  for (const [name, t] of Object.entries(readJson('inputs.json').inputs)) feeds[name] = new ort.Tensor(t.dtype, decode(t), t.shape);
-  const expected = readJson('expected.json').outputs;
+  let expected;
+  let model;
+  try {
+    for (const [name, t] of Object.entries(readJson('inputs.json').inputs)) feeds[name] = new ort.Tensor(t.dtype, decode(t), t.shape);
+    expected = readJson('expected.json').outputs;
+    model = new Uint8Array(readFileSync(new URL('model.onnx', here)));
+  } catch (e) {
+    return cannotRun('the case files cannot be read: ' + errorText(e));
+  }
+  const unreferenced = OUTPUTS.find((out) => !expected || !expected[out.name]);
+  if (unreferenced) return cannotRun("expected.json has no output '" + unreferenced.name + "'");
   let session;
   try {
-    session = await ort.InferenceSession.create(new Uint8Array(readFileSync(new URL('model.onnx', here))), SESSION_OPTIONS);
+    session = await ort.InferenceSession.create(model, SESSION_OPTIONS);
   } catch (e) {
     console.log('BUG: compile error: InferenceSession.create threw: ' + errorText(e));
     return 1;
@@ -154,8 +224,14 @@ async function main() {
   return 0;
 }
 
+let code;
+try {
+  code = await main();
+} catch (e) {
+  // Whatever else goes wrong (a malformed expected.json, say) is no verdict on the bug either.
+  code = cannotRun(errorText(e));
+}
 // onnxruntime keeps threads alive: exit explicitly once the output is flushed.
-const code = await main();
 process.stdout.write('', () => process.exit(code));
 `;
 }

@@ -1,19 +1,29 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ORT_OPT_LEVELS, ORT_WEB_SESSION_OPTIONS, ortNodeSessionOptions } from '../backends/onnxruntime-options.js';
 import { isFloatDType } from '../ir/dtype.js';
 import { outputInfos, type Model } from '../ir/model.js';
 import { toleranceDtypes } from '../oracles/precision.js';
 import { TOLERANCES } from '../oracles/tolerance.js';
 import type { CaseMeta } from './case-folder.js';
-import { ortScriptBody, type OrtScriptSut } from './repro-script-ort.js';
+import { ortScriptBody, scriptLiteral, type OrtScriptSut, type ScriptCase } from './repro-script-ort.js';
 
 export interface ReproScriptArgs {
   readonly meta: CaseMeta;
   /** The case's model (the reduced one for a reduced/ folder): its outputs' dtypes and tolerances. */
   readonly model: Model;
+  /** The tensorsmith CLI the script of a SUT without a standalone script runs (default OWN_CLI). */
+  readonly cli?: string;
 }
 
+/**
+ * The built CLI of this installation. A script that replays its case with tensorsmith runs it by
+ * this absolute path with node: `npx tensorsmith` outside the project would fetch and run whatever
+ * the npm registry holds under that name. ../../dist/cli/main.js names it from dist/campaign/ and,
+ * when tensorsmith runs from source, from src/campaign/ alike.
+ */
+export const OWN_CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 /**
  * The onnxruntime SUTs a script can run with nothing but their own package: the session options
@@ -38,53 +48,59 @@ function ortSut(backend: string): OrtScriptSut | undefined {
   return undefined;
 }
 
-/** Why a SUT has no standalone script (yet). */
-function noStandaloneReason(backend: string, pkg: string | undefined): string {
+/** Why a SUT has no standalone script (yet): fixed text, as every comment of a script is. */
+function noStandaloneReason(backend: string): string {
   if (backend.startsWith('tfjs-')) return 'tensorsmith runs TensorFlow.js through its own ONNX-to-tfjs translation (tfjs has no ONNX loader)';
   if (backend === 'ref-cpu') return "ref-cpu is tensorsmith's own reference runtime";
-  return `'${backend}' is an external adapter${pkg ? ` (${pkg})` : ''}: only its adapter module knows how to run the model`;
+  return 'the SUT (CASE.backend) is an external adapter: only its adapter module knows how to run the model';
 }
 
-/** One line, short enough for a comment. */
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
-}
-
-function header(args: ReproScriptArgs, how: readonly string[]): string[] {
-  const { meta, model } = args;
+/** The recorded facts a script holds as its CASE constant. */
+function scriptCase(meta: CaseMeta, model: Model): ScriptCase {
   const v = meta.verdict;
   const sut = meta.backends?.find((b) => b.name === v.backend);
-  const ops = [...new Set(model.nodes.map((n) => n.op))].join(', ');
+  return {
+    kind: v.kind,
+    backend: v.backend,
+    message: v.message,
+    sut: sut && { package: sut.package, version: sut.version },
+    seed: meta.seed,
+    testIndex: meta.testIndex,
+    toolVersion: meta.toolVersion,
+    signature: meta.signature?.hash,
+    model: { nodes: model.nodes.length, ops: [...new Set(model.nodes.map((n) => n.op))], opset: model.opset },
+  };
+}
+
+/**
+ * The script's header comment. Only fixed text of ours: a recorded value (a seed, a message, a
+ * backend name) could hold a newline or U+2028 and end the comment, so values live in CASE.
+ */
+function header(meta: CaseMeta, how: readonly string[]): string[] {
   const outcome: Record<string, string> = {
     crash: 'The bug is a crash: node dies while the script runs.',
     hang: 'The bug is a hang: the script does not return (interrupt it).',
   };
+  const kind = meta.verdict.kind;
   return [
-    `// tensorsmith bug case: ${v.kind} on ${v.backend}`,
-    ...(v.message ? [`//   ${oneLine(v.message)}`] : []),
-    `// SUT: ${sut ? `${sut.package} ${sut.version}` : v.backend}`,
-    `// Found by tensorsmith ${meta.toolVersion}, seed ${JSON.stringify(meta.seed)}, test ${meta.testIndex}; signature ${meta.signature?.hash ?? '?'}.`,
-    `// Model: ${model.nodes.length} node${model.nodes.length === 1 ? '' : 's'} (${ops}), opset ${model.opset}.`,
-    ...(outcome[v.kind] ? [`// ${outcome[v.kind]}`] : []),
+    '// A tensorsmith bug case. CASE below records it: the kind of bug, the SUT it was found on and',
+    "// that SUT's package and version, the seed and test that found it, its signature and the model.",
+    ...(Object.hasOwn(outcome, kind) ? [`// ${outcome[kind]}`] : []),
     '//',
     ...how.map((l) => `// ${l}`.trimEnd()),
   ];
-}
-
-function installCommand(pkg: string, meta: CaseMeta, backend: string): string {
-  const version = meta.backends?.find((b) => b.name === backend && b.package === pkg)?.version;
-  return `npm i ${pkg}${version ? `@${version}` : ''} && node repro.mjs`;
 }
 
 /**
  * The text of repro.mjs for a case folder. For onnxruntime SUTs it is standalone: it needs only the
  * SUT's npm package and the model.onnx, inputs.json and expected.json beside it, runs the session
  * as the campaign did and judges the outputs with the oracle's tolerances. For other SUTs it runs
- * `npx tensorsmith repro` on its folder.
+ * `tensorsmith repro` on its folder with the CLI that wrote it. Either exits 1 while the bug is
+ * there, 0 once it is gone and 2 when it cannot run.
  */
 export function reproScript(args: ReproScriptArgs): string {
   const backend = args.meta.verdict.backend;
+  const recorded = scriptCase(args.meta, args.model);
   // A state bug needs its setup test run first in the same SUT process: tensorsmith repro does that.
   const ort = args.meta.setup ? undefined : ortSut(backend);
   if (ort) {
@@ -93,23 +109,24 @@ export function reproScript(args: ReproScriptArgs): string {
       const tol = TOLERANCES[isFloatDType(o.dtype) ? (tolDtypes.get(o.name) ?? o.dtype) : o.dtype];
       return { name: o.name, dtype: o.dtype, rtol: tol.rtol, atol: tol.atol };
     });
-    const lines = header(args, [
-      'Standalone: it needs only the SUT\'s package and model.onnx, inputs.json and expected.json',
-      '(the float64 reference outputs) beside it. Run it in this folder:',
-      `  ${installCommand(ort.package, args.meta, backend)}`,
+    const lines = header(args.meta, [
+      `Standalone: it needs only ${ort.package} and model.onnx, inputs.json and expected.json (the`,
+      'float64 reference outputs) beside it. Run it in this folder, VERSION being CASE.sut.version:',
+      `  npm i ${ort.package}@VERSION && node repro.mjs`,
       `Session: ${ort.settings}, as tensorsmith ran it.`,
       'Exit code 1 while the bug is there (an output out of tolerance, a NaN/Inf mismatch, or an',
-      'error), 0 once every output agrees with expected.json.',
+      'error), 0 once every output agrees with expected.json, 2 when it cannot run (the package is',
+      'not installed, a case file is unreadable).',
     ]);
-    return ['#!/usr/bin/env node', ...lines, '', ortScriptBody(ort, outputs, args.meta.verdict)].join('\n');
+    return ['#!/usr/bin/env node', ...lines, '', ortScriptBody(ort, outputs, recorded)].join('\n');
   }
-  const pkg = args.meta.backends?.find((b) => b.name === backend)?.package;
-  const lines = header(args, [
+  const lines = header(args.meta, [
     args.meta.setup
       ? 'A state bug: the test fails only after the test in setup/ ran in the same SUT process, and tensorsmith repro runs that first.'
-      : `No standalone script: ${noStandaloneReason(backend, pkg)}.`,
-    'This one replays the case with tensorsmith (installed where npx finds it), which exits 1 while',
-    'the bug is there and 0 once it is gone; extra arguments go to tensorsmith repro:',
+      : `No standalone script: ${noStandaloneReason(backend)}.`,
+    'This one replays the case with the tensorsmith CLI that wrote it (CLI below), or, once that is',
+    'gone, with a tensorsmith installed where `npx --no-install` finds it. Exit code 1 while the bug',
+    'is there, 0 once it is gone, 2 when it cannot run. Extra arguments go to tensorsmith repro:',
     '  node repro.mjs [--backend-module PATH]',
   ]);
   return [
@@ -117,14 +134,45 @@ export function reproScript(args: ReproScriptArgs): string {
     ...lines,
     '',
     "import { spawnSync } from 'node:child_process';",
+    "import { existsSync } from 'node:fs';",
     "import { fileURLToPath } from 'node:url';",
     '',
+    `const CASE = ${scriptLiteral(recorded, 2)};`,
+    `const CLI = ${scriptLiteral(args.cli ?? OWN_CLI)};`,
+    '',
     "const folder = fileURLToPath(new URL('.', import.meta.url));",
-    "const run = spawnSync('npx', ['tensorsmith', 'repro', folder, ...process.argv.slice(2)], { stdio: 'inherit', shell: process.platform === 'win32' });",
-    'if (run.error) {',
-    '  console.error(`could not run npx tensorsmith: ${run.error.message}`);',
+    "const reproArgs = ['repro', folder, ...process.argv.slice(2)];",
+    '',
+    '// Exit 2 when the replay cannot run at all: 1 stands for the bug only.',
+    'function cannotRun(why) {',
+    "  console.error('repro.mjs cannot run: ' + why);",
     '  process.exit(2);',
     '}',
+    '',
+    "console.log('tensorsmith bug case: ' + CASE.kind + ' on ' + CASE.backend + '; replaying it with tensorsmith repro');",
+    '',
+    '// The CLI that wrote this case, run with this node; once that is gone, a tensorsmith installed',
+    '// here: --no-install keeps npx from fetching whatever the registry holds under the name.',
+    'const ownCli = existsSync(CLI);',
+    'function tensorsmith(args, stdio) {',
+    '  return ownCli',
+    '    ? spawnSync(process.execPath, [CLI, ...args], { stdio })',
+    "    : spawnSync('npx', ['--no-install', 'tensorsmith', ...args], { stdio, shell: process.platform === 'win32' });",
+    '}',
+    '',
+    '// A tensorsmith that cannot start exits 1 (node on a module it cannot load, npx on finding none),',
+    '// as tensorsmith repro does while the bug is there: ask it for its version first.',
+    "const probe = tensorsmith(['--version'], 'ignore');",
+    'if (probe.error || probe.status !== 0) {',
+    '  cannotRun(',
+    '    ownCli',
+    "      ? 'the tensorsmith CLI that wrote this case (' + CLI + ') does not start: ' + (probe.error ? probe.error.message : '--version exits ' + probe.status)",
+    "      : 'the tensorsmith CLI that wrote this case (' + CLI + ') is gone and npx finds no tensorsmith installed here (this case was written by tensorsmith ' + CASE.toolVersion + ')',",
+    '  );',
+    '}',
+    "const run = tensorsmith(reproArgs, 'inherit');",
+    "if (run.error) cannotRun('could not run tensorsmith repro: ' + run.error.message);",
+    '// No exit status (killed by a signal) is no verdict either.',
     'process.exit(run.status ?? 2);',
     '',
   ].join('\n');

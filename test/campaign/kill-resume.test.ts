@@ -49,4 +49,42 @@ describe('kill -9 and --resume', () => {
     const progress = JSON.parse(readFileSync(join(out, 'progress.json'), 'utf8')) as { nextStep: number };
     expect(progress.nextStep).toBe(400);
   }, 180_000);
+
+  it('writes summary.json from the start, so a campaign killed before its first bug can be read', async () => {
+    const out = tempDir();
+    // Relu and Add only: log-wrong gets them right, so no bug comes before the kill.
+    const args = ['fuzz', '--seed', 'early', '--time', '120', '--max-nodes', '3', '--ops', 'Relu,Add', ...sutArgs(), '--out', out];
+    const child = spawn(process.execPath, ['dist/cli/main.js', ...args], { stdio: 'ignore' });
+    await waitFor(() => existsSync(join(out, 'progress.json')), 60_000);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { format: string; bugs: unknown[] };
+    expect(summary.format).toBe('tensorsmith.summary/1');
+    expect(summary.bugs).toEqual([]);
+  }, 90_000);
+
+  it('resumes after the last finished test: a kill between tests runs and counts none twice', async () => {
+    const base = ['fuzz', '--seed', 'count', '--time', '120', '--index-limit', '60', '--max-nodes', '3', '--ops', 'Relu,Add,Neg,Abs', ...sutArgs()];
+    const whole = tempDir();
+    expect(await runCli([...base, '--out', whole], captureIo())).toBe(0);
+    const split = tempDir();
+    const child = spawn(process.execPath, ['dist/cli/main.js', ...base, '--out', split], { stdio: 'ignore' });
+    const step = () => {
+      try {
+        return (JSON.parse(readFileSync(join(split, 'progress.json'), 'utf8')) as { nextStep: number }).nextStep;
+      } catch {
+        return 0;
+      }
+    };
+    await waitFor(() => step() >= 10, 60_000);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect(await runCli([...base, '--out', split, '--resume'], captureIo())).toBe(0);
+    const counts = (dir: string) => {
+      const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { tests: number; discarded: number; verdicts: Record<string, number> };
+      return { tests: s.tests, discarded: s.discarded, verdicts: s.verdicts };
+    };
+    expect(counts(whole).tests + counts(whole).discarded).toBe(60);
+    expect(counts(split)).toEqual(counts(whole));
+  }, 120_000);
 });

@@ -134,7 +134,7 @@ export function writeFixtureCampaign(): FixtureCampaign {
     ],
     verdicts: { ok: 230, 'wrong-result': 6, 'nan-mismatch': 0, crash: 0, hang: 1, 'compile-error': 3, 'runtime-error': 0, unsupported: 0 },
     bugs: [
-      { signature: compile, verdict: 'compile-error', backend: 'ort-basic', dir: join(dir, 'bugs', compile), message: HOSTILE_MESSAGE, ops: ['Add', 'MatMul', 'Relu'], firstSeen: { seed: 'fixture', testIndex: 2 }, occurrences: 3, status: 'known' },
+      { signature: compile, verdict: 'compile-error', backend: 'ort-basic', dir: `bugs/${compile}`, message: HOSTILE_MESSAGE, ops: ['Add', 'MatMul', 'Relu'], firstSeen: { seed: 'fixture', testIndex: 2 }, occurrences: 3, status: 'known' },
       { signature: wrong, verdict: 'wrong-result', backend: 'ort-all', dir: `bugs/${wrong}`, message: wrongVerdict.message, ops: ['Relu'], firstSeen: { seed: 'fixture', testIndex: 7 }, occurrences: 6, status: 'new', reduced: { nodes: 1, dir: `bugs/${wrong}/reduced` } },
       { signature: missing, verdict: 'hang', backend: 'ort-all', dir: `bugs/${missing}`, ops: ['Conv'], firstSeen: { seed: 'fixture', testIndex: 40 }, occurrences: 1 },
     ],

@@ -60,10 +60,11 @@ describe('the campaign report document', () => {
     expect(compile.problems).toEqual([]);
   });
 
-  it('finds case folders under DIR/bugs even when summary.json recorded another path', () => {
+  it('finds case folders under DIR/bugs even when summary.json recorded another path inside DIR', () => {
     const moved = writeFixtureCampaign();
     const file = join(moved.dir, 'summary.json');
-    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(moved.dir, '/somewhere/else'));
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(`"bugs/${moved.compile}"`, `"old-out/bugs/${moved.compile}"`));
+    expect(readFileSync(file, 'utf8')).toContain(`"old-out/bugs/${moved.compile}"`);
     const bug = buildReport(moved.dir).bugs.find((b) => b.signature === moved.compile)!;
     expect(bug.problems).toEqual([]);
     expect(bug.caseDir).toBe(`bugs/${moved.compile}`);

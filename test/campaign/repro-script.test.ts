@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCaseFolder } from '../../src/campaign/case-folder.js';
@@ -122,7 +122,7 @@ describe('the standalone repro.mjs of an onnxruntime case', () => {
 
   it('runs onnxruntime-web for an ort-web-wasm case', async () => {
     const dir = await scriptCase('web', { ...wrongOnOrtAll, backend: 'ort-web-wasm' });
-    expect(readFileSync(join(dir, 'repro.mjs'), 'utf8')).toMatch(/^\/\/ {3}npm i onnxruntime-web && node repro\.mjs$/m);
+    expect(readFileSync(join(dir, 'repro.mjs'), 'utf8')).toMatch(/^\/\/ {3}npm i onnxruntime-web@VERSION && node repro\.mjs$/m);
     const ok = runScript(dir);
     expect(ok.out).toMatch(/^onnxruntime-web 1\.30\.0; /);
     expect(ok.code).toBe(0);
@@ -144,32 +144,36 @@ describe('the standalone repro.mjs of an onnxruntime case', () => {
     expect(text).toContain('const SESSION_OPTIONS = {"graphOptimizationLevel":"basic","executionProviders":["cpu"],"logSeverityLevel":3};');
   });
 
-  it('says in its header what the bug is, on which SUT and version, and how to run it', async () => {
-    const text = readFileSync(join(await scriptCase('header', wrongOnOrtAll), 'repro.mjs'), 'utf8');
-    const header = text.split('\n').filter((l) => l.startsWith('//'));
-    expect(header[0]).toBe('// tensorsmith bug case: wrong-result on ort-all');
-    expect(header).toContain("//   output 'out'[0, 1] is 7, expected 5");
-    expect(header).toContain('// SUT: onnxruntime-node 1.30.0');
-    expect(header).toContain('//   npm i onnxruntime-node@1.30.0 && node repro.mjs');
+  it('says in its header how to run it, records the bug in CASE and prints what it was', async () => {
+    const dir = await scriptCase('header', wrongOnOrtAll);
+    const text = readFileSync(join(dir, 'repro.mjs'), 'utf8');
     expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const header = text.split('\n').filter((l) => l.startsWith('//'));
+    expect(header[0]).toBe('// A tensorsmith bug case. CASE below records it: the kind of bug, the SUT it was found on and');
+    expect(header).toContain('//   npm i onnxruntime-node@VERSION && node repro.mjs');
+    expect(text).toContain('"message": "output \'out\'[0, 1] is 7, expected 5",');
+    expect(text).toContain('"sut": {\n    "package": "onnxruntime-node",\n    "version": "1.30.0"\n  },');
+    expect(text).toContain('const INSTALL = "npm i onnxruntime-node@1.30.0";');
+    const r = runScript(dir);
+    expect(r.out).toMatch(/^onnxruntime-node 1\.30\.0; the bug recorded: wrong-result on ort-all\n {2}recorded: output 'out'\[0, 1\] is 7, expected 5\n/);
   });
 });
 
 describe('the repro.mjs of a SUT without a standalone script', () => {
-  it('runs npx tensorsmith repro on its own folder and passes its exit code on', async () => {
+  it('runs the tensorsmith CLI that wrote it on its own folder and passes its exit code on', async () => {
     const dir = join(root, 'log-wrong');
     await writeCase(dir, { model: logModel(), inputs: new Map([['x', POSITIVE_X]]), verdict: { kind: 'wrong-result', backend: 'log-wrong' } });
-    writeReproScript(dir, { meta: readCaseFolder(dir).meta!, model: logModel() });
-    const text = readFileSync(join(dir, 'repro.mjs'), 'utf8');
-    expect(text).toMatch(/^\/\/ No standalone script: 'log-wrong' is an external adapter \(some-sut\): only its adapter module knows how to run the model\.$/m);
-    // A stand-in npx on the PATH records how it is called.
+    // A stand-in CLI records how it is called.
     const bin = tempDir();
+    const cli = join(bin, 'main.js');
     const log = join(bin, 'calls');
-    writeFileSync(join(bin, 'npx'), `#!/bin/sh\necho "$@" > ${log}\nexit 1\n`);
-    chmodSync(join(bin, 'npx'), 0o755);
-    const r = runScript(dir, { ...process.env, PATH: `${bin}:${process.env.PATH}` });
+    writeFileSync(cli, `import { writeFileSync } from 'node:fs';\nif (process.argv[2] === '--version') process.exit(0);\nwriteFileSync(${JSON.stringify(log)}, process.argv.slice(2).join(' '));\nprocess.exit(1);\n`);
+    writeReproScript(dir, { meta: readCaseFolder(dir).meta!, model: logModel(), cli });
+    const text = readFileSync(join(dir, 'repro.mjs'), 'utf8');
+    expect(text).toMatch(/^\/\/ No standalone script: the SUT \(CASE\.backend\) is an external adapter: only its adapter module knows how to run the model\.$/m);
+    const r = runScript(dir);
     expect(r.code).toBe(1);
-    expect(readFileSync(log, 'utf8').trim()).toBe(`tensorsmith repro ${dir}/`);
+    expect(readFileSync(log, 'utf8')).toBe(`repro ${dir}/`);
   });
 
   it('explains why for tfjs and ref-cpu', () => {

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { BackendDescription } from '../../backends/adapter.js';
 import { REPORT_FORMAT, type ReportBug, type ReportBugStatus, type ReportDocument } from './document.js';
 import { reportGraph } from './graph-layout.js';
-import { readCaseContents } from './read-case.js';
+import { insideCampaign, readCaseContents } from './read-case.js';
 import { readCampaignSummary, type SummaryBug } from './read-summary.js';
 import { outputWindows } from './values.js';
 
@@ -24,25 +24,32 @@ function shellWord(path: string): string {
 }
 
 /**
- * Where a bug's case folder is. DIR/bugs/<signature> first: it holds for a campaign folder that
- * was moved, merged or downloaded as a CI artifact, where the `dir` summary.json recorded (relative
- * to the working folder of the fuzz run) no longer does.
+ * The first of `candidates` that is a case folder inside the campaign folder. Only folders inside
+ * it are read: summary.json's paths were checked when it was read, and a folder that a symbolic
+ * link takes out of the campaign is named in `problems`.
  */
-function locateCase(campaignDir: string, bug: SummaryBug): string | undefined {
+function firstCaseFolder(campaignDir: string, candidates: readonly string[], problems: string[]): string | undefined {
+  return [...new Set(candidates)].find((dir) => insideCampaign(campaignDir, dir, problems) && isCaseFolder(dir));
+}
+
+/**
+ * Where a bug's case folder is: DIR/bugs/<signature> first, then the `dir` summary.json recorded
+ * (relative to DIR). The first holds even where a hand-edited or older summary.json's `dir` does not.
+ */
+function locateCase(campaignDir: string, bug: SummaryBug, problems: string[]): string | undefined {
   const candidates = /^[\w.-]+$/.test(bug.signature) && !bug.signature.startsWith('.') ? [join(campaignDir, 'bugs', bug.signature)] : [];
-  if (bug.dir !== undefined) candidates.push(...(isAbsolute(bug.dir) ? [bug.dir] : [join(campaignDir, bug.dir), bug.dir]));
-  return candidates.find(isCaseFolder);
+  if (bug.dir !== undefined) candidates.push(join(campaignDir, bug.dir));
+  return firstCaseFolder(campaignDir, candidates, problems);
 }
 
-function locateReduced(campaignDir: string, caseDir: string, bug: SummaryBug): string | undefined {
-  const candidates: string[] = [];
-  const dir = bug.reduced?.dir;
-  if (dir !== undefined) candidates.push(...(isAbsolute(dir) ? [dir] : [join(campaignDir, dir), join(caseDir, dir), dir]));
+function locateReduced(campaignDir: string, caseDir: string, bug: SummaryBug, problems: string[]): string | undefined {
+  const candidates = bug.reduced ? [join(campaignDir, bug.reduced.dir)] : [];
   candidates.push(join(caseDir, 'reduced'));
-  return candidates.find(isCaseFolder);
+  return firstCaseFolder(campaignDir, candidates, problems);
 }
 
-function nodeCount(caseDir: string): number | undefined {
+function nodeCount(campaignDir: string, caseDir: string, problems: string[]): number | undefined {
+  if (!insideCampaign(campaignDir, join(caseDir, 'model.json'), problems)) return undefined;
   try {
     const raw: unknown = JSON.parse(readFileSync(join(caseDir, 'model.json'), 'utf8'));
     if (raw !== null && typeof raw === 'object' && 'nodes' in raw && Array.isArray(raw.nodes)) return raw.nodes.length;
@@ -53,7 +60,8 @@ function nodeCount(caseDir: string): number | undefined {
 }
 
 function reportBug(campaignDir: string, bug: SummaryBug, backends: readonly BackendDescription[]): { entry: ReportBug; toolVersion?: string } {
-  const caseDir = locateCase(campaignDir, bug);
+  const locating: string[] = [];
+  const caseDir = locateCase(campaignDir, bug, locating);
   const fallbackCase = join(campaignDir, 'bugs', bug.signature);
   const caseRel = campaignRelative(campaignDir, caseDir ?? fallbackCase);
   const replayCommand = `tensorsmith repro ${shellWord(join(campaignDir, caseRel))}`;
@@ -74,17 +82,17 @@ function reportBug(campaignDir: string, bug: SummaryBug, backends: readonly Back
     const backend = described ? { name: bug.backend, package: described.package, version: described.version } : { name: bug.backend };
     const problem = `case folder not found (looked for ${join(fallbackCase, 'model.json')}${bug.dir !== undefined ? ` and under ${bug.dir}` : ''})`;
     return {
-      entry: { ...common, backend, shownDir: caseRel, values: [], problems: [problem], ...(bug.message !== undefined ? { message: bug.message } : {}), ...(bug.reduced ? { reduced: bug.reduced } : {}) },
+      entry: { ...common, backend, shownDir: caseRel, values: [], problems: [...locating, problem], ...(bug.message !== undefined ? { message: bug.message } : {}), ...(bug.reduced ? { reduced: bug.reduced } : {}) },
     };
   }
-  const reducedDir = locateReduced(campaignDir, caseDir, bug);
+  const reducedDir = locateReduced(campaignDir, caseDir, bug, locating);
   const shownDir = reducedDir ?? caseDir;
-  const contents = readCaseContents(shownDir);
+  const contents = readCaseContents(shownDir, campaignDir);
   const sut = described ?? contents.backends.find((b) => b.name === bug.backend);
   const backend = sut ? { name: bug.backend, package: sut.package, version: sut.version } : { name: bug.backend };
   const reduced = bug.reduced ?? (reducedDir && contents.model ? { nodes: contents.model.nodes.length, dir: campaignRelative(campaignDir, reducedDir) } : undefined);
-  const originalNodes = reducedDir ? nodeCount(caseDir) : contents.model?.nodes.length;
-  const repro = [join(shownDir, 'repro.mjs'), join(caseDir, 'repro.mjs')].find((f) => existsSync(f));
+  const originalNodes = reducedDir ? nodeCount(campaignDir, caseDir, locating) : contents.model?.nodes.length;
+  const repro = [join(shownDir, 'repro.mjs'), join(caseDir, 'repro.mjs')].find((f) => existsSync(f) && insideCampaign(campaignDir, f, locating));
   // The shown (reduced) test's own message agrees with its worst element; the summary's is the original's.
   const message = contents.message ?? bug.message;
   const entry: ReportBug = {
@@ -92,7 +100,7 @@ function reportBug(campaignDir: string, bug: SummaryBug, backends: readonly Back
     backend,
     shownDir: campaignRelative(campaignDir, shownDir),
     values: contents.expected ? outputWindows(contents.model, contents.expected, contents.actual, contents.worst) : [],
-    problems: contents.problems,
+    problems: [...locating, ...contents.problems],
     ...(message !== undefined ? { message } : {}),
     ...(reduced ? { reduced } : {}),
     ...(originalNodes !== undefined ? { originalNodes } : {}),
@@ -106,8 +114,9 @@ function reportBug(campaignDir: string, bug: SummaryBug, backends: readonly Back
 
 /**
  * Reads a campaign folder (summary.json and each bug's case folder, preferring its reduced test)
- * into the document every report format renders. Missing or damaged summary.json is a UserError;
- * a missing or damaged case folder is named in that bug's `problems`.
+ * into the document every report format renders. Missing or damaged summary.json is a UserError,
+ * and so is one whose case folder paths lead out of the campaign folder; a missing or damaged
+ * case folder is named in that bug's `problems`. Nothing outside the campaign folder is read.
  */
 export function buildReport(campaignDir: string): ReportDocument {
   const summary = readCampaignSummary(campaignDir);

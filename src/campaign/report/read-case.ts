@@ -4,6 +4,7 @@ import { modelFromJson } from '../../ir/json.js';
 import type { Model } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { tensorsFromJson } from '../../ir/tensor-json.js';
+import { outsideReason } from '../contained-path.js';
 import type { ReportWorst } from './document.js';
 
 /** What a report shows of one case folder; whatever could not be read is named in `problems`. */
@@ -30,7 +31,19 @@ function jsonNumber(x: unknown): number | undefined {
   return undefined;
 }
 
-function readJson(file: string, problems: string[]): Record<string, unknown> | undefined {
+/**
+ * Whether the report may read `path`: it lies inside the campaign folder, following symbolic links.
+ * One that leads out (a case file linked to ~/.ssh/id_rsa) is named in `problems` and never read: a
+ * report embeds what it reads, and parse errors quote the text they failed on.
+ */
+export function insideCampaign(campaignDir: string, path: string, problems: string[]): boolean {
+  const reason = outsideReason(campaignDir, path);
+  if (reason !== undefined) problems.push(`${path} is not read: it is not inside the campaign folder ${campaignDir} (${reason})`);
+  return reason === undefined;
+}
+
+function readJson(file: string, campaignDir: string, problems: string[]): Record<string, unknown> | undefined {
+  if (!insideCampaign(campaignDir, file, problems)) return undefined;
   if (!existsSync(file)) {
     problems.push(`${file} is missing`);
     return undefined;
@@ -75,15 +88,16 @@ function readBackends(raw: unknown): { name: string; package: string; version: s
 
 /**
  * Reads what a report needs from a case folder (model.json, expected.json, actual.json,
- * meta.json). Unlike readCaseFolder it does not stop at the first damaged file: a report of a
- * partly copied campaign still shows what is there.
+ * meta.json) of the campaign folder `campaignDir`. Unlike readCaseFolder it does not stop at the
+ * first damaged file: a report of a partly copied campaign still shows what is there.
  */
-export function readCaseContents(dir: string): CaseContents {
+export function readCaseContents(dir: string, campaignDir: string): CaseContents {
   const problems: string[] = [];
   let model: Model | undefined;
   const modelFile = join(dir, 'model.json');
-  if (!existsSync(modelFile)) problems.push(`${modelFile} is missing`);
-  else {
+  const modelReadable = insideCampaign(campaignDir, modelFile, problems);
+  if (modelReadable && !existsSync(modelFile)) problems.push(`${modelFile} is missing`);
+  else if (modelReadable) {
     try {
       model = modelFromJson(readFileSync(modelFile, 'utf8'));
     } catch (e) {
@@ -91,13 +105,13 @@ export function readCaseContents(dir: string): CaseContents {
     }
   }
   const expectedFile = join(dir, 'expected.json');
-  const expectedRaw = readJson(expectedFile, problems);
+  const expectedRaw = readJson(expectedFile, campaignDir, problems);
   const expected = expectedRaw ? readTensors(expectedFile, expectedRaw.outputs, problems) : undefined;
   const actualFile = join(dir, 'actual.json');
-  const actualRaw = readJson(actualFile, problems);
+  const actualRaw = readJson(actualFile, campaignDir, problems);
   const actualError = actualRaw && typeof actualRaw.error === 'string' ? actualRaw.error : undefined;
   const actual = actualRaw && actualError === undefined ? readTensors(actualFile, actualRaw.outputs, problems) : undefined;
-  const meta = readJson(join(dir, 'meta.json'), problems);
+  const meta = readJson(join(dir, 'meta.json'), campaignDir, problems);
   const verdict = meta && isRecord(meta.verdict) ? meta.verdict : undefined;
   const worst = verdict ? readWorst(verdict.worst) : undefined;
   const message = verdict && typeof verdict.message === 'string' ? verdict.message : undefined;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendDescription } from '../../backends/adapter.js';
 import { UserError } from '../../ir/errors.js';
+import { insideFolder } from '../contained-path.js';
 import type { ReportBackendStats, ReportBugStatus } from './document.js';
 
 /** A bug entry of summary.json, as the report reads it (fields added later are optional). */
@@ -49,7 +50,10 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 
 /** Field readers that name the file and the field when summary.json does not hold what it must. */
 class FieldReader {
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly campaignDir: string,
+  ) {}
 
   fail(where: string, what: string): never {
     throw new UserError(`${this.file}: ${where} must be ${what}; the file is damaged (rewrite it with 'tensorsmith fuzz' or 'tensorsmith merge')`);
@@ -69,6 +73,13 @@ class FieldReader {
 
   optionalString(x: unknown, where: string): string | undefined {
     return x === undefined ? undefined : this.string(x, where);
+  }
+
+  /** A path relative to the campaign folder, checked to lie strictly inside it: the report reads what it names. */
+  campaignPath(x: unknown, where: string): string {
+    const path = this.string(x, where);
+    insideFolder(this.campaignDir, path, `${this.file}: ${where}`);
+    return path;
   }
 
   array(x: unknown, where: string): readonly unknown[] {
@@ -94,7 +105,7 @@ function readBug(r: FieldReader, raw: unknown, where: string): SummaryBug {
   const reduced = o.reduced === undefined ? undefined : r.object(o.reduced, `${where}.reduced`);
   const setup = o.setup === undefined ? undefined : r.object(o.setup, `${where}.setup`);
   const setupIndex = setup?.testIndex === undefined ? undefined : r.number(setup.testIndex, `${where}.setup.testIndex`);
-  const dir = r.optionalString(o.dir, `${where}.dir`);
+  const dir = o.dir === undefined ? undefined : r.campaignPath(o.dir, `${where}.dir`);
   const message = r.optionalString(o.message, `${where}.message`);
   return {
     signature: r.string(o.signature, `${where}.signature`),
@@ -108,13 +119,16 @@ function readBug(r: FieldReader, raw: unknown, where: string): SummaryBug {
     ...(dir !== undefined ? { dir } : {}),
     ...(message !== undefined ? { message } : {}),
     ...(status !== undefined ? { status } : {}),
-    ...(reduced ? { reduced: { nodes: r.number(reduced.nodes, `${where}.reduced.nodes`), dir: r.string(reduced.dir, `${where}.reduced.dir`) } } : {}),
+    ...(reduced ? { reduced: { nodes: r.number(reduced.nodes, `${where}.reduced.nodes`), dir: r.campaignPath(reduced.dir, `${where}.reduced.dir`) } } : {}),
     ...(o.seenOn !== undefined ? { seenOn: r.strings(o.seenOn, `${where}.seenOn`) } : {}),
     ...(setup ? { setup: { ops: r.strings(setup.ops, `${where}.setup.ops`), ...(setupIndex !== undefined ? { testIndex: setupIndex } : {}) } } : {}),
   };
 }
 
-/** Reads and checks DIR/summary.json; a missing or damaged file is a UserError naming it. */
+/**
+ * Reads and checks DIR/summary.json; a missing or damaged file is a UserError naming it, and so is
+ * a case folder path (`dir`, `reduced.dir`) that is not strictly inside DIR.
+ */
 export function readCampaignSummary(campaignDir: string): SummaryFile {
   if (!existsSync(campaignDir)) throw new UserError(`campaign folder '${campaignDir}' does not exist (give the folder 'fuzz --out' or 'merge --out' wrote)`);
   const file = join(campaignDir, 'summary.json');
@@ -125,7 +139,7 @@ export function readCampaignSummary(campaignDir: string): SummaryFile {
   } catch (e) {
     throw new UserError(`${file} is not valid JSON (${(e as Error).message}); the campaign was cut off or the file damaged`);
   }
-  const r = new FieldReader(file);
+  const r = new FieldReader(file, campaignDir);
   const o = r.object(raw, 'the summary');
   if (o.format !== SUMMARY_FORMAT) r.fail('"format"', `"${SUMMARY_FORMAT}"`);
   const verdicts = r.object(o.verdicts, 'verdicts');
