@@ -4,7 +4,7 @@ import type { BackendAdapter, ModelArtifact } from '../backends/adapter.js';
 import { unsupportedNode } from '../backends/adapter.js';
 import { compareOutputs } from '../oracles/compare.js';
 import { toleranceDtypes } from '../oracles/precision.js';
-import { SutCrash, SutHang } from '../backends/isolation/isolated-adapter.js';
+import { SutCrash, SutHang, SutInterrupted } from '../backends/isolation/isolated-adapter.js';
 import { isCapabilityGap } from '../backends/capability.js';
 import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
 import { withinDeclaredPrecision } from '../oracles/precision-envelope.js';
@@ -24,6 +24,8 @@ export interface BackendOutcome {
 
 /** What a thrown error makes of a stage: crash, hang, a capability gap (unsupported) or the stage's own error verdict. */
 function errorOutcome(e: unknown, backend: string, stageVerdict: 'compile-error' | 'runtime-error'): Pick<BackendOutcome, 'verdict' | 'capabilityGap' | 'hangTimeoutMs'> {
+  // Stopped from outside: no verdict at all.
+  if (e instanceof SutInterrupted) throw e;
   const message = errorMessage(e);
   if (e instanceof SutCrash) return { verdict: { kind: 'crash', backend, message } };
   if (e instanceof SutHang) return { verdict: { kind: 'hang', backend, message }, hangTimeoutMs: e.timeoutMs };

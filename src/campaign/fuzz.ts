@@ -13,7 +13,7 @@ import { reasonKey } from './evaluate.js';
 import { CapabilityGaps } from './capability-gaps.js';
 import { writeTestFiles, type CaseMeta } from './case-folder.js';
 import { FindingHandler, type FindingContext, type PendingReduction, type PendingTrace, type ReductionPolicy } from './findings.js';
-import { loadPendingReductions, rebuildBugEntries } from './resume.js';
+import { dropSupersededCases, loadPendingReductions, rebuildBugEntries } from './resume.js';
 import { testIndexAt, WHOLE, type Shard } from './shard.js';
 import { SignatureDb } from './signature-db.js';
 import {
@@ -216,7 +216,16 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       };
   for (const s of sessions) progress.perBackend[s.name] ??= emptyBackendStats();
   const book = new BugBook();
-  for (const entry of options.resume ? rebuildBugEntries(outDir, progress) : []) book.set(entry);
+  if (options.resume) {
+    dropSupersededCases(outDir);
+    for (const entry of rebuildBugEntries(outDir, progress)) {
+      book.set(entry);
+      // A kill between a listing and its record leaves the database without it.
+      const awaitsReduction = progress.pending.includes(entry.signature) && !entry.reduced;
+      if (!awaitsReduction && entry.status === 'new' && db.statusOf(entry.signature) === 'new') db.record({ ...entry, hash: entry.signature }, new Date().toISOString(), join(outDir, entry.dir));
+    }
+    db.save();
+  }
   const pending: PendingReduction[] = options.resume ? loadPendingReductions(outDir, progress.pending, book, registry) : [];
   // Findings waiting to be traced keep their worker's history in memory only: a resumed campaign drops them.
   const traces: PendingTrace[] = [];

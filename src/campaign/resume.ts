@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelToOnnx } from '../export/to-onnx.js';
 import { UserError } from '../ir/errors.js';
@@ -12,6 +12,25 @@ import { readCaseFolder } from './case-folder.js';
 import type { PendingReduction } from './findings.js';
 import type { Progress } from './fuzz.js';
 import { readBugFolders, type BugEntry } from './summary.js';
+
+/**
+ * Removes the unreduced case folders whose reduction finished before the campaign was killed: a
+ * reduction writes the reduced case under its new signature, then deletes the unreduced one, and a
+ * kill between the two leaves both. The reduced case holds the same original test (model.json and
+ * inputs.json, byte for byte), so the unreduced one is a copy. Returns the folders removed.
+ */
+export function dropSupersededCases(outDir: string): string[] {
+  const folders = readBugFolders(outDir);
+  const testOf = (dir: string) => ['model.json', 'inputs.json'].map((f) => readFileSync(join(outDir, dir, f), 'utf8')).join('\u0000');
+  const reducedTests = new Set(folders.filter((f) => f.reducedNodes !== undefined).map((f) => testOf(f.dir)));
+  const dropped: string[] = [];
+  for (const f of folders) {
+    if (f.reducedNodes !== undefined || !reducedTests.has(testOf(f.dir))) continue;
+    rmSync(join(outDir, f.dir), { recursive: true, force: true });
+    dropped.push(f.dir);
+  }
+  return dropped;
+}
 
 /**
  * The bug list of an interrupted campaign, rebuilt from its case folders (the source of truth:

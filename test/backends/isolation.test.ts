@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAdapterModule } from '../../src/backends/external.js';
-import { isolate } from '../../src/backends/isolation/isolated-adapter.js';
+import { isolate, SutInterrupted } from '../../src/backends/isolation/isolated-adapter.js';
+import { WorkerProcess } from '../../src/backends/isolation/worker-process.js';
 import { builtinBackends } from '../../src/backends/registry.js';
 import { writeCaseFolder } from '../../src/campaign/case-folder.js';
 import { evaluateOnBackend } from '../../src/campaign/evaluate.js';
@@ -66,6 +67,36 @@ describe('isolated adapters', () => {
     }
   }, 30_000);
 
+  it("keeps workers out of the terminal's process group, and a worker stopped from outside is no verdict", async () => {
+    /** The process group of a process (field 5 of /proc/PID/stat, after the command name in parentheses). */
+    const groupOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]);
+    const worker = await WorkerProcess.start('fault-loop', { module: FAULTS, name: 'fault-loop' }, { timeoutMs: 20_000, memoryLimitMb: 400 });
+    try {
+      // A Ctrl-C signals the terminal's foreground group: the worker is not in it.
+      expect(groupOf(worker.pid!)).not.toBe(groupOf(process.pid));
+      const prepared = await worker.request({ kind: 'prepare', model: artifact.model, onnx: artifact.onnx }, 20_000);
+      // fault-loop spins forever in run.
+      const stuck = worker.request({ kind: 'run', handle: prepared.ok ? prepared.handle! : -1, inputs: [...inputs] }, 20_000);
+      await new Promise((r) => setTimeout(r, 300));
+      process.kill(worker.pid!, 'SIGINT');
+      const error = await stuck.then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(SutInterrupted);
+      expect((error as Error).message).toMatch(/stopped by SIGINT from outside tensorsmith .* that is no verdict/);
+      // And evaluating a test does not turn it into a crash verdict: the error goes through.
+      const sut = isolate((await loadAdapterModule(FAULTS)).find((a) => a.name === 'fault-loop')!, { module: FAULTS, name: 'fault-loop' }, { timeoutMs: 20_000, memoryLimitMb: 400 });
+      try {
+        const judged = evaluateOnBackend(sut, artifact, inputs, expected);
+        await new Promise((r) => setTimeout(r, 1500));
+        for (const pid of workerPids()) process.kill(pid, 'SIGINT');
+        await expect(judged).rejects.toBeInstanceOf(SutInterrupted);
+      } finally {
+        sut.close();
+      }
+    } finally {
+      worker.kill();
+    }
+  }, 30_000);
+
   it('runs a healthy built-in adapter in a worker with the same results', async () => {
     const sut = isolate(builtinBackends().create('ort-disabled'), { builtin: 'ort-disabled' }, limits);
     try {
@@ -77,3 +108,19 @@ describe('isolated adapters', () => {
     }
   });
 });
+
+/** Our own worker processes (children of this process running the isolation worker). */
+function workerPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const parent = Number(stat.split(') ')[1]!.split(' ')[1]);
+        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('isolation/worker');
+      } catch {
+        return false;
+      }
+    });
+}

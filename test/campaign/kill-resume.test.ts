@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCaseFolder } from '../../src/campaign/case-folder.js';
@@ -86,5 +86,37 @@ describe('kill -9 and --resume', () => {
     };
     expect(counts(whole).tests + counts(whole).discarded).toBe(60);
     expect(counts(split)).toEqual(counts(whole));
+  }, 120_000);
+});
+
+describe('a kill between writing a reduced case and deleting the unreduced one', () => {
+  it('resumes with the bug listed once and every case folder in signatures.json', async () => {
+    const args = [...campaignArgs().map((a) => (a === '400' ? '40' : a)), '--backends', 'log-wrong', '--backend-module', FIXTURE, '--no-isolation', '--search-ms', '200'];
+    const out = tempDir();
+    expect(await runCli([...args, '--out', out], captureIo())).toBe(1);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { bugs: { signature: string; dir: string; reduced?: unknown }[] };
+    const reducedBug = summary.bugs.find((b) => b.reduced)!;
+    expect(reducedBug).toBeDefined();
+    // The state a kill leaves: the unreduced case (the same original test, its own signature, no
+    // reduced/) still beside the reduced one, waiting for reduction, and not in the database yet.
+    const stale = join(out, 'bugs', '0123456789abcdef');
+    mkdirSync(stale);
+    for (const f of ['model.json', 'model.onnx', 'inputs.json', 'expected.json', 'actual.json']) cpSync(join(out, reducedBug.dir, f), join(stale, f));
+    const meta = JSON.parse(readFileSync(join(out, reducedBug.dir, 'meta.json'), 'utf8')) as { signature: { hash: string } };
+    writeFileSync(join(stale, 'meta.json'), JSON.stringify({ ...meta, signature: { ...meta.signature, hash: '0123456789abcdef' } }));
+    const progressFile = join(out, 'progress.json');
+    const progress = JSON.parse(readFileSync(progressFile, 'utf8')) as { pending: string[] };
+    writeFileSync(progressFile, JSON.stringify({ ...progress, pending: ['0123456789abcdef'] }));
+    const dbFile = join(out, 'signatures.json');
+    const db = JSON.parse(readFileSync(dbFile, 'utf8')) as { signatures: Record<string, unknown> };
+    delete db.signatures[reducedBug.signature];
+    writeFileSync(dbFile, JSON.stringify(db));
+
+    await runCli([...args, '--out', out, '--resume'], captureIo());
+    const resumed = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { bugs: { signature: string }[] };
+    expect(existsSync(stale)).toBe(false);
+    expect(resumed.bugs.map((b) => b.signature).sort()).toEqual(summary.bugs.map((b) => b.signature).sort());
+    const known = Object.keys((JSON.parse(readFileSync(dbFile, 'utf8')) as { signatures: Record<string, unknown> }).signatures);
+    for (const b of resumed.bugs) expect(known).toContain(b.signature);
   }, 120_000);
 });

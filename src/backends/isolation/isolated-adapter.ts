@@ -4,7 +4,7 @@ import type { BackendAdapter, ModelArtifact } from '../adapter.js';
 import type { AdapterSource } from './protocol.js';
 import { expectOk, SutCrash, SutHang, WorkerProcess, type IsolationLimits, type RequestBody, type WarmupTest } from './worker-process.js';
 
-export { SutCrash, SutError, SutHang, type IsolationLimits, type WarmupTest } from './worker-process.js';
+export { SutCrash, SutError, SutHang, SutInterrupted, type IsolationLimits, type WarmupTest } from './worker-process.js';
 
 export interface IsolationOptions extends IsolationLimits {
   /**

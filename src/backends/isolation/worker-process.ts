@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { UserError } from '../../ir/errors.js';
 import type { Model } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
 import type { AdapterSource, WorkerReply, WorkerRequest } from './protocol.js';
@@ -9,6 +10,16 @@ import type { AdapterSource, WorkerReply, WorkerRequest } from './protocol.js';
 export class SutCrash extends Error {
   override readonly name = 'SutCrash';
 }
+
+/**
+ * The SUT's worker was stopped from outside tensorsmith (SIGINT, SIGTERM or SIGHUP: a Ctrl-C sent
+ * to it, a shutdown) while it held a request. That says nothing about the SUT: it is no verdict,
+ * and the command stops with one line.
+ */
+export class SutInterrupted extends UserError {}
+
+/** Signals tensorsmith never sends its workers (it kills them with SIGKILL): someone else stopped the worker. */
+const OUTSIDE_STOPS: ReadonlySet<string> = new Set(['SIGINT', 'SIGTERM', 'SIGHUP']);
 
 /** The SUT did not answer within the timeout; its process was killed. */
 export class SutHang extends Error {
@@ -92,7 +103,9 @@ export class WorkerProcess {
   ) {
     // Under the test runner the worker is TypeScript, loaded through tsx (a dev dependency).
     const execArgv = WORKER.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    this.proc = fork(WORKER, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    // Its own process group: a Ctrl-C in the terminal signals the foreground group, which must not
+    // kill a SUT mid-test (the campaign stops on its own SIGINT and ends its workers itself).
+    this.proc = fork(WORKER, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', detached: true });
     this.proc.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_TAIL);
     });
@@ -108,6 +121,10 @@ export class WorkerProcess {
       const p = this.pending;
       if (!p) return;
       this.pending = undefined;
+      if (signal && OUTSIDE_STOPS.has(signal)) {
+        p.reject(new SutInterrupted(`${this.sutName}'s worker was stopped by ${signal} from outside tensorsmith while it ran a test; that is no verdict, so nothing was recorded for it: run the command again (a campaign with --resume)`));
+        return;
+      }
       const how = signal ? `signal ${signal}` : `exit code ${code}`;
       const tail = stderrSummary(this.stderr);
       p.reject(new SutCrash(`${this.sutName} died (${how})${tail ? `; stderr: ${tail}` : ''}`));
@@ -135,6 +152,11 @@ export class WorkerProcess {
       throw e;
     }
     return worker;
+  }
+
+  /** The worker's process id (for tests and diagnostics). */
+  get pid(): number | undefined {
+    return this.proc.pid;
   }
 
   get alive(): boolean {
