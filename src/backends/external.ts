@@ -8,7 +8,7 @@ const REQUIRED_METHODS = ['describe', 'supports', 'prepare', 'run'] as const;
 
 /** Checks that a value is an adapter, naming what is missing. */
 function asAdapter(value: unknown, where: string): BackendAdapter {
-  if (value === null || typeof value !== 'object') throw new UserError(`${where}: the factory must return an adapter object (or an array of them)`);
+  if (value === null || typeof value !== 'object') throw new UserError(`${where}: the factory must return an adapter object (or an array of them), got ${value === null ? 'null' : typeof value}`);
   const candidate = value as Record<string, unknown>;
   if (typeof candidate.name !== 'string' || candidate.name === '') throw new UserError(`${where}: the adapter needs a non-empty string 'name'`);
   for (const method of REQUIRED_METHODS) {
@@ -34,7 +34,14 @@ export async function loadAdapterModule(path: string): Promise<BackendAdapter[]>
   if (typeof module.default !== 'function') {
     throw new UserError(`--backend-module: '${path}' must default-export a factory function that returns an adapter (see examples/adapters/)`);
   }
-  const made: unknown = await (module.default as () => unknown)();
+  let made: unknown;
+  try {
+    made = await (module.default as () => unknown)();
+  } catch (e) {
+    // The module's own bug, not tensorsmith's: name the module and its message, not an internal error.
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0] || 'an error without a message';
+    throw new UserError(`--backend-module '${path}': its default-export factory threw: ${why}; fix the module or drop --backend-module`);
+  }
   const list = Array.isArray(made) ? made : [made];
   if (list.length === 0) throw new UserError(`--backend-module: '${path}' returned no adapter`);
   return list.map((a, i) => asAdapter(a, `--backend-module '${path}'${list.length > 1 ? ` (adapter ${i})` : ''}`));

@@ -33,9 +33,14 @@ export class BackendRegistry {
   }
 
   create(name: string): BackendAdapter {
-    const f = this.factories.get(name);
-    if (!f) throw new UserError(`unknown backend '${name}' (known: ${this.names().join(', ')})`);
-    return f();
+    this.checkNames([name]);
+    return this.factories.get(name)!();
+  }
+
+  /** Throws the usage error create() would, without creating anything (for a parent of worker processes). */
+  checkNames(names: readonly string[]): void {
+    const unknown = names.find((n) => !this.factories.has(n));
+    if (unknown !== undefined) throw new UserError(`unknown backend '${unknown}' (known: ${this.names().join(', ')})`);
   }
 }
 

@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { UserError } from '../ir/errors.js';
-import { modelFromJson, modelToJson, stableStringify } from '../ir/json.js';
+import { modelToJson, readJsonFile, readModelJsonFile, stableStringify } from '../ir/json.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
-import { tensorsFromJson, tensorsToJson } from '../ir/tensor-json.js';
+import { readInputsJsonFile, tensorsToJson } from '../ir/tensor-json.js';
 import type { BugSignature } from '../oracles/signature.js';
 import type { Verdict } from '../oracles/verdict.js';
 import type { BugStatus } from './signature-db.js';
@@ -113,24 +113,71 @@ export function readCaseFolder(dir: string): LoadedCase {
   const inputsFile = join(dir, 'inputs.json');
   if (!existsSync(modelFile)) throw new UserError(`'${dir}' is not a case folder: it has no model.json`);
   if (!existsSync(inputsFile)) throw new UserError(`case folder '${dir}' has no inputs.json`);
-  const model = modelFromJson(readFileSync(modelFile, 'utf8'));
-  let raw: { inputs?: unknown };
-  try {
-    raw = JSON.parse(readFileSync(inputsFile, 'utf8')) as { inputs?: unknown };
-  } catch (e) {
-    throw new UserError(`${inputsFile} is not valid JSON (${(e as Error).message})`);
-  }
-  const inputs = tensorsFromJson(raw.inputs, inputsFile);
+  const model = readModelJsonFile(modelFile);
+  const inputs = readInputsJsonFile(inputsFile);
   const metaFile = join(dir, 'meta.json');
-  let meta: CaseMeta | undefined;
-  if (existsSync(metaFile)) {
-    try {
-      meta = JSON.parse(readFileSync(metaFile, 'utf8')) as CaseMeta;
-    } catch (e) {
-      throw new UserError(`${metaFile} is not valid JSON (${(e as Error).message})`);
-    }
-  }
+  const meta = existsSync(metaFile) ? checkCaseMeta(readJsonFile(metaFile), metaFile) : undefined;
   const setupDir = join(dir, 'setup');
   const setup = existsSync(join(setupDir, 'model.json')) ? readCaseFolder(setupDir) : undefined;
   return { model, inputs, ...(meta ? { meta } : {}), ...(setup ? { setup: { model: setup.model, inputs: setup.inputs } } : {}) };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v);
+
+/**
+ * Checks the types of the meta.json fields that run, repro, reduce and resume read, so that a damaged
+ * record gives one line naming the file and the field rather than an internal error later. Fields
+ * may be absent (older records); present ones must have the right type.
+ */
+export function checkCaseMeta(raw: unknown, file: string): CaseMeta {
+  const bad = (field: string, want: string, got: unknown): never => {
+    throw new UserError(`${file}: "${field}" must be ${want}, got ${kindOf(got) === 'object' ? 'an object' : JSON.stringify(got) ?? kindOf(got)}; fix the field or regenerate the case`);
+  };
+  if (!isObject(raw)) bad('(the whole file)', 'a JSON object (a tensorsmith case record)', raw);
+  const m = raw as Record<string, unknown>;
+  const optString = (field: string) => {
+    if (m[field] !== undefined && typeof m[field] !== 'string') bad(field, 'a string', m[field]);
+  };
+  optString('seed');
+  optString('toolVersion');
+  optString('createdAt');
+  optString('family');
+  optString('status');
+  if (m.testIndex !== undefined && !(Number.isInteger(m.testIndex) && (m.testIndex as number) >= 0)) bad('testIndex', 'a non-negative integer', m.testIndex);
+  if (m.backends !== undefined) {
+    if (!Array.isArray(m.backends)) bad('backends', 'a list of SUT descriptions ({"name", "package", "version"})', m.backends);
+    (m.backends as unknown[]).forEach((b, i) => {
+      if (!isObject(b)) bad(`backends[${i}]`, 'a SUT description ({"name", "package", "version"})', b);
+      const d = b as Record<string, unknown>;
+      for (const k of ['name', 'package', 'version']) {
+        if (d[k] !== undefined && typeof d[k] !== 'string') bad(`backends[${i}].${k}`, 'a string', d[k]);
+      }
+      if (typeof d.name !== 'string') bad(`backends[${i}].name`, 'a string', d.name);
+    });
+  }
+  if (m.config !== undefined && !isObject(m.config)) bad('config', 'an object', m.config);
+  if (m.timings !== undefined && !isObject(m.timings)) bad('timings', 'an object', m.timings);
+  if (m.reduction !== undefined && !isObject(m.reduction)) bad('reduction', 'an object', m.reduction);
+  if (m.verdict !== undefined) {
+    if (!isObject(m.verdict)) bad('verdict', 'an object', m.verdict);
+    const v = m.verdict as Record<string, unknown>;
+    if (v.backend !== undefined && typeof v.backend !== 'string') bad('verdict.backend', 'a string', v.backend);
+    if (v.message !== undefined && typeof v.message !== 'string') bad('verdict.message', 'a string', v.message);
+  }
+  if (m.signature !== undefined) {
+    if (!isObject(m.signature)) bad('signature', 'an object', m.signature);
+    const sig = m.signature as Record<string, unknown>;
+    if (sig.hash !== undefined && typeof sig.hash !== 'string') bad('signature.hash', 'a string', sig.hash);
+    for (const k of ['ops', 'kernels']) {
+      const list = sig[k];
+      if (list !== undefined && !(Array.isArray(list) && list.every((x) => typeof x === 'string'))) bad(`signature.${k}`, 'a list of op names', list);
+    }
+  }
+  if (m.setup !== undefined) {
+    if (!isObject(m.setup)) bad('setup', 'an object', m.setup);
+    const t = (m.setup as Record<string, unknown>).testIndex;
+    if (t !== undefined && !(Number.isInteger(t) && (t as number) >= 0)) bad('setup.testIndex', 'a non-negative integer', t);
+  }
+  return raw as unknown as CaseMeta;
 }

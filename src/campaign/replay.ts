@@ -1,13 +1,13 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BackendAdapter } from '../backends/adapter.js';
 import { UserError } from '../ir/errors.js';
-import { modelFromJson } from '../ir/json.js';
+import { readModelJsonFile } from '../ir/json.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
-import { tensorsFromJson } from '../ir/tensor-json.js';
+import { readInputsJsonFile } from '../ir/tensor-json.js';
 import { validateModel } from '../ir/validate.js';
-import { modelFromOnnx } from '../export/from-onnx.js';
+import { readOnnxModelFile } from '../export/from-onnx.js';
 import { modelToOnnx } from '../export/to-onnx.js';
 import { Rng } from '../generator/rng.js';
 import { randomInputs } from '../generator/values.js';
@@ -36,14 +36,13 @@ export function loadTest(path: string, registry: OpRegistry, seed: string): Load
     return { model: c.model, inputs: c.inputs, inputSource: join(path, 'inputs.json') };
   }
   let model: Model;
-  if (path.endsWith('.onnx')) model = modelFromOnnx(new Uint8Array(readFileSync(path)), registry);
-  else if (path.endsWith('.json')) model = modelFromJson(readFileSync(path, 'utf8'));
+  if (path.endsWith('.onnx')) model = readOnnxModelFile(path, registry);
+  else if (path.endsWith('.json')) model = readModelJsonFile(path);
   else throw new UserError(`'${path}' is neither a folder, a .json model nor an .onnx model`);
   validateModel(model, registry);
   const beside = join(dirname(path), 'inputs.json');
   if (existsSync(beside)) {
-    const raw = JSON.parse(readFileSync(beside, 'utf8')) as { inputs?: unknown };
-    const inputs = tensorsFromJson(raw.inputs, beside);
+    const inputs = readInputsJsonFile(beside);
     if (model.inputs.every((i) => inputs.has(i.name))) return { model, inputs, inputSource: beside };
   }
   return { model, inputs: randomInputs(model, new Rng(`${seed}/inputs`)), inputSource: `random (seed ${seed})` };

@@ -1,3 +1,5 @@
+import { statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { isDType, type DType } from '../ir/dtype.js';
 import { UserError } from '../ir/errors.js';
 
@@ -6,6 +8,13 @@ export function parseList(value: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+}
+
+/** A comma-separated list that must name something: '' or ' , ' is a mistake, not "nothing". */
+export function parseNonEmptyList(flag: string, value: string, what: string): string[] {
+  const list = parseList(value);
+  if (list.length === 0) throw new UserError(`${flag} is empty: name at least one ${what}`);
+  return list;
 }
 
 export function parsePositiveInt(flag: string, value: string): number {
@@ -44,7 +53,7 @@ export function parsePercent(flag: string, value: string): number {
 }
 
 export function parseDtypes(value: string): DType[] {
-  const list = parseList(value);
+  const list = parseNonEmptyList('--dtypes', value, 'dtype (float32, float64, int32, int64, bool)');
   for (const d of list) {
     if (!isDType(d)) throw new UserError(`--dtypes: unknown dtype '${d}' (use float32, float64, int32, int64, bool)`);
   }
@@ -54,4 +63,43 @@ export function parseDtypes(value: string): DType[] {
 /** Commander's accumulator for repeatable options. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** The path's stat, or undefined when nothing is there (a path below a file, too: ENOTDIR). */
+function statOrNothing(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+/** The path itself or, when it does not exist yet, its nearest existing ancestor (which creating it goes through). */
+function nearestExisting(path: string): { path: string; isDirectory: boolean } {
+  let at = resolve(path);
+  for (;;) {
+    const stat = statOrNothing(at);
+    if (stat) return { path: at, isDirectory: stat.isDirectory() };
+    const parent = dirname(at);
+    if (parent === at) return { path: at, isDirectory: true };
+    at = parent;
+  }
+}
+
+/** Checks, before anything is written, that a folder flag can be a folder: neither it nor a parent is a file. */
+export function checkFolderFlag(flag: string, path: string): void {
+  const existing = nearestExisting(path);
+  if (existing.isDirectory) return;
+  const which = existing.path === resolve(path) ? `'${path}' is a file` : `'${existing.path}' (on the way to '${path}') is a file`;
+  throw new UserError(`${flag} must be a folder, but ${which}: give a folder path`);
+}
+
+/** Checks, before anything is written, that a file flag can be a file: it is not a folder, and no parent is a file. */
+export function checkFileFlag(flag: string, path: string): void {
+  if (statOrNothing(resolve(path))?.isDirectory()) {
+    throw new UserError(`${flag} must be a file, but '${path}' is a folder: give a file path, such as one inside that folder`);
+  }
+  const existing = nearestExisting(dirname(resolve(path)));
+  if (!existing.isDirectory) throw new UserError(`${flag}: cannot write '${path}' because '${existing.path}' is a file, not a folder`);
 }

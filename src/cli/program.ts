@@ -34,7 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo, now: () => Date
   program.hook('preAction', (root, action) => {
     const path = root.opts<{ config?: string }>().config;
     const config = readConfigFile(path ?? CONFIG_FILE, path !== undefined);
-    if (config) applyConfig(action, config, root.commands.map((c) => c.name()));
+    if (config) applyConfig(action, config, root.commands.map((c) => c.name()), path ?? CONFIG_FILE);
   });
   genCommand(program, io, setExit);
   runCommand(program, io, setExit);

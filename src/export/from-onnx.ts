@@ -1,6 +1,8 @@
+import { readFileSync, statSync } from 'node:fs';
 import { dtypeFromOnnx } from '../ir/dtype.js';
 import { UserError } from '../ir/errors.js';
 import type { AttrValue, Model, Node, ValueInfo, Weight } from '../ir/model.js';
+import { tensorElementsProblem } from '../ir/limits.js';
 import type { Tensor } from '../ir/tensor.js';
 import { inferConcrete, SpecViolation } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
@@ -30,6 +32,30 @@ export interface ImportOptions {
    * axes...) and has a value here becomes a weight, as tensorsmith models keep such inputs constant.
    */
   readonly inputValues?: ReadonlyMap<string, Tensor>;
+}
+
+/**
+ * Reads and imports a model.onnx file: a folder, an unreadable file or a malformed model gives a
+ * one-line UserError that starts with the file's path.
+ */
+export function readOnnxModelFile(file: string, registry: OpRegistry, options: ImportOptions = {}): Model {
+  let bytes: Uint8Array;
+  try {
+    if (!statSync(file).isFile()) throw new UserError(`${file} is a folder (or not a regular file), not an ONNX model file`);
+    bytes = new Uint8Array(readFileSync(file));
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return modelFromOnnx(bytes, registry, options);
+  } catch (e) {
+    if (e instanceof UserError && !e.message.startsWith(file)) {
+      const wrapped = e instanceof UnsupportedModelError ? new UnsupportedModelError(`${file}: ${e.message}`) : new UserError(`${file}: ${e.message}`);
+      throw wrapped;
+    }
+    throw e;
+  }
 }
 
 /** Imports ONNX ModelProto bytes as a tensorsmith model (for the ops the registry supports). */
@@ -111,11 +137,15 @@ export function modelFromOnnx(bytes: Uint8Array | OnnxTypes.ModelProto, registry
         opset,
       }).outputs;
     } catch (e) {
-      if (e instanceof SpecViolation) throw new UnsupportedModelError(`${op}: ${e.message}`);
+      if (e instanceof SpecViolation) throw new UnsupportedModelError(`node '${name}' (${op}): ${e.message}`);
       throw e;
     }
     const outputNames = np.output ?? [];
     const outputs = outputNames.map((n, i) => ({ name: n, dtype: outs[i]!.dtype, shape: outs[i]!.shape }));
+    for (const o of outputs) {
+      const tooBig = tensorElementsProblem(o.shape);
+      if (tooBig) throw new UserError(`node '${name}' (${op}): output '${o.name}' ${tooBig}`);
+    }
     for (const o of outputs) types.set(o.name, o);
     nodes.push({ name, op, inputs: inputNames, outputs, attrs });
   }
@@ -134,8 +164,12 @@ function valueInfoFromProto(vi: OnnxTypes.IValueInfoProto): ValueInfo {
     if (d.dimValue === null || d.dimValue === undefined || d.dimParam) {
       throw new UnsupportedModelError(`input '${name}' has a symbolic dim; tensorsmith models have concrete shapes`);
     }
-    return toNumber(d.dimValue);
+    const v = toNumber(d.dimValue);
+    if (!Number.isSafeInteger(v) || v < 0) throw new UserError(`input '${name}' has a dim of ${v}; dims must be non-negative integers`);
+    return v;
   });
+  const tooBig = tensorElementsProblem(shape);
+  if (tooBig) throw new UserError(`input '${name}' ${tooBig}`);
   return { name, dtype, shape };
 }
 

@@ -1,4 +1,6 @@
 import { dtypeFromOnnx, onnxDataType } from '../ir/dtype.js';
+import { UserError } from '../ir/errors.js';
+import { tensorElementsProblem } from '../ir/limits.js';
 import { UnsupportedModelError } from './errors.js';
 import { fromNativeArray, fromRawBytes, toRawBytes, type Tensor } from '../ir/tensor.js';
 import { onnx, toNumber, type OnnxTypes } from './proto.js';
@@ -20,7 +22,17 @@ export function tensorFromProto(p: OnnxTypes.ITensorProto, where: string): Tenso
   if (p.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
     throw new UnsupportedModelError(`${where}: tensors with external data are not supported`);
   }
-  if (p.rawData && p.rawData.length > 0) return fromRawBytes(dtype, shape, p.rawData);
+  const badDim = shape.find((d) => !Number.isSafeInteger(d) || d < 0);
+  if (badDim !== undefined) throw new UserError(`${where}: dims [${shape.join(', ')}] hold ${badDim}; dims must be non-negative integers`);
+  const tooBig = tensorElementsProblem(shape);
+  if (tooBig) throw new UserError(`${where} ${tooBig}`);
+  if (p.rawData && p.rawData.length > 0) {
+    try {
+      return fromRawBytes(dtype, shape, p.rawData);
+    } catch (e) {
+      throw new UserError(`${where}: ${(e as Error).message}; the tensor's raw_data does not match its dims and data type (the file is damaged or was written wrongly)`);
+    }
+  }
   const fields: Record<string, ArrayLike<number | { toNumber(): number }> | null | undefined> = {
     float32: p.floatData,
     float64: p.doubleData,
@@ -29,7 +41,11 @@ export function tensorFromProto(p: OnnxTypes.ITensorProto, where: string): Tenso
     bool: p.int32Data,
   };
   const values = Array.from(fields[dtype] ?? [], (x) => toNumber(x as number));
-  return fromNativeArray(dtype, shape, values);
+  try {
+    return fromNativeArray(dtype, shape, values);
+  } catch (e) {
+    throw new UserError(`${where}: ${(e as Error).message}; the tensor's data does not match its dims (the file is damaged or was written wrongly)`);
+  }
 }
 
 export function decodeTensorFile(bytes: Uint8Array, where: string): Tensor {

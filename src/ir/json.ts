@@ -1,7 +1,9 @@
 import { isDType } from './dtype.js';
 import { MODEL_FORMAT, type AttrValue, type Model, type Node, type ValueInfo, type Weight } from './model.js';
 import { fromRawBytes, toRawBytes } from './tensor.js';
-import { ModelValidationError } from './errors.js';
+import { readFileSync, statSync } from 'node:fs';
+import { ModelValidationError, UserError } from './errors.js';
+import { tensorElementsProblem } from './limits.js';
 
 /**
  * JSON with object keys sorted at every level and two-space indentation: the same value always
@@ -63,14 +65,71 @@ function infoToJson(v: ValueInfo): object {
   return { name: v.name, dtype: v.dtype, shape: v.shape };
 }
 
-/** Parses the JSON form. Structural errors name where they are; semantic checks are validateModel's. */
-export function modelFromJson(text: string): Model {
-  let raw: unknown;
+/** Drops a UTF-8 byte-order mark (editors on Windows write one); JSON.parse rejects it. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Parses JSON text read from `file` (a byte-order mark is accepted). Throws a one-line UserError
+ * naming the file when the text is empty or not JSON.
+ */
+export function parseJsonText(text: string, file: string): unknown {
+  const body = stripBom(text);
+  if (body.trim() === '') throw new UserError(`${file} is empty: it must hold JSON (regenerate or restore the file)`);
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(body);
   } catch (e) {
-    throw new ModelValidationError('model.json', `is not valid JSON (${(e as Error).message})`);
+    const reason = (e as Error).message.split('\n')[0];
+    throw new UserError(`${file} is not valid JSON (${reason}): fix or regenerate the file`);
   }
+}
+
+/**
+ * Reads and parses a JSON file tensorsmith was given: a missing file, a folder, an unreadable,
+ * empty or malformed file each give a one-line UserError naming the file.
+ */
+export function readJsonFile(file: string): unknown {
+  return parseJsonText(readTextFile(file), file);
+}
+
+/** Reads a text file, turning "missing", "is a folder" and read errors into a one-line UserError. */
+export function readTextFile(file: string): string {
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    throw new UserError(`${file} does not exist`);
+  }
+  if (!isFile) throw new UserError(`${file} is a folder (or not a regular file), not a file: replace it with the file`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** Reads a model.json file: errors name the file. */
+export function readModelJsonFile(file: string): Model {
+  return modelFromJson(readTextFile(file), file);
+}
+
+/**
+ * Parses the JSON form. Structural errors name where they are (and `file`, when given); semantic
+ * checks are validateModel's.
+ */
+export function modelFromJson(text: string, file?: string): Model {
+  if (file === undefined) return modelFromJsonText(text, 'model.json');
+  try {
+    return modelFromJsonText(text, file);
+  } catch (e) {
+    if (e instanceof ModelValidationError && !e.message.startsWith(file)) throw new UserError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+function modelFromJsonText(text: string, file: string): Model {
+  const raw = parseJsonText(text, file);
   const obj = asObject(raw, 'model');
   if (obj.format !== MODEL_FORMAT) {
     throw new ModelValidationError('model', `"format" must be "${MODEL_FORMAT}", got ${JSON.stringify(obj.format)}`);
@@ -111,7 +170,10 @@ function parseInfo(v: unknown, where: string): ValueInfo {
   const o = asObject(v, where);
   if (typeof o.name !== 'string' || o.name === '') throw new ModelValidationError(where, '"name" must be a non-empty string');
   if (!isDType(o.dtype)) throw new ModelValidationError(`${where} '${o.name}'`, `unknown dtype ${JSON.stringify(o.dtype)}`);
-  return { name: o.name, dtype: o.dtype, shape: parseShape(o.shape, `${where} '${o.name}'`) };
+  const shape = parseShape(o.shape, `${where} '${o.name}'`);
+  const tooBig = tensorElementsProblem(shape);
+  if (tooBig) throw new ModelValidationError(`${where} '${o.name}'`, tooBig);
+  return { name: o.name, dtype: o.dtype, shape };
 }
 
 function parseWeight(v: unknown, where: string): Weight {

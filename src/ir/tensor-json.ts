@@ -1,5 +1,7 @@
 import { isDType } from './dtype.js';
 import { UserError } from './errors.js';
+import { readJsonFile } from './json.js';
+import { tensorElementsProblem } from './limits.js';
 import { fromRawBytes, toRawBytes, type Tensor } from './tensor.js';
 
 export interface TensorJson {
@@ -40,11 +42,30 @@ export function tensorsFromJson(raw: unknown, where: string): Map<string, Tensor
     if (!o || !isDType(o.dtype) || !Array.isArray(o.shape) || typeof o.data !== 'string') {
       throw new UserError(`${where}: tensor '${name}' needs "dtype", "shape" and base64 "data"`);
     }
+    const badDim = (o.shape as unknown[]).find((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0);
+    if (badDim !== undefined) {
+      throw new UserError(`${where}: tensor '${name}' has a shape with ${JSON.stringify(badDim)}; dims must be non-negative integers`);
+    }
+    const tooBig = tensorElementsProblem(o.shape);
+    if (tooBig) throw new UserError(`${where}: tensor '${name}' ${tooBig}`);
     try {
       out.set(name, fromRawBytes(o.dtype, o.shape, new Uint8Array(Buffer.from(o.data, 'base64'))));
     } catch (e) {
-      throw new UserError(`${where}: tensor '${name}': ${(e as Error).message}`);
+      throw new UserError(`${where}: tensor '${name}': ${(e as Error).message} (the data does not match its dtype and shape)`);
     }
   }
   return out;
+}
+
+/**
+ * Reads an inputs.json file ({"format": "tensorsmith.inputs/1", "inputs": {name: tensor}}). A
+ * missing, empty, malformed or mistyped file gives a one-line UserError naming the file.
+ */
+export function readInputsJsonFile(file: string): Map<string, Tensor> {
+  const raw = readJsonFile(file);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    const got = raw === null ? 'null' : Array.isArray(raw) ? 'a list' : typeof raw;
+    throw new UserError(`${file} must hold a JSON object with "inputs" (named tensors), got ${got}`);
+  }
+  return tensorsFromJson((raw as { inputs?: unknown }).inputs, file);
 }

@@ -125,6 +125,8 @@ export function inferConcrete(
     for (const r of spec.requires?.(ctx) ?? []) {
       if (evalBool(r, () => undefined) !== true) throw new SpecViolation(`breaks the rule: ${r.label ?? showBool(r)}`);
     }
+    // After the rules, so that a rule's own message (an axis range...) wins over the bare choice list.
+    checkAttrChoices(spec, declared, attrs);
     outs = spec.outputs(ctx);
     if (outs.length !== outputCount) throw new SpecViolation(`gives ${outs.length} outputs for ${outputCount} declared`);
     checkValueRanges(spec, ctx, constants);
@@ -184,6 +186,7 @@ function attrMatches(decl: AttrSpec, value: AttrValue): boolean {
   const isInt = (x: unknown) => typeof x === 'number' && Number.isInteger(x);
   switch (decl.kind) {
     case 'int':
+      return isInt(value);
     case 'choice':
       return isInt(value);
     case 'float':
@@ -196,6 +199,31 @@ function attrMatches(decl: AttrSpec, value: AttrValue): boolean {
     case 'perm':
     case 'axes':
       return Array.isArray(value) && value.every(isInt);
+  }
+}
+
+/**
+ * `choice` attributes whose choices are only what the generator draws, not every value ONNX accepts
+ * and the kernels handle: Shape's start and end are clamped to [0, r] whatever they are; Reshape's
+ * allowzero, Resize's exclude_outside and antialias may be 1; LpPool's p may be any order; Cast's
+ * saturate only matters for float8 types. Every other `choice` lists all the values its op accepts (a flag's 0/1, an
+ * axis in [-r, r-1]...), so a value outside it is an invalid model, not a SUT bug.
+ */
+const OPEN_CHOICES: Readonly<Record<string, readonly string[]>> = {
+  Shape: ['start', 'end'],
+  Reshape: ['allowzero'],
+  Resize: ['exclude_outside', 'antialias'],
+  LpPool: ['p'],
+  Cast: ['saturate'],
+};
+
+function checkAttrChoices(spec: OpSpec, declared: Readonly<Record<string, AttrSpec>>, attrs: Attrs): void {
+  for (const [name, value] of Object.entries(attrs)) {
+    const decl = declared[name];
+    if (decl?.kind !== 'choice' || typeof value !== 'number' || OPEN_CHOICES[spec.name]?.includes(name)) continue;
+    if (!decl.choices.includes(value)) {
+      throw new SpecViolation(`attribute '${name}' must be one of ${decl.choices.join(', ')}, got ${value}`);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import type { DType } from '../ir/dtype.js';
 import { UserError } from '../ir/errors.js';
+import { maxTensorElements, tensorElementsProblem } from '../ir/limits.js';
 import type { Model, Node, TensorMap } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { inferNode, type ConcreteAttrs, type ConcreteType } from '../opspec/infer.js';
@@ -56,6 +57,7 @@ export function runReference(model: Model, inputs: TensorMap, options: Reference
   const kernels = options.kernels ?? defaultRegistries().kernels;
   const values = new Map<string, Tensor>();
   const constants = new Map<string, Tensor>();
+  const limit = maxTensorElements();
   for (const info of model.inputs) {
     const t = inputs.get(info.name);
     if (!t) throw new UserError(`input '${info.name}' was not given a value`);
@@ -64,6 +66,8 @@ export function runReference(model: Model, inputs: TensorMap, options: Reference
         `input '${info.name}' must be ${info.dtype}[${info.shape.join(', ')}], got ${t.dtype}[${t.shape.join(', ')}]`,
       );
     }
+    const tooBig = tensorElementsProblem(t.shape, limit);
+    if (tooBig) throw new UserError(`input '${info.name}' ${tooBig}`);
     values.set(info.name, t);
   }
   for (const w of model.weights) {
@@ -78,6 +82,11 @@ export function runReference(model: Model, inputs: TensorMap, options: Reference
     if (!kernel) throw new Error(`the reference runtime has no CPU kernel for '${node.op}'`);
     const args = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
     const { outputs, attrs } = inferNode(spec, node, args, constants, model.opset);
+    // Refuse before the kernel allocates: a valid model may still ask for more memory than there is.
+    outputs.forEach((o, i) => {
+      const tooBig = tensorElementsProblem(o.shape, limit);
+      if (tooBig) throw new UserError(`node '${node.name}' (${node.op}): output '${node.outputs[i]?.name ?? i}' ${tooBig}`);
+    });
     const computed = kernel({ inputs: args, attrs, outputs });
     computed.forEach((t, i) => {
       const fault = integerFaultOf(t);

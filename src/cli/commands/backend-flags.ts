@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { BackendAdapter } from '../../backends/adapter.js';
 import type { WarmupTest } from '../../backends/isolation/isolated-adapter.js';
 import { backendsWithModules } from '../../backends/registry.js';
-import { collect, parseList, parsePositiveNumber, parseTimeoutMs } from '../options.js';
+import { checkFolderFlag, collect, parseNonEmptyList, parsePositiveNumber, parseTimeoutMs } from '../options.js';
 import { loadProbe, withProbe } from '../../backends/probe.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import type { SutHosting } from '../../campaign/repro-suts.js';
@@ -36,8 +36,9 @@ export async function createAdapters(
   defaultCacheDir: string | undefined,
   options: { spares?: number; warmup?: WarmupTest } = {},
 ): Promise<{ adapters: BackendAdapter[]; close(): void }> {
+  const names = parseNonEmptyList('--backends', flags.backends, 'SUT (see tensorsmith backends)');
+  if (flags.cacheDir !== undefined) checkFolderFlag('--cache-dir', flags.cacheDir);
   const registry = await backendsWithModules(flags.backendModule);
-  const names = parseList(flags.backends);
   const limits = {
     timeoutMs: parseTimeoutMs(flags.timeout),
     memoryLimitMb: parsePositiveNumber('--memory-limit', flags.memoryLimit),
@@ -62,6 +63,7 @@ export async function createAdapters(
 
 /** How repro and reduce host the SUT of a case: the flags, plus the adapter modules the campaign recorded. */
 export function sutHosting(flags: BackendFlags, configModules: readonly string[], defaultCacheDir: string | undefined): SutHosting {
+  if (flags.cacheDir !== undefined) checkFolderFlag('--cache-dir', flags.cacheDir);
   const cacheDir = flags.cacheDir ?? defaultCacheDir;
   return {
     cliModules: flags.backendModule,

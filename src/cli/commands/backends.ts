@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { backendStatus } from '../../backends/availability.js';
 import { backendsWithModules } from '../../backends/registry.js';
 import { EXIT_OK, type CliIo } from '../io.js';
-import { collect } from '../options.js';
+import { checkFolderFlag, collect } from '../options.js';
 import { probeBackend, saveProbe } from '../../backends/probe.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { UserError } from '../../ir/errors.js';
@@ -16,6 +16,7 @@ export function backendsCommand(program: Command, io: CliIo, setExit: (code: num
     .option('--probe', 'also run single-op models of every op x dtype on each available SUT and cache the support matrix')
     .option('--cache-dir <dir>', 'where probes are cached (default ~/.cache/tensorsmith)')
     .action(async (opts: { json?: boolean; backendModule: string[]; probe?: boolean; cacheDir?: string }) => {
+      if (opts.cacheDir !== undefined) checkFolderFlag('--cache-dir', opts.cacheDir);
       const registry = await backendsWithModules(opts.backendModule);
       const statuses = [];
       for (const name of registry.names()) statuses.push(await backendStatus(registry.create(name)));

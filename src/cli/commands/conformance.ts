@@ -11,6 +11,15 @@ async function webGpuExecutor(io: CliIo): Promise<ConformanceExecutor> {
   return webGpuConformanceExecutor(runtime);
 }
 
+function parseFilter(value: string): RegExp {
+  try {
+    return new RegExp(value);
+  } catch (e) {
+    const why = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+    throw new UserError(`--filter '${value}' is not a valid regular expression (${why}); escape special characters such as ( [ + with a backslash`);
+  }
+}
+
 export function conformanceCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('conformance')
@@ -21,8 +30,9 @@ export function conformanceCommand(program: Command, io: CliIo, setExit: (code: 
     .option('--runtime <runtime>', 'cpu (float64 kernels) or webgpu (WGSL kernels; float32, int32 and bool models)', 'cpu')
     .action(async (dir: string, opts: { json?: boolean; filter?: string; runtime: string }) => {
       if (opts.runtime !== 'cpu' && opts.runtime !== 'webgpu') throw new UserError(`--runtime must be cpu or webgpu, got '${opts.runtime}'`);
+      const filter = opts.filter !== undefined ? parseFilter(opts.filter) : undefined;
       const execute = opts.runtime === 'webgpu' ? await webGpuExecutor(io) : undefined;
-      const report = await runConformance(dir, { ...(opts.filter ? { filter: new RegExp(opts.filter) } : {}), ...(execute ? { execute } : {}) });
+      const report = await runConformance(dir, { ...(filter ? { filter } : {}), ...(execute ? { execute } : {}) });
       if (opts.json) {
         io.out(JSON.stringify(report, null, 2) + '\n');
       } else {

@@ -6,8 +6,9 @@ import { parseShard, WHOLE } from '../../campaign/shard.js';
 import { UserError } from '../../ir/errors.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { EXIT_BUGS, EXIT_OK, type CliIo } from '../io.js';
-import { parseNonNegativeInt, parsePercent, parsePositiveInt, parsePositiveNumber, parseTimeoutMs } from '../options.js';
+import { checkFileFlag, checkFolderFlag, parseNonEmptyList, parseNonNegativeInt, parsePercent, parsePositiveInt, parsePositiveNumber, parseTimeoutMs } from '../options.js';
 import { backendOptions, createAdapters, type BackendFlags } from './backend-flags.js';
+import { backendsWithModules } from '../../backends/registry.js';
 import { statusLine } from '../status-line.js';
 import { TOOL_VERSION } from '../version.js';
 import { generatorConfig, generatorOptions, inputChoice, inputSearchOptions, type GeneratorFlags, type InputSearchFlags } from './generator-flags.js';
@@ -90,7 +91,11 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     const inputs = inputChoice(opts);
     const maxTests = opts.maxTests === undefined ? undefined : parsePositiveInt('--max-tests', opts.maxTests);
     const indexLimit = opts.indexLimit === undefined ? undefined : parsePositiveInt('--index-limit', opts.indexLimit);
-    const shard = opts.shard ? parseShard(opts.shard) : WHOLE;
+    const shard = opts.shard !== undefined ? parseShard(opts.shard) : WHOLE;
+    const backendNames = parseNonEmptyList('--backends', opts.backends, 'SUT (see tensorsmith backends)');
+    if (opts.out !== undefined) checkFolderFlag('--out', opts.out);
+    if (opts.cacheDir !== undefined) checkFolderFlag('--cache-dir', opts.cacheDir);
+    if (opts.known !== undefined) checkFileFlag('--known', opts.known);
     const jobs = parsePositiveInt('--jobs', opts.jobs);
     const reduceMs = parseNonNegativeInt('--reduce-ms', opts.reduceMs);
     const reduceSteps = parseNonNegativeInt('--reduce-steps', opts.reduceSteps);
@@ -105,6 +110,8 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     let summary: CampaignSummary;
     if (jobs > 1) {
       if (!io.self) throw new UserError('--jobs is not available here: the command cannot start copies of itself');
+      // Bad SUT names and adapter modules are usage errors here, not failures of every worker.
+      (await backendsWithModules(opts.backendModule)).checkNames(backendNames);
       io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${opts.backends} with ${jobs} workers for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
       summary = await runParallelCampaign({
         jobs,

@@ -6,7 +6,7 @@ import { EXIT_ERROR, EXIT_OK, type CliIo } from '../io.js';
 import { builtinBackends } from '../../backends/registry.js';
 import { generationStats } from '../../generator/stats.js';
 import { UserError } from '../../ir/errors.js';
-import { parsePositiveInt } from '../options.js';
+import { checkFolderFlag, parsePositiveInt } from '../options.js';
 import { formatStats } from '../format-stats.js';
 import { describeUntrusted } from '../../inputsearch/clean.js';
 import { generatorOptions, generatorConfig, inputChoice, inputSearchOptions, type GeneratorFlags, type InputSearchFlags } from './generator-flags.js';
@@ -36,6 +36,7 @@ export function genCommand(program: Command, io: CliIo, setExit: (code: number) 
       return;
     }
     if (!opts.out) throw new UserError('gen needs --out DIR (or --stats N)');
+    checkFolderFlag('--out', opts.out);
     const test = await makeTestCase({ seed: opts.seed, index: 0, config: generatorConfig(opts), registry, inputs: inputChoice(opts) });
     const out = opts.out;
     writeTestFiles(out, test);

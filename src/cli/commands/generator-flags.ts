@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import type { InputChoice } from '../../campaign/test-case.js';
-import type { GeneratorConfig, GeneratorMethod } from '../../generator/generate.js';
+import { allowedSpecs, type GeneratorConfig, type GeneratorMethod } from '../../generator/generate.js';
+import type { DType } from '../../ir/dtype.js';
 import { UserError } from '../../ir/errors.js';
 import { DEFAULT_OPSET } from '../../ir/model.js';
-import { parseDtypes, parseList, parsePositiveInt, parsePositiveNumber } from '../options.js';
+import { builtinRegistry } from '../../opspec/ops/index.js';
+import { parseDtypes, parseNonEmptyList, parsePositiveInt, parsePositiveNumber } from '../options.js';
 
 export interface GeneratorFlags {
   maxNodes: string;
@@ -29,15 +31,36 @@ export function generatorOptions(cmd: Command): Command {
 
 export function generatorConfig(flags: GeneratorFlags): GeneratorConfig & { method: GeneratorMethod } {
   if (flags.method !== 'smt' && flags.method !== 'random') throw new UserError(`--method must be smt or random, got '${flags.method}'`);
-  return {
+  const config: GeneratorConfig & { method: GeneratorMethod; opset: number; dtypes: DType[] } = {
     method: flags.method,
     opset: parseOpset(flags.opset),
     maxNodes: parsePositiveInt('--max-nodes', flags.maxNodes),
     maxElements: parsePositiveInt('--max-elements', flags.maxElements),
     dtypes: parseDtypes(flags.dtypes),
-    ...(flags.ops ? { ops: parseList(flags.ops) } : {}),
-    ...(flags.excludeOps ? { excludeOps: parseList(flags.excludeOps) } : {}),
+    ...(flags.ops !== undefined ? { ops: parseOps('--ops', flags.ops) } : {}),
+    ...(flags.excludeOps !== undefined ? { excludeOps: parseOps('--exclude-ops', flags.excludeOps) } : {}),
   };
+  checkOpsLeft(config);
+  return config;
+}
+
+/** An op list of known op names; checked here so that a typo is a usage error before anything is written. */
+function parseOps(flag: string, value: string): string[] {
+  const ops = parseNonEmptyList(flag, value, "op (see 'tensorsmith ops')");
+  const registry = builtinRegistry();
+  const unknown = ops.find((op) => !registry.has(op));
+  if (unknown !== undefined) throw new UserError(`${flag}: unknown op '${unknown}' (op names are case-sensitive; see 'tensorsmith ops' for the list)`);
+  return ops;
+}
+
+/** The generator would fail on every test when the flags leave no op: say so once, up front. */
+function checkOpsLeft(config: GeneratorConfig & { opset: number; dtypes: readonly string[] }): void {
+  if (allowedSpecs(config, builtinRegistry()).length > 0) return;
+  const by = [config.ops ? '--ops' : '', config.excludeOps ? '--exclude-ops' : ''].filter(Boolean).join(' and ');
+  throw new UserError(
+    `no op is left${by ? ` by ${by}` : ''} at opset ${config.opset} for dtypes ${config.dtypes.join(', ')}, so no model can be built: ` +
+      `allow more ops, more --dtypes or another --opset (see 'tensorsmith ops')`,
+  );
 }
 
 /** tensorsmith's specs cover opsets 7 to 21; models below 13 would lose most ops. */

@@ -5,6 +5,7 @@ import { buildReport } from '../../campaign/report/build.js';
 import { parseReportFormat, renderReport, REPORT_FORMATS } from '../../campaign/report/render.js';
 import { EXIT_OK, type CliIo } from '../io.js';
 import { TOOL_VERSION } from '../version.js';
+import { checkFileFlag } from '../options.js';
 
 export function reportCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -15,6 +16,7 @@ export function reportCommand(program: Command, io: CliIo, setExit: (code: numbe
     .option('--out <file>', 'write the report to this file (default: stdout)')
     .action((dir: string, opts: { format: string; out?: string }) => {
       const format = parseReportFormat(opts.format);
+      if (opts.out !== undefined) checkFileFlag('--out', opts.out);
       const doc = buildReport(dir);
       const text = renderReport(doc, format, TOOL_VERSION);
       if (opts.out === undefined) io.out(text);

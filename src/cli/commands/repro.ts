@@ -10,7 +10,7 @@ import { UserError } from '../../ir/errors.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { isBug } from '../../oracles/verdict.js';
 import { EXIT_BUGS, EXIT_ERROR, EXIT_OK, type CliIo } from '../io.js';
-import { parseList, parsePositiveNumber } from '../options.js';
+import { checkFolderFlag, parseList, parsePositiveNumber } from '../options.js';
 import { backendOptions, sutHosting, type BackendFlags } from './backend-flags.js';
 import { DEFAULT_FUZZ_BACKENDS } from './fuzz.js';
 import { generatorConfig, generatorOptions, inputChoice, inputSearchOptions, type GeneratorFlags, type InputSearchFlags } from './generator-flags.js';
@@ -92,6 +92,7 @@ export function reproCommand(program: Command, io: CliIo, setExit: (code: number
 
     if (opts.index === undefined) throw new UserError('repro needs a CASE folder, or --seed S --index I (with --campaign DIR for a campaign\'s test)');
     const index = parseIndex(opts.index);
+    if (opts.out !== undefined) checkFolderFlag('--out', opts.out);
     const campaign = opts.campaign !== undefined ? readCampaignConfig(opts.campaign) : undefined;
     if (campaign) {
       const generatorFlag = Object.keys(GENERATOR_FLAGS).find(fromCli);
