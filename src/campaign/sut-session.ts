@@ -18,6 +18,12 @@ function endsWorker(outcome: BackendOutcome): boolean {
   return (isBug(outcome.verdict.kind) && !isNumeric(outcome.verdict.kind)) || outcome.capabilityGap === true;
 }
 
+/**
+ * The tests a worker ran that a state bug's trace may replay: the most recent ones. A corruption
+ * older than this many tests on one worker is not traced (the finding is counted as unconfirmed).
+ */
+export const MAX_HISTORY = 256;
+
 /** A test ready to judge on a SUT: the model, its ONNX bytes, the inputs and the reference's outputs. */
 export interface JudgedTest {
   readonly model: Model;
@@ -101,7 +107,7 @@ export class SutSession {
     return this.control !== undefined;
   }
 
-  /** The tests the current worker ran (and passed) since it started, oldest first. */
+  /** The tests the current worker ran (and passed) since it started, oldest first (the last MAX_HISTORY). */
   get ranSinceStart(): readonly JudgedTest[] {
     return this.history;
   }
@@ -119,7 +125,11 @@ export class SutSession {
     // An error leaves the worker suspect; a wrong value came back from a worker that still works
     // (should it have broken it, later findings will not reproduce alone and lead back to this test).
     if (endsWorker(outcome)) this.dirty = true;
-    else if (this.control) this.history.push(test);
+    else if (this.control) {
+      this.history.push(test);
+      // A worker that stays healthy for thousands of tests would otherwise hold every one of them.
+      if (this.history.length > MAX_HISTORY) this.history.shift();
+    }
     return { ...outcome, alone };
   }
 

@@ -17,8 +17,14 @@ import { SMOKE_INPUTS, SMOKE_MODEL } from '../../backends/availability.js';
 import { modelToOnnx } from '../../export/to-onnx.js';
 import { formatCampaignEnd, replayCommand } from '../format-campaign.js';
 
-/** Loaded workers each SUT keeps ready for restarts (see IsolationOptions.spares). */
-const SPARE_WORKERS = 2;
+/**
+ * Loaded workers each SUT keeps ready for restarts (see IsolationOptions.spares): two absorb the
+ * bursts of a reduction, but each is a Node process with the SUT loaded (about 90 MB for
+ * onnxruntime), so with three SUTs or more each keeps one.
+ */
+function spareWorkers(suts: number): number {
+  return suts >= 3 ? 1 : 2;
+}
 
 export const DEFAULT_FUZZ_BACKENDS = 'ort-disabled,ort-basic,ort-extended,ort-all';
 
@@ -126,7 +132,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
       });
     } else {
       const warmup = { model: SMOKE_MODEL, onnx: modelToOnnx(SMOKE_MODEL, registry), inputs: SMOKE_INPUTS };
-      const { adapters, close } = await createAdapters(opts, io.cacheDir, { spares: SPARE_WORKERS, warmup });
+      const { adapters, close } = await createAdapters(opts, io.cacheDir, { spares: spareWorkers(backendNames.length), warmup });
       io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${adapters.map((a) => a.name).join(', ')} for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
       summary = await runFuzzCampaign({
         seed,
