@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { replayCommand } from '../campaign/replay-command.js';
 import type { CampaignSummary } from '../campaign/summary.js';
 
 /** The largest counts of a tally, "reason (n)", most frequent first. */
@@ -14,19 +15,6 @@ function top(counts: Readonly<Record<string, number>>, n: number): string[] {
  * on some tests, why tests were discarded, every bug listed (with the SUTs that showed it and the
  * command that replays it), what could not be confirmed or reduced, and tensorsmith's own errors.
  */
-/** A word as a POSIX shell reads it back: quoted when it holds anything but plain path characters. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * The command that replays a case folder. A campaign's adapter modules are given again as flags:
- * repro never loads the modules a case folder records.
- */
-export function replayCommand(dir: string, backendModules: readonly string[] = []): string {
-  return ['tensorsmith', 'repro', dir, ...backendModules.flatMap((m) => ['--backend-module', m])].map(shellWord).join(' ');
-}
-
 export function formatCampaignEnd(summary: CampaignSummary, outDir: string): string {
   const lines: string[] = [];
   lines.push(`${summary.tests} tests in ${summary.elapsedSec.toFixed(1)}s (${summary.testsPerSec.toFixed(1)}/s), ${summary.discarded} discarded`);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { BackendDescription } from '../../backends/adapter.js';
+import { replayCommand } from '../replay-command.js';
 import { REPORT_FORMAT, type ReportBug, type ReportBugStatus, type ReportDocument } from './document.js';
 import { reportGraph } from './graph-layout.js';
 import { insideCampaign, readCaseContents } from './read-case.js';
@@ -17,10 +18,6 @@ function isCaseFolder(dir: string): boolean {
 function campaignRelative(campaignDir: string, path: string): string {
   const rel = relative(campaignDir, path);
   return (rel === '' ? '.' : rel).split(sep).join('/');
-}
-
-function shellWord(path: string): string {
-  return /^[\w./@:+-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -64,7 +61,7 @@ function reportBug(campaignDir: string, bug: SummaryBug, backends: readonly Back
   const caseDir = locateCase(campaignDir, bug, locating);
   const fallbackCase = join(campaignDir, 'bugs', bug.signature);
   const caseRel = campaignRelative(campaignDir, caseDir ?? fallbackCase);
-  const replayCommand = `tensorsmith repro ${shellWord(join(campaignDir, caseRel))}`;
+  const replay = replayCommand(join(campaignDir, caseRel));
   const common = {
     signature: bug.signature,
     verdict: bug.verdict,
@@ -72,7 +69,7 @@ function reportBug(campaignDir: string, bug: SummaryBug, backends: readonly Back
     occurrences: bug.occurrences,
     firstSeen: bug.firstSeen,
     caseDir: caseRel,
-    replayCommand,
+    replayCommand: replay,
     seenOn: bug.seenOn ?? [bug.backend],
     ...(bug.status ? { status: bug.status } : {}),
     ...(bug.setup ? { setup: bug.setup } : {}),

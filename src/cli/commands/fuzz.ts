@@ -15,7 +15,8 @@ import { generatorConfig, generatorOptions, inputChoice, inputSearchOptions, typ
 import { DEFAULT_REDUCTION_BUDGET } from '../../reduce/search.js';
 import { SMOKE_INPUTS, SMOKE_MODEL } from '../../backends/availability.js';
 import { modelToOnnx } from '../../export/to-onnx.js';
-import { formatCampaignEnd, replayCommand } from '../format-campaign.js';
+import { replayCommand } from '../../campaign/replay-command.js';
+import { formatCampaignEnd } from '../format-campaign.js';
 
 /**
  * Loaded workers each SUT keeps ready for restarts (see IsolationOptions.spares): two absorb the
