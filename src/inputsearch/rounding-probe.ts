@@ -8,7 +8,7 @@ import { normalizationRounding } from '../reference-runtime/cpu/stability.js';
 import { broadcastShape, broadcastStrides, forEachBroadcast } from '../reference-runtime/cpu/indexing.js';
 import { runReference, type ReferenceResult } from '../reference-runtime/executor.js';
 import { toleranceDtypes } from '../oracles/precision.js';
-import { TOLERANCES } from '../oracles/tolerance.js';
+import { allowedDifference, TOLERANCES, toleranceScale } from '../oracles/tolerance.js';
 import type { UntrustedValue } from './clean.js';
 
 /** The integer quotients of a remainder node's operands (under broadcasting), truncated or floored. */
@@ -145,14 +145,12 @@ function normalizationNudges(model: Model, base: ReferenceResult, registry: OpRe
  * magnitude, as the oracle does), at its worst finite element.
  */
 function worstDeviation(before: Tensor, after: Tensor): { ratio: number; index: number } {
-  const { rtol, atol } = TOLERANCES.float32;
-  let scale = 1;
-  for (const x of before.data) if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
+  const scale = toleranceScale(before.data);
   let worst = { ratio: 0, index: -1 };
   for (let i = 0; i < before.data.length; i++) {
     const [b, a] = [before.data[i]!, after.data[i]!];
     if (!Number.isFinite(b) || !Number.isFinite(a)) continue;
-    const ratio = Math.abs(a - b) / (atol * scale + rtol * Math.abs(b));
+    const ratio = Math.abs(a - b) / allowedDifference(TOLERANCES.float32, scale, b);
     if (ratio > worst.ratio) worst = { ratio, index: i };
   }
   return worst;

@@ -1,7 +1,7 @@
 import type { DType } from '../ir/dtype.js';
 import type { ValueInfo } from '../ir/model.js';
 import { stridesOf, type Tensor } from '../ir/tensor.js';
-import { TOLERANCES, type Tolerance } from './tolerance.js';
+import { allowedDifference, TOLERANCES, toleranceScale, type Tolerance } from './tolerance.js';
 import type { Verdict, WorstElement } from './verdict.js';
 
 /** The value a float32 (or float64) SUT should produce for a float64 reference value. */
@@ -47,8 +47,7 @@ export function compareOutputs(args: {
     const isFloat = info.dtype === 'float32' || info.dtype === 'float64';
     const tolDtype = (isFloat ? args.toleranceDtypes?.get(info.name) : undefined) ?? info.dtype;
     const tol = (args.tolerances ?? TOLERANCES)[tolDtype] ?? TOLERANCES[tolDtype];
-    let scale = 1;
-    for (const x of e.data) if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
+    const scale = toleranceScale(e.data);
     for (let i = 0; i < e.data.length; i++) {
       const ev = roundTo(info.dtype, e.data[i]!);
       const av = a.data[i]!;
@@ -65,7 +64,7 @@ export function compareOutputs(args: {
         if (!same && !nanWorst) nanWorst = element(Infinity);
         continue;
       }
-      const allowed = tol.atol * scale + tol.rtol * Math.abs(ev);
+      const allowed = allowedDifference(tol, scale, ev);
       const diff = Math.abs(av - ev);
       const ratio = allowed === 0 ? (diff === 0 ? 0 : Infinity) : diff / allowed;
       if (!worst || ratio > worst.errorRatio) worst = element(ratio);

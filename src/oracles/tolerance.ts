@@ -17,3 +17,15 @@ export const TOLERANCES: Readonly<Record<DType, Tolerance>> = {
   int64: { rtol: 0, atol: 0 },
   bool: { rtol: 0, atol: 0 },
 };
+
+/** The magnitude a tensor's tolerance scales with: its largest finite |x|, at least 1. */
+export function toleranceScale(data: ArrayLike<number>): number {
+  let scale = 1;
+  for (let i = 0; i < data.length; i++) if (Number.isFinite(data[i]!)) scale = Math.max(scale, Math.abs(data[i]!));
+  return scale;
+}
+
+/** How far a value may be from the expected one: atol per unit of the tensor's scale, plus rtol of the expected value. */
+export function allowedDifference(tol: Tolerance, scale: number, expected: number): number {
+  return tol.atol * scale + tol.rtol * Math.abs(expected);
+}
