@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { replayCommand } from '../campaign/replay-command.js';
-import type { CampaignSummary } from '../campaign/summary.js';
+import type { BugEntry, CampaignSummary } from '../campaign/summary.js';
+
+/** What a listed bug is, for a console line: "wrong-result [Clip, Relu]", or a state bug with the ops of the test that broke the worker. */
+export function bugKind(b: Pick<BugEntry, 'setup' | 'verdict' | 'ops'>): string {
+  return b.setup ? `state bug (${b.verdict} after a test with ${b.ops.join(', ')})` : `${b.verdict} [${b.ops.join(', ')}]`;
+}
 
 /** The largest counts of a tally, "reason (n)", most frequent first. */
 function top(counts: Readonly<Record<string, number>>, n: number): string[] {
@@ -35,7 +40,7 @@ export function formatCampaignEnd(summary: CampaignSummary, outDir: string): str
   for (const b of summary.bugs) {
     const dir = join(outDir, b.dir);
     const reduced = b.reduced ? `, reduced to ${b.reduced.nodes} nodes` : ', not reduced';
-    const what = b.setup ? `state bug (${b.verdict} after a test with ${b.ops.join(', ')})` : `${b.verdict} [${b.ops.join(', ')}]`;
+    const what = bugKind(b);
     lines.push(`${b.status}: ${what} on ${b.seenOn.join(', ')} (x${b.occurrences}${reduced}): ${dir}`);
     if (b.message) lines.push(`    ${b.message}`);
     lines.push(`    replay: ${replayCommand(dir, modules)}`);

@@ -16,7 +16,7 @@ import { DEFAULT_REDUCTION_BUDGET } from '../../reduce/search.js';
 import { SMOKE_INPUTS, SMOKE_MODEL } from '../../backends/availability.js';
 import { modelToOnnx } from '../../export/to-onnx.js';
 import { replayCommand } from '../../campaign/replay-command.js';
-import { formatCampaignEnd } from '../format-campaign.js';
+import { bugKind, formatCampaignEnd } from '../format-campaign.js';
 
 /**
  * Loaded workers each SUT keeps ready for restarts (see IsolationOptions.spares): two absorb the
@@ -65,9 +65,8 @@ function workerArguments(opts: FuzzFlags, seed: string, jobs: number): string[] 
 /** The line a bug gets when it is listed: class, SUT, ops, case folder and the command that replays it. */
 function bugLine(outDir: string, bug: BugEntry, backendModules: readonly string[]): string {
   const dir = join(outDir, bug.dir);
-  const what = bug.setup ? `state bug (${bug.verdict} after a test with ${bug.ops.join(', ')})` : `${bug.verdict} [${bug.ops.join(', ')}]`;
   const size = bug.reduced ? `${bug.reduced.nodes} node${bug.reduced.nodes === 1 ? '' : 's'}` : 'not reduced';
-  return `${bug.status} bug: ${what} on ${bug.backend} (${size}): ${dir}; replay: ${replayCommand(dir, backendModules)}\n`;
+  return `${bug.status} bug: ${bugKind(bug)} on ${bug.backend} (${size}): ${dir}; replay: ${replayCommand(dir, backendModules)}\n`;
 }
 
 export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number) => void, now: () => Date): void {
