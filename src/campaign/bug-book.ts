@@ -1,6 +1,6 @@
 import { holdsTrigger } from '../oracles/signature.js';
 import { sameDefectClass } from '../oracles/verdict.js';
-import type { BugEntry } from './summary.js';
+import type { BugEntry } from '../store/summary.js';
 
 /** Bug classes whose every sighting ends the SUT's worker. */
 const EXPENSIVE: ReadonlySet<string> = new Set(['crash', 'hang', 'compile-error', 'runtime-error', 'memory']);

@@ -1,5 +1,5 @@
 import type { BackendAdapter } from '../backends/adapter.js';
-import { mergeIntoProbe, probePair, type SupportMatrix } from '../backends/probe.js';
+import { mergeIntoProbe, probePair, type SupportMatrix } from './probe.js';
 import type { Model } from '../ir/model.js';
 import { opDtypePairs } from '../opspec/context.js';
 import type { OpRegistry } from '../opspec/registry.js';

@@ -9,12 +9,12 @@ import { reduceBug, type ReducedTest } from '../reduce/reduce-bug.js';
 import { isSameBug } from '../reduce/same-bug.js';
 import type { ReductionBudget } from '../reduce/search.js';
 import { addTrigger, type BugBook } from './bug-book.js';
-import { writeCaseFolder, type BugCase, type CaseMeta } from './case-folder.js';
-import type { BackendOutcome } from './evaluate.js';
-import type { SignatureDb } from './signature-db.js';
+import { writeCaseFolder, type BugCase, type CaseMeta } from '../store/case-folder.js';
+import type { BackendOutcome } from '../oracles/evaluate.js';
+import type { SignatureDb } from '../store/signatures.js';
 import { reduceStateBug, traceCorruptor } from './state-trace.js';
-import type { BugEntry, InternalError, UnconfirmedFinding } from './summary.js';
-import { failedTestOf, type JudgedTest, type SutSession } from './sut-session.js';
+import type { BugEntry, InternalError, UnconfirmedFinding } from '../store/summary.js';
+import { failedTestOf, type JudgedTest, type SutSession } from '../oracles/sut-session.js';
 
 /** How a campaign reduces its new bugs: the budget of each, and the share of the campaign's time reduction may take. */
 export interface ReductionPolicy {

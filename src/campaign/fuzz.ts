@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendAdapter, BackendDescription } from '../backends/adapter.js';
 import { SMOKE_EXPECTED, SMOKE_INPUTS, SMOKE_MODEL } from '../backends/availability.js';
@@ -7,31 +7,22 @@ import type { GeneratorConfig, GeneratorMethod } from '../generator/generate.js'
 import { UserError } from '../ir/errors.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { triggerOf, type BugSignature } from '../oracles/signature.js';
-import { isBug, isNumeric, type Verdict, type VerdictKind } from '../oracles/verdict.js';
+import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
 import { BugBook } from './bug-book.js';
-import { reasonKey } from './evaluate.js';
+import { reasonKey } from '../oracles/evaluate.js';
 import { CapabilityGaps } from './capability-gaps.js';
-import { writeTestFiles, type CaseMeta } from './case-folder.js';
+import { writeTestFiles, type CaseMeta } from '../store/case-folder.js';
 import { FindingHandler, type FindingContext, type PendingReduction, type PendingTrace, type ReductionPolicy } from './findings.js';
 import { dropSupersededCases, loadPendingReductions, rebuildBugEntries } from './resume.js';
 import { testIndexAt, WHOLE, type Shard } from './shard.js';
-import { SignatureDb } from './signature-db.js';
-import {
-  emptyBackendStats,
-  emptyVerdicts,
-  tally,
-  writeJsonAtomic,
-  type BackendStats,
-  type BugEntry,
-  type CampaignSummary,
-  type InternalError,
-  type UnconfirmedFinding,
-  UNCONFIRMED_KEPT,
-} from './summary.js';
-import { SutSession, type JudgedTest } from './sut-session.js';
+import { SignatureDb } from '../store/signatures.js';
+import { emptyBackendStats, emptyVerdicts, tally, type BugEntry, type CampaignSummary, UNCONFIRMED_KEPT } from '../store/summary.js';
+import { SutSession, type JudgedTest } from '../oracles/sut-session.js';
+import { writeJsonAtomic } from '../store/atomic.js';
+import { readProgress, type Progress } from '../store/progress.js';
 import { DEFAULT_INPUT_CHOICE, makeTestCase, type InputChoice } from './test-case.js';
 
-export type { BugEntry, CampaignSummary } from './summary.js';
+export type { BugEntry, CampaignSummary } from '../store/summary.js';
 export type { ReductionPolicy } from './findings.js';
 
 /** The default full timeout of a SUT request (--timeout). */
@@ -82,61 +73,6 @@ export interface FuzzStatus {
   readonly elapsedSec: number;
   readonly bugs: number;
   readonly findings: number;
-}
-
-/** What survives a crash besides the case folders: the next step and the counters. */
-export interface Progress {
-  readonly format: 'tensorsmith.progress/2';
-  readonly seed: string;
-  readonly shard: Shard;
-  nextStep: number;
-  tests: number;
-  discarded: number;
-  findings: number;
-  elapsedSec: number;
-  verdicts: Record<VerdictKind, number>;
-  perBackend: Record<string, BackendStats>;
-  discardReasons: Record<string, number>;
-  occurrences: Record<string, number>;
-  seenOn: Record<string, string[]>;
-  /** Each bug's triggers (see BugEntry.triggers): the case folders hold only the first. */
-  triggers: Record<string, (readonly string[])[]>;
-  /** Bugs listed but not reduced yet, by signature. */
-  pending: string[];
-  reduceMs: number;
-  unconfirmed: number;
-  unconfirmedFindings: UnconfirmedFinding[];
-  internalErrors: InternalError[];
-}
-
-function readProgress(outDir: string, seed: string, shard: Shard): Progress {
-  const path = join(outDir, 'progress.json');
-  if (!existsSync(path)) throw new UserError(`'${outDir}' has no progress.json: there is no campaign to resume there`);
-  let progress: Progress;
-  try {
-    progress = JSON.parse(readFileSync(path, 'utf8')) as Progress;
-  } catch (e) {
-    throw new UserError(`${path} is corrupt (${(e as Error).message}); the case folders are intact, start a new campaign folder`);
-  }
-  if (progress.format !== 'tensorsmith.progress/2') {
-    throw new UserError(`${path} was written by another version of tensorsmith (format ${String(progress.format)}); start a new campaign folder`);
-  }
-  if (progress.seed !== seed) throw new UserError(`the campaign in '${outDir}' has seed '${progress.seed}', not '${seed}' (drop --seed to resume it)`);
-  if (progress.shard.index !== shard.index || progress.shard.count !== shard.count) {
-    throw new UserError(`the campaign in '${outDir}' is shard ${progress.shard.index}/${progress.shard.count}; resume it with that --shard`);
-  }
-  return progress;
-}
-
-/** The seed of the campaign in a folder, for `--resume` without `--seed`. */
-export function campaignSeed(outDir: string): string | undefined {
-  const path = join(outDir, 'progress.json');
-  if (!existsSync(path)) return undefined;
-  try {
-    return (JSON.parse(readFileSync(path, 'utf8')) as Progress).seed;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

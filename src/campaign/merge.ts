@@ -2,11 +2,16 @@ import { cpSync, existsSync, mkdirSync, realpathSync, rmSync, statSync } from 'n
 import { dirname, join, relative, resolve } from 'node:path';
 import { UserError } from '../ir/errors.js';
 import { VERDICTS } from '../oracles/verdict.js';
-import { insideFolder, quoted } from './contained-path.js';
-import { SignatureDb } from './signature-db.js';
-import { emptyBackendStats, emptyVerdicts, readSummary, tally, writeJsonAtomic, type BackendStats, type BugEntry, type CampaignSummary, type InternalError, type UnconfirmedFinding, UNCONFIRMED_KEPT } from './summary.js';
+import { insideFolder, quoted } from '../store/contained-path.js';
+import { SignatureDb } from '../store/signatures.js';
+import { emptyBackendStats, emptyVerdicts, readSummary, tally, withBugDirs, writeSummary, type BackendStats, type BugEntry, type CampaignSummary, type InternalError, type UnconfirmedFinding, UNCONFIRMED_KEPT } from '../store/summary.js';
 
 const STATUS_RANK = { regression: 2, new: 1, known: 0 } as const;
+
+/** A bug not checked against a signature database ranks below every status. */
+function rankOf(status: keyof typeof STATUS_RANK | undefined): number {
+  return status === undefined ? -1 : STATUS_RANK[status];
+}
 
 /** An input campaign folder, read and checked. */
 interface InputCampaign {
@@ -29,22 +34,13 @@ function corrupt(what: string): never {
 }
 
 /**
- * Reads a campaign folder's summary.json and signatures.json, and checks that every path its bug
- * entries hold lies inside the folder: merge copies and deletes by these paths.
+ * Reads a campaign folder's summary.json and signatures.json, both checked by their readers (every
+ * path a bug entry holds lies inside the folder: merge copies and deletes by these paths).
  */
 function readInputCampaign(dir: string): InputCampaign {
-  const summary = readSummary(dir);
   const file = join(dir, 'summary.json');
-  const bugs: unknown = summary.bugs;
-  if (!Array.isArray(bugs)) corrupt(`${file}: bugs is not a list`);
-  const bugPlaces = bugs.map((entry: unknown, i) => {
-    const place = `${file}: bugs[${i}]`;
-    if (entry === null || typeof entry !== 'object') corrupt(`${place} is not an object`);
-    const { dir: caseDir, reduced } = entry as { dir?: unknown; reduced?: unknown };
-    insideFolder(dir, caseDir, `${place}.dir`);
-    if (reduced !== undefined) insideFolder(dir, (reduced as { dir?: unknown } | null)?.dir, `${place}.reduced.dir`);
-    return place;
-  });
+  const summary = withBugDirs(readSummary(dir), file);
+  const bugPlaces = summary.bugs.map((_entry, i) => `${file}: bugs[${i}]`);
   const dbFile = join(dir, 'signatures.json');
   return { dir, summary, bugPlaces, ...(existsSync(dbFile) ? { db: SignatureDb.open(dbFile) } : {}) };
 }
@@ -116,20 +112,20 @@ export function mergeCampaigns(dirs: readonly string[], outDir: string): Campaig
     tests += summary.tests;
     discarded += summary.discarded;
     elapsedSec = Math.max(elapsedSec, summary.elapsedSec);
-    for (const v of VERDICTS) verdicts[v] += summary.verdicts[v] ?? 0;
-    unconfirmed += summary.unconfirmed ?? 0;
-    reduceMs += summary.reduction?.ms ?? 0;
-    unreduced += summary.reduction?.unreduced ?? 0;
-    for (const [reason, n] of Object.entries(summary.discardReasons ?? {})) tally(discardReasons, reason, n);
-    for (const [name, stats] of Object.entries(summary.perBackend ?? {})) {
+    for (const v of VERDICTS) verdicts[v] += summary.verdicts[v];
+    unconfirmed += summary.unconfirmed;
+    reduceMs += summary.reduction.ms;
+    unreduced += summary.reduction.unreduced;
+    for (const [reason, n] of Object.entries(summary.discardReasons)) tally(discardReasons, reason, n);
+    for (const [name, stats] of Object.entries(summary.perBackend)) {
       const into = (perBackend[name] ??= emptyBackendStats());
-      for (const v of VERDICTS) into.verdicts[v] += stats.verdicts[v] ?? 0;
+      for (const v of VERDICTS) into.verdicts[v] += stats.verdicts[v];
       for (const [reason, n] of Object.entries(stats.unsupported)) tally(into.unsupported, reason, n);
       into.skippedKnown += stats.skippedKnown;
       into.restarts += stats.restarts;
     }
-    internalErrors.push(...(summary.internalErrors ?? []));
-    unconfirmedFindings.push(...(summary.unconfirmedFindings ?? []));
+    internalErrors.push(...summary.internalErrors);
+    unconfirmedFindings.push(...summary.unconfirmedFindings);
     if (campaignDb) db.absorb(campaignDb);
     summary.bugs.forEach((entry, i) => {
       const place = bugPlaces[i]!;
@@ -141,7 +137,7 @@ export function mergeCampaigns(dirs: readonly string[], outDir: string): Campaig
       const occurrences = had.entry.occurrences + entry.occurrences;
       const seenOn = [...new Set([...had.entry.seenOn, ...entry.seenOn])];
       const earlier = entry.firstSeen.testIndex < had.entry.firstSeen.testIndex;
-      const status = STATUS_RANK[entry.status] > STATUS_RANK[had.entry.status] ? entry.status : had.entry.status;
+      const status = rankOf(entry.status) > rankOf(had.entry.status) ? entry.status : had.entry.status;
       bugs.set(entry.signature, earlier ? { entry: { ...entry, occurrences, status, seenOn }, from: dir, place } : { ...had, entry: { ...had.entry, occurrences, status, seenOn } });
     });
   }
@@ -171,11 +167,11 @@ export function mergeCampaigns(dirs: readonly string[], outDir: string): Campaig
     regressions: entries.filter((b) => b.status === 'regression').length,
     unconfirmed,
     unconfirmedFindings: unconfirmedFindings.slice(0, UNCONFIRMED_KEPT),
-    reduction: { ms: reduceMs, share: first.reduction?.share ?? 0, unreduced },
+    reduction: { ms: reduceMs, share: first.reduction.share, unreduced },
     internalErrors,
     config: { ...config, mergedFrom: dirs.length },
   };
   db.save();
-  writeJsonAtomic(join(outDir, 'summary.json'), merged);
+  writeSummary(outDir, merged);
   return merged;
 }

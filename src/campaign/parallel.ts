@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SignatureDb } from './signature-db.js';
+import { SignatureDb } from '../store/signatures.js';
 import { mergeCampaigns } from './merge.js';
 import { subShard, type Shard } from './shard.js';
-import type { CampaignSummary } from './summary.js';
+import type { CampaignSummary } from '../store/summary.js';
 import type { FuzzStatus } from './fuzz.js';
+import { readProgressFile, type Progress } from '../store/progress.js';
 
 /** How to start this tool again in a child process (node and the entry script, or tsx under tests). */
 export interface SelfCommand {
@@ -27,9 +28,10 @@ export interface ParallelOptions {
   readonly shouldStop?: () => boolean;
 }
 
-function readJson<T>(path: string): T | undefined {
+/** A worker's progress for the status line: none yet, or a damaged file, shows as nothing (the merge at the end reads what counts). */
+function workerProgress(dir: string): Progress | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
+    return readProgressFile(dir);
   } catch {
     return undefined;
   }
@@ -62,7 +64,7 @@ export async function runParallelCampaign(options: ParallelOptions): Promise<Cam
     if (options.shouldStop?.()) for (const w of workers) w.child.kill('SIGINT');
     const totals = { tests: 0, discarded: 0, findings: 0, bugs: 0 };
     for (const w of workers) {
-      const p = readJson<{ tests: number; discarded: number; findings: number; occurrences: Record<string, number> }>(join(w.dir, 'progress.json'));
+      const p = workerProgress(w.dir);
       if (!p) continue;
       totals.tests += p.tests;
       totals.discarded += p.discarded;

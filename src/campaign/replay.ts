@@ -5,8 +5,7 @@ import { UserError } from '../ir/errors.js';
 import { readModelJsonFile } from '../ir/json.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
-import { readInputsJsonFile } from '../ir/tensor-json.js';
-import { validateModel } from '../ir/validate.js';
+import { validateModel } from '../opspec/validate.js';
 import { readOnnxModelFile } from '../export/from-onnx.js';
 import { modelToOnnx } from '../export/to-onnx.js';
 import { Rng } from '../generator/rng.js';
@@ -14,8 +13,9 @@ import { randomInputs } from '../generator/values.js';
 import { untrustedRun, type UntrustedValue } from '../inputsearch/clean.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { runReference } from '../reference-runtime/executor.js';
-import { readCaseFolder } from './case-folder.js';
-import { evaluateOnBackend, type BackendOutcome } from './evaluate.js';
+import { readCaseFolder } from '../store/case-folder.js';
+import { readInputsFile } from '../store/tensors-file.js';
+import { evaluateOnBackend, type BackendOutcome } from '../oracles/evaluate.js';
 
 export interface LoadedTest {
   readonly model: Model;
@@ -42,7 +42,7 @@ export function loadTest(path: string, registry: OpRegistry, seed: string): Load
   validateModel(model, registry);
   const beside = join(dirname(path), 'inputs.json');
   if (existsSync(beside)) {
-    const inputs = readInputsJsonFile(beside);
+    const inputs = readInputsFile(beside);
     if (model.inputs.every((i) => inputs.has(i.name))) return { model, inputs, inputSource: beside };
   }
   return { model, inputs: randomInputs(model, new Rng(`${seed}/inputs`)), inputSource: `random (seed ${seed})` };

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendAdapter } from '../backends/adapter.js';
 import type { GeneratorConfig, GeneratorMethod } from '../generator/generate.js';
 import { isDType, type DType } from '../ir/dtype.js';
 import { UserError } from '../ir/errors.js';
+import { readSummary } from '../store/summary.js';
 import type { Verdict } from '../oracles/verdict.js';
-import { evaluateOnBackend } from './evaluate.js';
+import { evaluateOnBackend } from '../oracles/evaluate.js';
 import { configBackendModules } from './repro-suts.js';
 import type { InputChoice, TestCase } from './test-case.js';
 
@@ -86,19 +86,11 @@ function readInputs(raw: unknown, where: string): InputChoice {
 
 /** Reads DIR/summary.json's config: how the campaign generated, chose inputs and which SUTs it ran. */
 export function readCampaignConfig(dir: string): CampaignReplayConfig {
+  const summary = readSummary(dir);
   const file = join(dir, 'summary.json');
-  if (!existsSync(dir)) throw new UserError(`campaign folder '${dir}' does not exist`);
-  if (!existsSync(file)) throw new UserError(`'${dir}' is not a campaign folder: it has no summary.json`);
-  let summary: unknown;
-  try {
-    summary = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UserError(`${file} is not valid JSON (${(e as Error).message})`);
-  }
-  const config = isObject(summary) ? summary.config : undefined;
-  if (!isObject(config)) throw new UserError(`${file} has no "config" object`);
+  const config = summary.config;
   if (!strings(config.backends)) throw new UserError(`${file}: "config.backends" must be a list of SUT names`);
-  const seed = config.seed ?? (isObject(summary) ? summary.seed : undefined);
+  const seed = config.seed ?? summary.seed;
   return {
     ...(typeof seed === 'string' || typeof seed === 'number' ? { seed: String(seed) } : {}),
     generator: readGenerator(config.generator, file),

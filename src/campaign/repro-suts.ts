@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { BackendAdapter } from '../backends/adapter.js';
 import { loadAdapterModule } from '../backends/external.js';
 import type { IsolationLimits } from '../backends/isolation/isolated-adapter.js';
-import { loadProbe, withProbe } from '../backends/probe.js';
+import { loadProbe, withProbe } from './probe.js';
 import { builtinBackends, type BackendRegistry } from '../backends/registry.js';
 import { UserError } from '../ir/errors.js';
 import { builtinRegistry } from '../opspec/ops/index.js';

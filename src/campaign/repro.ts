@@ -3,12 +3,12 @@ import { basename, dirname, join } from 'node:path';
 import type { BackendAdapter } from '../backends/adapter.js';
 import { describeUntrusted } from '../inputsearch/clean.js';
 import { UserError } from '../ir/errors.js';
-import { validateModel } from '../ir/validate.js';
+import { validateModel } from '../opspec/validate.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { normalizeMessage } from '../oracles/signature.js';
 import { isSameBug } from '../reduce/same-bug.js';
-import { isBug, VERDICTS, type Verdict } from '../oracles/verdict.js';
-import { readCaseFolder, type CaseMeta } from './case-folder.js';
+import { isBug, type Verdict } from '../oracles/verdict.js';
+import { readCaseFolder, type CaseMeta } from '../store/case-folder.js';
 import { replayTest, type LoadedTest } from './replay.js';
 
 /** A bug case ready to replay: its test and the verdict it recorded. */
@@ -20,19 +20,12 @@ export interface ReproCase {
   readonly setup?: LoadedTest;
 }
 
+/** A record to reproduce must name a bug (its reader checked the types of every field). */
 function checkMeta(meta: CaseMeta, file: string): CaseMeta {
-  if (meta === null || typeof meta !== 'object' || meta.format !== 'tensorsmith.case/1') {
-    throw new UserError(`${file} is not a tensorsmith case record (its "format" is not "tensorsmith.case/1")`);
-  }
-  const verdict: Partial<Verdict> | null = meta.verdict;
-  const kind = verdict && typeof verdict === 'object' ? VERDICTS.find((k) => k === verdict.kind) : undefined;
-  if (!verdict || !kind || !isBug(kind)) {
+  if (!isBug(meta.verdict.kind)) {
     throw new UserError(`${file}: "verdict.kind" must be a bug verdict (wrong-result, nan-mismatch, crash, hang, compile-error or runtime-error)`);
   }
-  if (typeof verdict.backend !== 'string' || verdict.backend === '') throw new UserError(`${file}: "verdict.backend" must name the SUT`);
-  if (verdict.message !== undefined && typeof verdict.message !== 'string') throw new UserError(`${file}: "verdict.message" must be a string`);
-  if (meta.backends !== undefined && !Array.isArray(meta.backends)) throw new UserError(`${file}: "backends" must be a list of SUT descriptions`);
-  if (meta.config !== undefined && (meta.config === null || typeof meta.config !== 'object')) throw new UserError(`${file}: "config" must be an object`);
+  if (meta.verdict.backend === '') throw new UserError(`${file}: "verdict.backend" must name the SUT`);
   return meta;
 }
 

@@ -1,17 +1,16 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelToOnnx } from '../export/to-onnx.js';
-import { UserError } from '../ir/errors.js';
 import type { Tensor } from '../ir/tensor.js';
-import { tensorsFromJson } from '../ir/tensor-json.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { triggerOf } from '../oracles/signature.js';
 import { runReference } from '../reference-runtime/executor.js';
 import type { BugBook } from './bug-book.js';
-import { readCaseFolder } from './case-folder.js';
+import { readBugFolders, readCaseFolder } from '../store/case-folder.js';
 import type { PendingReduction } from './findings.js';
-import type { Progress } from './fuzz.js';
-import { readBugFolders, type BugEntry } from './summary.js';
+import type { Progress } from '../store/progress.js';
+import type { BugEntry } from '../store/summary.js';
+import { readActualFile } from '../store/tensors-file.js';
 
 /**
  * Removes the unreduced case folders whose reduction finished before the campaign was killed: a
@@ -88,12 +87,6 @@ export function loadPendingReductions(outDir: string, signatures: readonly strin
 
 /** The SUT's outputs a case folder recorded (none for an error). */
 function actualOf(folder: string): { actual?: Map<string, Tensor> } {
-  const file = join(folder, 'actual.json');
-  let raw: { outputs?: unknown };
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8')) as { outputs?: unknown };
-  } catch (e) {
-    throw new UserError(`${file} is corrupt (${(e as Error).message}); move the case folder away and resume again`);
-  }
-  return raw.outputs === undefined ? {} : { actual: tensorsFromJson(raw.outputs, file) };
+  const recorded = readActualFile(join(folder, 'actual.json'));
+  return 'outputs' in recorded ? { actual: recorded.outputs } : {};
 }

@@ -5,8 +5,8 @@ import type { Tensor } from '../ir/tensor.js';
 import { reduceTest } from '../reduce/reduce.js';
 import { isSameBug, judgedTestOf } from '../reduce/same-bug.js';
 import type { ReductionBudget } from '../reduce/search.js';
-import type { BackendOutcome } from './evaluate.js';
-import type { JudgedTest, SutSession } from './sut-session.js';
+import type { BackendOutcome } from '../oracles/evaluate.js';
+import type { JudgedTest, SutSession } from '../oracles/sut-session.js';
 
 /**
  * Finds the earlier test that left a SUT's worker broken, for a finding that shows on that worker

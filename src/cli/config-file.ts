@@ -1,28 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { Command, Option } from 'commander';
 import { UserError } from '../ir/errors.js';
-
-export const CONFIG_FILE = 'tensorsmith.config.json';
-
-/**
- * Reads the config file: flag names in camelCase (or kebab-case) as keys, applying to every command
- * that has such a flag, and optionally a section per command name ({"fuzz": {...}}) that wins.
- */
-export function readConfigFile(path: string, required: boolean): Record<string, unknown> | undefined {
-  if (!existsSync(path)) {
-    if (required) throw new UserError(`config file '${path}' does not exist`);
-    return undefined;
-  }
-  let raw: unknown;
-  try {
-    // Editors on Windows may save JSON with a byte-order mark, which JSON.parse refuses.
-    raw = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new UserError(`config file '${path}' is not valid JSON (${(e as Error).message.split('\n')[0]}): fix it or pass another with --config`);
-  }
-  if (!isObject(raw)) throw new UserError(`config file '${path}' must hold a JSON object of flag values ({"maxNodes": 5, ...}), got ${describe(raw)}`);
-  return raw;
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

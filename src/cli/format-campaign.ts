@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { replayCommand } from '../campaign/replay-command.js';
-import type { BugEntry, CampaignSummary } from '../campaign/summary.js';
+import type { BugEntry, CampaignSummary } from '../store/summary.js';
 
 /** What a listed bug is, for a console line: "wrong-result [Clip, Relu]", or a state bug with the ops of the test that broke the worker. */
 export function bugKind(b: Pick<BugEntry, 'setup' | 'verdict' | 'ops'>): string {
@@ -41,7 +41,7 @@ export function formatCampaignEnd(summary: CampaignSummary, outDir: string): str
     const dir = join(outDir, b.dir);
     const reduced = b.reduced ? `, reduced to ${b.reduced.nodes} nodes` : ', not reduced';
     const what = bugKind(b);
-    lines.push(`${b.status}: ${what} on ${b.seenOn.join(', ')} (x${b.occurrences}${reduced}): ${dir}`);
+    lines.push(`${b.status ?? 'unchecked'}: ${what} on ${b.seenOn.join(', ')} (x${b.occurrences}${reduced}): ${dir}`);
     if (b.message) lines.push(`    ${b.message}`);
     lines.push(`    replay: ${replayCommand(dir, modules)}`);
   }

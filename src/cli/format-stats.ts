@@ -1,4 +1,4 @@
-import type { GenerationStats } from '../generator/stats.js';
+import type { GenerationStats } from '../campaign/stats.js';
 
 function histogram(h: Record<string, number>, limit = Infinity): string {
   return Object.entries(h)

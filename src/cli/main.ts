@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The only file that touches the process: argv, stdout/stderr, signals and the exit code.
 import { runCli } from './program.js';
-import { defaultCacheDir } from '../backends/probe.js';
+import { defaultCacheDir } from '../store/probe-cache.js';
 
 let interrupted = false;
 process.on('SIGINT', () => {

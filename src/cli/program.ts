@@ -13,7 +13,8 @@ import { reportCommand } from './commands/report.js';
 import { knownCommand } from './commands/known.js';
 import { EXIT_ERROR, EXIT_OK, type CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
-import { applyConfig, CONFIG_FILE, readConfigFile } from './config-file.js';
+import { CONFIG_FILE, readConfigFile } from '../store/config-file.js';
+import { applyConfig } from './config-file.js';
 
 /**
  * Runs the CLI on argv (without the node and script entries) and returns the exit code:

@@ -85,14 +85,6 @@ export function parseJsonText(text: string, file: string): unknown {
   }
 }
 
-/**
- * Reads and parses a JSON file tensorsmith was given: a missing file, a folder, an unreadable,
- * empty or malformed file each give a one-line UserError naming the file.
- */
-export function readJsonFile(file: string): unknown {
-  return parseJsonText(readTextFile(file), file);
-}
-
 /** Reads a text file, turning "missing", "is a folder" and read errors into a one-line UserError. */
 export function readTextFile(file: string): string {
   let isFile: boolean;

@@ -1,6 +1,5 @@
 import { isDType } from './dtype.js';
 import { UserError } from './errors.js';
-import { readJsonFile } from './json.js';
 import { tensorElementsProblem } from './limits.js';
 import { fromRawBytes, toRawBytes, type Tensor } from './tensor.js';
 
@@ -55,17 +54,4 @@ export function tensorsFromJson(raw: unknown, where: string): Map<string, Tensor
     }
   }
   return out;
-}
-
-/**
- * Reads an inputs.json file ({"format": "tensorsmith.inputs/1", "inputs": {name: tensor}}). A
- * missing, empty, malformed or mistyped file gives a one-line UserError naming the file.
- */
-export function readInputsJsonFile(file: string): Map<string, Tensor> {
-  const raw = readJsonFile(file);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    const got = raw === null ? 'null' : Array.isArray(raw) ? 'a list' : typeof raw;
-    throw new UserError(`${file} must hold a JSON object with "inputs" (named tensors), got ${got}`);
-  }
-  return tensorsFromJson((raw as { inputs?: unknown }).inputs, file);
 }

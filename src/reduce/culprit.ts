@@ -1,5 +1,5 @@
-import type { BackendOutcome } from '../campaign/evaluate.js';
-import { failedTestOf, type JudgedTest, type SutSession } from '../campaign/sut-session.js';
+import type { BackendOutcome } from '../oracles/evaluate.js';
+import { failedTestOf, type JudgedTest, type SutSession } from '../oracles/sut-session.js';
 import { generateModel, GenerationError } from '../generator/generate.js';
 import { Rng } from '../generator/rng.js';
 import { searchInputs } from '../inputsearch/search.js';

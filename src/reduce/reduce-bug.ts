@@ -1,6 +1,6 @@
-import type { FailedTest } from '../campaign/case-folder.js';
-import type { BackendOutcome } from '../campaign/evaluate.js';
-import { failedTestOf, type JudgedTest, type SutSession } from '../campaign/sut-session.js';
+import type { FailedTest } from '../store/case-folder.js';
+import type { BackendOutcome } from '../oracles/evaluate.js';
+import { failedTestOf, type JudgedTest, type SutSession } from '../oracles/sut-session.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { OpRegistry } from '../opspec/registry.js';

@@ -1,6 +1,6 @@
 import type { BackendAdapter } from '../backends/adapter.js';
-import { evaluateOnBackend, type BackendOutcome } from '../campaign/evaluate.js';
-import type { JudgedTest } from '../campaign/sut-session.js';
+import { evaluateOnBackend, type BackendOutcome } from '../oracles/evaluate.js';
+import type { JudgedTest } from '../oracles/sut-session.js';
 import { modelToOnnx } from '../export/to-onnx.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';

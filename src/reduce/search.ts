@@ -2,7 +2,7 @@ import { hashText } from '../ir/hash.js';
 import { modelToJson, stableStringify } from '../ir/json.js';
 import type { Tensor } from '../ir/tensor.js';
 import { tensorsToJson } from '../ir/tensor-json.js';
-import { validateModel } from '../ir/validate.js';
+import { validateModel } from '../opspec/validate.js';
 import { ModelValidationError } from '../ir/errors.js';
 import { untrustedRun } from '../inputsearch/clean.js';
 import type { OpRegistry } from '../opspec/registry.js';

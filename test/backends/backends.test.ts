@@ -44,7 +44,7 @@ describe('built-in backends', () => {
 
 describe('static support knowledge', () => {
   it('gives unsupported, not a bug, for an op/dtype onnxruntime does not implement', async () => {
-    const { evaluateOnBackend } = await import('../../src/campaign/evaluate.js');
+    const { evaluateOnBackend } = await import('../../src/oracles/evaluate.js');
     const model = {
       opset: 17,
       inputs: [{ name: 'x', dtype: 'int64' as const, shape: [3] }],

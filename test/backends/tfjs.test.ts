@@ -3,7 +3,7 @@ import { unsupportedNode } from '../../src/backends/adapter.js';
 import { builtinBackends } from '../../src/backends/registry.js';
 import { tfjsMatMulBatchesPair } from '../../src/backends/tfjs/deviations.js';
 import { TFJS_OPS } from '../../src/backends/tfjs/support.js';
-import { evaluateOnBackend } from '../../src/campaign/evaluate.js';
+import { evaluateOnBackend } from '../../src/oracles/evaluate.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
 import { generateModel, GenerationError } from '../../src/generator/generate.js';
 import { Rng } from '../../src/generator/rng.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BugBook } from '../../src/campaign/bug-book.js';
-import { reasonKey } from '../../src/campaign/evaluate.js';
-import { SignatureDb } from '../../src/campaign/signature-db.js';
-import type { BugEntry } from '../../src/campaign/summary.js';
+import { reasonKey } from '../../src/oracles/evaluate.js';
+import { SignatureDb } from '../../src/store/signatures.js';
+import type { BugEntry } from '../../src/store/summary.js';
 import { join } from 'node:path';
 import { tempDir } from '../helpers.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCaseFolder } from '../../src/campaign/case-folder.js';
+import { readCaseFolder } from '../../src/store/case-folder.js';
 import { makeTestCase, type TestCase } from '../../src/campaign/test-case.js';
 import { runCli } from '../../src/cli/program.js';
 import { firstUntrustedValue } from '../../src/inputsearch/clean.js';

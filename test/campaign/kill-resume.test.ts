@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCaseFolder } from '../../src/campaign/case-folder.js';
+import { readCaseFolder } from '../../src/store/case-folder.js';
 import { runCli } from '../../src/cli/program.js';
 import { captureIo, tempDir } from '../helpers.js';
 

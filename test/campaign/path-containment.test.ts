@@ -1,7 +1,7 @@
 import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { insideFolder } from '../../src/campaign/contained-path.js';
+import { insideFolder } from '../../src/store/contained-path.js';
 import { runCli } from '../../src/cli/program.js';
 import { UserError } from '../../src/ir/errors.js';
 import { captureIo, tempDir } from '../helpers.js';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeCaseFolder, type CaseMeta } from '../../src/campaign/case-folder.js';
+import { writeCaseFolder, type CaseMeta } from '../../src/store/case-folder.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
 import { stableStringify } from '../../src/ir/json.js';
 import type { Model } from '../../src/ir/model.js';
@@ -10,6 +10,7 @@ import { bugSignature } from '../../src/oracles/signature.js';
 import type { Verdict } from '../../src/oracles/verdict.js';
 import { runReference } from '../../src/reference-runtime/executor.js';
 import { smallModel, tempDir } from '../helpers.js';
+import { summaryValue } from '../store/summary-fixture.js';
 
 const registry = builtinRegistry();
 
@@ -121,8 +122,8 @@ export function writeFixtureCampaign(): FixtureCampaign {
 
   const missing = 'feedfacefeedface';
   mkdirSync(join(dir, 'bugs'), { recursive: true });
-  const summary = {
-    format: 'tensorsmith.summary/1',
+  const fuzzFields = (verdict: string, ops: string[], backend: string) => ({ class: verdict, family: 'ort', seenOn: [backend], kernels: ops, triggers: [ops.map((op) => `${op}(float32)`)], pattern: verdict });
+  const summary = summaryValue({
     seed: 'fixture',
     tests: 120,
     discarded: 9,
@@ -134,12 +135,13 @@ export function writeFixtureCampaign(): FixtureCampaign {
     ],
     verdicts: { ok: 230, 'wrong-result': 6, 'nan-mismatch': 0, crash: 0, hang: 1, 'compile-error': 3, 'runtime-error': 0, unsupported: 0 },
     bugs: [
-      { signature: compile, verdict: 'compile-error', backend: 'ort-basic', dir: `bugs/${compile}`, message: HOSTILE_MESSAGE, ops: ['Add', 'MatMul', 'Relu'], firstSeen: { seed: 'fixture', testIndex: 2 }, occurrences: 3, status: 'known' },
-      { signature: wrong, verdict: 'wrong-result', backend: 'ort-all', dir: `bugs/${wrong}`, message: wrongVerdict.message, ops: ['Relu'], firstSeen: { seed: 'fixture', testIndex: 7 }, occurrences: 6, status: 'new', reduced: { nodes: 1, dir: `bugs/${wrong}/reduced` } },
-      { signature: missing, verdict: 'hang', backend: 'ort-all', dir: `bugs/${missing}`, ops: ['Conv'], firstSeen: { seed: 'fixture', testIndex: 40 }, occurrences: 1 },
+      { ...fuzzFields('compile-error', ['Add', 'MatMul', 'Relu'], 'ort-basic'), signature: compile, verdict: 'compile-error', backend: 'ort-basic', dir: `bugs/${compile}`, message: HOSTILE_MESSAGE, ops: ['Add', 'MatMul', 'Relu'], firstSeen: { seed: 'fixture', testIndex: 2 }, occurrences: 3, status: 'known' },
+      { ...fuzzFields('numeric', ['Relu'], 'ort-all'), signature: wrong, verdict: 'wrong-result', backend: 'ort-all', dir: `bugs/${wrong}`, message: wrongVerdict.message, ops: ['Relu'], firstSeen: { seed: 'fixture', testIndex: 7 }, occurrences: 6, status: 'new', reduced: { nodes: 1, dir: `bugs/${wrong}/reduced` } },
+      // Not checked against a signature database: no status.
+      { ...fuzzFields('hang', ['Conv'], 'ort-all'), signature: missing, verdict: 'hang', backend: 'ort-all', dir: `bugs/${missing}`, ops: ['Conv'], firstSeen: { seed: 'fixture', testIndex: 40 }, occurrences: 1 },
     ],
-    config: {},
-  };
+    newBugs: 1,
+  });
   writeFileSync(join(dir, 'summary.json'), stableStringify(summary));
   return { dir, wrong, compile, missing };
 }

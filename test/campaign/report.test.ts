@@ -124,7 +124,7 @@ describe('tensorsmith report', () => {
     const cases: [readonly string[], RegExp][] = [
       [[empty], /is not a campaign folder: it has no summary\.json/],
       [[damaged], /summary\.json is not valid JSON/],
-      [[wrongType], /summary\.json: tests must be a number/],
+      [[wrongType], /summary\.json: tests must be a non-negative integer, got string "many"/],
       [[gone], /campaign folder '.*gone' does not exist/],
       [[damaged, '--format', 'pdf'], /--format must be one of md, html, json, junit, sarif, got 'pdf'/],
     ];

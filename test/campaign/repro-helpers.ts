@@ -1,7 +1,7 @@
 import { runCli } from '../../src/cli/program.js';
 import type { BackendAdapter } from '../../src/backends/adapter.js';
-import { writeCaseFolder } from '../../src/campaign/case-folder.js';
-import { evaluateOnBackend } from '../../src/campaign/evaluate.js';
+import { writeCaseFolder } from '../../src/store/case-folder.js';
+import { evaluateOnBackend } from '../../src/oracles/evaluate.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
 import type { Model } from '../../src/ir/model.js';
 import { makeTensor, type Tensor } from '../../src/ir/tensor.js';

@@ -3,9 +3,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, u
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCaseFolder, type CaseMeta } from '../../src/campaign/case-folder.js';
-import { installCommand, scriptLiteral } from '../../src/campaign/repro-script-ort.js';
-import { OWN_CLI, reproScript, writeReproScript } from '../../src/campaign/repro-script.js';
+import { readCaseFolder, type CaseMeta } from '../../src/store/case-folder.js';
+import { installCommand, scriptLiteral } from '../../src/store/repro-script-ort.js';
+import { OWN_CLI, reproScript, writeReproScript } from '../../src/store/repro-script.js';
 import type { Model } from '../../src/ir/model.js';
 import { makeTensor } from '../../src/ir/tensor.js';
 import { smallModel, tempDir } from '../helpers.js';

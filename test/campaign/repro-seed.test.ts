@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { captureIo, tempDir } from '../helpers.js';
 import { repro } from './repro-helpers.js';
+import { summaryValue } from '../store/summary-fixture.js';
 
 const FIXTURE = join(process.cwd(), 'test', 'fixtures', 'log-wrong-adapter.mjs');
 const TEST_FILES = ['model.json', 'model.onnx', 'inputs.json'];
@@ -94,16 +95,18 @@ describe('tensorsmith repro --seed S --index I', () => {
 
   it('exits 2 with one line for usage errors and a bad campaign folder', async () => {
     const campaign = tempDir();
-    writeFileSync(join(campaign, 'summary.json'), JSON.stringify({ config: { backends: ['ref-cpu'], generator: { maxNodes: 3, colour: 'red' }, inputs: { search: false } } }));
+    writeFileSync(join(campaign, 'summary.json'), JSON.stringify(summaryValue({ config: { backends: ['ref-cpu'], generator: { maxNodes: 3, colour: 'red' }, inputs: { search: false } } })));
     const valid = tempDir();
-    writeFileSync(join(valid, 'summary.json'), JSON.stringify({ config: { backends: ['ref-cpu'], generator: { maxNodes: 3 }, inputs: { search: false } } }));
+    writeFileSync(join(valid, 'summary.json'), JSON.stringify(summaryValue({ config: { backends: ['ref-cpu'], generator: { maxNodes: 3 }, inputs: { search: false } } })));
+    const noSeed = tempDir();
+    writeFileSync(join(noSeed, 'summary.json'), JSON.stringify(summaryValue({ seed: undefined })));
     const broken = tempDir();
     writeFileSync(join(broken, 'summary.json'), '{"config": ');
     const cases: [string[], RegExp][] = [
       [[], /needs a CASE folder, or --seed S --index I/],
       [['--seed', '1'], /needs a CASE folder, or --seed S --index I/],
       [['--index', '0'], /--index needs --seed S/],
-      [['--index', '0', '--campaign', valid], /--index needs --seed S/],
+      [['--index', '0', '--campaign', noSeed], /summary\.json: seed must be a string, got nothing/],
       [['--seed', '1', '--index', '-1'], /--index must be a test number/],
       [['--seed', '1', '--index', 'x'], /--index must be a test number/],
       [['--index', '0', '--campaign', join(campaign, 'nope')], /campaign folder '.*nope' does not exist/],

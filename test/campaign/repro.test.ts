@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAdapterModule } from '../../src/backends/external.js';
-import { writeTestFiles } from '../../src/campaign/case-folder.js';
+import { writeTestFiles } from '../../src/store/case-folder.js';
 import { judgeReproduction } from '../../src/campaign/repro.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
 import { makeTensor } from '../../src/ir/tensor.js';
@@ -166,7 +166,7 @@ describe('tensorsmith repro CASE', () => {
       ['{"format": "tensorsmith.case/1", "verdict": ', /meta\.json is not valid JSON/],
       ['{"format": "tensorsmith.summary/1"}', /is not a tensorsmith case record/],
       ['{"format": "tensorsmith.case/1", "verdict": {"kind": "ok", "backend": "ort-all"}}', /"verdict\.kind" must be a bug verdict/],
-      ['{"format": "tensorsmith.case/1", "verdict": {"kind": "crash"}}', /"verdict\.backend" must name the SUT/],
+      ['{"format": "tensorsmith.case/1", "verdict": {"kind": "crash"}}', /verdict\.backend must be a string, got nothing/],
       ['{"format": "tensorsmith.case/1", "verdict": {"kind": "crash", "backend": "nope"}, "config": {}}', /unknown backend 'nope'/],
       ['{"format": "tensorsmith.case/1", "verdict": {"kind": "crash", "backend": "x"}, "config": {"backendModules": "m.mjs"}}', /config\.backendModules must be a list/],
     ];

@@ -12,7 +12,7 @@ import { Rng } from '../../src/generator/rng.js';
 import { randomInputs } from '../../src/generator/values.js';
 import { modelToJson } from '../../src/ir/json.js';
 import type { Model } from '../../src/ir/model.js';
-import { validateModel } from '../../src/ir/validate.js';
+import { validateModel } from '../../src/opspec/validate.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import { runReference } from '../../src/reference-runtime/executor.js';
 import { tempDir } from '../helpers.js';

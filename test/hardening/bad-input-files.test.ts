@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeTestFiles } from '../../src/campaign/case-folder.js';
+import { writeTestFiles } from '../../src/store/case-folder.js';
 import { runCli } from '../../src/cli/program.js';
 import { onnx } from '../../src/export/proto.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
@@ -91,7 +91,7 @@ describe('bad input files give one line and exit 2 (issue 13)', () => {
   it('2: inputs.json that is null, empty, truncated or whose data does not match its shape', async () => {
     const good = readFileSync(join(validCase(), 'inputs.json'), 'utf8');
     const damaged: [string, RegExp][] = [
-      ['null', /inputs\.json must hold a JSON object with "inputs".*got null/],
+      ['null', /inputs\.json: the file must be a JSON object with "inputs".*got null/],
       ['', /inputs\.json is empty/],
       [good.slice(0, good.length / 2), /inputs\.json is not valid JSON/],
       [good.replace('"shape": [2, 3]', '"shape": [4, 3]'), /inputs\.json: tensor 'x': raw data .* must be 48 bytes, got 24/],
@@ -120,14 +120,14 @@ describe('bad input files give one line and exit 2 (issue 13)', () => {
 
   it('4: a meta.json with wrong types in the fields repro and reduce read', async () => {
     const metas: [object, RegExp][] = [
-      [{ backends: [null] }, /meta\.json: "backends\[0\]" must be a SUT description/],
-      [{ backends: [{ name: 3 }] }, /meta\.json: "backends\[0\]\.name" must be a string, got 3/],
-      [{ backends: 'ort' }, /meta\.json: "backends" must be a list/],
-      [{ setup: 'x' }, /meta\.json: "setup" must be an object/],
-      [{ setup: { testIndex: -1 } }, /meta\.json: "setup\.testIndex" must be a non-negative integer/],
-      [{ testIndex: 'a' }, /meta\.json: "testIndex" must be a non-negative integer/],
-      [{ signature: { ops: [1] } }, /meta\.json: "signature\.ops" must be a list of op names/],
-      [{ verdict: { kind: 'crash', backend: 7 } }, /meta\.json: "verdict\.backend" must be a string/],
+      [{ backends: [null] }, /meta\.json: backends\[0\] must be a SUT description/],
+      [{ backends: [{ name: 3 }] }, /meta\.json: backends\[0\]\.name must be a string, got number 3/],
+      [{ backends: 'ort' }, /meta\.json: backends must be a list/],
+      [{ setup: 'x' }, /meta\.json: setup must be an object/],
+      [{ setup: { testIndex: -1 } }, /meta\.json: setup\.testIndex must be a non-negative integer/],
+      [{ testIndex: 'a' }, /meta\.json: testIndex must be a non-negative integer/],
+      [{ signature: { ops: [1] } }, /meta\.json: signature\.ops\[0\] must be a string, got number 1/],
+      [{ verdict: { kind: 'crash', backend: 7 } }, /meta\.json: verdict\.backend must be a string/],
     ];
     for (const [fields, message] of metas) {
       const dir = validCase();
@@ -137,7 +137,7 @@ describe('bad input files give one line and exit 2 (issue 13)', () => {
     }
     const notObject = validCase();
     writeFileSync(join(notObject, 'meta.json'), '[1]');
-    expectOneLine(await cli(['repro', notObject, '--backends', 'ref-cpu', '--no-isolation']), /meta\.json.*must be a JSON object/);
+    expectOneLine(await cli(['repro', notObject, '--backends', 'ref-cpu', '--no-isolation']), /meta\.json: the file must be a JSON object/);
   });
 
   it('5: an attribute outside its declared choices (ReduceSum keepdims 7) is refused', async () => {

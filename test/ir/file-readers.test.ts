@@ -5,8 +5,9 @@ import { readOnnxModelFile, UnsupportedModelError } from '../../src/export/from-
 import { onnx } from '../../src/export/proto.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
 import { UserError } from '../../src/ir/errors.js';
-import { modelFromJson, modelToJson, parseJsonText, readJsonFile, readModelJsonFile } from '../../src/ir/json.js';
-import { readInputsJsonFile } from '../../src/ir/tensor-json.js';
+import { modelFromJson, modelToJson, parseJsonText, readModelJsonFile } from '../../src/ir/json.js';
+import { readJsonFile } from '../../src/store/json-file.js';
+import { readInputsFile } from '../../src/store/tensors-file.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import { smallModel, tempDir } from '../helpers.js';
 
@@ -38,16 +39,16 @@ describe('file readers give one-line UserErrors naming the file', () => {
     expect(() => readModelJsonFile(file)).toThrow(new RegExp(`^${file}: model: "format" must be`));
   });
 
-  it('readInputsJsonFile refuses null, a list, and data that does not match the shape', () => {
+  it('readInputsFile refuses null, a list, and data that does not match the shape', () => {
     const file = join(tempDir(), 'inputs.json');
     writeFileSync(file, 'null');
-    expect(() => readInputsJsonFile(file)).toThrow(/inputs\.json must hold a JSON object with "inputs".*got null/);
+    expect(() => readInputsFile(file)).toThrow(/inputs\.json: the file must be a JSON object with "inputs".*got null/);
     writeFileSync(file, '[]');
-    expect(() => readInputsJsonFile(file)).toThrow(/got a list/);
+    expect(() => readInputsFile(file)).toThrow(/got a list/);
     writeFileSync(file, JSON.stringify({ inputs: { x: { dtype: 'float32', shape: [3], data: 'AAAA' } } }));
-    expect(() => readInputsJsonFile(file)).toThrow(/tensor 'x': raw data of a float32 tensor of shape \[3\] must be 12 bytes, got 3/);
+    expect(() => readInputsFile(file)).toThrow(/tensor 'x': raw data of a float32 tensor of shape \[3\] must be 12 bytes, got 3/);
     writeFileSync(file, JSON.stringify({ inputs: { x: { dtype: 'float32', shape: [-1], data: '' } } }));
-    expect(() => readInputsJsonFile(file)).toThrow(/tensor 'x' has a shape with -1/);
+    expect(() => readInputsFile(file)).toThrow(/tensor 'x' has a shape with -1/);
   });
 
   it('readOnnxModelFile prefixes the file to import errors and keeps their class', () => {

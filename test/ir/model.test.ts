@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { modelFromJson, modelToJson, stableStringify } from '../../src/ir/json.js';
 import { modelHash } from '../../src/ir/hash.js';
-import { validateModel } from '../../src/ir/validate.js';
+import { validateModel } from '../../src/opspec/validate.js';
 import { ModelValidationError } from '../../src/ir/errors.js';
 import { fromRawBytes, makeTensor, toRawBytes } from '../../src/ir/tensor.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { matchingDeviation } from '../../src/backends/onnxruntime-deviations.js';
 import { ORT_CPU_UNSUPPORTED } from '../../src/backends/onnxruntime-support.js';
 import { builtinBackends } from '../../src/backends/registry.js';
-import { evaluateOnBackend } from '../../src/campaign/evaluate.js';
+import { evaluateOnBackend } from '../../src/oracles/evaluate.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
 import { Rng } from '../../src/generator/rng.js';
 import { firstUntrustedValue } from '../../src/inputsearch/clean.js';

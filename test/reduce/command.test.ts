@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { writeCaseFolder, readCaseFolder, type CaseMeta } from '../../src/campaign/case-folder.js';
+import { writeCaseFolder, readCaseFolder, type CaseMeta } from '../../src/store/case-folder.js';
 import { runCli } from '../../src/cli/program.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
 import type { Model } from '../../src/ir/model.js';

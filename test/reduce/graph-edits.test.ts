@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateModel } from '../../src/ir/validate.js';
+import { validateModel } from '../../src/opspec/validate.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import { runReference } from '../../src/reference-runtime/executor.js';
 import { ddmin } from '../../src/reduce/ddmin.js';

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { BackendDescription } from '../../backends/adapter.js';
 import { replayCommand } from '../replay-command.js';
 import { REPORT_FORMAT, type ReportBug, type ReportBugStatus, type ReportDocument } from './document.js';
 import { reportGraph } from './graph-layout.js';
 import { insideCampaign, readCaseContents } from './read-case.js';
-import { readCampaignSummary, type SummaryBug } from './read-summary.js';
+import { readModelJsonFile } from '../../ir/json.js';
+import { readSummary, type RecordedBug } from '../../store/summary.js';
 import { outputWindows } from './values.js';
 
 const STATUS_RANK: Readonly<Record<ReportBugStatus | 'none', number>> = { regression: 0, new: 1, none: 2, known: 3 };
@@ -33,13 +34,13 @@ function firstCaseFolder(campaignDir: string, candidates: readonly string[], pro
  * Where a bug's case folder is: DIR/bugs/<signature> first, then the `dir` summary.json recorded
  * (relative to DIR). The first holds even where a hand-edited or older summary.json's `dir` does not.
  */
-function locateCase(campaignDir: string, bug: SummaryBug, problems: string[]): string | undefined {
+function locateCase(campaignDir: string, bug: RecordedBug, problems: string[]): string | undefined {
   const candidates = /^[\w.-]+$/.test(bug.signature) && !bug.signature.startsWith('.') ? [join(campaignDir, 'bugs', bug.signature)] : [];
   if (bug.dir !== undefined) candidates.push(join(campaignDir, bug.dir));
   return firstCaseFolder(campaignDir, candidates, problems);
 }
 
-function locateReduced(campaignDir: string, caseDir: string, bug: SummaryBug, problems: string[]): string | undefined {
+function locateReduced(campaignDir: string, caseDir: string, bug: RecordedBug, problems: string[]): string | undefined {
   const candidates = bug.reduced ? [join(campaignDir, bug.reduced.dir)] : [];
   candidates.push(join(caseDir, 'reduced'));
   return firstCaseFolder(campaignDir, candidates, problems);
@@ -48,15 +49,14 @@ function locateReduced(campaignDir: string, caseDir: string, bug: SummaryBug, pr
 function nodeCount(campaignDir: string, caseDir: string, problems: string[]): number | undefined {
   if (!insideCampaign(campaignDir, join(caseDir, 'model.json'), problems)) return undefined;
   try {
-    const raw: unknown = JSON.parse(readFileSync(join(caseDir, 'model.json'), 'utf8'));
-    if (raw !== null && typeof raw === 'object' && 'nodes' in raw && Array.isArray(raw.nodes)) return raw.nodes.length;
+    return readModelJsonFile(join(caseDir, 'model.json')).nodes.length;
   } catch {
     // A damaged original model.json is reported by the full read of the shown folder, or not needed.
   }
   return undefined;
 }
 
-function reportBug(campaignDir: string, bug: SummaryBug, backends: readonly BackendDescription[]): { entry: ReportBug; toolVersion?: string } {
+function reportBug(campaignDir: string, bug: RecordedBug, backends: readonly BackendDescription[]): { entry: ReportBug; toolVersion?: string } {
   const locating: string[] = [];
   const caseDir = locateCase(campaignDir, bug, locating);
   const fallbackCase = join(campaignDir, 'bugs', bug.signature);
@@ -116,7 +116,7 @@ function reportBug(campaignDir: string, bug: SummaryBug, backends: readonly Back
  * case folder is named in that bug's `problems`. Nothing outside the campaign folder is read.
  */
 export function buildReport(campaignDir: string): ReportDocument {
-  const summary = readCampaignSummary(campaignDir);
+  const summary = readSummary(campaignDir);
   let toolVersion: string | undefined;
   const bugs = summary.bugs.map((b) => {
     const { entry, toolVersion: version } = reportBug(campaignDir, b, summary.backends);
@@ -138,11 +138,13 @@ export function buildReport(campaignDir: string): ReportDocument {
     },
     backends: summary.backends,
     verdicts: summary.verdicts,
-    perBackend: summary.perBackend,
+    perBackend: Object.fromEntries(
+      Object.entries(summary.perBackend).map(([name, s]) => [name, { verdicts: s.verdicts, unsupported: s.unsupported, skippedKnown: s.skippedKnown }]),
+    ),
     discardReasons: summary.discardReasons,
     unconfirmed: summary.unconfirmed,
-    unreduced: summary.unreduced,
-    internalErrors: summary.internalErrors,
+    unreduced: summary.reduction.unreduced,
+    internalErrors: summary.internalErrors.map(({ where, message }) => ({ where, message })),
     totals: {
       bugs: bugs.length,
       findings: bugs.reduce((s, b) => s + b.occurrences, 0),

@@ -3,7 +3,7 @@ import type { BackendAdapter } from '../../backends/adapter.js';
 import type { WarmupTest } from '../../backends/isolation/isolated-adapter.js';
 import { backendsWithModules } from '../../backends/registry.js';
 import { checkFolderFlag, collect, parseNonEmptyList, parsePositiveNumber, parseTimeoutMs } from '../options.js';
-import { loadProbe, withProbe } from '../../backends/probe.js';
+import { loadProbe, withProbe } from '../../campaign/probe.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import type { SutHosting } from '../../campaign/repro-suts.js';
 

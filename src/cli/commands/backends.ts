@@ -3,7 +3,7 @@ import { backendStatus } from '../../backends/availability.js';
 import { backendsWithModules } from '../../backends/registry.js';
 import { EXIT_OK, type CliIo } from '../io.js';
 import { checkFolderFlag, collect } from '../options.js';
-import { probeBackend, saveProbe } from '../../backends/probe.js';
+import { probeBackend, saveProbe } from '../../campaign/probe.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { UserError } from '../../ir/errors.js';
 

@@ -1,6 +1,7 @@
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
-import { campaignSeed, runFuzzCampaign, type BugEntry, type CampaignSummary } from '../../campaign/fuzz.js';
+import { runFuzzCampaign, type BugEntry, type CampaignSummary } from '../../campaign/fuzz.js';
+import { campaignSeed } from '../../store/progress.js';
 import { runParallelCampaign } from '../../campaign/parallel.js';
 import { parseShard, WHOLE } from '../../campaign/shard.js';
 import { UserError } from '../../ir/errors.js';
@@ -19,9 +20,10 @@ import { replayCommand } from '../../campaign/replay-command.js';
 import { bugKind, formatCampaignEnd } from '../format-campaign.js';
 
 /**
- * Loaded workers each SUT keeps ready for restarts (see IsolationOptions.spares): two absorb the
- * bursts of a reduction, but each is a Node process with the SUT loaded (about 90 MB for
- * onnxruntime), so with three SUTs or more each keeps one.
+ * Loaded workers a SUT keeps ready while its restarts come in a burst (see IsolationOptions.spares):
+ * two absorb a reduction's, but each is a Node process with the SUT loaded (about 90 MB for
+ * onnxruntime) and a burst on one SUT can overlap the spares another has not yet ended, so with
+ * three SUTs or more it is one.
  */
 function spareWorkers(suts: number): number {
   return suts >= 3 ? 1 : 2;

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { makeTestCase } from '../../campaign/test-case.js';
-import { writeTestFiles } from '../../campaign/case-folder.js';
+import { writeTestFiles } from '../../store/case-folder.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { EXIT_ERROR, EXIT_OK, type CliIo } from '../io.js';
 import { builtinBackends } from '../../backends/registry.js';
-import { generationStats } from '../../generator/stats.js';
+import { generationStats } from '../../campaign/stats.js';
 import { UserError } from '../../ir/errors.js';
 import { checkFolderFlag, parsePositiveInt } from '../options.js';
 import { formatStats } from '../format-stats.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { SignatureDb } from '../../campaign/signature-db.js';
+import { SignatureDb } from '../../store/signatures.js';
 import { UserError } from '../../ir/errors.js';
 import { existsSync } from 'node:fs';
 import { EXIT_OK, type CliIo } from '../io.js';

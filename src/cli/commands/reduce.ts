@@ -4,7 +4,7 @@ import { openReproCase } from '../../campaign/repro.js';
 import { configBackendModules, createReproAdapters } from '../../campaign/repro-suts.js';
 import { UserError } from '../../ir/errors.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
-import { reduceCase } from '../../reduce/reduced-case.js';
+import { reduceCase } from '../../campaign/reduce-case.js';
 import { EXIT_BUGS, type CliIo } from '../io.js';
 import { parseList, parsePositiveInt, parseTimeoutMs } from '../options.js';
 import { DEFAULT_REDUCTION_BUDGET } from '../../reduce/search.js';

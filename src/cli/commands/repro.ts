@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeTestFiles } from '../../campaign/case-folder.js';
+import { writeTestFiles } from '../../store/case-folder.js';
 import { openReproCase, reproduceCase, type BackendReproduction } from '../../campaign/repro.js';
 import { judgeTest, readCampaignConfig } from '../../campaign/repro-seed.js';
 import { configBackendModules, createReproAdapters } from '../../campaign/repro-suts.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnsupportedError, type BackendAdapter } from '../../src/backends/adapter.js';
-import { loadProbe, probeBackend, saveProbe, withProbe } from '../../src/backends/probe.js';
+import { loadProbe, probeBackend, saveProbe, withProbe } from '../../src/campaign/probe.js';
 import { referenceCpuAdapter } from '../../src/backends/reference-cpu.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import { runCli } from '../../src/cli/program.js';

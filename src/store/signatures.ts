@@ -1,10 +1,15 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { UserError } from '../ir/errors.js';
-import { stableStringify } from '../ir/json.js';
 import type { BugSignature } from '../oracles/signature.js';
+import { writeJsonAtomic } from './atomic.js';
+import { FieldReader, isRecord, present } from './fields.js';
+import { readJsonFile } from './json-file.js';
+
+export const SIGNATURES_FORMAT = 'tensorsmith.signatures/1';
 
 /** What a campaign says of a bug it found, against the signature database. */
 export type BugStatus = 'new' | 'known' | 'regression';
+export const BUG_STATUSES: readonly BugStatus[] = ['new', 'known', 'regression'];
 
 export interface KnownBug {
   /** The bug class and SUT family of its signature (see BugSignature). */
@@ -23,6 +28,36 @@ export interface KnownBug {
   aliases?: string[];
 }
 
+/** One entry of signatures.json, every field checked: known, merge and fuzz --known copy entries forward. */
+function readKnownBug(r: FieldReader, x: unknown, where: string): KnownBug {
+  const o = r.object(x, where);
+  const str = (key: string) => r.string(o[key], `${where}.${key}`);
+  const opt = (key: string) => r.optional(o[key], `${where}.${key}`, (v, w) => r.string(v, w));
+  const aliases = r.optional(o.aliases, `${where}.aliases`, (v, w) => r.strings(v, w));
+  return {
+    class: str('class'),
+    family: str('family'),
+    ops: r.strings(o.ops, `${where}.ops`),
+    pattern: str('pattern'),
+    status: r.oneOf(o.status, ['open', 'fixed'] as const, `${where}.status`),
+    firstSeen: str('firstSeen'),
+    lastSeen: str('lastSeen'),
+    ...present('fixedAt', opt('fixedAt')),
+    ...present('lastCase', opt('lastCase')),
+    ...present('aliases', aliases),
+  };
+}
+
+/** Reads and checks a signatures.json file: signature hash -> known bug. */
+export function readSignaturesFile(path: string): Map<string, KnownBug> {
+  const raw = readJsonFile(path);
+  const r = new FieldReader(path, 'fix or delete that entry, or the file');
+  const o = isRecord(raw) ? raw : r.fail('the file', 'a JSON object (a tensorsmith signature database)', raw);
+  r.format(o, SIGNATURES_FORMAT, 'a tensorsmith signature database');
+  const entries = Object.entries(r.object(o.signatures, 'signatures'));
+  return new Map(entries.map(([hash, bug]) => [hash, readKnownBug(r, bug, `signatures.${JSON.stringify(hash)}`)]));
+}
+
 /**
  * The signatures of every bug seen so far, across campaigns: a nightly run reports only bugs not in
  * it, and a bug marked fixed that shows again as a regression. Kept as one JSON file (the campaign
@@ -36,17 +71,7 @@ export class SignatureDb {
 
   /** Reads the database at `path`; a missing file is an empty database. */
   static open(path: string): SignatureDb {
-    if (!existsSync(path)) return new SignatureDb(path, new Map());
-    let raw: { format?: unknown; signatures?: unknown };
-    try {
-      raw = JSON.parse(readFileSync(path, 'utf8')) as typeof raw;
-    } catch (e) {
-      throw new UserError(`the signature database ${path} is not valid JSON (${(e as Error).message}); fix or delete it`);
-    }
-    if (raw.format !== 'tensorsmith.signatures/1' || typeof raw.signatures !== 'object' || raw.signatures === null) {
-      throw new UserError(`${path} is not a tensorsmith signature database (format tensorsmith.signatures/1)`);
-    }
-    return new SignatureDb(path, new Map(Object.entries(raw.signatures as Record<string, KnownBug>)));
+    return new SignatureDb(path, existsSync(path) ? readSignaturesFile(path) : new Map());
   }
 
   /** The bug a signature names, directly or as an alias. */
@@ -112,8 +137,6 @@ export class SignatureDb {
   }
 
   save(path = this.path): void {
-    const tmp = `${path}.tmp`;
-    writeFileSync(tmp, stableStringify({ format: 'tensorsmith.signatures/1', signatures: Object.fromEntries(this.entries()) }));
-    renameSync(tmp, path);
+    writeJsonAtomic(path, { format: SIGNATURES_FORMAT, signatures: Object.fromEntries(this.entries()) });
   }
 }

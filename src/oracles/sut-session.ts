@@ -2,10 +2,19 @@ import { familyOf, type BackendAdapter } from '../backends/adapter.js';
 import { isIsolated, type WorkerControl } from '../backends/isolation/isolated-adapter.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
-import { bugSignature, triggerOf, type BugSignature } from '../oracles/signature.js';
-import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
-import type { FailedTest } from './case-folder.js';
+import { bugSignature, triggerOf, type BugSignature } from './signature.js';
+import { isBug, isNumeric, type Verdict } from './verdict.js';
 import { evaluateOnBackend, type BackendOutcome } from './evaluate.js';
+
+/** A test as a SUT failed it: the model, its inputs, the reference's outputs and the SUT's. */
+export interface FailedTest {
+  readonly model: Model;
+  readonly onnx: Uint8Array;
+  readonly inputs: ReadonlyMap<string, Tensor>;
+  readonly expected: ReadonlyMap<string, Tensor>;
+  /** The SUT's outputs, or its error. */
+  readonly actual: ReadonlyMap<string, Tensor> | { error: string };
+}
 
 /** A failed test as a case holds it: the test and what the SUT gave (its outputs, or its error). */
 export function failedTestOf(test: JudgedTest, outcome: BackendOutcome): FailedTest {

@@ -1,13 +1,13 @@
 import type { BackendAdapter } from '../backends/adapter.js';
 import { unsupportedNode } from '../backends/adapter.js';
 import { modelToOnnx } from '../export/to-onnx.js';
-import { validateModel } from '../ir/validate.js';
+import { validateModel } from '../opspec/validate.js';
 import type { Model } from '../ir/model.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { runReference } from '../reference-runtime/executor.js';
-import { generate, type GeneratorConfig, type GeneratorMethod } from './generate.js';
-import { Rng, testSeed } from './rng.js';
-import { randomInputs } from './values.js';
+import { generate, type GeneratorConfig, type GeneratorMethod } from '../generator/generate.js';
+import { Rng, testSeed } from '../generator/rng.js';
+import { randomInputs } from '../generator/values.js';
 
 export interface GenerationStats {
   readonly models: number;

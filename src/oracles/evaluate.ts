@@ -2,12 +2,12 @@ import type { Tensor } from '../ir/tensor.js';
 import { outputInfos } from '../ir/model.js';
 import type { BackendAdapter, ModelArtifact } from '../backends/adapter.js';
 import { unsupportedNode } from '../backends/adapter.js';
-import { compareOutputs } from '../oracles/compare.js';
-import { toleranceDtypes } from '../oracles/precision.js';
+import { compareOutputs } from './compare.js';
+import { toleranceDtypes } from './precision.js';
 import { SutCrash, SutHang, SutInterrupted } from '../backends/isolation/isolated-adapter.js';
 import { isCapabilityGap } from '../backends/capability.js';
-import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
-import { withinDeclaredPrecision } from '../oracles/precision-envelope.js';
+import { isBug, isNumeric, type Verdict } from './verdict.js';
+import { withinDeclaredPrecision } from './precision-envelope.js';
 
 export interface BackendOutcome {
   readonly verdict: Verdict;

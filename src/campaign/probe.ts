@@ -1,6 +1,3 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { DType } from '../ir/dtype.js';
 import { DEFAULT_OPSET, type Model } from '../ir/model.js';
 import { modelToOnnx } from '../export/to-onnx.js';
@@ -9,33 +6,14 @@ import { Rng } from '../generator/rng.js';
 import { randomInputs } from '../generator/values.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { typeVariable } from '../opspec/context.js';
-import type { BackendAdapter } from './adapter.js';
-import { isCapabilityGap } from './capability.js';
+import type { BackendAdapter } from '../backends/adapter.js';
+import { isCapabilityGap } from '../backends/capability.js';
+import { PROBE_FORMAT, readProbeCache, writeProbeCache, type ProbeResult, type SupportMatrix } from '../store/probe-cache.js';
 
-/** op -> dtype of T -> supported, with the reason when not. */
-export type SupportMatrix = Record<string, Record<string, { readonly supported: boolean; readonly reason?: string }>>;
-
-export interface ProbeResult {
-  readonly format: 'tensorsmith.probe/1';
-  readonly backend: string;
-  readonly package: string;
-  readonly version: string;
-  readonly opset: number;
-  readonly matrix: SupportMatrix;
-}
+export type { ProbeResult, SupportMatrix } from '../store/probe-cache.js';
 
 /** Instances tried per op and dtype: one success is enough to call the pair supported. */
 const INSTANCES = 3;
-
-/** The default cache folder: $XDG_CACHE_HOME/tensorsmith or ~/.cache/tensorsmith. */
-export function defaultCacheDir(env: Readonly<Record<string, string | undefined>>): string {
-  return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tensorsmith');
-}
-
-function cacheFile(cacheDir: string, d: { name: string; package: string; version: string }, opset: number): string {
-  const safe = (s: string) => s.replace(/[^\w.-]+/g, '_');
-  return join(cacheDir, `probe-${safe(d.name)}-${safe(d.package)}-${safe(d.version)}-opset${opset}.json`);
-}
 
 /**
  * Runs single-op models of every op x dtype on a SUT. A pair whose every instance fails to compile
@@ -97,40 +75,23 @@ export async function probePair(
  * when a SUT says it does not implement something is kept for the next campaign.
  */
 export function mergeIntoProbe(cacheDir: string, base: Omit<ProbeResult, 'matrix'>, pairs: SupportMatrix): string {
-  const file = cacheFile(cacheDir, { name: base.backend, package: base.package, version: base.version }, base.opset);
   let matrix: SupportMatrix = {};
-  if (existsSync(file)) {
-    try {
-      const cached = JSON.parse(readFileSync(file, 'utf8')) as ProbeResult;
-      if (cached.format === 'tensorsmith.probe/1') matrix = cached.matrix;
-    } catch {
-      // A corrupt cache entry is rewritten from what is known now.
-    }
+  try {
+    matrix = readProbeCache(cacheDir, { name: base.backend, package: base.package, version: base.version }, base.opset)?.matrix ?? {};
+  } catch {
+    // A damaged cache entry is about to be replaced: it is rewritten from what is known now.
   }
   for (const [op, row] of Object.entries(pairs)) matrix[op] = { ...(matrix[op] ?? {}), ...row };
-  return saveProbe(cacheDir, { ...base, format: 'tensorsmith.probe/1', matrix });
+  return saveProbe(cacheDir, { ...base, format: PROBE_FORMAT, matrix });
 }
 
 export function saveProbe(cacheDir: string, probe: ProbeResult): string {
-  mkdirSync(cacheDir, { recursive: true });
-  const file = cacheFile(cacheDir, { name: probe.backend, package: probe.package, version: probe.version }, probe.opset);
-  // Through a temporary sibling: two campaigns (--jobs) may write the same cache entry.
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(probe, null, 1) + '\n');
-  renameSync(tmp, file);
-  return file;
+  return writeProbeCache(cacheDir, probe);
 }
 
-/** The cached probe of this SUT, package version and opset, if there is one. */
+/** The cached probe of this SUT, package version and opset, if there is one; a damaged one is a UserError naming it. */
 export async function loadProbe(cacheDir: string, adapter: BackendAdapter, opset = DEFAULT_OPSET): Promise<ProbeResult | undefined> {
-  const file = cacheFile(cacheDir, await adapter.describe(), opset);
-  if (!existsSync(file)) return undefined;
-  try {
-    const probe = JSON.parse(readFileSync(file, 'utf8')) as ProbeResult;
-    return probe.format === 'tensorsmith.probe/1' ? probe : undefined;
-  } catch {
-    return undefined;
-  }
+  return readProbeCache(cacheDir, await adapter.describe(), opset);
 }
 
 /** The adapter, refined by a probe: an op/dtype the probe found unsupported is unsupported. */

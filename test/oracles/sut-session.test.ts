@@ -6,7 +6,7 @@ import { loadAdapterModule } from '../../src/backends/external.js';
 import { isolate, type WorkerControl } from '../../src/backends/isolation/isolated-adapter.js';
 import { referenceCpuAdapter } from '../../src/backends/reference-cpu.js';
 import { traceCorruptor } from '../../src/campaign/state-trace.js';
-import { SutSession, type JudgedTest } from '../../src/campaign/sut-session.js';
+import { SutSession, type JudgedTest } from '../../src/oracles/sut-session.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
 import type { Model } from '../../src/ir/model.js';
 import { makeTensor, type Tensor } from '../../src/ir/tensor.js';

@@ -1,8 +1,8 @@
-import type { OpRegistry } from '../opspec/registry.js';
-import { inferNode, SpecViolation, type ConcreteType } from '../opspec/infer.js';
-import { ModelValidationError } from './errors.js';
-import type { Model, ValueInfo } from './model.js';
-import { sizeOf, type Tensor } from './tensor.js';
+import type { OpRegistry } from './registry.js';
+import { inferNode, SpecViolation, type ConcreteType } from './infer.js';
+import { ModelValidationError } from '../ir/errors.js';
+import type { Model, ValueInfo } from '../ir/model.js';
+import { sizeOf, type Tensor } from '../ir/tensor.js';
 
 const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
 

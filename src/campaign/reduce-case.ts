@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { familyOf, type BackendAdapter } from '../backends/adapter.js';
-import { writeCaseFolder, type CaseMeta } from '../campaign/case-folder.js';
-import type { ReproCase } from '../campaign/repro.js';
+import { writeCaseFolder, type CaseMeta } from '../store/case-folder.js';
+import type { ReproCase } from './repro.js';
 import { UserError } from '../ir/errors.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { bugSignature } from '../oracles/signature.js';
-import { SutSession } from '../campaign/sut-session.js';
-import { singleOpCulprit } from './culprit.js';
-import { reduceBug, type ReducedTest } from './reduce-bug.js';
-import { isSameBug, judgedTestOf } from './same-bug.js';
-import type { ReductionBudget } from './search.js';
-import { reduceStateBug } from '../campaign/state-trace.js';
+import { SutSession } from '../oracles/sut-session.js';
+import { singleOpCulprit } from '../reduce/culprit.js';
+import { reduceBug, type ReducedTest } from '../reduce/reduce-bug.js';
+import { isSameBug, judgedTestOf } from '../reduce/same-bug.js';
+import type { ReductionBudget } from '../reduce/search.js';
+import { reduceStateBug } from './state-trace.js';
 import type { Verdict } from '../oracles/verdict.js';
 
 /**

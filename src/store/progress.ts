@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../ir/errors.js';
+import type { VerdictKind } from '../oracles/verdict.js';
+import { writeJsonAtomic } from './atomic.js';
+import { FieldReader, isRecord } from './fields.js';
+import { readJsonFile } from './json-file.js';
+import { readBackendStats, readInternalError, readUnconfirmed, readVerdictCounts, type BackendStats, type InternalError, type UnconfirmedFinding } from './summary.js';
+
+export const PROGRESS_FORMAT = 'tensorsmith.progress/2';
+export const PROGRESS_FILE = 'progress.json';
+
+/** Which test indices a campaign runs: those equal to `index` modulo `count` (see campaign/shard.ts). */
+export interface ShardSpec {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** What survives a crash besides the case folders: the next step and the counters. */
+export interface Progress {
+  readonly format: 'tensorsmith.progress/2';
+  readonly seed: string;
+  readonly shard: ShardSpec;
+  nextStep: number;
+  tests: number;
+  discarded: number;
+  findings: number;
+  elapsedSec: number;
+  verdicts: Record<VerdictKind, number>;
+  perBackend: Record<string, BackendStats>;
+  discardReasons: Record<string, number>;
+  occurrences: Record<string, number>;
+  seenOn: Record<string, string[]>;
+  /** Each bug's triggers (see BugEntry.triggers): the case folders hold only the first. */
+  triggers: Record<string, (readonly string[])[]>;
+  /** Bugs listed but not reduced yet, by signature. */
+  pending: string[];
+  reduceMs: number;
+  unconfirmed: number;
+  unconfirmedFindings: UnconfirmedFinding[];
+  internalErrors: InternalError[];
+}
+
+const REMEDY = 'the case folders are intact: start a new campaign folder';
+
+/** Checks a progress.json value read from `file`. */
+export function checkProgress(raw: unknown, file: string): Progress {
+  const r = new FieldReader(file, REMEDY);
+  const o = isRecord(raw) ? raw : r.fail('the file', 'a JSON object', raw);
+  if (o.format !== PROGRESS_FORMAT) {
+    throw new UserError(`${file} was written by another version of tensorsmith (format ${JSON.stringify(o.format) ?? 'missing'}, not "${PROGRESS_FORMAT}"); start a new campaign folder`);
+  }
+  const shard = r.object(o.shard, 'shard');
+  const index = r.count(shard.index, 'shard.index');
+  const count = r.count(shard.count, 'shard.count');
+  if (count < 1 || index >= count) r.fail('shard', 'an index below a positive count', shard);
+  return {
+    format: PROGRESS_FORMAT,
+    seed: r.string(o.seed, 'seed'),
+    shard: { index, count },
+    nextStep: r.count(o.nextStep, 'nextStep'),
+    tests: r.count(o.tests, 'tests'),
+    discarded: r.count(o.discarded, 'discarded'),
+    findings: r.count(o.findings, 'findings'),
+    elapsedSec: r.number(o.elapsedSec, 'elapsedSec'),
+    verdicts: readVerdictCounts(r, o.verdicts, 'verdicts'),
+    perBackend: r.record(o.perBackend, 'perBackend', (v, w) => readBackendStats(r, v, w)),
+    discardReasons: r.counts(o.discardReasons, 'discardReasons'),
+    occurrences: r.counts(o.occurrences, 'occurrences'),
+    seenOn: r.record(o.seenOn, 'seenOn', (v, w) => r.strings(v, w)),
+    triggers: r.record(o.triggers, 'triggers', (v, w) => r.array(v, w).map((t, i) => r.strings(t, `${w}[${i}]`))),
+    pending: r.strings(o.pending, 'pending'),
+    reduceMs: r.number(o.reduceMs, 'reduceMs'),
+    unconfirmed: r.count(o.unconfirmed, 'unconfirmed'),
+    unconfirmedFindings: r.array(o.unconfirmedFindings, 'unconfirmedFindings').map((u, i) => readUnconfirmed(r, u, `unconfirmedFindings[${i}]`)),
+    internalErrors: r.array(o.internalErrors, 'internalErrors').map((e, i) => readInternalError(r, e, `internalErrors[${i}]`)),
+  };
+}
+
+/** DIR/progress.json, checked; undefined when there is none (a campaign that has not started, or a worker not yet). */
+export function readProgressFile(dir: string): Progress | undefined {
+  const file = join(dir, PROGRESS_FILE);
+  return existsSync(file) ? checkProgress(readJsonFile(file), file) : undefined;
+}
+
+export function writeProgress(dir: string, progress: Progress): void {
+  writeJsonAtomic(join(dir, PROGRESS_FILE), progress);
+}
+
+/** The progress of the campaign to resume in `outDir`, which must have this seed and shard. */
+export function readProgress(outDir: string, seed: string, shard: ShardSpec): Progress {
+  const progress = readProgressFile(outDir);
+  if (!progress) throw new UserError(`'${outDir}' has no progress.json: there is no campaign to resume there`);
+  if (progress.seed !== seed) throw new UserError(`the campaign in '${outDir}' has seed '${progress.seed}', not '${seed}' (drop --seed to resume it)`);
+  if (progress.shard.index !== shard.index || progress.shard.count !== shard.count) {
+    throw new UserError(`the campaign in '${outDir}' is shard ${progress.shard.index}/${progress.shard.count}; resume it with that --shard`);
+  }
+  return progress;
+}
+
+/** The seed of the campaign in a folder, for `--resume` without `--seed`; undefined when it has no progress.json. */
+export function campaignSeed(outDir: string): string | undefined {
+  return readProgressFile(outDir)?.seed;
+}

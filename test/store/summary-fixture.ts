@@ -1,0 +1,45 @@
+/** A complete summary.json value as fuzz writes it, with no bugs; `fields` replace its fields. */
+export function summaryValue(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    format: 'tensorsmith.summary/1',
+    seed: 'seed-1',
+    tests: 10,
+    discarded: 0,
+    discardReasons: {},
+    testsPerSec: 5,
+    elapsedSec: 2,
+    backends: [{ name: 'ort-all', package: 'onnxruntime-node', version: '1.30.0' }],
+    verdicts: { ok: 10 },
+    perBackend: {},
+    bugs: [],
+    newBugs: 0,
+    regressions: 0,
+    unconfirmed: 0,
+    unconfirmedFindings: [],
+    reduction: { ms: 0, share: 0, unreduced: 0 },
+    internalErrors: [],
+    config: {},
+    ...fields,
+  };
+}
+
+/** A bug entry of summary.json as fuzz writes it; `fields` replace its fields. */
+export function bugValue(signature: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    signature,
+    class: 'crash',
+    family: 'ort',
+    verdict: 'crash',
+    backend: 'ort-all',
+    seenOn: ['ort-all'],
+    dir: `bugs/${signature}`,
+    ops: ['Relu'],
+    kernels: ['Relu'],
+    triggers: [['Relu(float32)']],
+    pattern: 'crash',
+    firstSeen: { seed: 'seed-1', testIndex: 3 },
+    occurrences: 1,
+    status: 'new',
+    ...fields,
+  };
+}
