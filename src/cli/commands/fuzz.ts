@@ -1,7 +1,7 @@
+import { mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
 import { runFuzzCampaign, type BugEntry, type CampaignSummary } from '../../campaign/fuzz.js';
-import { campaignSeed } from '../../store/progress.js';
 import { runParallelCampaign } from '../../campaign/parallel.js';
 import { parseShard, WHOLE } from '../../campaign/shard.js';
 import { UserError } from '../../ir/errors.js';
@@ -18,6 +18,7 @@ import { SMOKE_INPUTS, SMOKE_MODEL } from '../../backends/availability.js';
 import { modelToOnnx } from '../../export/to-onnx.js';
 import { replayCommand } from '../../campaign/replay-command.js';
 import { bugKind, formatCampaignEnd } from '../format-campaign.js';
+import { recordCampaignFlags, restoreCampaignFlags } from './fuzz-resume.js';
 
 /**
  * Loaded workers a SUT keeps ready while its restarts come in a burst (see IsolationOptions.spares):
@@ -93,7 +94,10 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
         DEFAULT_FUZZ_BACKENDS,
       ),
     ),
-  ).action(async (opts: FuzzFlags) => {
+  ).action(async (given: FuzzFlags, command: Command) => {
+    if (given.resume && !given.out) throw new UserError('--resume needs --out: the campaign folder to continue');
+    if (given.resume) restoreCampaignFlags(command, given.out!);
+    const opts = given.resume ? command.opts<FuzzFlags>() : given;
     const timeSec = parsePositiveNumber('--time', opts.time);
     const generator = generatorConfig(opts);
     const inputs = inputChoice(opts);
@@ -110,9 +114,12 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     const share = parsePercent('--reduce-share', opts.reduceShare);
     const reduction = reduceMs > 0 && reduceSteps > 0 && share > 0 ? { budget: { checks: reduceSteps, ms: reduceMs }, share } : undefined;
     const timeoutMs = parseTimeoutMs(opts.timeout);
-    if (opts.resume && !opts.out) throw new UserError('--resume needs --out: the campaign folder to continue');
-    const seed = opts.seed ?? (opts.resume ? campaignSeed(jobs > 1 ? join(opts.out!, 'jobs', '0') : opts.out!) : undefined) ?? String(now().getTime());
+    const seed = opts.seed ?? String(now().getTime());
     const outDir = opts.out ?? join('reports', `${now().toISOString().slice(0, 10)}-${seed}`);
+    if (!opts.resume) {
+      mkdirSync(outDir, { recursive: true });
+      recordCampaignFlags(outDir, opts, seed);
+    }
     const registry = builtinRegistry();
     const status = statusLine(io, timeSec);
     let summary: CampaignSummary;
