@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
 import { UserError } from '../ir/errors.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { holdsTrigger, type BugSignature } from '../oracles/signature.js';
@@ -70,7 +69,12 @@ export interface FindingContext {
   unconfirmed(finding: UnconfirmedFinding): void;
   /** A bug is listed for good: reduced, or (reduction off or out of its share) as found. */
   listed(entry: BugEntry): void;
-  /** Persists counters and the summary. */
+  /**
+   * A case folder (relative to outDir) this step made obsolete: removed when the step is committed,
+   * so that a kill before that leaves what the redone step needs.
+   */
+  remove(dir: string): void;
+  /** Keeps summary.json current (the campaign commits its progress between steps). */
   save(): void;
 }
 
@@ -139,9 +143,8 @@ export class FindingHandler {
     writeCaseFolder(join(this.ctx.outDir, 'bugs', whole.hash), found);
     const entry = this.entry({ session, signature: whole, verdict, testIndex, trigger: session.triggerOf(test.model), dir: join('bugs', whole.hash) });
     this.ctx.book.set(entry);
-    const pending: PendingReduction = { sessionName: session.name, test, outcome, signature: whole.hash };
-    if (this.ctx.reduction && this.ctx.mayReduce()) await this.reduce(pending, found);
-    else if (this.ctx.reduction) this.ctx.pending.push(pending);
+    // Reduced once the test's step is committed (a step of its own, so that a kill during it redoes only it).
+    if (this.ctx.reduction) this.ctx.pending.push({ sessionName: session.name, test, outcome, signature: whole.hash });
     else this.finish(entry);
     if (!this.ctx.reduction) this.ctx.listed(entry);
     this.ctx.save();
@@ -168,12 +171,12 @@ export class FindingHandler {
 
   /** One listing folded into another of the same bug: its folder goes, its sightings and triggers stay. */
   private merge(listed: BugEntry, into: BugEntry): void {
-    rmSync(join(this.ctx.outDir, listed.dir), { recursive: true, force: true });
+    this.ctx.remove(listed.dir);
     this.ctx.book.fold(listed, into);
   }
 
   /** Reduces a listed, unreduced bug and lists it under its reduced signature (merging it into an equal one). */
-  async reduce(pending: PendingReduction, found?: BugCase): Promise<void> {
+  async reduce(pending: PendingReduction): Promise<void> {
     const session = this.ctx.sessions.find((s) => s.name === pending.sessionName);
     const listed = this.ctx.book.get(pending.signature);
     if (!session || !listed || !this.ctx.reduction) return;
@@ -207,12 +210,11 @@ export class FindingHandler {
     if (into && into !== listed) {
       listed.triggers = [session.triggerOf(reduced.model)];
       this.ctx.db.alias(into.signature, signature.hash);
-      this.ctx.db.save();
       return this.merge(listed, into);
     }
     const dir = join('bugs', signature.hash);
     const status = this.ctx.db.statusOf(signature.hash);
-    const base = found ?? failedTestOf(pending.test, pending.outcome);
+    const base = failedTestOf(pending.test, pending.outcome);
     const verdict = pending.outcome.verdict;
     const meta = (v: Verdict, extra: Partial<CaseMeta>) => this.ctx.meta({ session, testIndex: listed.firstSeen.testIndex, signature, verdict: v, extra: { status, ...extra } });
     writeCaseFolder(join(this.ctx.outDir, dir), {
@@ -220,7 +222,7 @@ export class FindingHandler {
       meta: meta(verdict, {}),
       reduced: { ...reduced, meta: meta(reduced.verdict, { reduction: reduced.stats }) },
     });
-    if (dir !== listed.dir) rmSync(join(this.ctx.outDir, listed.dir), { recursive: true, force: true });
+    if (dir !== listed.dir) this.ctx.remove(listed.dir);
     this.ctx.book.delete(listed.signature);
     const entry: BugEntry = {
       ...this.entry({ session, signature, verdict: reduced.verdict, testIndex: listed.firstSeen.testIndex, trigger: session.triggerOf(reduced.model), dir }),
@@ -236,14 +238,13 @@ export class FindingHandler {
     this.ctx.listed(entry);
   }
 
-  /** A bug's listing is final: the signature database learns of it. */
+  /** A bug's listing is final: the signature database learns of it (on disk when the step is committed). */
   finish(entry: BugEntry): void {
     this.ctx.db.record(
       { class: entry.class, family: entry.family, ops: entry.ops, pattern: entry.pattern, hash: entry.signature },
       new Date().toISOString(),
       join(this.ctx.outDir, entry.dir),
     );
-    this.ctx.db.save();
   }
 
   /** Runs a reduced bug on the other SUTs of its family, and adds those that show it to seenOn. */

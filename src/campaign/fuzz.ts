@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendAdapter, BackendDescription } from '../backends/adapter.js';
 import { SMOKE_EXPECTED, SMOKE_INPUTS, SMOKE_MODEL } from '../backends/availability.js';
@@ -13,7 +13,7 @@ import { reasonKey } from '../oracles/evaluate.js';
 import { CapabilityGaps } from './capability-gaps.js';
 import { writeTestFiles, type CaseMeta } from '../store/case-folder.js';
 import { FindingHandler, type FindingContext, type PendingReduction, type PendingTrace, type ReductionPolicy } from './findings.js';
-import { dropSupersededCases, loadPendingReductions, rebuildBugEntries } from './resume.js';
+import { dropUncommittedCases, loadPendingReductions } from './resume.js';
 import { testIndexAt, WHOLE, type Shard } from './shard.js';
 import { SignatureDb } from '../store/signatures.js';
 import { emptyBackendStats, emptyVerdicts, tally, type BugEntry, type CampaignSummary, UNCONFIRMED_KEPT } from '../store/summary.js';
@@ -130,7 +130,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
   const progress: Progress = options.resume
     ? readProgress(outDir, options.seed, shard)
     : {
-        format: 'tensorsmith.progress/2',
+        format: 'tensorsmith.progress/3',
         seed: options.seed,
         shard,
         nextStep: 0,
@@ -141,9 +141,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
         verdicts: emptyVerdicts(),
         perBackend: {},
         discardReasons: {},
-        occurrences: {},
-        seenOn: {},
-        triggers: {},
+        bugs: [],
         pending: [],
         reduceMs: 0,
         unconfirmed: 0,
@@ -151,10 +149,11 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
         internalErrors: [],
       };
   for (const s of sessions) progress.perBackend[s.name] ??= emptyBackendStats();
+  const restartsBefore = new Map(sessions.map((s) => [s.name, progress.perBackend[s.name]!.restarts]));
   const book = new BugBook();
   if (options.resume) {
-    dropSupersededCases(outDir);
-    for (const entry of rebuildBugEntries(outDir, progress)) {
+    dropUncommittedCases(outDir, progress.bugs);
+    for (const entry of progress.bugs) {
       book.set(entry);
       // A kill between a listing and its record leaves the database without it.
       const awaitsReduction = progress.pending.includes(entry.signature) && !entry.reduced;
@@ -194,20 +193,25 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       config,
     };
   };
-  const saveProgress = () => {
+  /** Case folders a step replaced or merged away: removed once the step is committed (a kill before keeps them for the redo). */
+  const removals = new Set<string>();
+  /**
+   * Ends a step: progress.json first (the commit), then the signature database (a kill between the
+   * two is repaired on resume, see below), then the folders the step made obsolete.
+   */
+  const commit = () => {
     progress.elapsedSec = elapsed();
     progress.pending = pending.map((p) => p.signature);
-    for (const b of book.values()) {
-      progress.occurrences[b.signature] = b.occurrences;
-      progress.seenOn[b.signature] = b.seenOn;
-      progress.triggers[b.signature] = b.triggers;
-    }
+    progress.bugs = book.values();
+    for (const s of sessions) progress.perBackend[s.name]!.restarts = restartsBefore.get(s.name)! + s.restarts;
     writeJsonAtomic(join(outDir, 'progress.json'), progress);
+    db.save();
+    const listed = new Set(progress.bugs.map((b) => b.dir));
+    for (const dir of removals) if (!listed.has(dir)) rmSync(join(outDir, dir), { recursive: true, force: true });
+    removals.clear();
   };
-  const save = () => {
-    saveProgress();
-    writeJsonAtomic(join(outDir, 'summary.json'), summary());
-  };
+  /** summary.json: for people and reports, any time; resume reads progress.json only. */
+  const save = () => writeJsonAtomic(join(outDir, 'summary.json'), summary());
 
   const context: FindingContext = {
     seed: options.seed,
@@ -235,6 +239,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       if (progress.unconfirmedFindings.length < UNCONFIRMED_KEPT) progress.unconfirmedFindings.push(finding);
     },
     listed: (entry) => options.onBug?.(entry),
+    remove: (dir) => removals.add(dir),
     save,
   };
   const findings = new FindingHandler(context);
@@ -256,16 +261,22 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
         if (findings.absorb(pending[i]!)) pending.splice(i, 1);
         else i++;
       }
+      // Each reduction is a step of its own.
+      commit();
       save();
     }
   };
   // summary.json exists from the start, so a campaign killed before its first bug can be reported.
-  if (!options.resume) save();
+  if (!options.resume) {
+    commit();
+    save();
+  }
   let summarySavedAt = performance.now();
   /** The test is done: the next one is where a resume starts, and the summary stays current (once a second at most). */
   const finishStep = () => {
     progress.nextStep++;
-    if (performance.now() - summarySavedAt < 1000) return saveProgress();
+    commit();
+    if (performance.now() - summarySavedAt < 1000) return;
     summarySavedAt = performance.now();
     save();
   };
@@ -332,9 +343,8 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       progress.findings++;
       await findings.handle({ session, test: judged, outcome, aloneAlready: alone });
     }
-    for (const s of sessions) progress.perBackend[s.name]!.restarts = s.restarts;
-    await reducePending();
     finishStep();
+    await reducePending();
     options.onProgress?.({ tests: progress.tests, discarded: progress.discarded, elapsedSec: elapsed(), bugs: book.size, findings: progress.findings });
   }
   await reducePending();
@@ -348,6 +358,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     findings.finish(entry);
     options.onBug?.(entry);
   }
+  commit();
   save();
   // The campaign folder keeps the database it ended with even when --known named another file: merge unites these.
   const local = join(outDir, 'signatures.json');

@@ -69,7 +69,7 @@ export async function runParallelCampaign(options: ParallelOptions): Promise<Cam
       totals.tests += p.tests;
       totals.discarded += p.discarded;
       totals.findings += p.findings;
-      totals.bugs += Object.keys(p.occurrences).length;
+      totals.bugs += p.bugs.length;
     }
     options.onProgress?.({ ...totals, elapsedSec: (performance.now() - start) / 1000 });
   }, 500);

@@ -1,68 +1,32 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelToOnnx } from '../export/to-onnx.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { OpRegistry } from '../opspec/registry.js';
-import { triggerOf } from '../oracles/signature.js';
 import { runReference } from '../reference-runtime/executor.js';
 import type { BugBook } from './bug-book.js';
-import { readBugFolders, readCaseFolder } from '../store/case-folder.js';
+import { readCaseFolder } from '../store/case-folder.js';
 import type { PendingReduction } from './findings.js';
-import type { Progress } from '../store/progress.js';
 import type { BugEntry } from '../store/summary.js';
 import { readActualFile } from '../store/tensors-file.js';
 
 /**
- * Removes the unreduced case folders whose reduction finished before the campaign was killed: a
- * reduction writes the reduced case under its new signature, then deletes the unreduced one, and a
- * kill between the two leaves both. The reduced case holds the same original test (model.json and
- * inputs.json, byte for byte), so the unreduced one is a copy. Returns the folders removed.
+ * Removes the case folders the step a kill interrupted had written: a bug folder that no committed
+ * bug lists (a finding or a reduction not committed yet). The step runs again on resume and writes
+ * them again. Returns the folders removed.
  */
-export function dropSupersededCases(outDir: string): string[] {
-  const folders = readBugFolders(outDir);
-  const testOf = (dir: string) => ['model.json', 'inputs.json'].map((f) => readFileSync(join(outDir, dir, f), 'utf8')).join('\u0000');
-  const reducedTests = new Set(folders.filter((f) => f.reducedNodes !== undefined).map((f) => testOf(f.dir)));
+export function dropUncommittedCases(outDir: string, committed: readonly BugEntry[]): string[] {
+  const listed = new Set(committed.map((b) => b.dir));
+  const bugs = join(outDir, 'bugs');
+  if (!existsSync(bugs)) return [];
   const dropped: string[] = [];
-  for (const f of folders) {
-    if (f.reducedNodes !== undefined || !reducedTests.has(testOf(f.dir))) continue;
-    rmSync(join(outDir, f.dir), { recursive: true, force: true });
-    dropped.push(f.dir);
+  for (const name of readdirSync(bugs)) {
+    const dir = join('bugs', name);
+    if (listed.has(dir)) continue;
+    rmSync(join(outDir, dir), { recursive: true, force: true });
+    dropped.push(dir);
   }
   return dropped;
-}
-
-/**
- * The bug list of an interrupted campaign, rebuilt from its case folders (the source of truth:
- * progress.json may lag one listing behind) and the counts progress.json kept.
- */
-export function rebuildBugEntries(outDir: string, progress: Progress): BugEntry[] {
-  return readBugFolders(outDir).map(({ meta, dir }) => {
-    const hash = meta.signature.hash;
-    const folder = join(outDir, dir);
-    const reduced = existsSync(join(folder, 'reduced', 'model.json')) ? readCaseFolder(join(folder, 'reduced')) : undefined;
-    const identifying = reduced ?? readCaseFolder(folder);
-    const trigger = triggerOf(identifying.setup?.model ?? identifying.model);
-    const setupIndex = meta.setup?.testIndex;
-    return {
-      signature: hash,
-      class: meta.signature.class,
-      family: meta.signature.family,
-      verdict: meta.verdict.kind,
-      backend: meta.verdict.backend,
-      seenOn: progress.seenOn[hash] ?? [meta.verdict.backend],
-      dir,
-      ops: meta.signature.ops,
-      kernels: meta.signature.kernels ?? meta.signature.ops,
-      triggers: progress.triggers[hash] ?? [trigger],
-      pattern: meta.signature.pattern,
-      firstSeen: { seed: meta.seed, testIndex: meta.testIndex },
-      occurrences: progress.occurrences[hash] ?? 1,
-      status: meta.status ?? 'new',
-      ...(meta.verdict.message ? { message: meta.verdict.message } : {}),
-      ...(reduced ? { reduced: { nodes: reduced.model.nodes.length, dir: join(dir, 'reduced') } } : {}),
-      ...(meta.setup ? { setup: { ...(setupIndex !== undefined ? { testIndex: setupIndex } : {}), ops: meta.signature.ops } } : {}),
-    };
-  });
 }
 
 /** The bugs of an interrupted campaign that were waiting for reduction, loaded back from their case folders. */

@@ -1,13 +1,23 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UserError } from '../ir/errors.js';
 import type { VerdictKind } from '../oracles/verdict.js';
 import { writeJsonAtomic } from './atomic.js';
 import { FieldReader, isRecord } from './fields.js';
 import { readJsonFile } from './json-file.js';
-import { readBackendStats, readInternalError, readUnconfirmed, readVerdictCounts, type BackendStats, type InternalError, type UnconfirmedFinding } from './summary.js';
+import {
+  readBackendStats,
+  readInternalError,
+  readListedBug,
+  readUnconfirmed,
+  readVerdictCounts,
+  type BackendStats,
+  type BugEntry,
+  type InternalError,
+  type UnconfirmedFinding,
+} from './summary.js';
 
-export const PROGRESS_FORMAT = 'tensorsmith.progress/2';
+export const PROGRESS_FORMAT = 'tensorsmith.progress/3';
 export const PROGRESS_FILE = 'progress.json';
 
 /** Which test indices a campaign runs: those equal to `index` modulo `count` (see campaign/shard.ts). */
@@ -16,9 +26,14 @@ export interface ShardSpec {
   readonly count: number;
 }
 
-/** What survives a crash besides the case folders: the next step and the counters. */
+/**
+ * What a campaign has committed: the next step, the counters and the bug list as they stood when
+ * the last step ended. A step (a test, or one reduction) commits only when it ends, so a killed
+ * campaign resumes at the step it was in, and what that step had written is undone (see
+ * campaign/resume.ts, dropUncommittedCases).
+ */
 export interface Progress {
-  readonly format: 'tensorsmith.progress/2';
+  readonly format: 'tensorsmith.progress/3';
   readonly seed: string;
   readonly shard: ShardSpec;
   nextStep: number;
@@ -29,10 +44,8 @@ export interface Progress {
   verdicts: Record<VerdictKind, number>;
   perBackend: Record<string, BackendStats>;
   discardReasons: Record<string, number>;
-  occurrences: Record<string, number>;
-  seenOn: Record<string, string[]>;
-  /** Each bug's triggers (see BugEntry.triggers): the case folders hold only the first. */
-  triggers: Record<string, (readonly string[])[]>;
+  /** The bugs listed, with their sightings and triggers (the case folders hold only the first). */
+  bugs: BugEntry[];
   /** Bugs listed but not reduced yet, by signature. */
   pending: string[];
   reduceMs: number;
@@ -43,7 +56,7 @@ export interface Progress {
 
 const REMEDY = 'the case folders are intact: start a new campaign folder';
 
-/** Checks a progress.json value read from `file`. */
+/** Checks a progress.json value read from `file` (whose bug folders must lie inside its folder). */
 export function checkProgress(raw: unknown, file: string): Progress {
   const r = new FieldReader(file, REMEDY);
   const o = isRecord(raw) ? raw : r.fail('the file', 'a JSON object', raw);
@@ -66,9 +79,7 @@ export function checkProgress(raw: unknown, file: string): Progress {
     verdicts: readVerdictCounts(r, o.verdicts, 'verdicts'),
     perBackend: r.record(o.perBackend, 'perBackend', (v, w) => readBackendStats(r, v, w)),
     discardReasons: r.counts(o.discardReasons, 'discardReasons'),
-    occurrences: r.counts(o.occurrences, 'occurrences'),
-    seenOn: r.record(o.seenOn, 'seenOn', (v, w) => r.strings(v, w)),
-    triggers: r.record(o.triggers, 'triggers', (v, w) => r.array(v, w).map((t, i) => r.strings(t, `${w}[${i}]`))),
+    bugs: r.array(o.bugs, 'bugs').map((b, i) => readListedBug(r, dirname(file), b, `bugs[${i}]`)),
     pending: r.strings(o.pending, 'pending'),
     reduceMs: r.number(o.reduceMs, 'reduceMs'),
     unconfirmed: r.count(o.unconfirmed, 'unconfirmed'),

@@ -191,6 +191,12 @@ function readBug(r: FieldReader, dir: string, x: unknown, where: string): Record
   };
 }
 
+/** A bug entry as a campaign records it for itself (progress.json): every field, "dir" and "status" included. */
+export function readListedBug(r: FieldReader, dir: string, x: unknown, where: string): BugEntry {
+  const bug = readBug(r, dir, x, where);
+  return { ...bug, dir: r.string(bug.dir, `${where}.dir`), status: r.oneOf(bug.status, BUG_STATUSES, `${where}.status`) };
+}
+
 export function readUnconfirmed(r: FieldReader, x: unknown, where: string): UnconfirmedFinding {
   const o = r.object(x, where);
   return {

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/generator/rng.js';
+import { tempDir } from '../helpers.js';
+
+const FIXTURE = resolve('test/fixtures/buggy-compiler.mjs');
+const KILLS = Number(process.env.KILL_EQUIVALENCE_KILLS ?? 10);
+
+/**
+ * A campaign whose outcome depends on nothing but its flags: the buggy compiler's crash, compile
+ * error, runtime error and wrong-value bugs (not the hang, whose tests cost seconds each, nor the
+ * state bug, which lives in a worker's history that a kill takes away), the input search ended by
+ * steps and reduction by candidates, never by the clock.
+ */
+const CAMPAIGN = [
+  'fuzz', '--seed', 'kills', '--time', '600', '--index-limit', '120', '--max-nodes', '5',
+  '--ops', 'Relu,Exp,Log,Sqrt,Tanh,Sigmoid,Add,Sub,Mul,MatMul,Transpose,Reshape,ReduceSum,ReduceMean,Softmax',
+  '--search-steps', '30', '--search-ms', '5000', '--timeout', '5',
+  '--backends', 'buggy-compiler', '--reduce-steps', '40', '--reduce-ms', '600000', '--reduce-share', '100',
+];
+
+/** What must not depend on kills: counts, verdicts, the bugs with their occurrences and reductions, the signature database. */
+function outcome(dir: string) {
+  const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as {
+    tests: number;
+    discarded: number;
+    verdicts: Record<string, number>;
+    bugs: { signature: string; occurrences: number; status: string; dir: string; reduced?: { nodes: number } }[];
+  };
+  const db = JSON.parse(readFileSync(join(dir, 'signatures.json'), 'utf8')) as { signatures: Record<string, unknown> };
+  return {
+    tests: s.tests,
+    discarded: s.discarded,
+    verdicts: s.verdicts,
+    bugs: s.bugs.map((b) => ({ signature: b.signature, occurrences: b.occurrences, status: b.status, dir: b.dir, reducedNodes: b.reduced?.nodes })).sort((a, b) => a.signature.localeCompare(b.signature)),
+    signatures: Object.keys(db.signatures).sort(),
+  };
+}
+
+/** Runs the CLI; with killAfterMs, sends SIGKILL then. Resolves with the exit code, or 'killed'. */
+function run(args: readonly string[], killAfterMs?: number): Promise<number | 'killed'> {
+  const child = spawn(process.execPath, ['dist/cli/main.js', ...args, '--backend-module', FIXTURE], { stdio: 'ignore' });
+  let killed = false;
+  const timer = killAfterMs === undefined ? undefined : setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, killAfterMs);
+  return new Promise((done) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      done(killed ? 'killed' : (code ?? -1));
+    }),
+  );
+}
+
+describe('kill -9 at random moments, each followed by --resume', () => {
+  it(`gives the same summary and signature database as the campaign run without kills (${KILLS} kills)`, async () => {
+    const whole = tempDir();
+    expect([0, 1]).toContain(await run([...CAMPAIGN, '--out', whole]));
+
+    const out = tempDir();
+    // Moments drawn from a seeded generator: past the start-up (about a second) and spread over
+    // generation, input search, SUT runs, confirmation, reduction and the writes between them.
+    const rng = new Rng(process.env.KILL_EQUIVALENCE_SEED ?? 'kill-moments');
+    let kills = 0;
+    let exit = await run([...CAMPAIGN, '--out', out], rng.int(600, 2500));
+    while (exit === 'killed') {
+      kills++;
+      if (kills === KILLS) break;
+      exit = await run(['fuzz', '--out', out, '--resume'], rng.int(600, 2500));
+    }
+    expect(kills, 'the campaign ended before it was killed often enough: lengthen it').toBe(KILLS);
+    expect([0, 1]).toContain(await run(['fuzz', '--out', out, '--resume']));
+    const expected = outcome(whole);
+    expect(outcome(out)).toEqual(expected);
+    expect(expected.bugs.length).toBeGreaterThanOrEqual(4);
+  }, 300_000);
+});
