@@ -14,6 +14,7 @@ import type { SignatureDb } from '../store/signatures.js';
 import { reduceStateBug, traceCorruptor } from './state-trace.js';
 import type { BugEntry, InternalError, UnconfirmedFinding } from '../store/summary.js';
 import { failedTestOf, type JudgedTest, type SutSession } from '../oracles/sut-session.js';
+import { OutOfTime } from '../oracles/out-of-time.js';
 
 /** How a campaign reduces its new bugs: the budget of each, and the share of the campaign's time reduction may take. */
 export interface ReductionPolicy {
@@ -188,7 +189,7 @@ export class FindingHandler {
       const culprit = await singleOpCulprit({ session, test: pending.test, verdict, registry: this.ctx.registry, maxChecks: budget.checks });
       reduced = culprit?.reduced ?? (await reduceBug({ session, test: pending.test, verdict, registry: this.ctx.registry, budget }));
     } catch (e) {
-      if (e instanceof UserError) throw e;
+      if (e instanceof UserError || e instanceof OutOfTime) throw e;
       this.ctx.internalError({ where: `reducing ${listed.dir}`, testIndex: listed.firstSeen.testIndex, message: (e as Error).message.split('\n')[0]! });
     } finally {
       this.ctx.spentReducing(performance.now() - t0);
@@ -251,7 +252,14 @@ export class FindingHandler {
   private async seenOnFamily(entry: BugEntry, from: SutSession, test: JudgedTest, verdict: Verdict): Promise<void> {
     for (const other of this.ctx.sessions) {
       if (other === from || other.family !== from.family || entry.seenOn.includes(other.name)) continue;
-      const outcome = await other.evaluate(test);
+      let outcome: BackendOutcome;
+      try {
+        outcome = await other.evaluate(test);
+      } catch (e) {
+        // The bug is listed already: past the deadline, seenOn stays as far as it got.
+        if (e instanceof OutOfTime) return;
+        throw e;
+      }
       if (isSameBug({ ...verdict, backend: other.name }, outcome.verdict)) entry.seenOn.push(other.name);
     }
   }

@@ -21,6 +21,7 @@ import { SutSession, type JudgedTest } from '../oracles/sut-session.js';
 import { writeJsonAtomic } from '../store/atomic.js';
 import { readProgress, type Progress } from '../store/progress.js';
 import { DEFAULT_INPUT_CHOICE, makeTestCase, type InputChoice } from './test-case.js';
+import { OutOfTime } from '../oracles/out-of-time.js';
 
 export type { BugEntry, CampaignSummary } from '../store/summary.js';
 export type { ReductionPolicy } from './findings.js';
@@ -127,7 +128,9 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     ...(options.backendModules?.length ? { backendModules: options.backendModules } : {}),
     ...(options.reduction ? { reduction: options.reduction } : {}),
   };
-  const progress: Progress = options.resume
+  // A campaign killed before it committed anything (its workers starting) resumes from the start.
+  const resuming = options.resume === true && existsSync(join(outDir, 'progress.json'));
+  const progress: Progress = resuming
     ? readProgress(outDir, options.seed, shard)
     : {
         format: 'tensorsmith.progress/3',
@@ -151,7 +154,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
   for (const s of sessions) progress.perBackend[s.name] ??= emptyBackendStats();
   const restartsBefore = new Map(sessions.map((s) => [s.name, progress.perBackend[s.name]!.restarts]));
   const book = new BugBook();
-  if (options.resume) {
+  if (resuming) {
     dropUncommittedCases(outDir, progress.bugs);
     for (const entry of progress.bugs) {
       book.set(entry);
@@ -161,12 +164,15 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     }
     db.save();
   }
-  const pending: PendingReduction[] = options.resume ? loadPendingReductions(outDir, progress.pending, book, registry) : [];
+  const pending: PendingReduction[] = resuming ? loadPendingReductions(outDir, progress.pending, book, registry) : [];
   // Findings waiting to be traced keep their worker's history in memory only: a resumed campaign drops them.
   const traces: PendingTrace[] = [];
   const gaps = new CapabilityGaps(registry, options.cacheDir);
 
   const start = performance.now();
+  // --time bounds the test in flight too: SUT requests are cut at the deadline (see OutOfTime).
+  const deadline = start + options.timeSec * 1000;
+  for (const s of sessions) s.deadline = deadline;
   const earlierSec = progress.elapsedSec;
   const elapsed = () => earlierSec + (performance.now() - start) / 1000;
   const sessionElapsed = () => (performance.now() - start) / 1000;
@@ -251,12 +257,22 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       if (findings.absorb(pending[i]!)) pending.splice(i, 1);
       else i++;
     }
-    while ((pending.length > 0 || traces.length > 0) && !options.shouldStop?.() && context.mayReduce()) {
+    while ((pending.length > 0 || traces.length > 0) && !options.shouldStop?.() && context.mayReduce() && performance.now() < deadline) {
       // A crash, hang or error costs a worker restart at every sighting until its reduced trigger
       // lets the campaign skip the tests that hold it: those go first, then traces, then the rest.
       const error = pending.findIndex((p) => !isNumeric(p.outcome.verdict.kind));
-      if (error < 0 && traces.length > 0) await findings.trace(traces.shift()!);
-      else await findings.reduce(pending.splice(Math.max(0, error), 1)[0]!);
+      const trace = error < 0 && traces.length > 0 ? traces.shift()! : undefined;
+      const reduction = trace ? undefined : pending.splice(Math.max(0, error), 1)[0]!;
+      try {
+        if (trace) await findings.trace(trace);
+        else await findings.reduce(reduction!);
+      } catch (e) {
+        if (!(e instanceof OutOfTime)) throw e;
+        // Cut at the deadline: it waits, listed as found, for tensorsmith reduce.
+        if (trace) traces.unshift(trace);
+        else pending.unshift(reduction!);
+        return;
+      }
       for (let i = 0; i < pending.length; ) {
         if (findings.absorb(pending[i]!)) pending.splice(i, 1);
         else i++;
@@ -267,7 +283,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     }
   };
   // summary.json exists from the start, so a campaign killed before its first bug can be reported.
-  if (!options.resume) {
+  if (!resuming) {
     commit();
     save();
   }
@@ -287,63 +303,73 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     if (sessionElapsed() >= options.timeSec) break;
     if (options.maxTests !== undefined && progress.tests >= options.maxTests) break;
     if (options.shouldStop?.()) break;
-    const test = await makeTestCase({ seed: options.seed, index, config: options.generator, registry, inputs: inputChoice });
-    if (test.untrusted) {
-      progress.discarded++;
-      tally(progress.discardReasons, discardReason(test.untrusted));
-      finishStep();
-      continue;
-    }
-    progress.tests++;
-    // On disk before any SUT sees it: if a SUT takes the process down, the test is not lost.
-    writeTestFiles(join(outDir, 'current'), test);
-    const judged: JudgedTest = { model: test.model, onnx: test.onnx, inputs: test.inputs, expected: test.expected, testIndex: index };
-    const trigger = triggerOf(test.model);
-    for (const session of sessions) {
-      const stats = progress.perBackend[session.name]!;
-      const count = (verdict: Verdict) => {
-        progress.verdicts[verdict.kind]++;
-        stats.verdicts[verdict.kind]++;
-        if (verdict.kind === 'unsupported') tally(stats.unsupported, verdict.reason ?? reasonKey(verdict.message ?? 'unsupported'));
-      };
-      const expensive = book.expensiveOn(session.name, trigger);
-      if (expensive) {
-        stats.skippedKnown++;
-        book.seen(expensive, session.name);
+    // A test cut at the deadline counts as run on the SUTs it reached; the others skip it.
+    let cut = false;
+    try {
+      const test = await makeTestCase({ seed: options.seed, index, config: options.generator, registry, inputs: withinDeadline(inputChoice, deadline) });
+      if (test.untrusted) {
+        progress.discarded++;
+        tally(progress.discardReasons, discardReason(test.untrusted));
+        finishStep();
         continue;
       }
-      const gap = gaps.unsupportedIn(session.name, test.model);
-      if (gap) {
-        count({ kind: 'unsupported', backend: session.name, message: `${session.name} does not implement ${gap.pair}: ${gap.reason}`, reason: `does not implement ${gap.pair}` });
-        continue;
+      progress.tests++;
+      // On disk before any SUT sees it: if a SUT takes the process down, the test is not lost.
+      writeTestFiles(join(outDir, 'current'), test);
+      const judged: JudgedTest = { model: test.model, onnx: test.onnx, inputs: test.inputs, expected: test.expected, testIndex: index };
+      const trigger = triggerOf(test.model);
+      for (const session of sessions) {
+        const stats = progress.perBackend[session.name]!;
+        const count = (verdict: Verdict) => {
+          progress.verdicts[verdict.kind]++;
+          stats.verdicts[verdict.kind]++;
+          if (verdict.kind === 'unsupported') tally(stats.unsupported, verdict.reason ?? reasonKey(verdict.message ?? 'unsupported'));
+        };
+        const expensive = book.expensiveOn(session.name, trigger);
+        if (expensive) {
+          stats.skippedKnown++;
+          book.seen(expensive, session.name);
+          continue;
+        }
+        const gap = gaps.unsupportedIn(session.name, test.model);
+        if (gap) {
+          count({ kind: 'unsupported', backend: session.name, message: `${session.name} does not implement ${gap.pair}: ${gap.reason}`, reason: `does not implement ${gap.pair}` });
+          continue;
+        }
+        let outcome = await session.evaluate(judged);
+        let alone = false;
+        // A hang at an adaptive timeout counts only once it also hangs alone at the full one.
+        if (outcome.verdict.kind === 'hang' && (outcome.hangTimeoutMs ?? fullMs) < fullMs) {
+          outcome = await session.confirm(judged);
+          alone = true;
+        }
+        if (outcome.capabilityGap) {
+          const which = await gaps.explain(session.adapter, test.model);
+          session.replaceWorker();
+          count(
+            which
+              ? { kind: 'unsupported', backend: session.name, message: `${session.name} does not implement ${which.pair}: ${which.reason}`, reason: `does not implement ${which.pair}` }
+              : outcome.verdict,
+          );
+          continue;
+        }
+        count(outcome.verdict);
+        if (!isBug(outcome.verdict.kind)) {
+          // A test that holds a known state bug's trigger leaves the worker broken: start afresh.
+          if (book.corruptorOn(session.name, trigger)) session.replaceWorker();
+          continue;
+        }
+        progress.findings++;
+        await findings.handle({ session, test: judged, outcome, aloneAlready: alone });
       }
-      let outcome = await session.evaluate(judged);
-      let alone = false;
-      // A hang at an adaptive timeout counts only once it also hangs alone at the full one.
-      if (outcome.verdict.kind === 'hang' && (outcome.hangTimeoutMs ?? fullMs) < fullMs) {
-        outcome = await session.confirm(judged);
-        alone = true;
-      }
-      if (outcome.capabilityGap) {
-        const which = await gaps.explain(session.adapter, test.model);
-        session.replaceWorker();
-        count(
-          which
-            ? { kind: 'unsupported', backend: session.name, message: `${session.name} does not implement ${which.pair}: ${which.reason}`, reason: `does not implement ${which.pair}` }
-            : outcome.verdict,
-        );
-        continue;
-      }
-      count(outcome.verdict);
-      if (!isBug(outcome.verdict.kind)) {
-        // A test that holds a known state bug's trigger leaves the worker broken: start afresh.
-        if (book.corruptorOn(session.name, trigger)) session.replaceWorker();
-        continue;
-      }
-      progress.findings++;
-      await findings.handle({ session, test: judged, outcome, aloneAlready: alone });
+    } catch (e) {
+      if (!(e instanceof OutOfTime)) throw e;
+      cut = true;
+      // Not judged on every SUT: not a test of the count (the verdicts it got stay counted).
+      progress.tests--;
     }
     finishStep();
+    if (cut) break;
     await reducePending();
     options.onProgress?.({ tests: progress.tests, discarded: progress.discarded, elapsedSec: elapsed(), bugs: book.size, findings: progress.findings });
   }
@@ -392,6 +418,12 @@ function caseMeta(args: {
     createdAt: new Date().toISOString(),
     ...args.extra,
   };
+}
+
+/** The input search's budget, no longer than the time left before the deadline. */
+function withinDeadline(choice: InputChoice, deadline: number): InputChoice {
+  if (!choice.search) return choice;
+  return { ...choice, budgetMs: Math.max(1, Math.min(choice.budgetMs, deadline - performance.now())) };
 }
 
 /** Why a test was discarded, as a key to count by: the reason and the op where the reference run stops being trustworthy. */

@@ -5,6 +5,7 @@ import type { Tensor } from '../ir/tensor.js';
 import { bugSignature, triggerOf, type BugSignature } from './signature.js';
 import { isBug, isNumeric, type Verdict } from './verdict.js';
 import { evaluateOnBackend, type BackendOutcome } from './evaluate.js';
+import { OutOfTime } from './out-of-time.js';
 
 /** A test as a SUT failed it: the model, its inputs, the reference's outputs and the SUT's. */
 export interface FailedTest {
@@ -87,6 +88,13 @@ export class SutSession {
   private readonly factor: number;
   /** Workers started afresh so far (after failures, for confirmations, to trace state bugs). */
   restarts = 0;
+  /**
+   * When the campaign's time is up (performance.now() ms): no request starts after it, and none
+   * runs past it (see OutOfTime).
+   */
+  deadline: number | undefined;
+  /** The current request's timeout was cut short by the deadline. */
+  private cutByDeadline = false;
 
   constructor(
     readonly adapter: BackendAdapter,
@@ -126,11 +134,18 @@ export class SutSession {
    * capability gap leaves the worker suspect: the next test gets a fresh one.
    */
   async evaluate(test: JudgedTest, options: { fullTimeout?: boolean } = {}): Promise<BackendOutcome> {
+    if (this.deadline !== undefined && performance.now() >= this.deadline) throw new OutOfTime();
     if (this.dirty) this.restart();
     // Alone: the first test of a fresh worker. Its verdict needs no second run to be confirmed.
     const alone = this.control !== undefined && !this.used;
     this.used = true;
+    this.cutByDeadline = false;
     const outcome = await evaluateOnBackend(this.timed(options.fullTimeout === true), test, test.inputs, test.expected);
+    if (outcome.verdict.kind === 'hang' && this.cutByDeadline) {
+      // Killed at the deadline, not by its own timeout: no verdict, and the worker is gone.
+      this.dirty = true;
+      throw new OutOfTime();
+    }
     // An error leaves the worker suspect; a wrong value came back from a worker that still works
     // (should it have broken it, later findings will not reproduce alone and lead back to this test).
     if (endsWorker(outcome)) this.dirty = true;
@@ -183,7 +198,11 @@ export class SutSession {
     const request = async <T>(stage: Stage, call: () => Promise<T>): Promise<T> => {
       // A fresh worker's first prepare and run load and compile: they are timed apart.
       const cold = control.served() < 2;
-      control.setRequestTimeout(full ? undefined : this.adaptiveTimeout(stage, cold));
+      const own = full ? this.timeouts.fullMs : this.adaptiveTimeout(stage, cold);
+      const left = this.deadline === undefined ? Infinity : this.deadline - performance.now();
+      this.cutByDeadline = left < own;
+      // Thrown here, OutOfTime would pass for the stage's error: the request times out at once instead.
+      control.setRequestTimeout(this.cutByDeadline ? Math.max(1, Math.ceil(left)) : full ? undefined : own);
       const t0 = performance.now();
       const result = await call();
       const ms = performance.now() - t0;
