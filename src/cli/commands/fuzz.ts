@@ -116,10 +116,12 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     const timeoutMs = parseTimeoutMs(opts.timeout);
     const seed = opts.seed ?? String(now().getTime());
     const outDir = opts.out ?? join('reports', `${now().toISOString().slice(0, 10)}-${seed}`);
-    if (!opts.resume) {
+    // Written once the flags and SUTs are known to be good: a refused command leaves no folder.
+    const record = () => {
+      if (opts.resume) return;
       mkdirSync(outDir, { recursive: true });
       recordCampaignFlags(outDir, opts, seed);
-    }
+    };
     const registry = builtinRegistry();
     const status = statusLine(io, timeSec);
     let summary: CampaignSummary;
@@ -127,6 +129,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
       if (!io.self) throw new UserError('--jobs is not available here: the command cannot start copies of itself');
       // Bad SUT names and adapter modules are usage errors here, not failures of every worker.
       (await backendsWithModules(opts.backendModule)).checkNames(backendNames);
+      record();
       io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${opts.backends} with ${jobs} workers for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
       summary = await runParallelCampaign({
         jobs,
@@ -142,6 +145,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     } else {
       const warmup = { model: SMOKE_MODEL, onnx: modelToOnnx(SMOKE_MODEL, registry), inputs: SMOKE_INPUTS };
       const { adapters, close } = await createAdapters(opts, io.cacheDir, { spares: spareWorkers(backendNames.length), warmup });
+      record();
       io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${adapters.map((a) => a.name).join(', ')} for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
       summary = await runFuzzCampaign({
         seed,
