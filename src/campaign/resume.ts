@@ -9,6 +9,8 @@ import { readCaseFolder } from '../store/case-folder.js';
 import type { PendingReduction } from './findings.js';
 import type { BugEntry } from '../store/summary.js';
 import { readActualFile } from '../store/tensors-file.js';
+import { readProgressFile } from '../store/progress.js';
+import { SignatureDb } from '../store/signatures.js';
 
 /**
  * Removes the case folders the step a kill interrupted had written: a bug folder that no committed
@@ -27,6 +29,21 @@ export function dropUncommittedCases(outDir: string, committed: readonly BugEntr
     dropped.push(dir);
   }
   return dropped;
+}
+
+/**
+ * Reads what resuming the campaign in outDir will read (progress.json, the signature database, the
+ * committed bugs' case folders), so that a damaged file is refused in one line before anything
+ * starts or prints.
+ */
+export function checkResumable(outDir: string, knownPath: string): void {
+  const progress = readProgressFile(outDir);
+  SignatureDb.open(knownPath);
+  for (const bug of progress?.bugs ?? []) {
+    const folder = join(outDir, bug.dir);
+    readCaseFolder(folder);
+    if (progress!.pending.includes(bug.signature)) actualOf(folder);
+  }
 }
 
 /** The bugs of an interrupted campaign that were waiting for reduction, loaded back from their case folders. */

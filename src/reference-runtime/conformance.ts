@@ -101,7 +101,13 @@ async function runOne(folder: string, registry: OpRegistry, execute: Conformance
     for (let i = 0; i < model.outputs.length; i++) {
       const file = join(setDir, `output_${i}.pb`);
       if (!existsSync(file)) continue;
-      const expected = decodeTensorFile(new Uint8Array(readFileSync(file)), file);
+      let expected: Tensor;
+      try {
+        expected = decodeTensorFile(new Uint8Array(readFileSync(file)), file);
+      } catch (e) {
+        // A damaged expected output fails this test; the others still run.
+        return { kind: 'fail', reason: `${set} output ${i}: cannot read ${file} (${(e as Error).message.split('\n')[0]})` };
+      }
       const mismatch = compareConformance(expected, outputs.get(model.outputs[i]!)!);
       if (mismatch) return { kind: 'fail', reason: `${set} output ${i}: ${mismatch}` };
     }

@@ -19,6 +19,7 @@ import { modelToOnnx } from '../../export/to-onnx.js';
 import { replayCommand } from '../../campaign/replay-command.js';
 import { bugKind, formatCampaignEnd } from '../format-campaign.js';
 import { recordCampaignFlags, restoreCampaignFlags } from './fuzz-resume.js';
+import { checkResumable } from '../../campaign/resume.js';
 
 /**
  * Loaded workers a SUT keeps ready while its restarts come in a burst (see IsolationOptions.spares):
@@ -122,6 +123,10 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
       mkdirSync(outDir, { recursive: true });
       recordCampaignFlags(outDir, opts, seed);
     };
+    if (opts.resume) {
+      const folders = jobs > 1 ? Array.from({ length: jobs }, (_, i) => join(outDir, 'jobs', String(i))) : [outDir];
+      for (const dir of folders) checkResumable(dir, jobs === 1 && opts.known ? opts.known : join(dir, 'signatures.json'));
+    }
     const registry = builtinRegistry();
     const status = statusLine(io, timeSec);
     let summary: CampaignSummary;
