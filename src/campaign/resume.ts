@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { UserError } from '../ir/errors.js';
 import { modelToOnnx } from '../export/to-onnx.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { OpRegistry } from '../opspec/registry.js';
@@ -37,6 +38,13 @@ export function dropUncommittedCases(outDir: string, committed: readonly BugEntr
  * starts or prints.
  */
 export function checkResumable(outDir: string, knownPath: string): void {
+  // What the campaign rewrites must be what it was: a file where a file goes, a folder where a folder goes.
+  for (const [name, folder] of [['summary.json', false], ['progress.json', false], ['signatures.json', false], ['campaign.json', false], ['bugs', true], ['current', true]] as const) {
+    const path = join(outDir, name);
+    if (existsSync(path) && statSync(path).isDirectory() !== folder) {
+      throw new UserError(`${path} is a ${folder ? 'file' : 'folder'}, not the ${folder ? 'folder' : 'file'} a campaign writes there: the campaign folder is damaged, start a new one`);
+    }
+  }
   const progress = readProgressFile(outDir);
   SignatureDb.open(knownPath);
   for (const bug of progress?.bugs ?? []) {

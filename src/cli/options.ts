@@ -17,15 +17,26 @@ export function parseNonEmptyList(flag: string, value: string, what: string): st
   return list;
 }
 
-export function parsePositiveInt(flag: string, value: string): number {
+/** The largest a count flag may be, and why (a value past it would run for ever or allocate without end). */
+export interface Ceiling {
+  readonly max: number;
+  readonly why: string;
+}
+
+/** Counts past this are not exact in a double: no flag means them. */
+const SAFE: Ceiling = { max: Number.MAX_SAFE_INTEGER, why: 'larger integers are not exact' };
+
+export function parsePositiveInt(flag: string, value: string, ceiling: Ceiling = SAFE): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`${flag} must be a positive integer, got '${value}'`);
+  if (n > ceiling.max) throw new UserError(`${flag} must be at most ${ceiling.max} (${ceiling.why}), got '${value}'`);
   return n;
 }
 
-export function parseNonNegativeInt(flag: string, value: string): number {
+export function parseNonNegativeInt(flag: string, value: string, ceiling: Ceiling = SAFE): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UserError(`${flag} must be a whole number (0 or more), got '${value}'`);
+  if (n > ceiling.max) throw new UserError(`${flag} must be at most ${ceiling.max} (${ceiling.why}), got '${value}'`);
   return n;
 }
 

@@ -30,6 +30,19 @@ describe('bad flags', () => {
     }
   });
 
+  it('refuses counts that would run for ever or allocate without end (a config file gave 1e300)', async () => {
+    for (const [flag, value, pattern] of [
+      ['--max-nodes', '1e300', /--max-nodes must be at most 500 \(a model takes the generator too long past it\), got '1e300'/],
+      ['--max-elements', '1e9', /--max-elements must be at most 67108864 \(the tensor size limit; TENSORSMITH_MAX_ELEMENTS raises it\)/],
+      ['--jobs', '100000', /--jobs must be at most 256/],
+      ['--index-limit', '1e300', /--index-limit must be at most 9007199254740991/],
+    ] as const) {
+      const out = join(tempDir(), 'campaign');
+      expect(await refused(['fuzz', ...QUICK, flag, value, '--out', out])).toMatch(pattern);
+      expect(existsSync(out), `${flag} '${value}'`).toBe(false);
+    }
+  });
+
   it('names an unknown op of --ops or --exclude-ops on fuzz and gen, and points at tensorsmith ops', async () => {
     for (const command of ['fuzz', 'gen']) {
       for (const flag of ['--ops', '--exclude-ops']) {

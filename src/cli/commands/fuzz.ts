@@ -109,7 +109,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     if (opts.out !== undefined) checkFolderFlag('--out', opts.out);
     if (opts.cacheDir !== undefined) checkFolderFlag('--cache-dir', opts.cacheDir);
     if (opts.known !== undefined) checkFileFlag('--known', opts.known);
-    const jobs = parsePositiveInt('--jobs', opts.jobs);
+    const jobs = parsePositiveInt('--jobs', opts.jobs, { max: 256, why: 'each job is a process with its SUT workers' });
     const reduceMs = parseNonNegativeInt('--reduce-ms', opts.reduceMs);
     const reduceSteps = parseNonNegativeInt('--reduce-steps', opts.reduceSteps);
     const share = parsePercent('--reduce-share', opts.reduceShare);

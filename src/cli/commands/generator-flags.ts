@@ -4,8 +4,12 @@ import { allowedSpecs, type GeneratorConfig, type GeneratorMethod } from '../../
 import type { DType } from '../../ir/dtype.js';
 import { UserError } from '../../ir/errors.js';
 import { DEFAULT_OPSET } from '../../ir/model.js';
+import { MAX_ELEMENTS_ENV, maxTensorElements } from '../../ir/limits.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { parseDtypes, parseNonEmptyList, parsePositiveInt, parsePositiveNumber } from '../options.js';
+
+/** The generator solves each node's constraints in z3: a model past this many nodes would take hours. */
+const MAX_NODES = { max: 500, why: 'a model takes the generator too long past it' };
 
 export interface GeneratorFlags {
   maxNodes: string;
@@ -34,8 +38,11 @@ export function generatorConfig(flags: GeneratorFlags): GeneratorConfig & { meth
   const config: GeneratorConfig & { method: GeneratorMethod; opset: number; dtypes: DType[] } = {
     method: flags.method,
     opset: parseOpset(flags.opset),
-    maxNodes: parsePositiveInt('--max-nodes', flags.maxNodes),
-    maxElements: parsePositiveInt('--max-elements', flags.maxElements),
+    maxNodes: parsePositiveInt('--max-nodes', flags.maxNodes, MAX_NODES),
+    maxElements: parsePositiveInt('--max-elements', flags.maxElements, {
+      max: maxTensorElements(),
+      why: `the tensor size limit; ${MAX_ELEMENTS_ENV} raises it`,
+    }),
     dtypes: parseDtypes(flags.dtypes),
     ...(flags.ops !== undefined ? { ops: parseOps('--ops', flags.ops) } : {}),
     ...(flags.excludeOps !== undefined ? { excludeOps: parseOps('--exclude-ops', flags.excludeOps) } : {}),
