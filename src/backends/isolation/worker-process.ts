@@ -1,10 +1,18 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../../ir/errors.js';
 import type { Model } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
 import type { AdapterSource, WorkerReply, WorkerRequest } from './protocol.js';
+
+/**
+ * A worker in its own process group outlives a campaign killed with SIGKILL, and one stuck in a
+ * hanging SUT never sees its channel close, so it would spin for ever. On Linux, util-linux's
+ * setpriv starts the worker with a parent-death signal (SIGKILL); without it the worker still exits
+ * when the channel closes, unless its SUT hangs.
+ */
+const SETPRIV = process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) : undefined;
 
 /** The SUT's process died (signal, exit code, or killed for memory) while it held a request. */
 export class SutCrash extends Error {
@@ -105,7 +113,8 @@ export class WorkerProcess {
     const execArgv = WORKER.endsWith('.ts') ? ['--import', 'tsx'] : [];
     // Its own process group: a Ctrl-C in the terminal signals the foreground group, which must not
     // kill a SUT mid-test (the campaign stops on its own SIGINT and ends its workers itself).
-    this.proc = fork(WORKER, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', detached: true });
+    const launch = SETPRIV ? { execPath: SETPRIV, execArgv: ['--pdeathsig', 'KILL', process.execPath, ...execArgv] } : { execArgv };
+    this.proc = fork(WORKER, [], { ...launch, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', detached: true });
     this.proc.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_TAIL);
     });
