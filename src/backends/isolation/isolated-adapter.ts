@@ -8,11 +8,15 @@ export { SutCrash, SutError, SutHang, SutInterrupted, type IsolationLimits, type
 
 export interface IsolationOptions extends IsolationLimits {
   /**
-   * Workers kept started and loaded ahead of time, so that a restart (after a crash, an error, or
-   * to confirm a finding in a fresh process) does not wait for the adapter to load. Restarts come
-   * in bursts while a bug is reduced; two spares absorb most of them.
+   * Workers kept started and loaded ahead of time while restarts come in a burst (a reduction
+   * confirms every candidate in a fresh process), so that a restart does not wait for the adapter
+   * to load. Spares are started once a worker is replaced within spareIdleMs of the previous
+   * replacement, and ended when unclaimed for as long: a campaign that rarely restarts does not
+   * keep a loaded process per SUT idle (each is a Node process with the SUT, ~90 MB resident).
    */
   readonly spares?: number;
+  /** The burst window and spare lifetime (default SPARE_IDLE_MS). */
+  readonly spareIdleMs?: number;
   /** A known-good test every worker runs once after it starts (see WorkerProcess.start). */
   readonly warmup?: WarmupTest;
 }
@@ -38,6 +42,13 @@ export function isIsolated(adapter: BackendAdapter): adapter is IsolatedAdapter 
 }
 
 /**
+ * How long restarts may be apart and still count as a burst that spares serve, and how long a spare
+ * waits unclaimed before it is ended. Reduction checks come well within it; a campaign's restarts
+ * after the occasional error, minutes apart, do not.
+ */
+const SPARE_IDLE_MS = 30_000;
+
+/**
  * Runs an adapter's prepare and run in a child process. Static knowledge (describe, supports,
  * knownDeviation, family) comes from a local instance of the same adapter. A death, a hang past the
  * timeout or a memory blow-up rejects the pending request with SutCrash or SutHang; the next request
@@ -47,7 +58,13 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
   let current: Promise<WorkerProcess> | undefined;
   /** The current worker once it has started (served() reads it synchronously). */
   let running: WorkerProcess | undefined;
-  const spares: Promise<WorkerProcess>[] = [];
+  /** Spares, oldest first, each with the timer that ends it once it has waited idleMs unclaimed. */
+  const spares: { worker: Promise<WorkerProcess>; expiry: NodeJS.Timeout }[] = [];
+  /** When the current worker last replaced another (undefined: no replacement yet). */
+  let lastReplacement: number | undefined;
+  /** Whether a worker was ever started: the first one replaces none. */
+  let hadWorker = false;
+  const idleMs = options.spareIdleMs ?? SPARE_IDLE_MS;
   let requestTimeout: number | undefined;
   let closed = false;
   /** Every worker ever started and not yet killed, so close() can end them all. */
@@ -61,6 +78,26 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
     return w;
   };
 
+  const launchSpare = () => {
+    const spare = { worker: launch(), expiry: setTimeout(() => dropSpare(spare), idleMs) };
+    // An idle spare must not keep the process alive.
+    spare.expiry.unref();
+    spares.push(spare);
+  };
+
+  const dropSpare = (spare: (typeof spares)[number]) => {
+    const i = spares.indexOf(spare);
+    if (i >= 0) spares.splice(i, 1);
+    forget(spare.worker);
+  };
+
+  const claimSpare = (): Promise<WorkerProcess> | undefined => {
+    const spare = spares.shift();
+    if (!spare) return undefined;
+    clearTimeout(spare.expiry);
+    return spare.worker;
+  };
+
   const worker = async (): Promise<WorkerProcess> => {
     if (closed) throw new Error(`${local.name} was closed`);
     if (current) {
@@ -69,8 +106,12 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
       if (w) forget(current);
       current = undefined;
     }
-    current = spares.shift() ?? launch();
-    while (spares.length < (options.spares ?? 0)) spares.push(launch());
+    current = claimSpare() ?? launch();
+    const now = performance.now();
+    const burst = lastReplacement !== undefined && now - lastReplacement < idleMs;
+    if (hadWorker) lastReplacement = now;
+    hadWorker = true;
+    if (burst) while (spares.length < (options.spares ?? 0)) launchSpare();
     try {
       running = await current;
       return running;
@@ -128,6 +169,7 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
     },
     close() {
       closed = true;
+      for (const spare of spares) clearTimeout(spare.expiry);
       for (const w of started) forget(w);
       current = undefined;
       running = undefined;

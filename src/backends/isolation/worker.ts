@@ -2,6 +2,7 @@
 // blow-up takes down only this process. It answers the parent's requests one at a time.
 import type { BackendAdapter } from '../adapter.js';
 import { loadAdapterModule } from '../external.js';
+import { createBuiltinAdapter } from './builtin.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 
 let adapter: BackendAdapter | undefined;
@@ -16,9 +17,9 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
   switch (request.kind) {
     case 'init': {
       const source = request.source;
-      // The built-in registry loads every built-in adapter's package (onnxruntime's native library
-      // among them): an external adapter's worker, restarted often, does without.
-      if ('builtin' in source) adapter = (await import('../registry.js')).builtinBackends().create(source.builtin);
+      // Only the adapter's own module is loaded (see createBuiltinAdapter): an external adapter's
+      // worker needs no built-in's package, a built-in's worker none of the others'.
+      if ('builtin' in source) adapter = await createBuiltinAdapter(source.builtin);
       else {
         adapter = (await loadAdapterModule(source.module)).find((a) => a.name === source.name);
         if (!adapter) throw new Error(`module ${source.module} has no adapter named '${source.name}'`);
