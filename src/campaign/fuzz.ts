@@ -287,6 +287,8 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     commit();
     save();
   }
+  // A kill during a reduction step left it pending: it runs first, as it did before the next test.
+  if (resuming) await reducePending();
   let summarySavedAt = performance.now();
   /** The test is done: the next one is where a resume starts, and the summary stays current (once a second at most). */
   const finishStep = () => {
