@@ -16,10 +16,9 @@ import { FindingHandler, type FindingContext, type PendingReduction, type Pendin
 import { dropUncommittedCases, loadPendingReductions } from './resume.js';
 import { testIndexAt, WHOLE, type Shard } from './shard.js';
 import { SignatureDb } from '../store/signatures.js';
-import { emptyBackendStats, emptyVerdicts, tally, type BugEntry, type CampaignSummary, UNCONFIRMED_KEPT } from '../store/summary.js';
+import { emptyBackendStats, emptyVerdicts, tally, writeSummary, type BugEntry, type CampaignSummary, UNCONFIRMED_KEPT } from '../store/summary.js';
 import { SutSession, type JudgedTest } from '../oracles/sut-session.js';
-import { writeJsonAtomic } from '../store/atomic.js';
-import { readProgress, type Progress } from '../store/progress.js';
+import { readProgress, writeProgress, type Progress } from '../store/progress.js';
 import { DEFAULT_INPUT_CHOICE, makeTestCase, type InputChoice } from './test-case.js';
 import { OutOfTime } from '../oracles/out-of-time.js';
 
@@ -210,14 +209,14 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     progress.pending = pending.map((p) => p.signature);
     progress.bugs = book.values();
     for (const s of sessions) progress.perBackend[s.name]!.restarts = restartsBefore.get(s.name)! + s.restarts;
-    writeJsonAtomic(join(outDir, 'progress.json'), progress);
+    writeProgress(outDir, progress);
     db.save();
     const listed = new Set(progress.bugs.map((b) => b.dir));
     for (const dir of removals) if (!listed.has(dir)) rmSync(join(outDir, dir), { recursive: true, force: true });
     removals.clear();
   };
   /** summary.json: for people and reports, any time; resume reads progress.json only. */
-  const save = () => writeJsonAtomic(join(outDir, 'summary.json'), summary());
+  const save = () => writeSummary(outDir, summary());
 
   const context: FindingContext = {
     seed: options.seed,
