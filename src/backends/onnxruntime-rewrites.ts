@@ -1,0 +1,113 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { decodeOnnxModel } from '../export/from-onnx.js';
+import type { OrtOptLevel } from './onnxruntime-options.js';
+import { ortNodeSessionOptions } from './onnxruntime-options.js';
+
+/**
+ * What onnxruntime's graph optimizer did to a model, read from the difference between the model it
+ * was given and the optimized model it writes (`optimizedModelFilePath`): the op types (qualified by
+ * domain when not the ONNX one) that appeared and disappeared, with counts. Rewrites are where
+ * compilers break; this is how a campaign learns which ones its tests reach.
+ */
+export interface GraphDiff {
+  readonly added: Readonly<Record<string, number>>;
+  readonly removed: Readonly<Record<string, number>>;
+}
+
+/** A node's op type as the diff names it: `Gemm`, `com.microsoft:FusedConv`. */
+function qualified(node: { opType?: string | null; domain?: string | null }): string {
+  const domain = node.domain ?? '';
+  return domain === '' || domain === 'ai.onnx' ? (node.opType ?? '') : `${domain}:${node.opType ?? ''}`;
+}
+
+/** The op types of an ONNX model's graph, one per node. */
+export function opTypesOf(onnx: Uint8Array): string[] {
+  return (decodeOnnxModel(onnx).graph?.node ?? []).map(qualified);
+}
+
+export function graphDiff(before: readonly string[], after: readonly string[]): GraphDiff {
+  const count = (ops: readonly string[]) => ops.reduce((m, op) => m.set(op, (m.get(op) ?? 0) + 1), new Map<string, number>());
+  const b = count(before);
+  const a = count(after);
+  const added: Record<string, number> = {};
+  const removed: Record<string, number> = {};
+  for (const [op, n] of a) if (n > (b.get(op) ?? 0)) added[op] = n - (b.get(op) ?? 0);
+  for (const [op, n] of b) if (n > (a.get(op) ?? 0)) removed[op] = n - (a.get(op) ?? 0);
+  return { added, removed };
+}
+
+/**
+ * How a rewrite shows in a diff. Fusions are known by the op they create (most create their own);
+ * eliminations by the op that goes while nothing appears. Names follow onnxruntime's transformers
+ * (onnxruntime/core/optimizer/).
+ */
+interface RewriteSign {
+  readonly name: string;
+  readonly shows: (diff: GraphDiff) => boolean;
+}
+
+const appears = (op: string) => (d: GraphDiff) => (d.added[op] ?? 0) > 0;
+const goes = (op: string) => (d: GraphDiff) => (d.removed[op] ?? 0) > 0;
+const nothingAppears = (d: GraphDiff) => Object.keys(d.added).length === 0;
+const all =
+  (...tests: ((d: GraphDiff) => boolean)[]) =>
+  (d: GraphDiff) =>
+    tests.every((t) => t(d));
+
+export const REWRITE_SIGNS: readonly RewriteSign[] = [
+  { name: 'ConvActivationFusion', shows: appears('com.microsoft:FusedConv') },
+  { name: 'GemmActivationFusion', shows: appears('com.microsoft:FusedGemm') },
+  { name: 'MatMulAddFusion', shows: all(appears('Gemm'), goes('MatMul'), goes('Add')) },
+  { name: 'MatMulScaleFusion', shows: appears('com.microsoft:FusedMatMul') },
+  { name: 'MatmulTransposeFusion', shows: appears('com.microsoft:TransposeScaleMatMul') },
+  { name: 'GeluFusion', shows: (d) => appears('Gelu')(d) || appears('com.microsoft:Gelu')(d) },
+  { name: 'FastGeluFusion', shows: appears('com.microsoft:FastGelu') },
+  { name: 'BiasGeluFusion', shows: appears('com.microsoft:BiasGelu') },
+  { name: 'QuickGeluFusion', shows: appears('com.microsoft:QuickGelu') },
+  { name: 'LayerNormFusion', shows: appears('LayerNormalization') },
+  { name: 'SimplifiedLayerNormFusion', shows: (d) => appears('SimplifiedLayerNormalization')(d) || appears('com.microsoft:SimplifiedLayerNormalization')(d) },
+  { name: 'SkipLayerNormFusion', shows: appears('com.microsoft:SkipLayerNormalization') },
+  { name: 'BiasSoftmaxFusion', shows: appears('com.microsoft:BiasSoftmax') },
+  { name: 'NchwcTransformer', shows: (d) => Object.keys(d.added).some((op) => op.startsWith('com.microsoft.nchwc:')) },
+  { name: 'GatherToSplitFusion', shows: all(appears('Split'), goes('Gather')) },
+  { name: 'ConvBNFusion', shows: all(goes('BatchNormalization'), nothingAppears) },
+  { name: 'EliminateIdentity', shows: all(goes('Identity'), nothingAppears) },
+  { name: 'EliminateDropout', shows: all(goes('Dropout'), nothingAppears) },
+  { name: 'CastElimination', shows: all(goes('Cast'), nothingAppears) },
+  { name: 'EliminateSlice', shows: all(goes('Slice'), nothingAppears) },
+  { name: 'ExpandElimination', shows: all(goes('Expand'), nothingAppears) },
+  { name: 'UnsqueezeElimination', shows: all(goes('Unsqueeze'), nothingAppears) },
+  { name: 'NotWhereFusion', shows: all(goes('Not'), nothingAppears) },
+  { name: 'FuseReluClip', shows: all(goes('Relu'), nothingAppears, (d) => !goes('Clip')(d)) },
+  { name: 'TransposeOptimizer', shows: all(goes('Transpose'), nothingAppears) },
+];
+
+/**
+ * The rewrites a diff shows, by name. A change no sign explains is named by the diff itself
+ * (`-A -B +C`), so that coverage still counts it and a new rewrite gets noticed.
+ */
+export function rewritesOf(diff: GraphDiff): string[] {
+  const named = REWRITE_SIGNS.filter((s) => s.shows(diff)).map((s) => s.name);
+  if (named.length > 0) return named;
+  const parts = [...Object.keys(diff.removed).sort().map((op) => `-${op}`), ...Object.keys(diff.added).sort().map((op) => `+${op}`)];
+  return parts.length > 0 ? [parts.join(' ')] : [];
+}
+
+/**
+ * Builds an onnxruntime-node session for a model at one optimization level and returns what the
+ * optimizer did to it. The optimized model is written to a temporary folder and read back.
+ */
+export async function optimizerDiff(onnx: Uint8Array, level: OrtOptLevel): Promise<GraphDiff> {
+  const dir = mkdtempSync(join(tmpdir(), 'tensorsmith-ort-optimized-'));
+  try {
+    const path = join(dir, 'optimized.onnx');
+    const session = await ort.InferenceSession.create(onnx, { ...ortNodeSessionOptions(level), executionProviders: ['cpu'], optimizedModelFilePath: path });
+    await session.release();
+    return graphDiff(opTypesOf(onnx), opTypesOf(new Uint8Array(readFileSync(path))));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
