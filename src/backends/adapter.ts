@@ -38,6 +38,11 @@ export interface BackendAdapter<Prepared = unknown> {
   /** Frees what prepare allocated. */
   release?(prepared: Prepared): Promise<void>;
   /**
+   * What the SUT's optimizer did to the model it prepared, as rewrite names (onnxruntime's
+   * transformers): the rewrite coverage a campaign steers by. Absent: the SUT does not say.
+   */
+  rewritesOf?(prepared: Prepared): readonly string[];
+  /**
    * A recorded, known departure of this SUT from the ONNX specification that the model runs into
    * (the reason), if any: the campaign does not report it again as a bug.
    */

@@ -6,6 +6,7 @@ import { fromNativeArray, toNativeArray, type Tensor } from '../ir/tensor.js';
 import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapter.js';
 import { ortSupports } from './onnxruntime-support.js';
 import { ortKnownDeviation } from './onnxruntime-deviations.js';
+import { rewritesOf, sessionWithDiff } from './onnxruntime-rewrites.js';
 
 import { ORT_FAMILY, ortNodeSessionOptions, type OrtOptLevel } from './onnxruntime-options.js';
 
@@ -36,7 +37,13 @@ export function fromOrtTensor(dtype: DType, t: ort.Tensor): Tensor {
 }
 
 /** onnxruntime-node's CPU execution provider at one graph optimization level. */
-export function onnxruntimeNodeAdapter(level: OrtOptLevel): BackendAdapter<ort.InferenceSession> {
+/** A session, and the rewrites its optimizer made to the model (none at level disabled). */
+interface OrtPrepared {
+  readonly session: ort.InferenceSession;
+  readonly rewrites: readonly string[];
+}
+
+export function onnxruntimeNodeAdapter(level: OrtOptLevel): BackendAdapter<OrtPrepared> {
   const name = `ort-${level}`;
   return {
     name,
@@ -45,10 +52,13 @@ export function onnxruntimeNodeAdapter(level: OrtOptLevel): BackendAdapter<ort.I
       return { name, package: 'onnxruntime-node', version: packageVersion() };
     },
     supports: ortSupports,
-    async prepare(artifact: ModelArtifact) {
-      return ort.InferenceSession.create(artifact.onnx, { ...ortNodeSessionOptions(level), executionProviders: ['cpu'] });
+    async prepare(artifact: ModelArtifact): Promise<OrtPrepared> {
+      if (level === 'disabled') return { session: await ort.InferenceSession.create(artifact.onnx, { ...ortNodeSessionOptions(level), executionProviders: ['cpu'] }), rewrites: [] };
+      const { session, diff } = await sessionWithDiff(artifact.onnx, level);
+      return { session, rewrites: rewritesOf(diff) };
     },
-    async run(session, inputs: TensorMap) {
+    rewritesOf: (prepared) => prepared.rewrites,
+    async run({ session }, inputs: TensorMap) {
       const feeds: Record<string, ort.Tensor> = {};
       for (const [k, t] of inputs) feeds[k] = toOrtTensor(t);
       const results = await session.run(feeds);
@@ -56,7 +66,7 @@ export function onnxruntimeNodeAdapter(level: OrtOptLevel): BackendAdapter<ort.I
       for (const [k, t] of Object.entries(results)) out.set(k, fromOrtTensor(dtypeOfOrt(t.type), t));
       return out;
     },
-    async release(session) {
+    async release({ session }) {
       await session.release();
     },
     knownDeviation: ortKnownDeviation,

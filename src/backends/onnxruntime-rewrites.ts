@@ -15,6 +15,8 @@ import { ortNodeSessionOptions } from './onnxruntime-options.js';
 export interface GraphDiff {
   readonly added: Readonly<Record<string, number>>;
   readonly removed: Readonly<Record<string, number>>;
+  /** The optimized graph's op types with counts: what a rewrite left in place (Relu->Clip keeps the Clip). */
+  readonly after: Readonly<Record<string, number>>;
 }
 
 /** A node's op type as the diff names it: `Gemm`, `com.microsoft:FusedConv`. */
@@ -36,7 +38,7 @@ export function graphDiff(before: readonly string[], after: readonly string[]): 
   const removed: Record<string, number> = {};
   for (const [op, n] of a) if (n > (b.get(op) ?? 0)) added[op] = n - (b.get(op) ?? 0);
   for (const [op, n] of b) if (n > (a.get(op) ?? 0)) removed[op] = n - (a.get(op) ?? 0);
-  return { added, removed };
+  return { added, removed, after: Object.fromEntries(a) };
 }
 
 /**
@@ -52,6 +54,7 @@ interface RewriteSign {
 const appears = (op: string) => (d: GraphDiff) => (d.added[op] ?? 0) > 0;
 const goes = (op: string) => (d: GraphDiff) => (d.removed[op] ?? 0) > 0;
 const nothingAppears = (d: GraphDiff) => Object.keys(d.added).length === 0;
+const remains = (op: string) => (d: GraphDiff) => (d.after[op] ?? 0) > 0;
 const all =
   (...tests: ((d: GraphDiff) => boolean)[]) =>
   (d: GraphDiff) =>
@@ -81,7 +84,7 @@ export const REWRITE_SIGNS: readonly RewriteSign[] = [
   { name: 'ExpandElimination', shows: all(goes('Expand'), nothingAppears) },
   { name: 'UnsqueezeElimination', shows: all(goes('Unsqueeze'), nothingAppears) },
   { name: 'NotWhereFusion', shows: all(goes('Not'), nothingAppears) },
-  { name: 'FuseReluClip', shows: all(goes('Relu'), nothingAppears, (d) => !goes('Clip')(d)) },
+  { name: 'FuseReluClip', shows: all(goes('Relu'), nothingAppears, remains('Clip')) },
   { name: 'TransposeOptimizer', shows: all(goes('Transpose'), nothingAppears) },
 ];
 
@@ -97,17 +100,23 @@ export function rewritesOf(diff: GraphDiff): string[] {
 }
 
 /**
- * Builds an onnxruntime-node session for a model at one optimization level and returns what the
- * optimizer did to it. The optimized model is written to a temporary folder and read back.
+ * An onnxruntime-node session for a model at one optimization level, and what the optimizer did to
+ * the model: the session writes its optimized model to a temporary folder, read back and removed.
  */
-export async function optimizerDiff(onnx: Uint8Array, level: OrtOptLevel): Promise<GraphDiff> {
+export async function sessionWithDiff(onnx: Uint8Array, level: OrtOptLevel): Promise<{ session: ort.InferenceSession; diff: GraphDiff }> {
   const dir = mkdtempSync(join(tmpdir(), 'tensorsmith-ort-optimized-'));
   try {
     const path = join(dir, 'optimized.onnx');
     const session = await ort.InferenceSession.create(onnx, { ...ortNodeSessionOptions(level), executionProviders: ['cpu'], optimizedModelFilePath: path });
-    await session.release();
-    return graphDiff(opTypesOf(onnx), opTypesOf(new Uint8Array(readFileSync(path))));
+    return { session, diff: graphDiff(opTypesOf(onnx), opTypesOf(new Uint8Array(readFileSync(path)))) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What onnxruntime's optimizer does to a model at one level (the session is released). */
+export async function optimizerDiff(onnx: Uint8Array, level: OrtOptLevel): Promise<GraphDiff> {
+  const { session, diff } = await sessionWithDiff(onnx, level);
+  await session.release();
+  return diff;
 }

@@ -16,7 +16,7 @@ import { FindingHandler, type FindingContext, type PendingReduction, type Pendin
 import { dropUncommittedCases, loadPendingReductions } from './resume.js';
 import { testIndexAt, WHOLE, type Shard } from './shard.js';
 import { SignatureDb } from '../store/signatures.js';
-import { emptyBackendStats, emptyVerdicts, tally, writeSummary, type BugEntry, type CampaignSummary, UNCONFIRMED_KEPT } from '../store/summary.js';
+import { countRewrites, emptyBackendStats, emptyVerdicts, tally, writeSummary, type BugEntry, type CampaignSummary, UNCONFIRMED_KEPT } from '../store/summary.js';
 import { SutSession, type JudgedTest } from '../oracles/sut-session.js';
 import { readProgress, writeProgress, type Progress } from '../store/progress.js';
 import { DEFAULT_INPUT_CHOICE, makeTestCase, type InputChoice } from './test-case.js';
@@ -149,6 +149,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
         unconfirmed: 0,
         unconfirmedFindings: [],
         internalErrors: [],
+        coverage: {},
       };
   for (const s of sessions) progress.perBackend[s.name] ??= emptyBackendStats();
   const restartsBefore = new Map(sessions.map((s) => [s.name, progress.perBackend[s.name]!.restarts]));
@@ -195,6 +196,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       unconfirmedFindings: progress.unconfirmedFindings,
       reduction: { ms: Math.round(progress.reduceMs), share: options.reduction?.share ?? 0, unreduced: pending.length },
       internalErrors: progress.internalErrors,
+      coverage: progress.coverage,
       config,
     };
   };
@@ -338,6 +340,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
           continue;
         }
         let outcome = await session.evaluate(judged);
+        if (outcome.rewrites) countRewrites(progress.coverage, session.name, outcome.rewrites, index);
         let alone = false;
         // A hang at an adaptive timeout counts only once it also hangs alone at the full one.
         if (outcome.verdict.kind === 'hang' && (outcome.hangTimeoutMs ?? fullMs) < fullMs) {

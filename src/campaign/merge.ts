@@ -4,7 +4,7 @@ import { UserError } from '../ir/errors.js';
 import { VERDICTS } from '../oracles/verdict.js';
 import { insideFolder, quoted } from '../store/contained-path.js';
 import { SignatureDb } from '../store/signatures.js';
-import { emptyBackendStats, emptyVerdicts, readSummary, tally, withBugDirs, writeSummary, type BackendStats, type BugEntry, type CampaignSummary, type InternalError, type UnconfirmedFinding, UNCONFIRMED_KEPT } from '../store/summary.js';
+import { addCoverage, emptyBackendStats, emptyVerdicts, readSummary, tally, withBugDirs, writeSummary, type BackendStats, type BugEntry, type CampaignSummary, type InternalError, type RewriteCoverage, type UnconfirmedFinding, UNCONFIRMED_KEPT } from '../store/summary.js';
 
 const STATUS_RANK = { regression: 2, new: 1, known: 0 } as const;
 
@@ -106,6 +106,7 @@ export function mergeCampaigns(dirs: readonly string[], outDir: string): Campaig
   const discardReasons: Record<string, number> = {};
   const perBackend: Record<string, BackendStats> = {};
   const internalErrors: InternalError[] = [];
+  const coverage: RewriteCoverage = {};
   const unconfirmedFindings: UnconfirmedFinding[] = [];
   const db = SignatureDb.open(join(outDir, 'signatures.json'));
   for (const { dir, summary, bugPlaces, db: campaignDb } of inputs) {
@@ -125,6 +126,7 @@ export function mergeCampaigns(dirs: readonly string[], outDir: string): Campaig
       into.restarts += stats.restarts;
     }
     internalErrors.push(...summary.internalErrors);
+    addCoverage(coverage, summary.coverage);
     unconfirmedFindings.push(...summary.unconfirmedFindings);
     if (campaignDb) db.absorb(campaignDb);
     summary.bugs.forEach((entry, i) => {
@@ -169,6 +171,7 @@ export function mergeCampaigns(dirs: readonly string[], outDir: string): Campaig
     unconfirmedFindings: unconfirmedFindings.slice(0, UNCONFIRMED_KEPT),
     reduction: { ms: reduceMs, share: first.reduction.share, unreduced },
     internalErrors,
+    coverage,
     config: { ...config, mergedFrom: dirs.length },
   };
   db.save();

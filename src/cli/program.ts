@@ -11,6 +11,7 @@ import { reproCommand } from './commands/repro.js';
 import { reduceCommand } from './commands/reduce.js';
 import { reportCommand } from './commands/report.js';
 import { knownCommand } from './commands/known.js';
+import { coverageCommand } from './commands/coverage.js';
 import { EXIT_ERROR, EXIT_OK, type CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
 import { CONFIG_FILE, readConfigFile } from '../store/config-file.js';
@@ -48,6 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo, now: () => Date
   reduceCommand(program, io, setExit);
   reportCommand(program, io, setExit);
   knownCommand(program, io, setExit, now);
+  coverageCommand(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

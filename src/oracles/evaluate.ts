@@ -20,6 +20,8 @@ export interface BackendOutcome {
   readonly hangTimeoutMs?: number;
   /** The test ran alone: the first one of a fresh SUT worker, so its verdict is confirmed already. */
   readonly alone?: boolean;
+  /** What the SUT's optimizer did to the model it prepared (see BackendAdapter.rewritesOf). */
+  readonly rewrites?: readonly string[];
 }
 
 /** What a thrown error makes of a stage: crash, hang, a capability gap (unsupported) or the stage's own error verdict. */
@@ -77,8 +79,9 @@ export async function evaluateOnBackend(
     return { ...errorOutcome(e, backend, 'compile-error'), prepareMs: performance.now() - t0 };
   }
   const t1 = performance.now();
+  const rewrites = adapter.rewritesOf?.(prepared);
   const outcome = await runAndJudge({ adapter, artifact, prepared, inputs, expected });
-  const timed = { ...outcome, prepareMs: t1 - t0, runMs: performance.now() - t1 };
+  const timed = { ...outcome, prepareMs: t1 - t0, runMs: performance.now() - t1, ...(rewrites ? { rewrites } : {}) };
   try {
     await adapter.release?.(prepared);
   } catch (e) {

@@ -8,12 +8,14 @@ import { readJsonFile } from './json-file.js';
 import {
   readBackendStats,
   readInternalError,
+  readCoverage,
   readListedBug,
   readUnconfirmed,
   readVerdictCounts,
   type BackendStats,
   type BugEntry,
   type InternalError,
+  type RewriteCoverage,
   type UnconfirmedFinding,
 } from './summary.js';
 
@@ -52,6 +54,7 @@ export interface Progress {
   unconfirmed: number;
   unconfirmedFindings: UnconfirmedFinding[];
   internalErrors: InternalError[];
+  coverage: RewriteCoverage;
 }
 
 const REMEDY = 'the case folders are intact: start a new campaign folder';
@@ -85,6 +88,7 @@ export function checkProgress(raw: unknown, file: string): Progress {
     unconfirmed: r.count(o.unconfirmed, 'unconfirmed'),
     unconfirmedFindings: r.array(o.unconfirmedFindings, 'unconfirmedFindings').map((u, i) => readUnconfirmed(r, u, `unconfirmedFindings[${i}]`)),
     internalErrors: r.array(o.internalErrors, 'internalErrors').map((e, i) => readInternalError(r, e, `internalErrors[${i}]`)),
+    coverage: readCoverage(r, o.coverage, 'coverage'),
   };
 }
 

@@ -84,7 +84,53 @@ export interface CampaignSummary {
   readonly reduction: { readonly ms: number; readonly share: number; readonly unreduced: number };
   /** Errors of tensorsmith itself (the reference failing on a valid model, say): report them to tensorsmith. */
   readonly internalErrors: readonly InternalError[];
+  /** Rewrite coverage: per SUT, the rewrites its optimizer made to the campaign's tests (see RewriteCoverage). */
+  readonly coverage: RewriteCoverage;
   readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** How often one rewrite fired: in how many tests, and the first test (its index) that made it fire. */
+export interface RewriteCount {
+  tests: number;
+  readonly firstTest: number;
+}
+
+/** Per SUT, per rewrite name (onnxruntime's transformers), how often the campaign's tests made it fire. */
+export type RewriteCoverage = Record<string, Record<string, RewriteCount>>;
+
+/** Counts one test's rewrites on one SUT (each rewrite once per test). */
+export function countRewrites(coverage: RewriteCoverage, sut: string, rewrites: readonly string[], testIndex: number): void {
+  const mine = (coverage[sut] ??= {});
+  for (const name of new Set(rewrites)) {
+    const had = mine[name];
+    if (had) had.tests++;
+    else mine[name] = { tests: 1, firstTest: testIndex };
+  }
+}
+
+/** Adds one campaign's coverage to another's (merge): counts add up, the first test is the smaller index. */
+export function addCoverage(into: RewriteCoverage, from: RewriteCoverage): void {
+  for (const [sut, rewrites] of Object.entries(from)) {
+    const mine = (into[sut] ??= {});
+    for (const [name, c] of Object.entries(rewrites)) {
+      const had = mine[name];
+      mine[name] = had ? { tests: had.tests + c.tests, firstTest: Math.min(had.firstTest, c.firstTest) } : { ...c };
+    }
+  }
+}
+
+/** Reads a coverage block (summary.json, progress.json). */
+export function readCoverage(r: FieldReader, x: unknown, where: string): RewriteCoverage {
+  const coverage: RewriteCoverage = {};
+  for (const [sut, rewrites] of Object.entries(r.object(x, where))) {
+    coverage[sut] = {};
+    for (const [name, c] of Object.entries(r.object(rewrites, `${where}.${JSON.stringify(sut)}`))) {
+      const w = `${where}.${JSON.stringify(sut)}.${JSON.stringify(name)}`;
+      const o = r.object(c, w);
+      coverage[sut][name] = { tests: r.count(o.tests, `${w}.tests`), firstTest: r.count(o.firstTest, `${w}.firstTest`) };
+    }
+  }
+  return coverage;
 }
 
 /** A finding a campaign did not list: it did not reproduce alone, and no earlier test explained it. */
@@ -242,6 +288,8 @@ export function checkSummary(raw: unknown, file: string, dir: string): RecordedS
     unconfirmedFindings: r.array(o.unconfirmedFindings, 'unconfirmedFindings').map((u, i) => readUnconfirmed(r, u, `unconfirmedFindings[${i}]`)),
     reduction: { ms: r.number(reduction.ms, 'reduction.ms'), share: r.number(reduction.share, 'reduction.share'), unreduced: r.count(reduction.unreduced, 'reduction.unreduced') },
     internalErrors: r.array(o.internalErrors, 'internalErrors').map((e, i) => readInternalError(r, e, `internalErrors[${i}]`)),
+    // Summaries written before rewrite coverage existed have none.
+    coverage: o.coverage === undefined ? {} : readCoverage(r, o.coverage, 'coverage'),
     config: r.object(o.config, 'config'),
   };
 }

@@ -55,7 +55,10 @@ describe("onnxruntime's rewrites, read from the optimized model it writes", () =
 
   it('counts what appeared and went, and names an unknown change by its diff', () => {
     const diff = graphDiff(['MatMul', 'Add', 'Relu', 'Relu'], ['Gemm', 'Relu', 'com.example:Frob']);
-    expect(diff).toEqual({ added: { Gemm: 1, 'com.example:Frob': 1 }, removed: { MatMul: 1, Add: 1, Relu: 1 } });
+    expect(diff).toEqual({ added: { Gemm: 1, 'com.example:Frob': 1 }, removed: { MatMul: 1, Add: 1, Relu: 1 }, after: { Gemm: 1, Relu: 1, 'com.example:Frob': 1 } });
+    // A Relu that goes is Relu->Clip fusion only where a Clip remains.
+    expect(rewritesOf(graphDiff(['Relu', 'Clip'], ['Clip']))).toEqual(['FuseReluClip']);
+    expect(rewritesOf(graphDiff(['Relu', 'Add'], ['Add']))).toEqual(['-Relu']);
     expect(rewritesOf(diff)).toEqual(['MatMulAddFusion']);
     expect(rewritesOf(graphDiff(['Sin', 'Cos'], ['Sin', 'com.example:Frob']))).toEqual(['-Cos +com.example:Frob']);
     expect(rewritesOf(graphDiff(['Relu'], ['Relu']))).toEqual([]);

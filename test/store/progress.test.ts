@@ -41,6 +41,7 @@ const PROGRESS: Progress = {
   unconfirmed: 0,
   unconfirmedFindings: [],
   internalErrors: [],
+  coverage: { 'ort-basic': { MatMulAddFusion: { tests: 2, firstTest: 1 } } },
 };
 
 function folder(value: unknown): { dir: string; file: string } {
@@ -81,6 +82,7 @@ describe('progress.json', () => {
       [['bugs', 0, 'status'], null, /bugs\[0\]\.status/],
       [['pending'], [null], /pending\[0\] must be a string/],
       [['internalErrors'], {}, /internalErrors must be a list/],
+      [['coverage', 'ort-basic', 'MatMulAddFusion', 'tests'], -1, /coverage\."ort-basic"\."MatMulAddFusion"\.tests/],
     ];
     for (const [path, value, pattern] of cases) {
       const { dir, file } = folder(withField(PROGRESS, path, value));

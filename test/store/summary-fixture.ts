@@ -18,6 +18,7 @@ export function summaryValue(fields: Record<string, unknown> = {}): Record<strin
     unconfirmedFindings: [],
     reduction: { ms: 0, share: 0, unreduced: 0 },
     internalErrors: [],
+    coverage: { 'ort-all': { EliminateIdentity: { tests: 3, firstTest: 0 } } },
     config: {},
     ...fields,
   };

@@ -27,6 +27,11 @@ const FULL = summaryValue({
 }) as unknown as CampaignSummary;
 
 describe('summary.json', () => {
+  it('reads a summary written before rewrite coverage existed as one with none', () => {
+    const { dir } = campaign({ ...summaryValue(), coverage: undefined });
+    expect(readSummary(dir).coverage).toEqual({});
+  });
+
   it('reads back what it wrote, leaving no temporary file', () => {
     const dir = tempDir('tensorsmith-store-');
     writeSummary(dir, FULL);
@@ -72,6 +77,7 @@ describe('summary.json', () => {
       [['unconfirmedFindings', 0, 'untraced'], 'yes', /unconfirmedFindings\[0\]\.untraced must be true or false/],
       [['reduction'], undefined, /reduction must be an object, got nothing/],
       [['internalErrors', 0, 'message'], 3, /internalErrors\[0\]\.message must be a string/],
+      [['coverage', 'ort-all', 'EliminateIdentity', 'firstTest'], 'x', /coverage\."ort-all"\."EliminateIdentity"\.firstTest/],
       [['config'], [], /config must be an object, got a list/],
     ];
     for (const [path, value, pattern] of cases) {

@@ -33,7 +33,13 @@ export interface WorkerControl {
   close(): void;
 }
 
-export type IsolatedAdapter = BackendAdapter<number> & WorkerControl;
+/** What the worker prepared, as the campaign's process holds it: a handle, and what the SUT's optimizer did. */
+export interface WorkerPrepared {
+  readonly handle: number;
+  readonly rewrites?: readonly string[];
+}
+
+export type IsolatedAdapter = BackendAdapter<WorkerPrepared> & WorkerControl;
 
 /** Whether an adapter runs in worker processes the campaign can restart. */
 export function isIsolated(adapter: BackendAdapter): adapter is IsolatedAdapter {
@@ -139,14 +145,16 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
     ...(local.knownDeviation ? { knownDeviation: (model) => local.knownDeviation!(model) } : {}),
     ...(local.precision ? { precision: local.precision } : {}),
     ...(local.kernelOf ? { kernelOf: (op) => local.kernelOf!(op) } : {}),
-    async prepare(artifact: ModelArtifact) {
-      return expectOk(await request({ kind: 'prepare', model: artifact.model, onnx: artifact.onnx })).handle!;
+    async prepare(artifact: ModelArtifact): Promise<WorkerPrepared> {
+      const reply = expectOk(await request({ kind: 'prepare', model: artifact.model, onnx: artifact.onnx }));
+      return { handle: reply.handle!, ...(reply.rewrites ? { rewrites: reply.rewrites } : {}) };
     },
-    async run(handle: number, inputs: TensorMap) {
+    ...(local.rewritesOf ? { rewritesOf: (p: WorkerPrepared) => p.rewrites ?? [] } : {}),
+    async run({ handle }: WorkerPrepared, inputs: TensorMap) {
       const reply = expectOk(await request({ kind: 'run', handle, inputs: [...inputs] }));
       return new Map<string, Tensor>(reply.outputs ?? []);
     },
-    async release(handle: number) {
+    async release({ handle }: WorkerPrepared) {
       // After a crash, a hang or a restart the worker, and what it prepared, are gone already.
       const w = current ? await current.catch(() => undefined) : undefined;
       if (!w?.alive) return;

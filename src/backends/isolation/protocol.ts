@@ -11,6 +11,6 @@ export type WorkerRequest =
   | { readonly id: number; readonly kind: 'release'; readonly handle: number };
 
 export type WorkerReply =
-  | { readonly id: number; readonly ok: true; readonly handle?: number; readonly outputs?: [string, Tensor][] }
+  | { readonly id: number; readonly ok: true; readonly handle?: number; readonly rewrites?: string[]; readonly outputs?: [string, Tensor][] }
   /** errorName: the thrown error's name (an adapter's UnsupportedError says it does not implement something). */
   | { readonly id: number; readonly ok: false; readonly error: string; readonly errorName?: string };

@@ -28,8 +28,10 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
     }
     case 'prepare': {
       const handleId = nextHandle++;
-      prepared.set(handleId, await adapter!.prepare({ model: request.model, onnx: request.onnx }));
-      return { id: request.id, ok: true, handle: handleId };
+      const p = await adapter!.prepare({ model: request.model, onnx: request.onnx });
+      prepared.set(handleId, p);
+      const rewrites = adapter!.rewritesOf?.(p);
+      return { id: request.id, ok: true, handle: handleId, ...(rewrites ? { rewrites: [...rewrites] } : {}) };
     }
     case 'run': {
       const outputs = await adapter!.run(prepared.get(request.handle), new Map(request.inputs));

@@ -145,6 +145,7 @@ export function buildReport(campaignDir: string): ReportDocument {
     unconfirmed: summary.unconfirmed,
     unreduced: summary.reduction.unreduced,
     internalErrors: summary.internalErrors.map(({ where, message }) => ({ where, message })),
+    coverage: summary.coverage,
     totals: {
       bugs: bugs.length,
       findings: bugs.reduce((s, b) => s + b.occurrences, 0),

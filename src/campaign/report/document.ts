@@ -1,5 +1,6 @@
 import type { BackendDescription } from '../../backends/adapter.js';
 import type { AttrValue, ValueInfo } from '../../ir/model.js';
+import type { RewriteCoverage } from '../../store/summary.js';
 
 export const REPORT_FORMAT = 'tensorsmith.report/1';
 
@@ -114,6 +115,8 @@ export interface ReportDocument {
   readonly unreduced: number;
   /** Errors of tensorsmith itself during the campaign. */
   readonly internalErrors: readonly { readonly where: string; readonly message: string }[];
+  /** Rewrite coverage per SUT (see RewriteCoverage). */
+  readonly coverage: RewriteCoverage;
   readonly totals: {
     readonly bugs: number;
     /** Every bug-verdict sighting, repeated ones included. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ReportBug, ReportDocument } from './document.js';
 import { firstSeenLabel, modelLabel, statusLabel, sutLabel, worstLabel } from './labels.js';
 import { countsText, plural, printable } from './text.js';
+import { coverageRows, type CoverageRow } from './coverage-table.js';
 
 /** Text that Markdown shows as written: no emphasis, links, HTML or table cells break out of it. */
 function mdText(text: string): string {
@@ -45,6 +46,16 @@ function totals(doc: ReportDocument): string[] {
     ...(doc.unreduced ? ['', `${plural(doc.unreduced, 'bug')} left unreduced (reduction had taken its share of the campaign's time).`] : []),
     ...doc.internalErrors.map((e) => `\nInternal error of tensorsmith ${mdText(e.where)}: ${mdCode(e.message)}`),
   ];
+}
+
+/** Which rewrites the campaign's tests made each SUT perform (only SUTs that report them). */
+function coverageTable(doc: ReportDocument): string[] {
+  const { suts, rows } = coverageRows(doc.coverage);
+  if (suts.length === 0) return [];
+  const head = ['', '## Rewrite coverage', '', 'Tests whose model each SUT\'s optimizer rewrote this way (the first such test in parentheses).', ''];
+  if (rows.length === 0) return [...head, `No rewrite fired on ${mdText(suts.join(', '))}.`];
+  const cell = (c: CoverageRow['cells'][number]) => (c ? `${c.tests} (test ${c.firstTest})` : '-');
+  return [...head, `| rewrite | ${suts.map(mdText).join(' | ')} |`, `|---|${suts.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${mdText(r.rewrite)} | ${r.cells.map(cell).join(' | ')} |`)];
 }
 
 function bugTable(bugs: readonly ReportBug[]): string[] {
@@ -94,6 +105,7 @@ export function renderMarkdown(doc: ReportDocument): string {
     '# tensorsmith campaign report',
     '',
     ...totals(doc),
+    ...coverageTable(doc),
     '',
     '## Bugs',
     '',
