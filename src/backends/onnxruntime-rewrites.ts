@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -100,17 +100,24 @@ export function rewritesOf(diff: GraphDiff): string[] {
 }
 
 /**
+ * Where a session writes its optimized model: a file of this process in the temporary folder,
+ * removed once read (a folder per session would cost as much as the optimization; a folder per
+ * process would be left behind by every worker killed with SIGKILL).
+ */
+let optimizedCount = 0;
+const optimizedModelPath = () => join(tmpdir(), `tensorsmith-ort-optimized-${process.pid}-${optimizedCount++}.onnx`);
+
+/**
  * An onnxruntime-node session for a model at one optimization level, and what the optimizer did to
- * the model: the session writes its optimized model to a temporary folder, read back and removed.
+ * the model: the session writes its optimized model to a temporary file, read back and removed.
  */
 export async function sessionWithDiff(onnx: Uint8Array, level: OrtOptLevel): Promise<{ session: ort.InferenceSession; diff: GraphDiff }> {
-  const dir = mkdtempSync(join(tmpdir(), 'tensorsmith-ort-optimized-'));
+  const path = optimizedModelPath();
   try {
-    const path = join(dir, 'optimized.onnx');
     const session = await ort.InferenceSession.create(onnx, { ...ortNodeSessionOptions(level), executionProviders: ['cpu'], optimizedModelFilePath: path });
     return { session, diff: graphDiff(opTypesOf(onnx), opTypesOf(new Uint8Array(readFileSync(path)))) };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(path, { force: true });
   }
 }
 
