@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAdapterModule } from '../../src/backends/external.js';
@@ -7,27 +6,13 @@ import { isolate } from '../../src/backends/isolation/isolated-adapter.js';
 import { builtinBackends } from '../../src/backends/registry.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
+import { workerPids } from '../support/processes.js';
 import { smallModel } from '../helpers.js';
 
 const FAULTS = join(process.cwd(), 'test', 'fixtures', 'fault-adapters.mjs');
 const model = smallModel();
 const artifact = { model, onnx: modelToOnnx(model, builtinRegistry()) };
 
-/** Our own worker processes (children of this process running the isolation worker). */
-function workerPids(): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const parent = Number(stat.split(') ')[1]!.split(' ')[1]);
-        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('isolation/worker');
-      } catch {
-        return false;
-      }
-    });
-}
 
 async function until(condition: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;

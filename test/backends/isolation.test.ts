@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAdapterModule } from '../../src/backends/external.js';
@@ -10,6 +10,7 @@ import { evaluateOnBackend } from '../../src/oracles/evaluate.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
 import { makeTensor } from '../../src/ir/tensor.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
+import { workerPids } from '../support/processes.js';
 import { smallModel, tempDir } from '../helpers.js';
 
 const FAULTS = join(process.cwd(), 'test', 'fixtures', 'fault-adapters.mjs');
@@ -109,18 +110,3 @@ describe('isolated adapters', () => {
   });
 });
 
-/** Our own worker processes (children of this process running the isolation worker). */
-function workerPids(): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const parent = Number(stat.split(') ')[1]!.split(' ')[1]);
-        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('isolation/worker');
-      } catch {
-        return false;
-      }
-    });
-}

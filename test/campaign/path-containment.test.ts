@@ -6,6 +6,7 @@ import { runCli } from '../../src/cli/program.js';
 import { UserError } from '../../src/ir/errors.js';
 import { captureIo, tempDir } from '../helpers.js';
 import { writeFixtureCampaign } from './report-fixture.js';
+import { bugValue, summaryValue } from '../store/summary-fixture.js';
 
 // Issue 13: a campaign folder is data from anywhere (a CI artifact, a colleague's upload). The
 // paths its summary.json records must not take merge or report out of it.
@@ -47,52 +48,16 @@ function expectRejected(result: { code: number; stdout: string; stderr: string }
 
 /** A bug entry as fuzz writes it into summary.json, recording `dir` as given. */
 function bugEntry(signature: string, dir: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    signature,
-    class: 'crash',
-    family: 'ort',
-    verdict: 'crash',
-    backend: 'ort-all',
-    seenOn: ['ort-all'],
-    dir,
-    ops: ['Relu'],
-    kernels: ['Relu'],
-    triggers: [['Relu(float32)']],
-    pattern: 'crash',
-    firstSeen: { seed: 'seed-1', testIndex: 3 },
-    occurrences: 1,
-    status: 'new',
-    ...extra,
-  };
+  return bugValue(signature, { dir, ...extra });
 }
 
-/** A campaign folder: summary.json listing `bugs`, and a case folder for each signature in `cases`. */
 function writeCampaign(dir: string, bugs: readonly Record<string, unknown>[], cases: readonly string[] = []): string {
   mkdirSync(dir, { recursive: true });
   for (const signature of cases) {
     mkdirSync(join(dir, 'bugs', signature), { recursive: true });
     writeFileSync(join(dir, 'bugs', signature, 'model.json'), `case ${signature}\n`);
   }
-  const summary = {
-    format: 'tensorsmith.summary/1',
-    seed: 'seed-1',
-    tests: 10,
-    discarded: 0,
-    discardReasons: {},
-    testsPerSec: 5,
-    elapsedSec: 2,
-    backends: [{ name: 'ort-all', package: 'onnxruntime-node', version: '1.30.0' }],
-    verdicts: { ok: 9, crash: 1 },
-    perBackend: {},
-    bugs,
-    newBugs: bugs.length,
-    regressions: 0,
-    unconfirmed: 0,
-    unconfirmedFindings: [],
-    reduction: { ms: 0, share: 0, unreduced: 0 },
-    internalErrors: [],
-    config: {},
-  };
+  const summary = summaryValue({ verdicts: { ok: 9, crash: 1 }, bugs, newBugs: bugs.length });
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary));
   return dir;
 }

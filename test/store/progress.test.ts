@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { campaignSeed, readProgress, readProgressFile, writeProgress, type Progress } from '../../src/store/progress.js';
 import { tempDir } from '../helpers.js';
 import { expectEachRefused, expectRefused, withField } from './refusal.js';
+import { listedBug } from './summary-fixture.js';
 
 const VERDICTS = { ok: 3, 'wrong-result': 1, 'nan-mismatch': 0, crash: 0, hang: 0, 'compile-error': 0, 'runtime-error': 0, unsupported: 0 };
 const PROGRESS: Progress = {
@@ -18,24 +19,7 @@ const PROGRESS: Progress = {
   verdicts: VERDICTS,
   perBackend: { ref: { verdicts: VERDICTS, unsupported: {}, skippedKnown: 0, restarts: 1 } },
   discardReasons: { 'nan-or-inf at Exp': 1 },
-  bugs: [
-    {
-      signature: 'abc',
-      class: 'numeric',
-      family: 'ref',
-      verdict: 'wrong-result',
-      backend: 'ref',
-      seenOn: ['ref'],
-      dir: 'bugs/abc',
-      ops: ['Relu'],
-      kernels: ['Relu'],
-      triggers: [['Relu(float32)']],
-      pattern: 'numeric',
-      firstSeen: { seed: 's1', testIndex: 3 },
-      occurrences: 1,
-      status: 'new',
-    },
-  ],
+  bugs: [listedBug('abc', { class: 'numeric', family: 'ref', verdict: 'wrong-result', backend: 'ref', seenOn: ['ref'], pattern: 'numeric', firstSeen: { seed: 's1', testIndex: 3 } })],
   pending: ['abc'],
   reduceMs: 10,
   unconfirmed: 0,

@@ -1,3 +1,5 @@
+import type { BugEntry } from '../../src/store/summary.js';
+
 /** A complete summary.json value as fuzz writes it, with no bugs; `fields` replace its fields. */
 export function summaryValue(fields: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -24,8 +26,8 @@ export function summaryValue(fields: Record<string, unknown> = {}): Record<strin
   };
 }
 
-/** A bug entry of summary.json as fuzz writes it; `fields` replace its fields. */
-export function bugValue(signature: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+/** A bug entry as fuzz writes it (summary.json, progress.json); `fields` replace its fields. */
+export function listedBug(signature: string, fields: Partial<BugEntry> = {}): BugEntry {
   return {
     signature,
     class: 'crash',
@@ -43,4 +45,9 @@ export function bugValue(signature: string, fields: Record<string, unknown> = {}
     status: 'new',
     ...fields,
   };
+}
+
+/** The same as a JSON value, where `fields` may also give values of the wrong type. */
+export function bugValue(signature: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...listedBug(signature), ...fields };
 }
