@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../ir/errors.js';
 import { writeJsonAtomic } from './atomic.js';
+import { isRecord } from './fields.js';
+import { readJsonFile } from './json-file.js';
 
 /**
  * campaign.json: the flags a fuzz campaign was started with, by attribute name (`maxNodes`,
@@ -22,15 +24,10 @@ export function readCampaignFlags(outDir: string): Record<string, FlagValue> | u
   const file = join(outDir, CAMPAIGN_FLAGS_FILE);
   if (!existsSync(file)) return undefined;
   const corrupt = (why: string) => new UserError(`${file} is corrupt (${why}); restore it, or start a new campaign folder`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw corrupt((e as Error).message.split('\n')[0]);
-  }
-  if (!isObject(raw)) throw corrupt('not a JSON object');
+  const raw = readJsonFile(file);
+  if (!isRecord(raw)) throw corrupt('not a JSON object');
   if (raw.format !== FORMAT) throw corrupt(`format is ${JSON.stringify(raw.format)}, expected "${FORMAT}"`);
-  if (!isObject(raw.flags)) throw corrupt('"flags" is not an object');
+  if (!isRecord(raw.flags)) throw corrupt('"flags" is not an object');
   const flags: Record<string, FlagValue> = {};
   for (const [key, value] of Object.entries(raw.flags)) {
     const ok = typeof value === 'string' || typeof value === 'boolean' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
@@ -38,8 +35,4 @@ export function readCampaignFlags(outDir: string): Record<string, FlagValue> | u
     flags[key] = value as FlagValue;
   }
   return flags;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

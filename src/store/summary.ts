@@ -121,16 +121,12 @@ export function addCoverage(into: RewriteCoverage, from: RewriteCoverage): void 
 
 /** Reads a coverage block (summary.json, progress.json). */
 export function readCoverage(r: FieldReader, x: unknown, where: string): RewriteCoverage {
-  const coverage: RewriteCoverage = {};
-  for (const [sut, rewrites] of Object.entries(r.object(x, where))) {
-    coverage[sut] = {};
-    for (const [name, c] of Object.entries(r.object(rewrites, `${where}.${JSON.stringify(sut)}`))) {
-      const w = `${where}.${JSON.stringify(sut)}.${JSON.stringify(name)}`;
-      const o = r.object(c, w);
-      coverage[sut][name] = { tests: r.count(o.tests, `${w}.tests`), firstTest: r.count(o.firstTest, `${w}.firstTest`) };
-    }
-  }
-  return coverage;
+  return r.record(x, where, (rewrites, w) =>
+    r.record(rewrites, w, (c, wc) => {
+      const o = r.object(c, wc);
+      return { tests: r.count(o.tests, `${wc}.tests`), firstTest: r.count(o.firstTest, `${wc}.firstTest`) };
+    }),
+  );
 }
 
 /** A finding a campaign did not list: it did not reproduce alone, and no earlier test explained it. */
