@@ -162,7 +162,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       const awaitsReduction = progress.pending.includes(entry.signature) && !entry.reduced;
       if (!awaitsReduction && entry.status === 'new' && db.statusOf(entry.signature) === 'new') db.record({ ...entry, hash: entry.signature }, new Date().toISOString(), join(outDir, entry.dir));
     }
-    db.save();
+    db.saveChanges();
   }
   const pending: PendingReduction[] = resuming ? loadPendingReductions(outDir, progress.pending, book, registry) : [];
   // Findings waiting to be traced keep their worker's history in memory only: a resumed campaign drops them.
@@ -212,7 +212,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     progress.bugs = book.values();
     for (const s of sessions) progress.perBackend[s.name]!.restarts = restartsBefore.get(s.name)! + s.restarts;
     writeProgress(outDir, progress);
-    db.save();
+    db.saveChanges();
     const listed = new Set(progress.bugs.map((b) => b.dir));
     for (const dir of removals) if (!listed.has(dir)) rmSync(join(outDir, dir), { recursive: true, force: true });
     removals.clear();
@@ -253,11 +253,14 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
   // Bugs waiting for reduction: first merged into a bug reduced since that explains them, then
   // reduced while reduction is within its share of the time. What is left at the end is listed
   // unreduced (tensorsmith reduce does it).
-  const reducePending = async () => {
+  const absorbPending = () => {
     for (let i = 0; i < pending.length; ) {
       if (findings.absorb(pending[i]!)) pending.splice(i, 1);
       else i++;
     }
+  };
+  const reducePending = async () => {
+    absorbPending();
     while ((pending.length > 0 || traces.length > 0) && !options.shouldStop?.() && context.mayReduce() && performance.now() < deadline) {
       // A crash, hang or error costs a worker restart at every sighting until its reduced trigger
       // lets the campaign skip the tests that hold it: those go first, then traces, then the rest.
@@ -274,10 +277,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
         else pending.unshift(reduction!);
         return;
       }
-      for (let i = 0; i < pending.length; ) {
-        if (findings.absorb(pending[i]!)) pending.splice(i, 1);
-        else i++;
-      }
+      absorbPending();
       // Each reduction is a step of its own.
       commit();
       save();
@@ -287,9 +287,10 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
   if (!resuming) {
     commit();
     save();
+  } else {
+    // A kill during a reduction step left it pending: it runs first, as it did before the next test.
+    await reducePending();
   }
-  // A kill during a reduction step left it pending: it runs first, as it did before the next test.
-  if (resuming) await reducePending();
   let summarySavedAt = performance.now();
   /** The test is done: the next one is where a resume starts, and the summary stays current (once a second at most). */
   const finishStep = () => {

@@ -64,14 +64,21 @@ export function readSignaturesFile(path: string): Map<string, KnownBug> {
  * folder's signatures.json, or the file --known names) written atomically.
  */
 export class SignatureDb {
+  /** What is in memory differs from the file at `path` (or there is no file yet). */
+  private unsaved: boolean;
+
   private constructor(
     readonly path: string,
     private readonly bugs: Map<string, KnownBug>,
-  ) {}
+    onDisk: boolean,
+  ) {
+    this.unsaved = !onDisk;
+  }
 
   /** Reads the database at `path`; a missing file is an empty database. */
   static open(path: string): SignatureDb {
-    return new SignatureDb(path, existsSync(path) ? readSignaturesFile(path) : new Map());
+    const onDisk = existsSync(path);
+    return new SignatureDb(path, onDisk ? readSignaturesFile(path) : new Map(), onDisk);
   }
 
   /** The bug a signature names, directly or as an alias. */
@@ -92,6 +99,7 @@ export class SignatureDb {
   /** Records a sighting: a new bug is added, a fixed one reopened. */
   record(signature: Pick<BugSignature, 'class' | 'family' | 'ops' | 'pattern' | 'hash'>, when: string, caseDir?: string): void {
     const known = this.find(signature.hash);
+    this.unsaved = true;
     if (known) {
       known.lastSeen = when;
       if (known.status === 'fixed') known.status = 'open';
@@ -107,6 +115,7 @@ export class SignatureDb {
     const bug = this.bugs.get(of);
     if (!bug || of === alias || bug.aliases?.includes(alias)) return;
     (bug.aliases ??= []).push(alias);
+    this.unsaved = true;
   }
 
   /** Marks bugs fixed; an unknown hash is a usage error. */
@@ -116,11 +125,13 @@ export class SignatureDb {
       if (!known) throw new UserError(`no bug with signature '${hash}' in ${this.path} (see 'tensorsmith known ${this.path}')`);
       known.status = 'fixed';
       known.fixedAt = when;
+      this.unsaved = true;
     }
   }
 
   /** Adds every entry of another database (merging shards): a bug open in either stays open. */
   absorb(other: SignatureDb): void {
+    if (other.bugs.size > 0) this.unsaved = true;
     for (const [hash, bug] of other.bugs) {
       const mine = this.bugs.get(hash);
       if (!mine) this.bugs.set(hash, { ...bug, ...(bug.aliases ? { aliases: [...bug.aliases] } : {}) });
@@ -138,5 +149,11 @@ export class SignatureDb {
 
   save(path = this.path): void {
     writeJsonAtomic(path, { format: SIGNATURES_FORMAT, signatures: Object.fromEntries(this.entries()) });
+    if (path === this.path) this.unsaved = false;
+  }
+
+  /** Saves to its own file when something changed since it was read or saved (a campaign commits every test). */
+  saveChanges(): void {
+    if (this.unsaved) this.save();
   }
 }
