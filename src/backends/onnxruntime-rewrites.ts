@@ -59,13 +59,49 @@ const all =
   (...tests: ((d: GraphDiff) => boolean)[]) =>
   (d: GraphDiff) =>
     tests.every((t) => t(d));
+const not = (test: (d: GraphDiff) => boolean) => (d: GraphDiff) => !test(d);
 
+const NCHWC = 'com.microsoft.nchwc:';
+/** The activations a fused conv takes in (ConvActivationFusion's list). */
+const CONV_ACTIVATIONS = ['Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Clip', 'HardSigmoid'];
+
+/**
+ * The diff with the NCHWc layout undone: its blocked ops named as the ONNX ops they replace and
+ * its reorders left out. At level all, NCHWc converts the convs that other rewrites leave, so an
+ * elimination (a BatchNormalization folded into a Conv) shows as "nothing but NCHWc appeared".
+ */
+export function withoutNchwc(d: GraphDiff): GraphDiff {
+  const plain = (ops: Readonly<Record<string, number>>) => {
+    const out = new Map<string, number>();
+    for (const [op, n] of Object.entries(ops)) {
+      if (!op.startsWith(NCHWC)) out.set(op, (out.get(op) ?? 0) + n);
+      else if (!op.startsWith(`${NCHWC}Reorder`)) out.set(op.slice(NCHWC.length), (out.get(op.slice(NCHWC.length)) ?? 0) + n);
+    }
+    return out;
+  };
+  const after = plain(d.after);
+  const removed: Record<string, number> = {};
+  const added: Record<string, number> = {};
+  // Recount against the plain after-graph: an op NCHWc replaced one-for-one is neither added nor removed.
+  const before = new Map<string, number>(Object.entries(d.after).filter(([op]) => !op.startsWith(NCHWC)));
+  for (const [op, n] of Object.entries(d.removed)) before.set(op, (before.get(op) ?? 0) + n);
+  for (const [op, n] of Object.entries(d.added)) if (!op.startsWith(NCHWC)) before.set(op, (before.get(op) ?? 0) - n);
+  for (const [op, n] of after) if (n > (before.get(op) ?? 0)) added[op] = n - (before.get(op) ?? 0);
+  for (const [op, n] of before) if (n > (after.get(op) ?? 0)) removed[op] = n - (after.get(op) ?? 0);
+  return { added, removed, after: Object.fromEntries(after) };
+}
+
+/**
+ * How each rewrite shows. Signs read the diff with NCHWc undone (withoutNchwc) unless they are
+ * about NCHWc. They are inferences from op counts: two rewrites in one model can mask each other,
+ * and an elimination sign cannot tell a folded Add of a constant from an Add of zero removed.
+ */
 export const REWRITE_SIGNS: readonly RewriteSign[] = [
   { name: 'ConvActivationFusion', shows: appears('com.microsoft:FusedConv') },
   { name: 'GemmActivationFusion', shows: appears('com.microsoft:FusedGemm') },
   { name: 'MatMulAddFusion', shows: all(appears('Gemm'), goes('MatMul'), goes('Add')) },
-  { name: 'MatMulScaleFusion', shows: appears('com.microsoft:FusedMatMul') },
-  { name: 'MatmulTransposeFusion', shows: appears('com.microsoft:TransposeScaleMatMul') },
+  { name: 'MatMulScaleFusion', shows: all(appears('com.microsoft:FusedMatMul'), (d) => goes('Mul')(d) || goes('Div')(d)) },
+  { name: 'MatmulTransposeFusion', shows: all((d) => appears('com.microsoft:FusedMatMul')(d) || appears('com.microsoft:TransposeScaleMatMul')(d), goes('Transpose')) },
   { name: 'GeluFusion', shows: (d) => appears('Gelu')(d) || appears('com.microsoft:Gelu')(d) },
   { name: 'FastGeluFusion', shows: appears('com.microsoft:FastGelu') },
   { name: 'BiasGeluFusion', shows: appears('com.microsoft:BiasGelu') },
@@ -74,9 +110,14 @@ export const REWRITE_SIGNS: readonly RewriteSign[] = [
   { name: 'SimplifiedLayerNormFusion', shows: (d) => appears('SimplifiedLayerNormalization')(d) || appears('com.microsoft:SimplifiedLayerNormalization')(d) },
   { name: 'SkipLayerNormFusion', shows: appears('com.microsoft:SkipLayerNormalization') },
   { name: 'BiasSoftmaxFusion', shows: appears('com.microsoft:BiasSoftmax') },
-  { name: 'NchwcTransformer', shows: (d) => Object.keys(d.added).some((op) => op.startsWith('com.microsoft.nchwc:')) },
   { name: 'GatherToSplitFusion', shows: all(appears('Split'), goes('Gather')) },
-  { name: 'ConvBNFusion', shows: all(goes('BatchNormalization'), nothingAppears) },
+  { name: 'ConvBNFusion', shows: all(goes('BatchNormalization'), nothingAppears, remains('Conv')) },
+  { name: 'ConvAddFusion', shows: all(goes('Add'), nothingAppears, remains('Conv')) },
+  { name: 'ConvMulFusion', shows: all(goes('Mul'), nothingAppears, remains('Conv')) },
+  { name: 'GemmSumFusion', shows: all(goes('Sum'), nothingAppears, remains('Gemm')) },
+  { name: 'GemmTransposeFusion', shows: all(goes('Transpose'), nothingAppears, remains('Gemm')) },
+  { name: 'DivMulFusion', shows: all(goes('Mul'), nothingAppears, remains('Div')) },
+  { name: 'ReshapeFusion', shows: all(goes('Reshape'), nothingAppears, remains('Reshape')) },
   { name: 'EliminateIdentity', shows: all(goes('Identity'), nothingAppears) },
   { name: 'EliminateDropout', shows: all(goes('Dropout'), nothingAppears) },
   { name: 'CastElimination', shows: all(goes('Cast'), nothingAppears) },
@@ -85,15 +126,24 @@ export const REWRITE_SIGNS: readonly RewriteSign[] = [
   { name: 'UnsqueezeElimination', shows: all(goes('Unsqueeze'), nothingAppears) },
   { name: 'NotWhereFusion', shows: all(goes('Not'), nothingAppears) },
   { name: 'FuseReluClip', shows: all(goes('Relu'), nothingAppears, remains('Clip')) },
-  { name: 'TransposeOptimizer', shows: all(goes('Transpose'), nothingAppears) },
+  { name: 'TransposeOptimizer', shows: all(goes('Transpose'), nothingAppears, not(remains('Gemm'))) },
 ];
+
+/** NCHWc's own rewrites: one per blocked op kind, and its conv taking in a following activation. */
+function nchwcRewrites(raw: GraphDiff, plain: GraphDiff): string[] {
+  const blocked = Object.keys(raw.added).filter((op) => op.startsWith(NCHWC) && !op.startsWith(`${NCHWC}Reorder`));
+  const names = blocked.map((op) => `NchwcTransformer:${op.slice(NCHWC.length)}`);
+  if (blocked.includes(`${NCHWC}Conv`) && CONV_ACTIVATIONS.some((a) => goes(a)(plain)) && nothingAppears(plain)) names.push('NchwcTransformer:Conv+activation');
+  return names;
+}
 
 /**
  * The rewrites a diff shows, by name. A change no sign explains is named by the diff itself
  * (`-A -B +C`), so that coverage still counts it and a new rewrite gets noticed.
  */
 export function rewritesOf(diff: GraphDiff): string[] {
-  const named = REWRITE_SIGNS.filter((s) => s.shows(diff)).map((s) => s.name);
+  const plain = withoutNchwc(diff);
+  const named = [...REWRITE_SIGNS.filter((s) => s.shows(plain)).map((s) => s.name), ...nchwcRewrites(diff, plain)];
   if (named.length > 0) return named;
   const parts = [...Object.keys(diff.removed).sort().map((op) => `-${op}`), ...Object.keys(diff.added).sort().map((op) => `+${op}`)];
   return parts.length > 0 ? [parts.join(' ')] : [];

@@ -4,6 +4,7 @@ import type { BackendAdapter, BackendDescription } from '../backends/adapter.js'
 import { SMOKE_EXPECTED, SMOKE_INPUTS, SMOKE_MODEL } from '../backends/availability.js';
 import { modelToOnnx } from '../export/to-onnx.js';
 import type { GeneratorConfig, GeneratorMethod } from '../generator/generate.js';
+import { CampaignGuidance } from './guidance.js';
 import { UserError } from '../ir/errors.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { triggerOf, type BugSignature } from '../oracles/signature.js';
@@ -38,6 +39,8 @@ export interface FuzzOptions {
   readonly indexLimit?: number;
   readonly outDir: string;
   readonly generator: GeneratorConfig & { method?: GeneratorMethod };
+  /** Favour patterns and ops whose rewrites have fired least (default: yes); see CampaignGuidance. */
+  readonly guidance?: boolean;
   /** How inputs and weights are chosen (default: gradient search, 50 ms per test). */
   readonly inputs?: InputChoice;
   readonly adapters: readonly BackendAdapter[];
@@ -117,8 +120,10 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
   const descriptions = await Promise.all(adapters.map((a) => a.describe()));
   const db = SignatureDb.open(options.knownPath ?? join(outDir, 'signatures.json'));
   const inputChoice = options.inputs ?? DEFAULT_INPUT_CHOICE;
+  const guided = options.guidance !== false;
   const config = {
     generator: options.generator,
+    guidance: guided,
     inputs: inputChoice,
     backends: adapters.map((a) => a.name),
     seed: options.seed,
@@ -291,6 +296,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     // A kill during a reduction step left it pending: it runs first, as it did before the next test.
     await reducePending();
   }
+  const guidance = guided ? new CampaignGuidance(outDir) : undefined;
   let summarySavedAt = performance.now();
   /** The test is done: the next one is where a resume starts, and the summary stays current (once a second at most). */
   const finishStep = () => {
@@ -310,7 +316,8 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     // A test cut at the deadline counts as run on the SUTs it reached; the others skip it.
     let cut = false;
     try {
-      const test = await makeTestCase({ seed: options.seed, index, config: options.generator, registry, inputs: withinDeadline(inputChoice, deadline) });
+      const generator = guidance ? { ...options.generator, guidance: guidance.stateFor(index, progress.coverage) } : options.generator;
+      const test = await makeTestCase({ seed: options.seed, index, config: generator, registry, inputs: withinDeadline(inputChoice, deadline) });
       if (test.untrusted) {
         progress.discarded++;
         tally(progress.discardReasons, discardReason(test.untrusted));

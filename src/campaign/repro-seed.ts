@@ -1,4 +1,7 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { GUIDANCE_FILE } from '../store/guidance-file.js';
+import { recordedState } from './guidance.js';
 import type { BackendAdapter } from '../backends/adapter.js';
 import type { GeneratorConfig, GeneratorMethod } from '../generator/generate.js';
 import { isDType, type DType } from '../ir/dtype.js';
@@ -17,6 +20,8 @@ export interface CampaignReplayConfig {
   readonly inputs: InputChoice;
   readonly backends: readonly string[];
   readonly backendModules: readonly string[];
+  /** Whether the campaign was coverage-guided: test i then also needs the state of its epoch. */
+  readonly guided: boolean;
 }
 
 type Json = Readonly<Record<string, unknown>>;
@@ -29,7 +34,7 @@ function strings(x: unknown): x is readonly string[] {
   return Array.isArray(x) && x.every((s) => typeof s === 'string');
 }
 
-const GENERATOR_KEYS = ['maxNodes', 'ops', 'excludeOps', 'dtypes', 'maxElements', 'maxRank', 'opset', 'method'];
+const GENERATOR_KEYS = ['maxNodes', 'ops', 'excludeOps', 'dtypes', 'maxElements', 'maxRank', 'opset', 'method', 'patternShare'];
 
 /**
  * The generator config as the campaign recorded it. Every key is read: one this version does not
@@ -63,7 +68,11 @@ function readGenerator(raw: unknown, where: string): GeneratorConfig & { method?
   const maxElements = count('maxElements');
   const maxRank = count('maxRank');
   const opset = count('opset');
+  const share = raw.patternShare;
+  if (share !== undefined && (typeof share !== 'number' || !(share >= 0 && share <= 1))) throw new UserError(`${where}: "config.generator.patternShare" must be a number from 0 to 1`);
   return {
+    // A campaign recorded before patterns existed generated single ops only.
+    patternShare: share ?? 0,
     maxNodes,
     ...(ops ? { ops } : {}),
     ...(excludeOps ? { excludeOps } : {}),
@@ -97,7 +106,28 @@ export function readCampaignConfig(dir: string): CampaignReplayConfig {
     inputs: readInputs(config.inputs, file),
     backends: config.backends,
     backendModules: configBackendModules(config, file),
+    guided: config.guidance === true,
   };
+}
+
+/**
+ * The generator config test `index` of a campaign ran with: the recorded one, plus the guidance
+ * state of the test's epoch when the campaign was guided (kept by the job folder that ran it when
+ * the campaign ran --jobs).
+ */
+export function generatorForTest(dir: string, campaign: CampaignReplayConfig, index: number): GeneratorConfig & { method?: GeneratorMethod } {
+  if (!campaign.guided) return campaign.generator;
+  return { ...campaign.generator, guidance: recordedState(guidanceFolder(dir, index), index) };
+}
+
+function guidanceFolder(dir: string, index: number): string {
+  const jobs = join(dir, 'jobs');
+  if (existsSync(join(dir, GUIDANCE_FILE)) || !existsSync(jobs)) return dir;
+  for (const job of readdirSync(jobs)) {
+    const shard = readSummary(join(jobs, job)).config.shard;
+    if (isObject(shard) && typeof shard.index === 'number' && typeof shard.count === 'number' && shard.count > 0 && index % shard.count === shard.index) return join(jobs, job);
+  }
+  throw new UserError(`no job folder of ${jobs} ran test ${index}`);
 }
 
 /** Judges a regenerated test on every SUT against its reference outputs, as the campaign did. */

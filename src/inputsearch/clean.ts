@@ -2,6 +2,7 @@ import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { inferNode } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
+import { rulesInForce } from '../opspec/spec.js';
 import { conditioningCheck, stabilityCheck } from '../reference-runtime/cpu/stability.js';
 import type { NodeIntegerFault, ReferenceResult } from '../reference-runtime/executor.js';
 import { roundingProbe } from './rounding-probe.js';
@@ -49,7 +50,7 @@ export function firstUntrustedValue(model: Model, run: CheckedRun, registry: OpR
   for (const f of run.integerFaults) if (!faults.has(f.node)) faults.set(f.node, f);
   for (const node of model.nodes) {
     const spec = registry.get(node.op, model.opset);
-    for (const rule of spec.domain ?? []) {
+    for (const rule of rulesInForce(spec.domain, node.inputs.map((n) => (n === '' ? undefined : values.get(n))))) {
       const name = node.inputs[rule.input];
       const t = name ? values.get(name) : undefined;
       if (!t || t.dtype === 'bool') continue;

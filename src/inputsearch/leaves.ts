@@ -13,7 +13,7 @@ export interface SearchLeaf {
 /**
  * The inputs and weights the search may change. Bool values are left out (they have no gradient;
  * restarts redraw bool inputs), and so are weights that are shapes, axes or indices: those were
- * chosen by the generator to make the model valid.
+ * chosen by the generator to make the model valid, and weights a rewrite pattern fixed.
  */
 export function searchableLeaves(model: Model, registry: OpRegistry): SearchLeaf[] {
   const structural = new Set<string>();
@@ -27,7 +27,7 @@ export function searchableLeaves(model: Model, registry: OpRegistry): SearchLeaf
   const leaves: SearchLeaf[] = [];
   for (const i of model.inputs) if (i.dtype !== 'bool') leaves.push({ name: i.name, kind: 'input', dtype: i.dtype });
   for (const w of model.weights) {
-    if (w.value.dtype !== 'bool' && !structural.has(w.name)) leaves.push({ name: w.name, kind: 'weight', dtype: w.value.dtype });
+    if (w.value.dtype !== 'bool' && !structural.has(w.name) && w.fixed !== true) leaves.push({ name: w.name, kind: 'weight', dtype: w.value.dtype });
   }
   return leaves;
 }

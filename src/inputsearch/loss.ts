@@ -3,7 +3,7 @@ import { broadcastShape, broadcastStrides, forEachBroadcast } from '../reference
 import type { Tensor } from '../ir/tensor.js';
 import { elementwiseJump, nearestJump, type NumericFacts } from '../opspec/numeric.js';
 import type { OpRegistry } from '../opspec/registry.js';
-import type { DomainRule } from '../opspec/spec.js';
+import { rulesInForce, type DomainRule } from '../opspec/spec.js';
 import type { ReferenceResult } from '../reference-runtime/executor.js';
 import type { UntrustedValue } from './clean.js';
 
@@ -57,7 +57,8 @@ export function lossSeeds(model: Model, run: ReferenceResult, untrusted: Untrust
   // step that fixes one node does not break an earlier one (two consumers of one input would
   // otherwise take turns undoing each other).
   for (const earlier of model.nodes.slice(0, index + 1)) {
-    for (const rule of registry.get(earlier.op, model.opset).domain ?? []) {
+    const inputs = earlier.inputs.map((n) => (n === '' ? undefined : run.values.get(n)));
+    for (const rule of rulesInForce(registry.get(earlier.op, model.opset).domain, inputs)) {
       const name = earlier.inputs[rule.input];
       const x = name ? run.values.get(name) : undefined;
       if (!name || !x || x.dtype === 'bool' || !x.data.every(Number.isFinite)) continue;

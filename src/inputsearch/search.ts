@@ -103,7 +103,7 @@ export function searchInputs(model: Model, rng: Rng, options: SearchOptions): Se
   const current = (): { model: Model; inputs: Map<string, Tensor> } => {
     const byName = new Map(states.map((s) => [s.leaf.name, tensorOf(s)]));
     const inputs = new Map(model.inputs.map((i) => [i.name, byName.get(i.name) ?? boolInputs.get(i.name)!]));
-    const weights = model.weights.map((w) => ({ name: w.name, value: byName.get(w.name) ?? w.value }));
+    const weights = model.weights.map((w) => ({ ...w, value: byName.get(w.name) ?? w.value }));
     return { model: { ...model, weights }, inputs };
   };
 

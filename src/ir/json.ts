@@ -49,6 +49,7 @@ export function modelToJson(model: Model): string {
       dtype: w.value.dtype,
       shape: w.value.shape,
       data: Buffer.from(toRawBytes(w.value)).toString('base64'),
+      ...(w.fixed ? { fixed: true } : {}),
     })),
     nodes: model.nodes.map((n) => ({
       name: n.name,
@@ -173,8 +174,9 @@ function parseWeight(v: unknown, where: string): Weight {
   const o = asObject(v, where);
   if (typeof o.data !== 'string') throw new ModelValidationError(`weight '${info.name}'`, '"data" must be base64 of little-endian bytes');
   const bytes = new Uint8Array(Buffer.from(o.data, 'base64'));
+  if (o.fixed !== undefined && typeof o.fixed !== 'boolean') throw new ModelValidationError(`weight '${info.name}'`, '"fixed" must be true or false');
   try {
-    return { name: info.name, value: fromRawBytes(info.dtype, info.shape, bytes) };
+    return { name: info.name, value: fromRawBytes(info.dtype, info.shape, bytes), ...(o.fixed === true ? { fixed: true } : {}) };
   } catch (e) {
     throw new ModelValidationError(`weight '${info.name}'`, (e as Error).message);
   }

@@ -28,6 +28,11 @@ export interface Node {
 export interface Weight {
   readonly name: string;
   readonly value: Tensor;
+  /**
+   * Values a rewrite pattern needs exactly (Gelu's sqrt(2), LayerNorm's epsilon): the input search
+   * keeps them, since moving them would unmake the pattern the test was built to reach.
+   */
+  readonly fixed?: boolean;
 }
 
 /**

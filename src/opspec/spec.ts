@@ -160,6 +160,20 @@ export interface DomainRule {
   readonly min?: number;
   readonly max?: number;
   readonly minAbs?: number;
+  /**
+   * The rule is waived when this input holds only non-negative integers (Pow: any base to the
+   * power 2 is exact, as a decomposed LayerNorm computes it).
+   */
+  readonly unlessWholeNumbers?: number;
+}
+
+/** The domain rules in force for a node given its input values (some are waived by others' values). */
+export function rulesInForce(rules: readonly DomainRule[] | undefined, inputs: readonly ({ readonly data: ArrayLike<number> } | undefined)[]): DomainRule[] {
+  return (rules ?? []).filter((rule) => {
+    if (rule.unlessWholeNumbers === undefined) return true;
+    const t = inputs[rule.unlessWholeNumbers];
+    return t === undefined || !Array.prototype.every.call(t.data, (x: number) => Number.isInteger(x) && x >= 0);
+  });
 }
 
 /** The domain rules as text, e.g. "B: |x| >= 0.001". */

@@ -39,7 +39,7 @@ export function withTensors(candidate: Candidate, replacements: ReadonlyMap<stri
     }),
     weights: candidate.model.weights.map((w) => {
       const t = replacements.get(w.name);
-      return t ? { name: w.name, value: t } : w;
+      return t ? { ...w, value: t } : w;
     }),
   };
   const inputs = new Map(candidate.inputs);

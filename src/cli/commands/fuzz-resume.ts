@@ -25,6 +25,8 @@ const DEFINING_FLAGS = [
   'maxElements',
   'method',
   'opset',
+  'patternShare',
+  'guidance',
   'inputSearch',
   'searchMs',
   'searchSteps',

@@ -35,6 +35,7 @@ export const DEFAULT_FUZZ_BACKENDS = 'ort-disabled,ort-basic,ort-extended,ort-al
 
 interface FuzzFlags extends GeneratorFlags, BackendFlags, InputSearchFlags {
   time: string;
+  guidance: boolean;
   seed?: string;
   out?: string;
   maxTests?: string;
@@ -51,7 +52,8 @@ interface FuzzFlags extends GeneratorFlags, BackendFlags, InputSearchFlags {
 /** The flags a --jobs worker gets again (everything but --jobs, --shard, --out, --resume, --known). */
 function workerArguments(opts: FuzzFlags, seed: string, jobs: number): string[] {
   const args = ['--seed', seed, '--time', opts.time, '--backends', opts.backends, '--timeout', opts.timeout, '--memory-limit', opts.memoryLimit];
-  args.push('--max-nodes', opts.maxNodes, '--dtypes', opts.dtypes, '--max-elements', opts.maxElements, '--method', opts.method, '--opset', opts.opset);
+  args.push('--max-nodes', opts.maxNodes, '--dtypes', opts.dtypes, '--max-elements', opts.maxElements, '--method', opts.method, '--opset', opts.opset, '--pattern-share', opts.patternShare);
+  if (!opts.guidance) args.push('--no-guidance');
   args.push('--search-ms', opts.searchMs, '--reduce-ms', opts.reduceMs, '--reduce-steps', opts.reduceSteps, '--reduce-share', opts.reduceShare);
   if (!opts.inputSearch) args.push('--no-input-search');
   if (opts.searchSteps) args.push('--search-steps', opts.searchSteps);
@@ -88,6 +90,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
           .option('--shard <i/N>', 'run only the test indices congruent to i modulo N (CI matrix jobs; merge them with tensorsmith merge)')
           .option('--jobs <n>', 'parallel worker processes', '1')
           .option('--resume', 'continue the campaign in --out where it stopped')
+          .option('--no-guidance', 'do not favour the patterns and ops whose rewrites the SUTs have performed least (coverage guidance)')
           .option('--known <file>', 'signature database of bugs seen before (default: <out>/signatures.json)')
           .option('--reduce-steps <n>', 'candidates each reduction may judge on the SUT (0: no reduction)', String(DEFAULT_REDUCTION_BUDGET.checks))
           .option('--reduce-ms <ms>', 'wall-clock cap of each reduction in milliseconds (0: no reduction)', String(DEFAULT_REDUCTION_BUDGET.ms))
@@ -159,6 +162,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
         ...(indexLimit !== undefined ? { indexLimit } : {}),
         outDir,
         generator,
+        guidance: opts.guidance,
         inputs,
         adapters,
         backendModules: opts.backendModule.map((m) => resolve(m)),

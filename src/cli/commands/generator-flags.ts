@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { InputChoice } from '../../campaign/test-case.js';
 import { allowedSpecs, type GeneratorConfig, type GeneratorMethod } from '../../generator/generate.js';
+import { DEFAULT_PATTERN_SHARE } from '../../generator/insertion-policy.js';
 import type { DType } from '../../ir/dtype.js';
 import { UserError } from '../../ir/errors.js';
 import { DEFAULT_OPSET } from '../../ir/model.js';
@@ -19,6 +20,7 @@ export interface GeneratorFlags {
   maxElements: string;
   method: string;
   opset: string;
+  patternShare: string;
 }
 
 /** The generator's flags, shared by gen and fuzz. */
@@ -30,7 +32,8 @@ export function generatorOptions(cmd: Command): Command {
     .option('--dtypes <list>', 'tensor dtypes to generate (float32, float64, int32, int64, bool)', 'float32')
     .option('--max-elements <n>', 'largest number of elements of any tensor', '4096')
     .option('--method <method>', 'smt (symbolic shapes, z3 fallback, forward and backward insertion) or random (no solver)', 'smt')
-    .option('--opset <n>', 'ONNX opset of the models (ops follow their version in force there; Gelu needs 20)', String(DEFAULT_OPSET));
+    .option('--opset <n>', 'ONNX opset of the models (ops follow their version in force there; Gelu needs 20)', String(DEFAULT_OPSET))
+    .option('--pattern-share <fraction>', 'share of insertion steps that build a rewrite pattern (Conv+Relu, decomposed LayerNorm...) instead of one op; 0 for single ops only', String(DEFAULT_PATTERN_SHARE));
 }
 
 export function generatorConfig(flags: GeneratorFlags): GeneratorConfig & { method: GeneratorMethod } {
@@ -44,11 +47,19 @@ export function generatorConfig(flags: GeneratorFlags): GeneratorConfig & { meth
       why: `the tensor size limit; ${MAX_ELEMENTS_ENV} raises it`,
     }),
     dtypes: parseDtypes(flags.dtypes),
+    patternShare: parseFraction('--pattern-share', flags.patternShare),
     ...(flags.ops !== undefined ? { ops: parseOps('--ops', flags.ops) } : {}),
     ...(flags.excludeOps !== undefined ? { excludeOps: parseOps('--exclude-ops', flags.excludeOps) } : {}),
   };
   checkOpsLeft(config);
   return config;
+}
+
+/** A number in [0, 1]. */
+function parseFraction(flag: string, value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !Number.isFinite(x) || x < 0 || x > 1) throw new UserError(`${flag} must be a number from 0 to 1, got '${value}'`);
+  return x;
 }
 
 /** An op list of known op names; checked here so that a typo is a usage error before anything is written. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeTestFiles } from '../../store/case-folder.js';
 import { openReproCase, reproduceCase, type BackendReproduction } from '../../campaign/repro.js';
-import { judgeTest, readCampaignConfig } from '../../campaign/repro-seed.js';
+import { generatorForTest, judgeTest, readCampaignConfig } from '../../campaign/repro-seed.js';
 import { configBackendModules, createReproAdapters } from '../../campaign/repro-suts.js';
 import { makeTestCase, type InputChoice } from '../../campaign/test-case.js';
 import { describeUntrusted } from '../../inputsearch/clean.js';
@@ -31,6 +31,7 @@ const GENERATOR_FLAGS: Readonly<Record<string, string>> = {
   maxElements: '--max-elements',
   method: '--method',
   opset: '--opset',
+  patternShare: '--pattern-share',
   inputSearch: '--no-input-search',
 };
 
@@ -106,7 +107,8 @@ export function reproCommand(program: Command, io: CliIo, setExit: (code: number
       : campaign.inputs.search && fromCli('searchMs')
         ? { ...campaign.inputs, budgetMs: parsePositiveNumber('--search-ms', opts.searchMs) }
         : campaign.inputs;
-    const test = await makeTestCase({ seed, index, config: campaign?.generator ?? generatorConfig(opts), registry, inputs });
+    const config = campaign ? generatorForTest(opts.campaign!, campaign, index) : generatorConfig(opts);
+    const test = await makeTestCase({ seed, index, config, registry, inputs });
     const ops = [...new Set(test.model.nodes.map((n) => n.op))].join(', ');
     io.out(`test ${index} of seed '${seed}': ${test.model.nodes.length} nodes (${ops})\n`);
     if (opts.out !== undefined) {

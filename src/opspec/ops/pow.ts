@@ -15,7 +15,8 @@ import { FLOATS, NUMERIC } from './dtypes.js';
  * for integers. A per-dtype rule (base > 0 only for float exponents) would keep negative bases
  * with integer exponents, but domain rules cannot depend on another input's dtype.
  */
-const domain = [{ input: 0, min: 1e-3 }];
+// Waived when the exponent holds only whole numbers: no NaN and no undefined cast can arise then.
+const domain = [{ input: 0, min: 1e-3, unlessWholeNumbers: 1 }];
 // An integer base to an integer power leaves int32 from 2^31 on (16^8, 2^31).
 const integerPowers = facts({ overflow: 'grows' });
 
