@@ -9,9 +9,12 @@ const extra = process.argv.slice(2);
 let failed = false;
 // memory.mjs runs an hour-long campaign: it has its own script (npm run bench:memory).
 const separate = new Set(['run-all.mjs', 'memory.mjs']);
+// Smaller sizes here than on their own (npm run bench:coverage runs 2000 tests); the extra
+// arguments come after, so `--tests N` still wins.
+const defaults = { 'coverage.mjs': ['--tests', '200'] };
 for (const file of readdirSync(here).filter((f) => f.endsWith('.mjs') && !separate.has(f)).sort()) {
   console.log(`# ${file}`);
-  const r = spawnSync(process.execPath, [join(here, file), ...extra], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(here, file), ...(defaults[file] ?? []), ...extra], { stdio: 'inherit' });
   if (r.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -54,7 +54,7 @@ export type SlotFill =
    */
   | { readonly kind: 'new'; readonly as: 'weight' | 'input'; readonly dims?: readonly (IntExpr | number | undefined)[]; readonly rank?: readonly [number, number] }
   /** A constant of exact values (a scalar when `shape` is empty). */
-  | { readonly kind: 'exact'; readonly values: readonly number[]; readonly shape: readonly number[] }
+  | { readonly kind: 'exact'; readonly values: readonly number[]; readonly shape: readonly number[]; readonly dtype?: DType }
   | { readonly kind: 'omit' }
   /** Filled as a single op's would be (a shape-typed slot from its attribute), but never left out. */
   | { readonly kind: 'present' };
@@ -285,7 +285,7 @@ export class GraphBuilder {
           }
           case 'exact': {
             if (wish.shape.length < lo || wish.shape.length > hi) return fail(`its input ${slot.name} takes rank ${lo}..${hi}, not ${wish.shape.length}`);
-            fillers.push({ kind: 'new', dtype: slotDtype(i), dims: wish.shape.map((d) => c(d)), as: 'weight', slot: i, exact: wish.values });
+            fillers.push({ kind: 'new', dtype: wish.dtype ?? slotDtype(i), dims: wish.shape.map((d) => c(d)), as: 'weight', slot: i, exact: wish.values });
             ranks.push(wish.shape.length);
             continue;
           }

@@ -119,7 +119,7 @@ function slotFill(slot: StepSlot, resolve: (name: string) => string, dim: DimOf)
   if ('ref' in slot) return { kind: 'value', name: resolve(slot.ref) };
   if ('weight' in slot) return slot.weight === 'any' ? { kind: 'new', as: 'weight' } : { kind: 'new', as: 'weight', dims: slot.weight(dim) };
   if ('input' in slot) return { kind: 'new', as: 'input', dims: slot.input(dim) };
-  if ('exact' in slot) return { kind: 'exact', values: slot.exact, shape: slot.shape ?? [] };
+  if ('exact' in slot) return { kind: 'exact', values: slot.exact, shape: slot.shape ?? [], ...(slot.dtype ? { dtype: slot.dtype } : {}) };
   if ('omit' in slot) return { kind: 'omit' };
   if ('present' in slot) return { kind: 'present' };
   return undefined;

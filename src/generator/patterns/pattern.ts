@@ -22,6 +22,12 @@ export interface Pattern {
    * (`onnxruntime`: the names of REWRITE_SIGNS; `tfjs`: the fused kernels). Empty for a near miss.
    */
   readonly targets: Readonly<Partial<Record<SutFamily, readonly string[]>>>;
+  /**
+   * Set when a target was not seen to fire on the pinned SUT version although the SUT's sources
+   * say it should: why, as far as known. The pattern stays (its ops still meet the optimizer), and
+   * the pattern test skips its target check.
+   */
+  readonly unreached?: string;
   /** For a near miss: the pattern it departs from, and how; the rewrite must not fire. */
   readonly nearMiss?: { readonly of: string; readonly why: string };
   /** Step outputs that are also graph outputs (a near miss whose inner value escapes). */
@@ -49,7 +55,7 @@ export type StepSlot =
   /** A fresh graph input (a near miss: the rewrite needs a constant there). */
   | { readonly input: (dim: DimOf) => readonly (IntExpr | number | undefined)[] }
   /** Exact values the rewrite matches; a scalar when shape is left out. */
-  | { readonly exact: readonly number[]; readonly shape?: readonly number[] }
+  | { readonly exact: readonly number[]; readonly shape?: readonly number[]; readonly dtype?: DType }
   | { readonly omit: true }
   /** Whatever a single op's insertion would choose, but present (a shape slot from its attribute). */
   | { readonly present: true }
@@ -75,6 +81,8 @@ export const weight = (dims: ((dim: DimOf) => readonly (IntExpr | number | undef
 export const freshInput = (dims: (dim: DimOf) => readonly (IntExpr | number | undefined)[]): StepSlot => ({ input: dims });
 export const exact = (value: number | readonly number[], shape?: readonly number[]): StepSlot =>
   typeof value === 'number' ? { exact: [value], ...(shape ? { shape } : {}) } : { exact: value, shape: shape ?? [value.length] };
+/** A scalar index (int64, as exporters write Gather's indices). */
+export const index = (value: number): StepSlot => ({ exact: [value], dtype: 'int64' });
 export const omit: StepSlot = { omit: true };
 export const random: StepSlot = { random: true };
 export const present: StepSlot = { present: true };

@@ -46,6 +46,19 @@ export const REWRITE_PATTERNS: readonly Pattern[] = [
     targets: { onnxruntime: ['NotWhereFusion'] },
   },
   {
+    name: 'not-where-shared',
+    summary: 'Not feeding two Wheres: the Not must stay for the second, or both swap',
+    inputs: X,
+    steps: [
+      { id: 'cond', op: 'Greater', slots: [ref('x'), exact(0)] },
+      { id: 'not', op: 'Not', slots: [ref('cond')], dtype: 'bool' },
+      { id: 'where', op: 'Where', slots: [ref('not'), ref('x'), weight('any')] },
+      { id: 'where2', op: 'Where', slots: [ref('not'), weight('any'), ref('x')] },
+    ],
+    targets: {},
+    nearMiss: { of: 'not-where', why: 'the Not output has a second consumer' },
+  },
+  {
     name: 'transpose-inverse-pair',
     summary: 'Transpose NCHW to NHWC, Relu, and back: the transposes cancel',
     inputs: [{ name: 'x', rank: [4, 4] }],
