@@ -3,7 +3,7 @@ import { DEFAULT_OPSET, type Model } from '../ir/model.js';
 import { rankRange } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import type { OpSpec } from '../opspec/spec.js';
-import { GraphBuilder } from './graph-builder.js';
+import { drawRank, GraphBuilder } from './graph-builder.js';
 import { DEFAULT_PATTERN_SHARE, mixedPolicy, type RewriteHits } from './insertion-policy.js';
 import { insertPattern, patternFits } from './patterns/insert-pattern.js';
 import { PATTERNS } from './patterns/index.js';
@@ -20,6 +20,7 @@ export interface GeneratorConfig {
   readonly dtypes?: readonly DType[];
   /** Largest number of elements of any tensor. */
   readonly maxElements?: number;
+  /** Highest rank of a generated tensor (default 6; most ops stop at 5). */
   readonly maxRank?: number;
   /** The model's ONNX opset (default 17). */
   readonly opset?: number;
@@ -72,7 +73,7 @@ export async function generateModel(config: GeneratorConfig, registry: OpRegistr
   if (specs.length === 0) {
     throw new GenerationError(`no op is allowed at opset ${opset} by --ops/--exclude-ops with dtypes ${dtypes.join(', ')}`);
   }
-  const limits = { dtypes, maxElements: config.maxElements ?? 4096, maxRank: config.maxRank ?? 4, opset };
+  const limits = { dtypes, maxElements: config.maxElements ?? 4096, maxRank: config.maxRank ?? 6, opset };
   const builder = new GraphBuilder(limits, registry, rng, solver);
   const patterns = patternsFor(config, registry);
   const policy = mixedPolicy({
@@ -88,7 +89,7 @@ export async function generateModel(config: GeneratorConfig, registry: OpRegistr
   // The first input suits the first slot of some allowed op, so that `--ops Conv` can start.
   const opener = rng.pick(specs);
   const [openerLo, openerHi] = rankRange(opener.inputs[0]!, []);
-  const firstRank = rng.int(Math.max(1, openerLo), Math.max(1, Math.min(openerHi, limits.maxRank)));
+  const firstRank = drawRank(rng, Math.max(1, openerLo), Math.max(1, Math.min(openerHi, limits.maxRank)));
   builder.addInput(() => rng.pick(opener.dtypes.filter((d) => dtypes.includes(d))), firstRank);
 
   const patternsUsed: string[] = [];

@@ -7,22 +7,25 @@ const conv: PatternStep = { id: 'conv', op: 'Conv', slots: [ref('x'), weight()] 
 /** A per-channel constant of shape [C, 1, 1], C the conv's output channels. */
 const perChannel = weight((d) => [d('conv', 1), 1, 1]);
 
-/** The activations onnxruntime's ConvActivationFusion folds into FusedConv. */
-const ACTIVATIONS: readonly { readonly name: string; readonly step: PatternStep }[] = [
-  { name: 'relu', step: { id: 'act', op: 'Relu', slots: [ref('conv')] } },
-  { name: 'sigmoid', step: { id: 'act', op: 'Sigmoid', slots: [ref('conv')] } },
+/**
+ * The activations onnxruntime's ConvActivationFusion folds into FusedConv, with the name tfjs's
+ * fused conv2d gives the same activation where it has one (Clip(0, 6) is its relu6).
+ */
+const ACTIVATIONS: readonly { readonly name: string; readonly tfjs?: string; readonly step: PatternStep }[] = [
+  { name: 'relu', tfjs: 'relu', step: { id: 'act', op: 'Relu', slots: [ref('conv')] } },
+  { name: 'sigmoid', tfjs: 'sigmoid', step: { id: 'act', op: 'Sigmoid', slots: [ref('conv')] } },
   { name: 'tanh', step: { id: 'act', op: 'Tanh', slots: [ref('conv')] } },
-  { name: 'leakyrelu', step: { id: 'act', op: 'LeakyRelu', slots: [ref('conv')] } },
+  { name: 'leakyrelu', tfjs: 'leakyrelu', step: { id: 'act', op: 'LeakyRelu', slots: [ref('conv')] } },
   { name: 'hardsigmoid', step: { id: 'act', op: 'HardSigmoid', slots: [ref('conv')] } },
-  { name: 'clip', step: { id: 'act', op: 'Clip', slots: [ref('conv'), exact(0), exact(6)] } },
+  { name: 'clip', tfjs: 'relu6', step: { id: 'act', op: 'Clip', slots: [ref('conv'), exact(0), exact(6)] } },
 ];
 
-const convActivations: Pattern[] = ACTIVATIONS.map(({ name, step }) => ({
+const convActivations: Pattern[] = ACTIVATIONS.map(({ name, tfjs, step }) => ({
   name: `conv-${name}`,
   summary: `Conv then ${step.op}: one FusedConv with the activation`,
   inputs: X4,
   steps: [conv, step],
-  targets: { onnxruntime: ['ConvActivationFusion'], tfjs: [`fused.conv2d+${name}`] },
+  targets: { onnxruntime: ['ConvActivationFusion'], ...(tfjs ? { tfjs: [`fused.conv2d+${tfjs}`] } : {}) },
 }));
 
 /** The conv's output value, as a list of dims for an input of the same shape. */

@@ -1,6 +1,6 @@
 import { exact, freshInput, ref, weight, type Pattern, type PatternStep } from './pattern.js';
 
-const X = [{ name: 'x', rank: [1, 4] as const }];
+const X = [{ name: 'x', rank: [1, 5] as const }];
 const SQRT2 = Math.fround(Math.SQRT2);
 
 /** Gelu's Erf form on `of`: of * 0.5 * (1 + erf(of / sqrt(2))), with `divisor` for sqrt(2). */

@@ -1,7 +1,7 @@
 import type { DType } from '../../ir/dtype.js';
 import type { AttrBinding } from '../../opspec/context.js';
 import type { OpRegistry } from '../../opspec/registry.js';
-import type { GraphBuilder, SlotFill, SymValue } from '../graph-builder.js';
+import { drawRank, type GraphBuilder, type SlotFill, type SymValue } from '../graph-builder.js';
 import type { Rng } from '../rng.js';
 import type { DimOf, Pattern, StepSlot } from './pattern.js';
 
@@ -51,7 +51,7 @@ export async function insertPattern(args: {
       continue;
     }
     const [lo, hi] = input.rank;
-    const fresh = builder.addInput(PATTERN_DTYPE, rng.int(lo, Math.max(lo, Math.min(hi, builder.limits.maxRank))));
+    const fresh = builder.addInput(PATTERN_DTYPE, drawRank(rng, lo, Math.max(lo, Math.min(hi, builder.limits.maxRank))));
     bound.set(input.name, fresh.name);
     added.push(fresh.name);
   }

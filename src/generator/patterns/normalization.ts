@@ -1,6 +1,6 @@
 import { exact, freshInput, ref, weight, type Pattern, type PatternStep } from './pattern.js';
 
-const X = [{ name: 'x', rank: [2, 4] as const }];
+const X = [{ name: 'x', rank: [2, 5] as const }];
 const LAST = { axes: [-1], keepdims: 1 };
 const EPSILON = Math.fround(1e-5);
 /** A 1-D constant over the last dim (LayerNorm's scale and bias). */

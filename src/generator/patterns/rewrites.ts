@@ -1,6 +1,6 @@
 import { exact, ref, weight, type Pattern } from './pattern.js';
 
-const X = [{ name: 'x', rank: [1, 4] as const }];
+const X = [{ name: 'x', rank: [1, 5] as const }];
 
 /** Fusions of the basic level that change an op rather than remove one, and the transpose optimizer. */
 export const REWRITE_PATTERNS: readonly Pattern[] = [
