@@ -116,6 +116,9 @@ export function tfjsAdapter(backend: TfjsBackendName): BackendAdapter<TfjsProgra
     async release(program) {
       program.dispose();
     },
+    // The fused kernels (tf.fused.conv2d, depthwiseConv2d, matMul with their bias and activation) the
+    // materializer ran chains of the model as: tfjs's counterpart of an optimizer's rewrites.
+    rewritesOf: (program) => program.fusedKernels,
     // Attribute combinations (and outputs' dtypes) tfjs cannot express, then recorded tfjs bugs:
     // unsupported, not (again) a bug.
     knownDeviation: (model: Model) => tfjsUnsupportedNode(model) ?? tfjsKnownDeviation(backend, model),

@@ -1,7 +1,9 @@
 import type { DType } from '../../ir/dtype.js';
 import type { Model, TensorMap, ValueInfo } from '../../ir/model.js';
 import { makeTensor, type Tensor } from '../../ir/tensor.js';
-import { resolveNodes } from './resolve.js';
+import { fusedChains, fusedKernelName, type FusedChain } from './fusion.js';
+import { runFusedChain } from './ops/fused.js';
+import { resolveNodes, type ResolvedNode } from './resolve.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import type { TF, TFTensor } from './ops/kernel.js';
 import { TFJS_OPS } from './support.js';
@@ -30,27 +32,54 @@ export interface TfjsProgram {
   readonly model: Model;
   /** Runs the graph; call under tf.tidy. Inputs are tfjs tensors by name; weights are held inside. */
   readonly call: (inputs: ReadonlyMap<string, TFTensor>) => Map<string, TFTensor>;
+  /** The fused kernels the program runs, one name per kind, sorted (see fusedKernelName). */
+  readonly fusedKernels: readonly string[];
   /** Frees the weights' tensors. */
   readonly dispose: () => void;
+}
+
+/** One step running a fused chain in place of its nodes: it reads what any of them read from outside. */
+function fusedStep(tf: TF, chain: FusedChain, resolved: readonly ResolvedNode[]): PlannedNode {
+  const head = resolved[chain.head]!;
+  const output = resolved[chain.nodes[chain.nodes.length - 1]!]!.node.outputs[0]!;
+  return {
+    inputs: [head.node.inputs[0]!, head.node.inputs[1]!, chain.headBias ?? '', chain.add?.bias ?? '', chain.activation?.slope ?? ''],
+    outputs: [output],
+    run: ([x, w, headBias, addBias, slope]) => [
+      runFusedChain(tf, chain, head, { x: x!, w: w!, ...(headBias ? { headBias } : {}), ...(addBias ? { addBias } : {}), ...(slope ? { slope } : {}) }, output.shape),
+    ],
+  };
 }
 
 /**
  * Builds the tfjs program of a model: each node's attributes are resolved once (defaults applied,
  * shape-typed constant inputs bound) as the reference executor does; weights become tfjs tensors.
+ * A chain tfjs has a fused kernel for (see fusion.ts) is one step, run where its last node was: every
+ * value its nodes read is computed by then, and its inner values are read by no other node.
  */
 export function materialize(tf: TF, model: Model): TfjsProgram {
-  const plan: PlannedNode[] = resolveNodes(model, builtinRegistry()).map(({ node, infos, attrs }) => {
+  const resolved = resolveNodes(model, builtinRegistry());
+  const chains = fusedChains(model, resolved);
+  const chainOf = new Map(chains.flatMap((c) => c.nodes.map((n) => [n, c] as const)));
+  const plan: PlannedNode[] = [];
+  resolved.forEach(({ node, infos, attrs }, index) => {
+    const chain = chainOf.get(index);
+    if (chain) {
+      if (index === chain.nodes[chain.nodes.length - 1]) plan.push(fusedStep(tf, chain, resolved));
+      return;
+    }
     const entry = TFJS_OPS[node.op];
     if (!entry) throw new Error(`tfjs materializer: op '${node.op}' is not mapped`);
-    return {
+    plan.push({
       inputs: node.inputs,
       outputs: node.outputs,
       run: (inputs) => entry.run({ tf, inputs, inputInfos: infos, attrs, node }),
-    };
+    });
   });
   const weights = new Map(model.weights.map((w) => [w.name, toTfjsTensor(tf, w.value)]));
   return {
     model,
+    fusedKernels: [...new Set(chains.map(fusedKernelName))].sort(),
     call(inputs) {
       const values = new Map<string, TFTensor>(weights);
       for (const [k, v] of inputs) values.set(k, v);

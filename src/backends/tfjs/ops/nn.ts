@@ -2,74 +2,19 @@ import type { ConcreteAttrs } from '../../../opspec/infer.js';
 import { transposedBeginPads } from '../../../opspec/ops/conv-transpose.js';
 import { reducedAxes } from '../../../opspec/ops/reduce.js';
 import { F32, F32_I32, normAxis, type TF, type TFTensor, type TfjsNodeContext, type TfjsOp, type TfjsOpTable } from './kernel.js';
-
-/** Explicit [begin..., end...] pads of a sliding window, auto_pad resolved. */
-function explicitPads(ins: readonly number[], kernel: readonly number[], strides: readonly number[], dils: readonly number[], attrs: ConcreteAttrs): number[] {
-  const s = ins.length;
-  const auto = attrs.str('auto_pad');
-  if (auto === 'VALID') return new Array<number>(2 * s).fill(0);
-  if (auto === 'NOTSET') return attrs.ints('pads');
-  const begin: number[] = [];
-  const end: number[] = [];
-  for (let i = 0; i < s; i++) {
-    const out = Math.ceil(ins[i]! / strides[i]!);
-    const total = Math.max(0, (out - 1) * strides[i]! + (kernel[i]! - 1) * dils[i]! + 1 - ins[i]!);
-    const small = Math.floor(total / 2);
-    begin.push(auto === 'SAME_UPPER' ? small : total - small);
-    end.push(auto === 'SAME_UPPER' ? total - small : small);
-  }
-  return [...begin, ...end];
-}
-
-/** NC(H)W -> NHWC with a unit H for 1-D windows. */
-function toNhwc(tf: TF, x: TFTensor): TFTensor {
-  const x4 = x.rank === 3 ? tf.expandDims(x, 2) : x;
-  return tf.transpose(x4, [0, 2, 3, 1]);
-}
-
-function fromNhwc(tf: TF, y: TFTensor, rank: number): TFTensor {
-  const y4 = tf.transpose(y, [0, 3, 1, 2]);
-  return rank === 3 ? tf.squeeze(y4, [2]) : y4;
-}
-
-/** 1-D window parameters lifted to 2-D (a unit H dim). */
-function lift(rank: number, v: readonly number[], unit: number): number[] {
-  return rank === 3 ? [unit, ...v] : [...v];
-}
-
-function liftPads(rank: number, p: readonly number[]): [[number, number], [number, number]] {
-  if (rank === 3) return [[0, 0], [p[0]!, p[1]!]];
-  return [[p[0]!, p[2]!], [p[1]!, p[3]!]];
-}
-
-function stride2d(tf: TF, y: TFTensor, strides: readonly number[]): TFTensor {
-  if (strides.every((s) => s === 1)) return y;
-  return tf.stridedSlice(y, [0, 0, 0, 0], y.shape, [1, strides[0]!, strides[1]!, 1]);
-}
+import { explicitPads, fromNhwc, lift, liftPads, nhwcConv, toNhwc } from './window.js';
 
 const ONLY_2D = (_a: ConcreteAttrs, inputs: readonly ({ shape: readonly number[] } | undefined)[]) =>
   inputs[0]!.shape.length > 4 ? '3-D windows' : undefined;
 
 /** An NC(H)W convolution (no bias): explicit [begin..., end...] pads, groups split by channel. */
 function convCore(tf: TF, x: TFTensor, w: TFTensor, strides: readonly number[], dils: readonly number[], pads: readonly number[], group: number): TFTensor {
-  const rank = x.rank;
-  const s2 = lift(rank, strides, 1);
-  const d2 = lift(rank, dils, 1);
-  const [ph, pw] = liftPads(rank, pads);
-  const xh = tf.pad(toNhwc(tf, x), [[0, 0], ph, pw, [0, 0]]);
-  // [M, C/g, kH, kW] -> [kH, kW, C/g, M]
-  const w4 = rank === 3 ? tf.expandDims(w, 2) : w;
-  const wh = tf.transpose(w4, [2, 3, 1, 0]);
-  // tfjs wants strides or dilations to be 1: a strided dilated conv is a dense one, subsampled.
-  const dense = d2.some((d) => d !== 1) && s2.some((st) => st !== 1);
-  const xs = group === 1 ? [xh] : tf.split(xh, group, 3);
-  const ws = group === 1 ? [wh] : tf.split(wh, group, 3);
-  const parts = xs.map((xi, i) =>
-    tf.conv2d(xi as Parameters<TF['conv2d']>[0], ws[i] as Parameters<TF['conv2d']>[1], dense ? [1, 1] : (s2 as [number, number]), 'valid', 'NHWC', d2 as [number, number]),
-  );
-  let y: TFTensor = parts.length === 1 ? parts[0]! : tf.concat(parts, 3);
-  if (dense) y = stride2d(tf, y, s2);
-  return fromNhwc(tf, y, rank);
+  const c = nhwcConv(tf, x, w, strides, dils, pads);
+  const xs = group === 1 ? [c.x] : tf.split(c.x, group, 3);
+  const ws = group === 1 ? [c.w] : tf.split(c.w, group, 3);
+  const parts = xs.map((xi, i) => tf.conv2d(xi as Parameters<TF['conv2d']>[0], ws[i] as Parameters<TF['conv2d']>[1], c.strides, 'valid', 'NHWC', c.dilations));
+  const y: TFTensor = parts.length === 1 ? parts[0]! : tf.concat(parts, 3);
+  return fromNhwc(tf, c.subsample(y), x.rank);
 }
 
 function addBias(tf: TF, y: TFTensor, b: TFTensor | undefined): TFTensor {
