@@ -1,6 +1,6 @@
 import { and, c, constValue, eq, ge, or, rule, type BoolExpr, type IntExpr } from '../expr.js';
 import { facts, type NumericFacts } from '../numeric.js';
-import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
+import type { AttrSpec, DomainRule, OpSpec, SpecContext } from '../spec.js';
 import { FLOATS } from './dtypes.js';
 import { padsBelowKernel, slidingWindowDims, slidingWindowRules, windowListsFit, type WindowParams } from './sliding-window.js';
 
@@ -16,6 +16,7 @@ interface PoolKind {
   readonly outputCount?: readonly [number, number];
   readonly extraRules?: (window: WindowParams<IntExpr>) => BoolExpr[];
   readonly numeric: NumericFacts;
+  readonly domain?: readonly DomainRule[];
 }
 
 function poolAttrs(kind: PoolKind, s: number): Record<string, AttrSpec> {
@@ -69,6 +70,7 @@ function windowedPool(kind: PoolKind): OpSpec {
       return ctx.outputCount === 2 ? [y, { dtype: 'int64' as const, shape }] : [y];
     },
     numeric: kind.numeric,
+    ...(kind.domain ? { domain: kind.domain } : {}),
   };
 }
 
@@ -112,6 +114,11 @@ export const averagePool19 = windowedPool({
   numeric: facts(),
 });
 
+// |x|^p is summed in the input's type: a float32 SUT overflows to Inf from |x| ~ 7e12 at p = 3 (and
+// 1.8e19 at p = 2) although the norm itself would fit, as ReduceL2's squares do. 1e11 leaves room
+// for a 7x7x7 window of cubes.
+const LP_POOL_DOMAIN = [{ input: 0, min: -1e11, max: 1e11 }];
+
 export const lpPool = windowedPool({
   name: 'LpPool',
   sinceVersion: 11,
@@ -120,6 +127,7 @@ export const lpPool = windowedPool({
   hasDilations: false,
   hasCeilMode: false,
   extraAttrs: { p: { kind: 'choice', choices: [1, 2, 3], default: 2 } },
+  domain: LP_POOL_DOMAIN,
   numeric: facts(),
 });
 
@@ -129,6 +137,7 @@ export const lpPool18 = windowedPool({
   hasDilations: true,
   hasCeilMode: true,
   extraAttrs: { p: { kind: 'choice', choices: [1, 2, 3], default: 2 } },
+  domain: LP_POOL_DOMAIN,
   numeric: facts(),
 });
 
