@@ -22,6 +22,24 @@ export function withOutputs(candidate: Candidate, outputs: readonly string[]): C
   return eliminateDeadCode({ model: { ...candidate.model, outputs: [...outputs] }, inputs: candidate.inputs });
 }
 
+/**
+ * The candidate without a node whose outputs are all graph outputs nothing else reads: the values
+ * it read (those computed by nodes) become graph outputs in its place. A node that only reads a
+ * value is how a second consumer shows: what matters is that the value escapes, not who reads it.
+ */
+export function dropSink(candidate: Candidate, nodeName: string): Candidate | undefined {
+  const { model } = candidate;
+  const node = model.nodes.find((n) => n.name === nodeName);
+  if (!node) return undefined;
+  const mine = new Set(node.outputs.map((o) => o.name));
+  if (![...mine].every((o) => model.outputs.includes(o)) || model.nodes.some((n) => n.inputs.some((x) => mine.has(x)))) return undefined;
+  const computed = new Set(model.nodes.flatMap((n) => n.outputs.map((o) => o.name)));
+  const read = [...new Set(node.inputs.filter((x) => computed.has(x) && !mine.has(x)))];
+  const outputs = [...new Set([...model.outputs.filter((o) => !mine.has(o)), ...read])];
+  if (outputs.length === 0) return undefined;
+  return withOutputs(candidate, outputs);
+}
+
 /** Values computed by nodes that are not graph outputs: the places the graph can be cut. */
 export function cuttableValues(model: Model): string[] {
   const outputs = new Set(model.outputs);
