@@ -14,6 +14,8 @@ export interface GenerationStats {
   readonly opHistogram: Record<string, number>;
   readonly dtypeHistogram: Record<string, number>;
   readonly rankHistogram: Record<string, number>;
+  /** Rewrite patterns inserted whole, by name (near misses as `pattern~shared`...). */
+  readonly patternHistogram: Record<string, number>;
   /** Per op and attribute: how often each value was generated (lists are shown joined). */
   readonly attributeValues: Record<string, Record<string, Record<string, number>>>;
   /** Per node count: how many models had it. */
@@ -58,6 +60,7 @@ export async function generationStats(args: {
     opHistogram: {} as Record<string, number>,
     dtypeHistogram: {} as Record<string, number>,
     rankHistogram: {} as Record<string, number>,
+    patternHistogram: {} as Record<string, number>,
     attributeValues: {} as Record<string, Record<string, Record<string, number>>>,
     nodesPerModel: {} as Record<string, number>,
     modelsWithMerges: 0,
@@ -83,6 +86,7 @@ export async function generationStats(args: {
     checks += result.solverChecks;
     for (const [reason, n] of result.failures) bump(stats.insertionFailures, reason.replace(/ \(.*$/, ''), n);
     bump(stats.nodesPerModel, String(model.nodes.length));
+    for (const pattern of result.patterns) bump(stats.patternHistogram, pattern);
     if (hasMerge(model)) stats.modelsWithMerges++;
     for (const node of model.nodes) {
       bump(stats.opHistogram, node.op);

@@ -17,6 +17,7 @@ export function formatStats(s: GenerationStats): string {
     `ops (${Object.keys(s.opHistogram).length}): ${histogram(s.opHistogram)}`,
     `dtypes: ${histogram(s.dtypeHistogram)}`,
     `ranks: ${histogram(s.rankHistogram)}`,
+    `rewrite patterns inserted: ${Object.values(s.patternHistogram).reduce((a, b) => a + b, 0)} (${Object.keys(s.patternHistogram).length} distinct), most used: ${histogram(s.patternHistogram, 12)}`,
     'attribute values:',
     ...Object.entries(s.attributeValues)
       .sort(([a], [b]) => a.localeCompare(b))
