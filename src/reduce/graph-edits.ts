@@ -40,6 +40,26 @@ export function dropSink(candidate: Candidate, nodeName: string): Candidate | un
   return withOutputs(candidate, outputs);
 }
 
+/**
+ * The candidate with a sink node (its one output a graph output nothing reads) replaced by a Neg of
+ * its first float input. Where a bug needs some consumer of a value but not which one (a fusion
+ * that breaks when its result is read), the reduced trigger then names Neg whatever op the test
+ * happened to have there, and sightings through different consumers are one bug.
+ */
+export function neutralSink(candidate: Candidate, nodeName: string): Candidate | undefined {
+  const { model } = candidate;
+  const node = model.nodes.find((n) => n.name === nodeName);
+  if (!node || node.op === 'Neg' || node.outputs.length !== 1) return undefined;
+  const out = node.outputs[0]!.name;
+  if (!model.outputs.includes(out) || model.nodes.some((n) => n.inputs.includes(out))) return undefined;
+  const types = valueTypes(model);
+  const input = node.inputs.find((x) => x !== '' && (types.get(x)?.dtype === 'float32' || types.get(x)?.dtype === 'float64'));
+  if (input === undefined) return undefined;
+  const t = types.get(input)!;
+  const neg = { name: node.name, op: 'Neg', inputs: [input], outputs: [{ name: out, dtype: t.dtype, shape: [...t.shape] }], attrs: {} };
+  return eliminateDeadCode({ model: { ...model, nodes: model.nodes.map((n) => (n === node ? neg : n)) }, inputs: candidate.inputs });
+}
+
 /** Values computed by nodes that are not graph outputs: the places the graph can be cut. */
 export function cuttableValues(model: Model): string[] {
   const outputs = new Set(model.outputs);

@@ -3,7 +3,7 @@ import type { Tensor } from '../ir/tensor.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import type { Candidate, Edit, StillFails } from './candidate.js';
 import { ddmin } from './ddmin.js';
-import { bypassNode, coneSizes, cutAt, cuttableValues, distancesToOutputs, dropSink, withOutputs } from './graph-edits.js';
+import { bypassNode, coneSizes, cutAt, cuttableValues, distancesToOutputs, dropSink, neutralSink, withOutputs } from './graph-edits.js';
 import { DEFAULT_REDUCTION_BUDGET, ReductionSearch, type ReductionBudget } from './search.js';
 import { attrEdits } from './attr-edits.js';
 import { dimEdits, valueEdits } from './data-edits.js';
@@ -49,7 +49,7 @@ type Pass = (search: ReductionSearch, registry: OpRegistry) => Promise<boolean>;
 export async function reduceTest(args: ReduceArgs): Promise<ReduceResult> {
   const t0 = performance.now();
   const search = new ReductionSearch({ model: args.model, inputs: args.inputs }, args.registry, args.stillFails, args.budget ?? DEFAULT_REDUCTION_BUDGET, args.onProgress);
-  const passes: Pass[] = [dropOutputs, promoteValue, cutGraph, dropSinks, bypassNodes, feedNodes, editPass(dimEdits), editPass(attrEdits), editPass(valueEdits)];
+  const passes: Pass[] = [dropOutputs, promoteValue, cutGraph, dropSinks, neutralSinks, bypassNodes, feedNodes, editPass(dimEdits), editPass(attrEdits), editPass(valueEdits)];
   let progressed = true;
   while (progressed && !search.outOfTime()) {
     progressed = false;
@@ -123,6 +123,12 @@ function cutOrder(candidate: Candidate): string[] {
 /** Removes nodes that only make graph outputs, their computed inputs becoming outputs (see dropSink). */
 async function dropSinks(search: ReductionSearch): Promise<boolean> {
   const edits: Edit[] = [...search.current.model.nodes].reverse().map((node): Edit => (current) => dropSink(current, node.name));
+  return runEdits(search, edits);
+}
+
+/** Replaces sink nodes by a Neg of their input (see neutralSink). */
+async function neutralSinks(search: ReductionSearch): Promise<boolean> {
+  const edits: Edit[] = search.current.model.nodes.map((node): Edit => (current) => neutralSink(current, node.name));
   return runEdits(search, edits);
 }
 

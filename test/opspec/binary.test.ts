@@ -1,3 +1,4 @@
+import { rulesInForce } from '../../src/opspec/spec.js';
 import { describe, expect, it } from 'vitest';
 import type { DType } from '../../src/ir/dtype.js';
 import type { Attrs } from '../../src/ir/model.js';
@@ -72,9 +73,14 @@ describe('broadcasting binary, variadic, comparison and logical specs', () => {
     expect(() => infer('Where', [t('bool', 2), t('float32', 2), t('float64', 2)])).toThrow(/must be float32, got float64/);
   });
 
-  it('keeps divisors away from zero and Pow bases positive', () => {
+  it('keeps divisors away from zero and Pow bases positive, unless the exponent holds whole numbers', () => {
     expect(registry.get('Div', 17).domain).toEqual([{ input: 1, minAbs: 1e-3 }]);
     expect(registry.get('Mod', 17).domain).toEqual([{ input: 1, minAbs: 1e-3 }]);
-    expect(registry.get('Pow', 17).domain).toEqual([{ input: 0, min: 1e-3 }]);
+    expect(registry.get('Pow', 17).domain).toEqual([{ input: 0, min: 1e-3, unlessWholeNumbers: 1 }]);
+    const pow = registry.get('Pow', 17).domain;
+    // A negative base to the power 2 (a decomposed LayerNorm's square) is exact; to 0.5 it is NaN.
+    expect(rulesInForce(pow, [{ data: [-3, 2] }, { data: [2] }])).toEqual([]);
+    expect(rulesInForce(pow, [{ data: [-3, 2] }, { data: [0.5] }])).toEqual(pow);
+    expect(rulesInForce(pow, [{ data: [-3, 2] }, { data: [-1] }])).toEqual(pow);
   });
 });
