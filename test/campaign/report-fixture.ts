@@ -17,6 +17,15 @@ const registry = builtinRegistry();
 /** A message with everything a report must escape: markup, quotes, an ampersand, an ANSI colour code. */
 export const HOSTILE_MESSAGE = 'kernel <script>alert("x")</script> & \'quoted\' \u001b[31mred\u001b[0m | `tick`';
 
+/**
+ * Rewrite coverage of two SUTs: rewrites that fired on one or both, and a rewrite named with markup
+ * (summary.json is a file anyone can edit; unknown rewrites are named by their diff).
+ */
+export const FIXTURE_COVERAGE = {
+  'ort-all': { EliminateIdentity: { tests: 3, firstTest: 0 }, '-Relu +<b>"Frob"</b> & co': { tests: 1, firstTest: 17 } },
+  'ort-basic': { EliminateIdentity: { tests: 2, firstTest: 4 }, MatMulAddFusion: { tests: 5, firstTest: 1 } },
+};
+
 /** x[2,3] -> Relu -> out: the reduced form of smallModel's wrong Relu. */
 function reducedModel(): Model {
   return {
@@ -141,6 +150,7 @@ export function writeFixtureCampaign(): FixtureCampaign {
       { ...fuzzFields('hang', ['Conv'], 'ort-all'), signature: missing, verdict: 'hang', backend: 'ort-all', dir: `bugs/${missing}`, ops: ['Conv'], firstSeen: { seed: 'fixture', testIndex: 40 }, occurrences: 1 },
     ],
     newBugs: 1,
+    coverage: FIXTURE_COVERAGE,
   });
   writeFileSync(join(dir, 'summary.json'), stableStringify(summary));
   return { dir, wrong, compile, missing };

@@ -8,9 +8,11 @@ import { layoutGraph, reportGraph } from '../../src/campaign/report/graph-layout
 import { graphSvg } from '../../src/campaign/report/graph-svg.js';
 import { renderHtml } from '../../src/campaign/report/html.js';
 import { renderJunit } from '../../src/campaign/report/junit.js';
+import { renderMarkdown } from '../../src/campaign/report/markdown.js';
 import type { Model } from '../../src/ir/model.js';
 import { smallModel, tempDir } from '../helpers.js';
-import { writeFixtureCampaign } from './report-fixture.js';
+import { FIXTURE_COVERAGE, writeFixtureCampaign } from './report-fixture.js';
+import { summaryValue } from '../store/summary-fixture.js';
 
 /** Debian's chromium (CI installs it), or another Chromium build on PATH. */
 function findChromium(): string | undefined {
@@ -83,6 +85,58 @@ describe('the model drawing', () => {
   });
 });
 
+/** The cells of the HTML report's coverage table, header row first, as text (entities decoded). */
+function htmlCoverageCells(html: string): string[][] {
+  const table = /<table id="coverage">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  const text = (cell: string) => cell.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((cell) => text(cell[1]!)));
+}
+
+/** The cells of the Markdown report's coverage table, header row first, as text (escapes removed). */
+function markdownCoverageCells(markdown: string): string[][] {
+  const section = markdown.split('## Rewrite coverage')[1]!.split('\n## ')[0]!;
+  const rows = section.split('\n').filter((line) => line.startsWith('|') && !line.startsWith('|---'));
+  return rows.map((line) => line.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\(.)/g, '$1')));
+}
+
+/** A campaign folder with the fixture's summary.json, these fields replaced (no case folders: the report needs none without bugs). */
+function campaignWith(fields: Record<string, unknown>): string {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify(summaryValue(fields)));
+  return dir;
+}
+
+describe("the HTML report's rewrite coverage", () => {
+  it('is the Markdown report\'s table: a row per rewrite, a column per SUT, tests and first test in each cell', () => {
+    const doc = buildReport(writeFixtureCampaign().dir);
+    expect(doc.coverage).toEqual(FIXTURE_COVERAGE);
+    const cells = htmlCoverageCells(renderHtml(doc));
+    expect(cells).toEqual([
+      ['rewrite', 'ort-all', 'ort-basic'],
+      ['EliminateIdentity', '3 (test 0)', '2 (test 4)'],
+      ['MatMulAddFusion', '-', '5 (test 1)'],
+      ['-Relu +<b>"Frob"</b> & co', '1 (test 17)', '-'],
+    ]);
+    expect(markdownCoverageCells(renderMarkdown(doc))).toEqual(cells);
+  });
+
+  it('escapes rewrite and SUT names', () => {
+    const html = renderHtml(buildReport(campaignWith({ coverage: { '<i>sut</i>': { '<script>x()</script>': { tests: 1, firstTest: 2 } } } })));
+    expect(html).toContain('<th class="num">&lt;i&gt;sut&lt;/i&gt;</th>');
+    expect(html).toContain('<td>&lt;script&gt;x()&lt;/script&gt;</td>');
+    expect(html.match(/<script>/g)).toHaveLength(1);
+  });
+
+  it('says when the SUTs that report rewrites saw none fire, and is absent when no SUT reports them', () => {
+    const none = renderHtml(buildReport(campaignWith({ coverage: { 'ort-all': {}, 'ort-basic': {} } })));
+    expect(none).toContain('<h2>Rewrite coverage</h2>');
+    expect(none).toContain('<p>No rewrite fired on ort-all, ort-basic.</p>');
+    expect(none).not.toContain('id="coverage"');
+    const silent = renderHtml(buildReport(campaignWith({ coverage: {} })));
+    expect(silent).not.toContain('Rewrite coverage');
+  });
+});
+
 describe('the HTML report', () => {
   const campaign = writeFixtureCampaign();
   const html = renderHtml(buildReport(campaign.dir));
@@ -110,6 +164,7 @@ describe('the HTML report', () => {
     expect(dom.match(/<svg /g)).toHaveLength(2);
     expect(dom).toContain('<tr class="mismatch worst">');
     expect(dom).toContain('class="vertex op model-output worst"');
+    expect(dom.match(/<table id="coverage">[\s\S]*?<\/table>/)?.[0].match(/<tr>/g)).toHaveLength(4);
   }, 2 * CHROMIUM_TIMEOUT_MS);
 
   it('notices a page that throws (the check above can fail)', async (ctx) => {

@@ -5,6 +5,7 @@ import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { describeVerdict, firstSeenLabel, modelLabel, statusLabel, sutLabel, worstLabel } from './labels.js';
 import { countsText, escapeMarkup as e, formatNumber, formatPosition, plural } from './text.js';
 import { typeText } from './graph-layout.js';
+import { COVERAGE_LEGEND, coverageCellText, coverageRows, noRewriteText } from './coverage-table.js';
 
 /** Nothing but the page itself may load: inline style and script, no network, no other files. */
 const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
@@ -58,6 +59,20 @@ function header(doc: ReportDocument): string {
     ...verdictRows,
     '</tbody></table></div>',
     '</div>',
+  ].join('\n');
+}
+
+/** Which rewrites the campaign's tests made each SUT perform (only SUTs that report them; nothing when none does). */
+function coverageTable(doc: ReportDocument): string {
+  const { suts, rows } = coverageRows(doc.coverage);
+  if (suts.length === 0) return '';
+  const head = ['<h2>Rewrite coverage</h2>', `<p class="legend">${e(COVERAGE_LEGEND)}</p>`];
+  if (rows.length === 0) return [...head, `<p>${e(noRewriteText(suts))}</p>`].join('\n');
+  return [
+    ...head,
+    `<table id="coverage"><thead><tr><th>rewrite</th>${suts.map((s) => `<th class="num">${e(s)}</th>`).join('')}</tr></thead><tbody>`,
+    ...rows.map((r) => `<tr><td>${e(r.rewrite)}</td>${r.cells.map((c) => `<td class="num${c ? '' : ' none'}">${e(coverageCellText(c))}</td>`).join('')}</tr>`),
+    '</tbody></table>',
   ].join('\n');
 }
 
@@ -169,8 +184,9 @@ function bugSection(doc: ReportDocument, bug: ReportBug, number: number): string
 
 /**
  * One self-contained HTML page (inline CSS, script and SVG; a content security policy that allows
- * nothing else): totals, a filterable table of bugs, and per bug its facts, the drawing of its
- * (reduced) model and its expected vs actual values. Everything read from files is escaped.
+ * nothing else): totals, the rewrite coverage, a filterable table of bugs, and per bug its facts,
+ * the drawing of its (reduced) model and its expected vs actual values. Everything read from files
+ * is escaped.
  */
 export function renderHtml(doc: ReportDocument): string {
   return [
@@ -185,6 +201,7 @@ export function renderHtml(doc: ReportDocument): string {
     '</head>',
     '<body>',
     header(doc),
+    coverageTable(doc),
     bugTable(doc),
     ...doc.bugs.map((bug, i) => bugSection(doc, bug, i + 1)),
     `<footer>Written by tensorsmith report from ${e(join(doc.campaign.dir, 'summary.json'))}.</footer>`,

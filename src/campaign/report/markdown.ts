@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ReportBug, ReportDocument } from './document.js';
 import { firstSeenLabel, modelLabel, statusLabel, sutLabel, worstLabel } from './labels.js';
 import { countsText, plural, printable } from './text.js';
-import { coverageRows, type CoverageRow } from './coverage-table.js';
+import { COVERAGE_LEGEND, coverageCellText, coverageRows, noRewriteText } from './coverage-table.js';
 
 /** Text that Markdown shows as written: no emphasis, links, HTML or table cells break out of it. */
 function mdText(text: string): string {
@@ -52,10 +52,14 @@ function totals(doc: ReportDocument): string[] {
 function coverageTable(doc: ReportDocument): string[] {
   const { suts, rows } = coverageRows(doc.coverage);
   if (suts.length === 0) return [];
-  const head = ['', '## Rewrite coverage', '', 'Tests whose model each SUT\'s optimizer rewrote this way (the first such test in parentheses).', ''];
-  if (rows.length === 0) return [...head, `No rewrite fired on ${mdText(suts.join(', '))}.`];
-  const cell = (c: CoverageRow['cells'][number]) => (c ? `${c.tests} (test ${c.firstTest})` : '-');
-  return [...head, `| rewrite | ${suts.map(mdText).join(' | ')} |`, `|---|${suts.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${mdText(r.rewrite)} | ${r.cells.map(cell).join(' | ')} |`)];
+  const head = ['', '## Rewrite coverage', '', mdText(COVERAGE_LEGEND), ''];
+  if (rows.length === 0) return [...head, mdText(noRewriteText(suts))];
+  return [
+    ...head,
+    `| rewrite | ${suts.map(mdText).join(' | ')} |`,
+    `|---|${suts.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${mdText(r.rewrite)} | ${r.cells.map((c) => mdText(coverageCellText(c))).join(' | ')} |`),
+  ];
 }
 
 function bugTable(bugs: readonly ReportBug[]): string[] {
