@@ -71,6 +71,9 @@ export function roundingProbe(model: Model, inputs: ReadonlyMap<string, Tensor>,
   // A normalization's float32 error is its inputs' rounding amplified by 1 / deviation, not a
   // rounding of its output: its outputs are nudged by that much too.
   const absolute = normalizationNudges(model, base, registry, sizes);
+  // So is a dot product's: its rounding grows with the terms it sums, not with its result, which
+  // cancellation can make small (a Conv output near 0 whose Reciprocal a Sin then reads).
+  for (const [node, shift] of accumulationNudges(model, base, sizes)) absolute.set(node, (absolute.get(node) ?? 0) + shift);
   for (const direction of [1, -1]) {
     const nudge = (node: Node, outputs: Tensor[]): Tensor[] => {
       if (isExact(factsOf(node))) return outputs;
@@ -136,6 +139,41 @@ function normalizationNudges(model: Model, base: ReferenceResult, registry: OpRe
     const { attrs } = inferNode(spec, node, inputs, constants, model.opset);
     const rounding = normalizationRounding(c, inputs, attrs);
     if (rounding) nudges.set(node, rounding.amplified * ((sizes.get(node) ?? NUDGE) / NUDGE));
+  }
+  return nudges;
+}
+
+/** Inputs whose products a node sums, and how many terms each output element sums. */
+function dotProductTerms(node: Node, base: ReferenceResult): { a: Tensor; b: Tensor; terms: number } | undefined {
+  const a = base.values.get(node.inputs[0] ?? '');
+  const b = base.values.get(node.inputs[1] ?? '');
+  if (!a || !b || !isFloat(a) || !isFloat(b)) return undefined;
+  switch (node.op) {
+    case 'MatMul':
+      return { a, b, terms: a.shape[a.shape.length - 1] ?? 1 };
+    case 'Gemm':
+      return { a, b, terms: node.attrs.transA === 1 ? a.shape[0]! : a.shape[1]! };
+    case 'Conv':
+      // Each output element sums W.shape[1] channels times the kernel's elements.
+      return { a, b, terms: b.shape.slice(1).reduce((x, y) => x * y, 1) };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Per dot-product node (MatMul, Gemm, Conv), the absolute nudge of its outputs: the roundings of a
+ * float32 sum of n products add up like a random walk, to about sqrt(n) times a few ulps of the
+ * largest product, whatever the sum comes to. The largest magnitudes of the two operands stand for
+ * the largest product; the node's nudge size (a few ulps) scales it.
+ */
+function accumulationNudges(model: Model, base: ReferenceResult, sizes: ReadonlyMap<Node, number>): Map<Node, number> {
+  const nudges = new Map<Node, number>();
+  for (const node of model.nodes) {
+    const dot = dotProductTerms(node, base);
+    if (!dot) continue;
+    const largest = (t: Tensor) => t.data.reduce((m, x) => (Number.isFinite(x) ? Math.max(m, Math.abs(x)) : m), 0);
+    nudges.set(node, (sizes.get(node) ?? NUDGE) * Math.sqrt(dot.terms) * largest(dot.a) * largest(dot.b));
   }
   return nudges;
 }
