@@ -7,7 +7,7 @@ import type { Tensor } from '../ir/tensor.js';
 import { inferConcrete, SpecViolation } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { onnx, toNumber, type OnnxTypes } from './proto.js';
-import { tensorFromProto } from './tensor-proto.js';
+import { FIXED_WEIGHT_DOC, tensorFromProto } from './tensor-proto.js';
 import { UnsupportedModelError } from './errors.js';
 
 export { UnsupportedModelError };
@@ -71,7 +71,7 @@ export function modelFromOnnx(bytes: Uint8Array | OnnxTypes.ModelProto, registry
   const constants = new Map<string, Tensor>();
   for (const init of graph.initializer ?? []) {
     const t = tensorFromProto(init, `initializer '${init.name}'`);
-    weights.push({ name: init.name ?? '', value: t });
+    weights.push({ name: init.name ?? '', value: t, ...(init.docString === FIXED_WEIGHT_DOC ? { fixed: true } : {}) });
     constants.set(init.name ?? '', t);
   }
   const types = new Map<string, ValueInfo>();

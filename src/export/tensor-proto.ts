@@ -5,12 +5,19 @@ import { UnsupportedModelError } from './errors.js';
 import { fromNativeArray, fromRawBytes, toRawBytes, type Tensor } from '../ir/tensor.js';
 import { onnx, toNumber, type OnnxTypes } from './proto.js';
 
-export function tensorToProto(name: string, t: Tensor): OnnxTypes.TensorProto {
+/**
+ * The doc_string of an initializer whose values a rewrite pattern needs exactly (Weight.fixed): the
+ * ONNX file keeps the mark, so that a case imported back searches its inputs as the campaign did.
+ */
+export const FIXED_WEIGHT_DOC = 'tensorsmith: fixed (a rewrite pattern matches these exact values)';
+
+export function tensorToProto(name: string, t: Tensor, fixed = false): OnnxTypes.TensorProto {
   return onnx.TensorProto.create({
     name,
     dims: [...t.shape],
     dataType: onnxDataType(t.dtype),
     rawData: toRawBytes(t),
+    ...(fixed ? { docString: FIXED_WEIGHT_DOC } : {}),
   });
 }
 

@@ -74,7 +74,7 @@ export function modelToOnnx(model: Model, registry: OpRegistry): Uint8Array {
     graph: {
       name: 'tensorsmith',
       node: nodes,
-      initializer: model.weights.map((w) => tensorToProto(w.name, w.value)),
+      initializer: model.weights.map((w) => tensorToProto(w.name, w.value, w.fixed === true)),
       input: model.inputs.map(valueInfoProto),
       output: outputInfos(model).map(valueInfoProto),
     },
