@@ -58,6 +58,9 @@ export function allowedSpecs(config: GeneratorConfig, registry: OpRegistry): OpS
     .filter((s) => s.dtypes.some((d) => dtypes.includes(d)));
 }
 
+/** The first input's highest rank (see generateModel). */
+const FIRST_INPUT_MAX_RANK = 5;
+
 /** Attempts per requested node before giving up. */
 const ATTEMPTS_PER_NODE = 25;
 
@@ -89,7 +92,8 @@ export async function generateModel(config: GeneratorConfig, registry: OpRegistr
   // The first input suits the first slot of some allowed op, so that `--ops Conv` can start.
   const opener = rng.pick(specs);
   const [openerLo, openerHi] = rankRange(opener.inputs[0]!, []);
-  const firstRank = drawRank(rng, Math.max(1, openerLo), Math.max(1, Math.min(openerHi, limits.maxRank)));
+  // At most rank 5, which most ops take: a rank-6 start (Reshape's) could leave a one-node model nothing to insert.
+  const firstRank = drawRank(rng, Math.max(1, openerLo), Math.max(1, Math.min(openerHi, limits.maxRank, FIRST_INPUT_MAX_RANK)));
   builder.addInput(() => rng.pick(opener.dtypes.filter((d) => dtypes.includes(d))), firstRank);
 
   const patternsUsed: string[] = [];

@@ -6,7 +6,8 @@ import { captureIo, tempDir } from '../helpers.js';
 
 const FIXTURE = resolve('test/fixtures/log-wrong-adapter.mjs');
 const ARGS = ['fuzz', '--seed', 'jobs', '--time', '120', '--index-limit', '60', '--max-nodes', '3', '--ops', 'Log,Exp,Add,Mul,Neg'];
-const SUT = ['--backends', 'log-wrong', '--backend-module', FIXTURE, '--no-isolation', '--reduce-ms', '0', '--search-ms', '500'];
+// The input search ends by steps, not by time: on a loaded machine the two runs must discard the same tests.
+const SUT = ['--backends', 'log-wrong', '--backend-module', FIXTURE, '--no-isolation', '--reduce-ms', '0', '--search-steps', '40', '--search-ms', '5000'];
 
 interface Summary {
   tests: number;
