@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GUIDANCE_FILE } from '../store/guidance-file.js';
 import { recordedState } from './guidance.js';
+import { shardHolds } from './shard.js';
 import type { BackendAdapter } from '../backends/adapter.js';
 import type { GeneratorConfig, GeneratorMethod } from '../generator/generate.js';
 import { isDType, type DType } from '../ir/dtype.js';
@@ -125,7 +126,7 @@ function guidanceFolder(dir: string, index: number): string {
   if (existsSync(join(dir, GUIDANCE_FILE)) || !existsSync(jobs)) return dir;
   for (const job of readdirSync(jobs)) {
     const shard = readSummary(join(jobs, job)).config.shard;
-    if (isObject(shard) && typeof shard.index === 'number' && typeof shard.count === 'number' && shard.count > 0 && index % shard.count === shard.index) return join(jobs, job);
+    if (isObject(shard) && typeof shard.index === 'number' && typeof shard.count === 'number' && shard.count > 0 && shardHolds({ index: shard.index, count: shard.count }, index)) return join(jobs, job);
   }
   throw new UserError(`no job folder of ${jobs} ran test ${index}`);
 }

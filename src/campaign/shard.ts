@@ -16,6 +16,11 @@ export function testIndexAt(shard: Shard, t: number): number {
   return shard.index + shard.count * t;
 }
 
+/** Whether the shard runs test `index` (whether some t has testIndexAt(shard, t) === index). */
+export function shardHolds(shard: Shard, index: number): boolean {
+  return index % shard.count === shard.index;
+}
+
 /** Parses `i/N` (0 <= i < N). */
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());

@@ -246,9 +246,12 @@ export class GraphBuilder {
     }
 
     const newDomains = new Map<string, readonly [number, number]>();
-    const newDims = (rank: number): IntExpr[] => {
+    /** Dims of a new tensor: fresh solver variables, except where `given` fixes one. */
+    const newDims = (rank: number, given?: readonly (IntExpr | number | undefined)[]): IntExpr[] => {
       const id = this.fresh('p');
       return Array.from({ length: rank }, (_, d) => {
+        const fixed = given?.[d];
+        if (fixed !== undefined) return lift(fixed);
         newDomains.set(`${id}.${d}`, DIM_DOMAIN);
         return v(`${id}.${d}`);
       });
@@ -281,15 +284,8 @@ export class GraphBuilder {
           case 'new': {
             const rank = wish.dims ? wish.dims.length : rng.int(Math.max(lo, wish.rank?.[0] ?? lo), Math.min(hi, maxRank, wish.rank?.[1] ?? hi));
             if (rank < lo || rank > hi) return fail(`its input ${slot.name} takes rank ${lo}..${hi}, not ${rank}`);
-            let dims: IntExpr[];
-            if (wish.dims) {
-              const free = newDims(rank);
-              dims = wish.dims.map((d, k) => (d === undefined ? free[k]! : lift(d)));
-              for (const [k, d] of free.entries()) if (wish.dims[k] !== undefined) newDomains.delete(varsOf(d).values().next().value!);
-              givenDims.push(...dims.filter((_, k) => wish.dims![k] !== undefined));
-            } else {
-              dims = newDims(rank);
-            }
+            const dims = newDims(rank, wish.dims);
+            if (wish.dims) givenDims.push(...wish.dims.flatMap((d) => (d === undefined ? [] : [lift(d)])));
             fillers.push({ kind: 'new', dtype: slotDtype(i), dims, as: wish.as, slot: i });
             ranks.push(rank);
             continue;
@@ -505,7 +501,8 @@ export class GraphBuilder {
     this.nodes.push(node);
     for (const o of outputs) this.producer.set(o, node);
     this.bounds.addNode(spec.name, inputs, outputs);
-    const exactInputs = fillers.map((f) => (f.kind === 'new' && f.exact ? { data: f.exact } : f.kind === 'omitted' ? undefined : { data: [Number.NaN] }));
+    // Only exact constants are known now: a rule another input may waive stays in force otherwise.
+    const exactInputs = fillers.map((f) => (f.kind === 'new' && f.exact ? { data: f.exact } : undefined));
     for (const rule of rulesInForce(spec.domain, exactInputs)) {
       const name = inputs[rule.input];
       if (name) this.bounds.require(name, rule);

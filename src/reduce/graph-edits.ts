@@ -1,4 +1,4 @@
-import type { Model, ValueInfo } from '../ir/model.js';
+import type { Model, Node, ValueInfo } from '../ir/model.js';
 import { coneOf, valueTypes } from '../ir/model.js';
 import { makeTensor, type Tensor } from '../ir/tensor.js';
 import type { Candidate } from './candidate.js';
@@ -22,6 +22,12 @@ export function withOutputs(candidate: Candidate, outputs: readonly string[]): C
   return eliminateDeadCode({ model: { ...candidate.model, outputs: [...outputs] }, inputs: candidate.inputs });
 }
 
+/** Whether every output of the node is a graph output that no node reads. */
+function isSink(model: Model, node: Node): boolean {
+  const mine = new Set(node.outputs.map((o) => o.name));
+  return [...mine].every((o) => model.outputs.includes(o)) && !model.nodes.some((n) => n.inputs.some((x) => mine.has(x)));
+}
+
 /**
  * The candidate without a node whose outputs are all graph outputs nothing else reads: the values
  * it read (those computed by nodes) become graph outputs in its place. A node that only reads a
@@ -30,9 +36,8 @@ export function withOutputs(candidate: Candidate, outputs: readonly string[]): C
 export function dropSink(candidate: Candidate, nodeName: string): Candidate | undefined {
   const { model } = candidate;
   const node = model.nodes.find((n) => n.name === nodeName);
-  if (!node) return undefined;
+  if (!node || !isSink(model, node)) return undefined;
   const mine = new Set(node.outputs.map((o) => o.name));
-  if (![...mine].every((o) => model.outputs.includes(o)) || model.nodes.some((n) => n.inputs.some((x) => mine.has(x)))) return undefined;
   const computed = new Set(model.nodes.flatMap((n) => n.outputs.map((o) => o.name)));
   const read = [...new Set(node.inputs.filter((x) => computed.has(x) && !mine.has(x)))];
   const outputs = [...new Set([...model.outputs.filter((o) => !mine.has(o)), ...read])];
@@ -49,9 +54,8 @@ export function dropSink(candidate: Candidate, nodeName: string): Candidate | un
 export function neutralSink(candidate: Candidate, nodeName: string): Candidate | undefined {
   const { model } = candidate;
   const node = model.nodes.find((n) => n.name === nodeName);
-  if (!node || node.op === 'Neg' || node.outputs.length !== 1) return undefined;
+  if (!node || node.op === 'Neg' || node.outputs.length !== 1 || !isSink(model, node)) return undefined;
   const out = node.outputs[0]!.name;
-  if (!model.outputs.includes(out) || model.nodes.some((n) => n.inputs.includes(out))) return undefined;
   const types = valueTypes(model);
   const input = node.inputs.find((x) => x !== '' && (types.get(x)?.dtype === 'float32' || types.get(x)?.dtype === 'float64'));
   if (input === undefined) return undefined;
