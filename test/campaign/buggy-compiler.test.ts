@@ -1,19 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLANTED_BUGS } from '../fixtures/buggy-compiler.mjs';
 import { tempDir } from '../helpers.js';
+import { bugLabels, fuzzFixture } from '../support/fixture-campaign.js';
 
 const FIXTURE = resolve('test/fixtures/buggy-compiler.mjs');
 const CLI = resolve('dist/cli/main.js');
-
-interface Summary {
-  bugs: { signature: string; class: string; ops: string[]; verdict: string; dir: string; seenOn: string[]; reduced?: { nodes: number; dir: string }; setup?: unknown }[];
-  perBackend: Record<string, { unsupported: Record<string, number>; skippedKnown: number }>;
-  unconfirmed: number;
-  internalErrors: unknown[];
-}
 
 /**
  * The small version of bench/buggy.mjs: a fixed range of tests against the buggy-compiler fixture,
@@ -29,17 +23,14 @@ describe('a campaign against a buggy compiler', () => {
     // at test 103). The generator's stream decides it: rewrite patterns over these ops (add-zero,
     // quick-gelu...) and the favoured high ranks move which test first shows a bug; the Mul-feeding-Add
     // bug, for one, hides where the addend is add-zero's exact 0 (added twice, still 0).
-    const args = [
-      CLI, 'fuzz', '--seed', 'small7', '--time', '3600', '--index-limit', '120', '--max-nodes', '6',
-      '--ops', 'Relu,Neg,Abs,Exp,Sqrt,Tanh,Sigmoid,Sin,Add,Mul,Transpose,ReduceMean,Softmax', '--dtypes', 'float32,int32',
-      '--timeout', '5', '--search-steps', '40', '--search-ms', '5000',
-      '--backends', 'buggy-compiler', '--backend-module', FIXTURE, '--out', out,
-    ];
-    const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    const { run, summary } = fuzzFixture({
+      fixture: FIXTURE,
+      sut: 'buggy-compiler',
+      out,
+      flags: ['--seed', 'small7', '--index-limit', '120', '--max-nodes', '6', '--ops', 'Relu,Neg,Abs,Exp,Sqrt,Tanh,Sigmoid,Sin,Add,Mul,Transpose,ReduceMean,Softmax', '--dtypes', 'float32,int32'],
+    });
     expect(run.status, run.stderr).toBe(1);
-    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
-    const listed = summary.bugs.map((b) => `${b.class} [${b.ops.join(', ')}]`).sort();
-    expect(listed).toEqual(PLANTED_BUGS.map((p) => `${p.class} [${p.ops.join(', ')}]`).sort());
+    expect(bugLabels(summary.bugs)).toEqual(bugLabels(PLANTED_BUGS));
     for (const bug of summary.bugs) {
       expect(bug.reduced, `${bug.class} was not reduced`).toBeDefined();
       if (bug.class !== 'state') expect(bug.reduced!.nodes).toBe(bug.ops.length);

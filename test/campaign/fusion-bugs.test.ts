@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLANTED_BUGS } from '../fixtures/fusing-compiler.mjs';
 import { tempDir } from '../helpers.js';
+import { bugLabels, fuzzFixture } from '../support/fixture-campaign.js';
 
-const FIXTURE = resolve('test/fixtures/fusing-compiler.mjs');
-const CLI = resolve('dist/cli/main.js');
+const FIXTURE = 'test/fixtures/fusing-compiler.mjs';
 
 interface ReducedModel {
   nodes: { op: string; inputs: string[]; outputs: { name: string }[] }[];
@@ -28,12 +27,6 @@ function output(m: ReducedModel, op: string): string {
   return node(m, op).outputs[0]!.name;
 }
 
-interface Summary {
-  bugs: { class: string; ops: string[]; seenOn: string[]; reduced?: { nodes: number; dir: string } }[];
-  unconfirmed: number;
-  internalErrors: unknown[];
-}
-
 /**
  * A campaign with the generator as a user gets it (every op, the default --pattern-share, coverage
  * guidance on; only the model size is capped) against a SUT whose bugs are all in its fusion pass
@@ -45,19 +38,10 @@ interface Summary {
 describe('a campaign against a compiler with fusion bugs', () => {
   it('finds each planted fusion bug with the default generator, reduced to its pattern, and nothing else', () => {
     const out = tempDir();
-    // --search-steps with a large --search-ms ends each input search after the same steps on any
-    // machine, so the same tests are judged on a loaded one. The last bug (Relu feeding a Clip's
-    // max) is first generated at test 87 of this seed.
-    const args = [
-      CLI, 'fuzz', '--seed', 's2', '--time', '3600', '--index-limit', '100', '--max-nodes', '4',
-      '--timeout', '5', '--search-steps', '40', '--search-ms', '5000',
-      '--backends', 'fusing-compiler', '--backend-module', FIXTURE, '--out', out,
-    ];
-    const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    // The last bug (Relu feeding a Clip's max) is first generated at test 87 of this seed.
+    const { run, summary } = fuzzFixture({ fixture: FIXTURE, sut: 'fusing-compiler', out, flags: ['--seed', 's2', '--index-limit', '100', '--max-nodes', '4'] });
     expect(run.status, run.stderr).toBe(1);
-    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
-    const listed = summary.bugs.map((b) => `${b.class} [${b.ops.join(', ')}]`).sort();
-    expect(listed).toEqual(PLANTED_BUGS.map((p) => `${p.class} [${p.ops.join(', ')}]`).sort());
+    expect(bugLabels(summary.bugs)).toEqual(bugLabels(PLANTED_BUGS));
     for (const bug of summary.bugs) {
       expect(bug.reduced, `${bug.ops.join(', ')} was not reduced`).toBeDefined();
       expect(bug.reduced!.nodes).toBe(bug.ops.length);
