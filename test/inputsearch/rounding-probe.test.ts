@@ -163,3 +163,53 @@ describe('the rounding probe after a normalization', () => {
     expect(untrustedRun(plain, inputs, runReference(plain, inputs), registry)).toBeUndefined();
   });
 });
+
+describe('the rounding probe after a dot product', () => {
+  // The 30-minute campaign's case: a 5-term Conv whose output is 0.012 by cancellation, then
+  // Reciprocal and Sin; every float32 SUT agreed with the others and not with the float64 reference.
+  const conv = (x: number[]): { model: Model; inputs: Map<string, ReturnType<typeof makeTensor>> } => {
+    const model: Model = {
+      opset: 17,
+      inputs: [f32('x', [1, 1, 1, 5])],
+      weights: [{ name: 'w', value: makeTensor('float32', [1, 1, 1, 5], [2, 2, -0.8, -0.4, -2]) }],
+      nodes: [
+        { name: 'c', op: 'Conv', inputs: ['x', 'w'], outputs: [f32('v', [1, 1, 1, 1])], attrs: {} },
+        { name: 'r', op: 'Reciprocal', inputs: ['v'], outputs: [f32('q', [1, 1, 1, 1])], attrs: {} },
+        { name: 's', op: 'Sin', inputs: ['q'], outputs: [f32('y', [1, 1, 1, 1])], attrs: {} },
+      ],
+      outputs: ['y'],
+    };
+    return { model, inputs: new Map([['x', makeTensor('float32', [1, 1, 1, 5], x)]]) };
+  };
+
+  it('distrusts a sum of products that cancels to near zero before an op that amplifies it', () => {
+    // 2*0.5 + 2*0.2 - 0.8*0.5 - 0.4*1.4 - 2*0.214 = 0.012: terms of about 1 summed to 1% of them.
+    const { model, inputs } = conv([0.5, 0.2, 0.5, 1.4, 0.214]);
+    expect(untrustedRun(model, inputs, runReference(model, inputs), registry)?.reason).toBe('ill-conditioned');
+  });
+
+  it('trusts the same chain where the sum does not cancel', () => {
+    const { model, inputs } = conv([0.5, 0.2, -0.5, -1.4, -0.214]);
+    expect(untrustedRun(model, inputs, runReference(model, inputs), registry)).toBeUndefined();
+  });
+});
+
+describe('normalizations of inputs whose squares overflow float32', () => {
+  it('are outside their domain: a float32 SUT sums squares that overflow where the reference does not', () => {
+    // The short campaign's case: one element of 4e23 in an InstanceNormalization plane; every SUT gave 0.
+    const model: Model = {
+      opset: 17,
+      inputs: [f32('x', [1, 1, 3])],
+      weights: [
+        { name: 's', value: makeTensor('float32', [1], [1]) },
+        { name: 'b', value: makeTensor('float32', [1], [0]) },
+      ],
+      nodes: [{ name: 'in', op: 'InstanceNormalization', inputs: ['x', 's', 'b'], outputs: [f32('y', [1, 1, 3])], attrs: {} }],
+      outputs: ['y'],
+    };
+    const huge = new Map([['x', makeTensor('float32', [1, 1, 3], [80, 2, 4e23])]]);
+    expect(untrustedRun(model, huge, runReference(model, huge), registry)?.reason).toBe('outside-domain');
+    const fine = new Map([['x', makeTensor('float32', [1, 1, 3], [80, 2, 4e15])]]);
+    expect(untrustedRun(model, fine, runReference(model, fine), registry)).toBeUndefined();
+  });
+});

@@ -2,6 +2,7 @@ import { eq, rule } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { FLOATS } from './dtypes.js';
 import { facts } from '../numeric.js';
+import { SQUARES_FIT_FLOAT32 } from './squares.js';
 
 /** y = scale * (x - mean) / sqrt(var + epsilon) + B, with mean and var over each (batch, channel) plane. */
 export const instanceNormalization: OpSpec = {
@@ -22,5 +23,7 @@ export const instanceNormalization: OpSpec = {
     ];
   },
   outputs: (ctx) => [ctx.inputs[0]!],
+  // Its variance sums squares of the input.
+  domain: SQUARES_FIT_FLOAT32,
   numeric: facts({ conditioning: { kind: 'normalization', statistics: 'spatial' } }),
 };

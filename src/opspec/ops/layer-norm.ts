@@ -2,6 +2,7 @@ import { c, constValue, eq, or, rule, TRUE, FALSE, type BoolExpr, type IntExpr }
 import type { OpSpec, SpecContext, SymTensor } from '../spec.js';
 import { FLOATS } from './dtypes.js';
 import { facts } from '../numeric.js';
+import { SQUARES_FIT_FLOAT32 } from './squares.js';
 
 /** The normalized axis in [0, rank), or undefined when the attribute is out of range. */
 function normalizedAxis(ctx: SpecContext): number | undefined {
@@ -64,5 +65,7 @@ export const layerNormalization: OpSpec = {
     const stats = { dtype: 'float32' as const, shape: x.shape.map((d, i) => (i < axis ? d : c(1))) };
     return [x, stats, stats].slice(0, ctx.outputCount);
   },
+  // Its variance sums squares of the input.
+  domain: SQUARES_FIT_FLOAT32,
   numeric: facts({ conditioning: { kind: 'normalization', statistics: 'trailing' } }),
 };

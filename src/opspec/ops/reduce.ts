@@ -2,6 +2,7 @@ import { c, rule, TRUE, FALSE, constValue, type IntExpr } from '../expr.js';
 import type { DType } from '../../ir/dtype.js';
 import { interval, type Interval } from '../interval.js';
 import { facts, type NumericFacts } from '../numeric.js';
+import { SQUARES_FIT_FLOAT32 } from './squares.js';
 import { bounded } from '../ranges.js';
 import type { DomainRule, OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
@@ -114,9 +115,8 @@ export const [reduceMean, reduceMean18] = reduce13and18('ReduceMean', facts({ ra
 // multiplication would decide.
 export const [reduceProd, reduceProd18] = reduce13and18('ReduceProd', facts({ overflow: 'grows' }), [{ input: 0, min: -1, max: 1 }]);
 export const [reduceL1, reduceL1v18] = reduce13and18('ReduceL1', nonNegativeSums);
-// Squares of |x| > ~1.8e19 overflow float32 although the norm itself would fit.
 // The norm of n elements reaches sqrt(n) times the largest.
-export const [reduceL2, reduceL2v18] = reduce13and18('ReduceL2', nonNegativeSums, [{ input: 0, min: -1e17, max: 1e17 }]);
+export const [reduceL2, reduceL2v18] = reduce13and18('ReduceL2', nonNegativeSums, SQUARES_FIT_FLOAT32);
 // Positive terms, as for Log: no cancellation in the sum, and no zero sum, whose -Inf an integer output
 // cannot hold (onnxruntime gives INT_MIN there).
 export const [reduceLogSum, reduceLogSum18] = reduce13and18('ReduceLogSum', facts({ overflow: 'edge-cases' }), [{ input: 0, min: 1e-3 }]);
