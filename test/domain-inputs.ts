@@ -9,7 +9,7 @@ import type { OpRegistry } from '../src/opspec/registry.js';
 
 /**
  * Random values like randomTensor's, moved into the domain rules of the ops the input feeds (Acosh
- * wants x >= 1, Log x >= 1e-3...) so that domain-restricted ops get judged at all.
+ * wants x >= 1, Log x >= 1e-3, a divisor |x| >= 1e-3...) so that domain-restricted ops get judged at all.
  */
 export function drawInput(
   registry: OpRegistry,
@@ -24,17 +24,22 @@ export function drawInput(
   const drawn = isInt ? Math.ceil(range * 2) : range;
   let lo = -drawn;
   let hi = drawn;
+  let minAbs = 0;
   for (const node of model.nodes) {
     for (const rule of registry.get(node.op, model.opset).domain ?? []) {
       if (node.inputs[rule.input] !== info.name) continue;
       if (rule.min !== undefined) lo = Math.max(lo, rule.min);
       if (rule.max !== undefined) hi = Math.min(hi, rule.max);
+      if (rule.minAbs !== undefined) minAbs = Math.max(minAbs, rule.minAbs);
     }
   }
-  if (lo === -drawn && hi === drawn) return t;
+  if (lo === -drawn && hi === drawn && minAbs === 0) return t;
   if (lo > hi) hi = lo + drawn;
   const moved = Array.from(t.data, (x) => lo + ((x + drawn) / (2 * drawn)) * (hi - lo));
-  return makeTensor(info.dtype, info.shape, isInt ? moved.map((x) => Math.min(Math.max(Math.round(x), Math.ceil(lo)), Math.floor(hi))) : moved);
+  const fitted = isInt ? moved.map((x) => Math.min(Math.max(Math.round(x), Math.ceil(lo)), Math.floor(hi))) : moved;
+  // A divisor's |x| >= minAbs: values nearer zero go out to it, on their own side (an integer 0 to 1).
+  const away = (x: number) => (Math.abs(x) >= minAbs ? x : (x < 0 ? -1 : 1) * (isInt ? Math.max(1, Math.ceil(minAbs)) : minAbs));
+  return makeTensor(info.dtype, info.shape, minAbs > 0 ? fitted.map(away) : fitted);
 }
 
 /**
