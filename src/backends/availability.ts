@@ -8,6 +8,8 @@ export interface BackendStatus {
   readonly name: string;
   readonly package?: string;
   readonly version?: string;
+  /** Where it runs, when that matters (a browser SUT: the browser and its WebGPU adapter). */
+  readonly device?: string;
   readonly available: boolean;
   readonly reason?: string;
 }
@@ -32,16 +34,17 @@ export async function backendStatus(adapter: BackendAdapter): Promise<BackendSta
   const name = adapter.name;
   try {
     const d = await adapter.describe();
-    if (!adapter.supports('Relu', ['float32'])) return { name, package: d.package, version: d.version, available: true };
+    const described = { name, package: d.package, version: d.version, ...(d.device !== undefined ? { device: d.device } : {}) };
+    if (!adapter.supports('Relu', ['float32'])) return { ...described, available: true };
     const prepared = await adapter.prepare({ model: SMOKE_MODEL, onnx: modelToOnnx(SMOKE_MODEL, builtinRegistry()) });
     try {
       const out = await adapter.run(prepared, SMOKE_INPUTS);
       const y = out.get('y');
-      if (!y || y.data[0] !== 0 || y.data[1] !== 2) return { name, package: d.package, version: d.version, available: false, reason: 'Relu of [-1, 2] did not give [0, 2]' };
+      if (!y || y.data[0] !== 0 || y.data[1] !== 2) return { ...described, available: false, reason: 'Relu of [-1, 2] did not give [0, 2]' };
     } finally {
       await adapter.release?.(prepared);
     }
-    return { name, package: d.package, version: d.version, available: true };
+    return { ...described, available: true };
   } catch (e) {
     return { name, available: false, reason: (e as Error).message.split('\n')[0]!.slice(0, 300) };
   }

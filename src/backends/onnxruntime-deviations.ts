@@ -72,13 +72,13 @@ export function matchingDeviation(node: Node, inputDtype: DType | undefined, dev
   );
 }
 
-/** The first recorded deviation a model's nodes run into, as a sentence. */
-export function ortKnownDeviation(model: Model): string | undefined {
+/** The first recorded deviation (of `deviations`) a model's nodes run into, as a sentence. */
+export function ortKnownDeviation(model: Model, deviations: readonly OrtDeviation[] = ORT_DEVIATIONS): string | undefined {
   const dtypes = new Map<string, DType>();
   for (const i of model.inputs) dtypes.set(i.name, i.dtype);
   for (const w of model.weights) dtypes.set(w.name, w.value.dtype);
   for (const node of model.nodes) {
-    const d = matchingDeviation(node, dtypes.get(node.inputs[0] ?? ''));
+    const d = matchingDeviation(node, dtypes.get(node.inputs[0] ?? ''), deviations);
     if (d) return `${node.op} (${node.name}): ${d.reason}`;
     for (const o of node.outputs) dtypes.set(o.name, o.dtype);
   }

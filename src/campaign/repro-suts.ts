@@ -21,6 +21,8 @@ export interface SutHosting {
   readonly limits: IsolationLimits;
   /** Where capability probes are cached; the campaign judged with them, so the replay does too. */
   readonly cacheDir?: string;
+  /** The browser SUTs' Chromium (--chromium), else one on PATH. */
+  readonly chromium?: string;
 }
 
 /** The adapter module paths a campaign config lists (`backendModules`), or none. */
@@ -35,8 +37,8 @@ export function configBackendModules(config: Readonly<Record<string, unknown>> |
 }
 
 /** The built-in backends plus those of the adapter modules the user gave. */
-export async function reproBackends(hosting: Pick<SutHosting, 'cliModules'>): Promise<BackendRegistry> {
-  const registry = builtinBackends();
+export async function reproBackends(hosting: Pick<SutHosting, 'cliModules' | 'chromium'>): Promise<BackendRegistry> {
+  const registry = builtinBackends(hosting.chromium !== undefined ? { chromium: hosting.chromium } : {});
   const builtins = new Set(registry.names());
   const loaded = new Set<string>();
   for (const path of hosting.cliModules) {
@@ -66,7 +68,8 @@ export async function createReproAdapters(names: readonly string[], hosting: Sut
       );
     }
   }
-  const created = names.map((n) => (hosting.isolation ? registry.createIsolated(n, hosting.limits) : registry.create(n)));
+  // A browser SUT hosts itself (its page is its isolation), with the limits given, either way.
+  const created = names.map((n) => (hosting.isolation || !registry.workerHosted().includes(n) ? registry.createIsolated(n, hosting.limits) : registry.create(n)));
   const close = () => created.forEach((a) => ('close' in a && typeof a.close === 'function' ? a.close() : undefined));
   const ops = builtinRegistry();
   const adapters: BackendAdapter[] = [];

@@ -14,6 +14,12 @@ export interface BackendFlags {
   memoryLimit: string;
   isolation: boolean;
   cacheDir?: string;
+  chromium?: string;
+}
+
+/** --chromium as the registry's option (absent: a Chromium on PATH). */
+export function chromiumOption(flags: { chromium?: string }): { chromium?: string } {
+  return flags.chromium !== undefined ? { chromium: flags.chromium } : {};
 }
 
 /** The flags that choose and host the systems under test, shared by fuzz and run. */
@@ -24,7 +30,8 @@ export function backendOptions(cmd: Command, defaultBackends: string): Command {
     .option('--timeout <seconds>', 'per compile or run of a SUT; past it the SUT is killed and the verdict is hang', '30')
     .option('--memory-limit <mb>', "a SUT worker's resident memory limit; past it the SUT is killed and the verdict is crash", '4096')
     .option('--no-isolation', 'run the SUTs in this process (faster; a SUT crash ends the command)')
-    .option('--cache-dir <dir>', 'where capability probes are cached (see backends --probe)');
+    .option('--cache-dir <dir>', 'where capability probes are cached (see backends --probe)')
+    .option('--chromium <path>', 'the Chromium or Chrome the browser SUTs (chrome-*) run in (default: chromium, chromium-browser or google-chrome on PATH)');
 }
 
 /**
@@ -38,14 +45,15 @@ export async function createAdapters(
 ): Promise<{ adapters: BackendAdapter[]; close(): void }> {
   const names = parseNonEmptyList('--backends', flags.backends, 'SUT (see tensorsmith backends)');
   if (flags.cacheDir !== undefined) checkFolderFlag('--cache-dir', flags.cacheDir);
-  const registry = await backendsWithModules(flags.backendModule);
+  const registry = await backendsWithModules(flags.backendModule, chromiumOption(flags));
   const limits = {
     timeoutMs: parseTimeoutMs(flags.timeout),
     memoryLimitMb: parsePositiveNumber('--memory-limit', flags.memoryLimit),
   };
   // A campaign restarts workers often (after each failure, to confirm each finding): spares wait loaded.
   const created = names.map((n) => {
-    if (!flags.isolation) return registry.create(n);
+    // A browser SUT hosts itself (its page is its isolation), with the limits given, either way.
+    if (!flags.isolation && registry.workerHosted().includes(n)) return registry.create(n);
     const local = registry.create(n);
     // A worker warms up on the smoke test only when the SUT claims to run it.
     const warmup = options.warmup && local.supports('Relu', ['float32']) ? { warmup: options.warmup } : {};
@@ -68,6 +76,7 @@ export function sutHosting(flags: BackendFlags, configModules: readonly string[]
   return {
     cliModules: flags.backendModule,
     configModules,
+    ...chromiumOption(flags),
     isolation: flags.isolation,
     limits: {
       timeoutMs: parseTimeoutMs(flags.timeout),

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { backendStatus } from '../../backends/availability.js';
 import { backendsWithModules } from '../../backends/registry.js';
+import { isIsolated } from '../../backends/isolation/isolated-adapter.js';
+import { chromiumOption } from './backend-flags.js';
 import { EXIT_OK, type CliIo } from '../io.js';
 import { checkFolderFlag, collect } from '../options.js';
 import { probeBackend, saveProbe } from '../../campaign/probe.js';
@@ -11,15 +13,24 @@ export function backendsCommand(program: Command, io: CliIo, setExit: (code: num
   program
     .command('backends')
     .description('list every system under test with its package version and whether it runs here')
-    .option('--json', 'print [{"name", "package", "version", "available", "reason"}]')
+    .option('--json', 'print [{"name", "package", "version", "available", "device", "reason"}]')
     .option('--backend-module <path>', 'also load the adapters of this ES module (repeatable)', collect, [])
     .option('--probe', 'also run single-op models of every op x dtype on each available SUT and cache the support matrix')
     .option('--cache-dir <dir>', 'where probes are cached (default ~/.cache/tensorsmith)')
-    .action(async (opts: { json?: boolean; backendModule: string[]; probe?: boolean; cacheDir?: string }) => {
+    .option('--chromium <path>', 'the Chromium or Chrome the browser SUTs (chrome-*) run in (default: chromium, chromium-browser or google-chrome on PATH)')
+    .action(async (opts: { json?: boolean; backendModule: string[]; probe?: boolean; cacheDir?: string; chromium?: string }) => {
       if (opts.cacheDir !== undefined) checkFolderFlag('--cache-dir', opts.cacheDir);
-      const registry = await backendsWithModules(opts.backendModule);
+      const registry = await backendsWithModules(opts.backendModule, chromiumOption(opts));
       const statuses = [];
-      for (const name of registry.names()) statuses.push(await backendStatus(registry.create(name)));
+      for (const name of registry.names()) {
+        const adapter = registry.create(name);
+        try {
+          statuses.push(await backendStatus(adapter));
+        } finally {
+          // A browser SUT's Chromium, a worker-hosted one's worker: ended before the next starts.
+          if (isIsolated(adapter)) adapter.close();
+        }
+      }
       if (opts.probe) {
         const cacheDir = opts.cacheDir ?? io.cacheDir;
         if (!cacheDir) throw new UserError('backends --probe needs --cache-dir DIR');
@@ -41,7 +52,8 @@ export function backendsCommand(program: Command, io: CliIo, setExit: (code: num
       else {
         for (const s of statuses) {
           const version = s.package ? `${s.package} ${s.version}` : '';
-          io.out(`${s.name.padEnd(18)} ${s.available ? 'available' : `unavailable: ${s.reason}`}${version ? `  (${version})` : ''}\n`);
+          const where = [version, s.device].filter(Boolean).join('; ');
+          io.out(`${s.name.padEnd(18)} ${s.available ? 'available' : `unavailable: ${s.reason}`}${where ? `  (${where})` : ''}\n`);
         }
       }
       setExit(EXIT_OK);

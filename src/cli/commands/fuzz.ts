@@ -8,7 +8,7 @@ import { UserError } from '../../ir/errors.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { EXIT_BUGS, EXIT_OK, type CliIo } from '../io.js';
 import { checkFileFlag, checkFolderFlag, parseNonEmptyList, parseNonNegativeInt, parsePercent, parsePositiveInt, parsePositiveNumber, parseTimeoutMs } from '../options.js';
-import { backendOptions, createAdapters, type BackendFlags } from './backend-flags.js';
+import { backendOptions, chromiumOption, createAdapters, type BackendFlags } from './backend-flags.js';
 import { backendsWithModules } from '../../backends/registry.js';
 import { statusLine } from '../status-line.js';
 import { TOOL_VERSION } from '../version.js';
@@ -65,6 +65,7 @@ function workerArguments(opts: FuzzFlags, seed: string, jobs: number): string[] 
   // --max-tests is a total: the workers share it.
   if (opts.maxTests) args.push('--max-tests', String(Math.ceil(parsePositiveInt('--max-tests', opts.maxTests) / jobs)));
   for (const m of opts.backendModule) args.push('--backend-module', resolve(m));
+  if (opts.chromium !== undefined) args.push('--chromium', resolve(opts.chromium));
   return args;
 }
 
@@ -136,7 +137,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     if (jobs > 1) {
       if (!io.self) throw new UserError('--jobs is not available here: the command cannot start copies of itself');
       // Bad SUT names and adapter modules are usage errors here, not failures of every worker.
-      (await backendsWithModules(opts.backendModule)).checkNames(backendNames);
+      (await backendsWithModules(opts.backendModule, chromiumOption(opts))).checkNames(backendNames);
       record();
       io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${opts.backends} with ${jobs} workers for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
       summary = await runParallelCampaign({

@@ -1,0 +1,48 @@
+// Pieces both page harnesses share. Runs in the browser page.
+import type { ErrorScopedDevice } from '../../tfjs/gpu-errors.js';
+import { PAGE_BROKEN } from './wire.js';
+
+/** The first WebGPU adapter's description ("google swiftshader"), or why there is none. */
+export async function describeAdapter(): Promise<string> {
+  const gpu = (navigator as { gpu?: GPU }).gpu;
+  if (!gpu) throw new Error('this browser offers no WebGPU (navigator.gpu is missing); launch it with --enable-unsafe-webgpu');
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) throw new Error('navigator.gpu.requestAdapter() found no WebGPU adapter in this browser');
+  const info = adapter.info;
+  return ['WebGPU', info.vendor, info.architecture, info.device, info.description].filter((s) => s !== '').join(' ');
+}
+
+/** A device's loss as a page-broken error: the page is replaced, as a crashed renderer is. */
+export function watchDeviceLoss(device: ErrorScopedDevice): () => void {
+  let lost: string | undefined;
+  void device.lost.then((info) => {
+    lost = `${info.reason}: ${info.message}`;
+  });
+  return () => {
+    if (lost !== undefined) throw new Error(`${PAGE_BROKEN}WebGPU device lost (${lost})`);
+  };
+}
+
+/** Handles for what a harness prepared. */
+export class Handles<T> {
+  private readonly items = new Map<number, T>();
+  private next = 1;
+
+  add(item: T): number {
+    const handle = this.next++;
+    this.items.set(handle, item);
+    return handle;
+  }
+
+  get(handle: number): T {
+    const item = this.items.get(handle);
+    if (item === undefined) throw new Error(`no prepared model with handle ${handle} in this page`);
+    return item;
+  }
+
+  take(handle: number): T | undefined {
+    const item = this.items.get(handle);
+    this.items.delete(handle);
+    return item;
+  }
+}
