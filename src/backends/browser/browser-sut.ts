@@ -49,6 +49,7 @@ export function browserSut(spec: BrowserSutSpec, options: BrowserHostOptions): I
     pageHtml: spec.pageHtml,
     folders: spec.folders,
     limits: options,
+    ...(options.spares !== undefined ? { spares: options.spares } : {}),
     ...(options.warmup
       ? {
           warmup: async (call) => {

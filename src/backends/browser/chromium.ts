@@ -63,6 +63,8 @@ const LAUNCH_TIMEOUT_MS = 30_000;
  */
 export class ChromiumProcess {
   private exited = false;
+  /** Resolves once the browser exits or puppeteer loses it. */
+  readonly gone: Promise<void>;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -74,6 +76,10 @@ export class ChromiumProcess {
     child.on('exit', () => {
       this.exited = true;
       this.removeProfile();
+    });
+    this.gone = new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      browser.once('disconnected', () => resolve());
     });
   }
 

@@ -38,8 +38,9 @@ export class LoopbackServer {
     const transpiled = new Map<string, string>();
     const server = createServer((req, res) => {
       const reply = (status: number, type: string, body: string | Buffer) => {
-        // The pages need no other origin, and each response is the same for a page's lifetime.
-        res.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache', 'cross-origin-resource-policy': 'same-origin' });
+        // Nothing served changes while the server runs: cached, Chromium keeps the compiled WebAssembly
+        // and scripts of the packages between pages (a fresh page then starts in a fraction of the time).
+        res.writeHead(status, { 'content-type': type, 'cache-control': 'max-age=86400, immutable', 'cross-origin-resource-policy': 'same-origin' });
         res.end(req.method === 'HEAD' ? undefined : body);
       };
       if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'text/plain', 'only GET and HEAD');

@@ -1,5 +1,5 @@
 import type { Page } from 'puppeteer-core';
-import { SutCrash, SutError, SutHang, type IsolationLimits } from '../isolation/isolated-adapter.js';
+import { SPARE_IDLE_MS, SutCrash, SutError, SutHang, type IsolationLimits } from '../isolation/isolated-adapter.js';
 import { ChromiumProcess } from './chromium.js';
 import { LoopbackServer, type ServedFolder } from './loopback-server.js';
 import { PAGE_BROKEN, type HarnessInfo, type PageHarness } from './page/wire.js';
@@ -20,6 +20,13 @@ export interface PageHostSetup {
   readonly pageHtml: string;
   readonly folders: readonly ServedFolder[];
   readonly limits: IsolationLimits;
+  /**
+   * Pages kept open and warmed up ahead of time while restarts come in a burst, as worker processes
+   * are (see IsolationOptions.spares): a fresh page costs a second or more (onnxruntime-web loads
+   * and instantiates its 14 MB of WebAssembly in every page), so a reduction, which confirms every
+   * candidate in a fresh page, would otherwise wait for one per candidate.
+   */
+  readonly spares?: number;
   /** A known-good test a fresh page runs once before its first request; its failure is left to the test to show. */
   readonly warmup?: (call: HarnessCall) => Promise<void>;
 }
@@ -60,6 +67,11 @@ export class PageHost {
   /** The current page once open (served() reads it synchronously). */
   private opened: OpenPage | undefined;
   private closed = false;
+  /** Spare pages, oldest first, each with the timer that closes it once it waited SPARE_IDLE_MS unclaimed. */
+  private readonly spares: { page: Promise<OpenPage>; expiry: NodeJS.Timeout }[] = [];
+  /** When a page last replaced another (undefined: none yet), and whether there ever was one. */
+  private lastReplacement: number | undefined;
+  private hadPage = false;
   /** Pages opened so far; the current one's number is pageNumber(). */
   private pagesOpened = 0;
   private openedNumber = 0;
@@ -102,6 +114,7 @@ export class PageHost {
   /** Ends the browser (its pages with it) and the server. */
   close(): void {
     this.closed = true;
+    for (const spare of this.spares.splice(0)) clearTimeout(spare.expiry);
     this.current = undefined;
     this.opened = undefined;
     void this.chromium?.then((c) => c.kill(), () => undefined);
@@ -204,10 +217,17 @@ export class PageHost {
       if (open) void this.closePage(open);
       if (this.current === existing) this.current = undefined;
     }
-    const opening = this.openPage();
+    const opening = this.claimSpare() ?? this.openPage();
     this.current = opening;
+    const now = performance.now();
+    const burst = this.lastReplacement !== undefined && now - this.lastReplacement < SPARE_IDLE_MS;
+    if (this.hadPage) this.lastReplacement = now;
+    this.hadPage = true;
     try {
       const open = await opening;
+      // One spare at most, opened after the page needed now: pages opened side by side compete for
+      // the CPU (a page's WebAssembly and GPU start are seconds of it) and all open late.
+      if (burst && this.spares.length === 0 && (this.setup.spares ?? 0) > 0) this.launchSpare();
       if (this.current === opening) {
         this.opened = open;
         this.openedNumber = ++this.pagesOpened;
@@ -217,6 +237,34 @@ export class PageHost {
       if (this.current === opening) this.current = undefined;
       throw e;
     }
+  }
+
+  private launchSpare(): void {
+    const page = this.openPage();
+    // A spare that failed to open is not claimed: the next page opens afresh.
+    page.catch(() => undefined);
+    const spare = {
+      page,
+      expiry: setTimeout(() => {
+        const i = this.spares.indexOf(spare);
+        if (i >= 0) this.spares.splice(i, 1);
+        void page.then((p) => this.closePage(p), () => undefined);
+      }, SPARE_IDLE_MS),
+    };
+    // An idle spare must not keep the process alive.
+    spare.expiry.unref();
+    this.spares.push(spare);
+  }
+
+  /** The oldest spare page, once it has opened well; undefined when there is none. */
+  private claimSpare(): Promise<OpenPage> | undefined {
+    const spare = this.spares.shift();
+    if (!spare) return undefined;
+    clearTimeout(spare.expiry);
+    return spare.page.then(
+      (p) => (p.broken ? this.openPage() : p),
+      () => this.openPage(),
+    );
   }
 
   private async openPage(): Promise<OpenPage> {
@@ -235,7 +283,7 @@ export class PageHost {
     };
     page.on('error', (e) => lost(`its renderer crashed (${e.message})`));
     page.on('close', () => lost('its page was closed while it ran a test'));
-    chromium.browser.once('disconnected', () => lost('its browser died'));
+    void chromium.gone.then(() => lost('its browser died'));
     // Why a harness did not load: the page's own errors and the files it could not fetch.
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e instanceof Error ? e.message : String(e)));

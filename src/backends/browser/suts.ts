@@ -6,6 +6,10 @@ import { ORT_FAMILY, ORT_WEB_SESSION_OPTIONS } from '../onnxruntime-options.js';
 import { tfjsKnownDeviation } from '../tfjs/deviations.js';
 import { tfjsKernelOf, tfjsSupports, tfjsUnsupportedNode } from '../tfjs/support.js';
 import { WGSL_PRECISION } from '../wgsl-precision.js';
+import { SMOKE_MODEL } from '../availability.js';
+import { modelToOnnx } from '../../export/to-onnx.js';
+import { builtinRegistry } from '../../opspec/ops/index.js';
+import { bytesToBase64 } from './page/wire.js';
 import type { BrowserSutSpec } from './browser-sut.js';
 import type { ServedFolder } from './loopback-server.js';
 import { ortWebGpuKnownDeviation } from './ort-webgpu-deviations.js';
@@ -66,6 +70,7 @@ function ortSpec(name: BrowserSutName, provider: 'webgpu' | 'wasm'): BrowserSutS
     moduleUrl: `/vendor/onnxruntime-web/${bundle}`,
     wasmPaths: '/vendor/onnxruntime-web/',
     sessionOptions: { ...ORT_WEB_SESSION_OPTIONS, executionProviders: [provider] },
+    ...(provider === 'webgpu' ? { keeperOnnxBase64: bytesToBase64(modelToOnnx(SMOKE_MODEL, builtinRegistry())) } : {}),
   };
   return {
     name,

@@ -52,7 +52,7 @@ export function isIsolated(adapter: BackendAdapter): adapter is IsolatedAdapter 
  * waits unclaimed before it is ended. Reduction checks come well within it; a campaign's restarts
  * after the occasional error, minutes apart, do not.
  */
-const SPARE_IDLE_MS = 30_000;
+export const SPARE_IDLE_MS = 30_000;
 
 /**
  * Runs an adapter's prepare and run in a child process. Static knowledge (describe, supports,

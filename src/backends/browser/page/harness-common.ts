@@ -12,15 +12,32 @@ export async function describeAdapter(): Promise<string> {
   return ['WebGPU', info.vendor, info.architecture, info.device, info.description].filter((s) => s !== '').join(' ');
 }
 
-/** A device's loss as a page-broken error: the page is replaced, as a crashed renderer is. */
-export function watchDeviceLoss(device: ErrorScopedDevice): () => void {
-  let lost: string | undefined;
-  void device.lost.then((info) => {
-    lost = `${info.reason}: ${info.message}`;
-  });
-  return () => {
-    if (lost !== undefined) throw new Error(`${PAGE_BROKEN}WebGPU device lost (${lost})`);
-  };
+/** A GPU device with a check that throws once it was lost other than by being destroyed on purpose. */
+export interface GuardedDevice {
+  readonly device: ErrorScopedDevice;
+  /** Throws a page-broken error after an unexpected loss: the page is replaced, as a crashed renderer is. */
+  readonly checkLost: () => void;
+}
+
+const guarded = new WeakMap<ErrorScopedDevice, GuardedDevice>();
+
+export function guardedDevice(device: ErrorScopedDevice): GuardedDevice {
+  let g = guarded.get(device);
+  if (!g) {
+    let lost: string | undefined;
+    void device.lost.then((info) => {
+      // 'destroyed': its owner (onnxruntime, releasing its last session) destroyed it on purpose.
+      if (info.reason !== 'destroyed') lost = `${info.reason}: ${info.message}`;
+    });
+    g = {
+      device,
+      checkLost: () => {
+        if (lost !== undefined) throw new Error(`${PAGE_BROKEN}WebGPU device lost (${lost})`);
+      },
+    };
+    guarded.set(device, g);
+  }
+  return g;
 }
 
 /** Handles for what a harness prepared. */

@@ -4,7 +4,7 @@ import type * as OrtWeb from 'onnxruntime-web';
 import type { DType } from '../../../ir/dtype.js';
 import { fromNativeArray, toNativeArray } from '../../../ir/tensor.js';
 import { withGpuErrors, type ErrorScopedDevice } from '../../tfjs/gpu-errors.js';
-import { describeAdapter, Handles, watchDeviceLoss } from './harness-common.js';
+import { describeAdapter, guardedDevice, Handles, type GuardedDevice } from './harness-common.js';
 import { base64ToBytes, decodeTensor, encodeTensor, type HarnessInfo, type PageHarness, type WireTensor } from './wire.js';
 
 export interface OrtPageConfig {
@@ -13,6 +13,13 @@ export interface OrtPageConfig {
   /** The folder its .wasm files are served from. */
   readonly wasmPaths: string;
   readonly sessionOptions: { readonly executionProviders: readonly ('webgpu' | 'wasm')[]; readonly graphOptimizationLevel: 'all' };
+  /**
+   * With the WebGPU provider: a one-node model (ONNX, base64) whose session the page keeps open.
+   * onnxruntime destroys its GPU device, and the shaders it compiled, with the last session it
+   * releases; a page that kept none would compile every kernel of every test anew (seconds on a
+   * software GPU), where an application that keeps a session, as most do, reuses them.
+   */
+  readonly keeperOnnxBase64?: string;
 }
 
 type Ort = typeof OrtWeb;
@@ -32,39 +39,40 @@ export async function installOrtHarness(config: OrtPageConfig): Promise<{ harnes
   ort.env.logLevel = 'error';
   const webgpu = config.sessionOptions.executionProviders.includes('webgpu');
   const device = webgpu ? await describeAdapter() : 'wasm, 1 thread';
-  const sessions = new Handles<OrtWeb.InferenceSession>();
-  // onnxruntime creates its GPU device with its first WebGPU session; its errors are caught from then on.
-  let gpu: { device: ErrorScopedDevice; checkLost: () => void } | undefined;
-  const guarded = async <T>(call: () => Promise<T>): Promise<T> => {
-    gpu?.checkLost();
-    const result = gpu ? await withGpuErrors(gpu.device, call) : await call();
-    if (webgpu && !gpu) {
-      const d = (await ort.env.webgpu.device) as unknown as ErrorScopedDevice;
-      gpu = { device: d, checkLost: watchDeviceLoss(d) };
-    }
-    return result;
-  };
+  const create = (bytes: Uint8Array) => ort.InferenceSession.create(bytes, { ...config.sessionOptions, executionProviders: [...config.sessionOptions.executionProviders] });
+  // The keeper holds the device open for as long as the page lives (see keeperOnnxBase64).
+  const keeper = webgpu && config.keeperOnnxBase64 !== undefined ? await create(base64ToBytes(config.keeperOnnxBase64)) : undefined;
+  void keeper;
+  // Each session's runs are watched on the device it was created with (onnxruntime opens one with
+  // its first WebGPU session and destroys it with the last it releases).
+  const sessions = new Handles<{ readonly session: OrtWeb.InferenceSession; readonly gpu?: GuardedDevice }>();
   const harness: PageHarness = {
     async prepare(request) {
       if (request.onnxBase64 === undefined) throw new Error('the onnxruntime harness needs the ONNX bytes');
       const bytes = base64ToBytes(request.onnxBase64);
-      const session = await guarded(() => ort.InferenceSession.create(bytes, { ...config.sessionOptions, executionProviders: [...config.sessionOptions.executionProviders] }));
-      return { handle: sessions.add(session) };
+      const session = await create(bytes);
+      const gpu = webgpu ? guardedDevice((await ort.env.webgpu.device) as unknown as ErrorScopedDevice) : undefined;
+      return { handle: sessions.add({ session, ...(gpu ? { gpu } : {}) }) };
     },
     async run(handle, inputs) {
-      const session = sessions.get(handle);
+      const { session, gpu } = sessions.get(handle);
       const feeds: Record<string, OrtWeb.Tensor> = {};
       for (const w of inputs) {
         const t = decodeTensor(w);
         feeds[w.name] = new ort.Tensor(TYPES[t.dtype], toNativeArray(t) as never, [...t.shape]);
       }
-      const results = await guarded(() => session.run(feeds));
+      const run = () => session.run(feeds);
+      let results: OrtWeb.InferenceSession.ReturnType;
+      if (gpu) {
+        gpu.checkLost();
+        results = await withGpuErrors(gpu.device, run);
+      } else results = await run();
       const out: WireTensor[] = [];
       for (const [name, t] of Object.entries(results)) out.push(encodeTensor(name, fromNativeArray(dtypeOf(t.type), t.dims, t.data as ArrayLike<number | bigint>)));
       return out;
     },
     async release(handle) {
-      await sessions.take(handle)?.release();
+      await sessions.take(handle)?.session.release();
     },
   };
   return { harness, info: { version: ort.env.versions.web ?? 'unknown', device } };

@@ -4,7 +4,7 @@
 import { withGpuErrors, type ErrorScopedDevice } from '../../tfjs/gpu-errors.js';
 import { materialize, runProgram, type TfjsProgram } from '../../tfjs/materialize.js';
 import type { TF } from '../../tfjs/ops/kernel.js';
-import { describeAdapter, Handles, watchDeviceLoss } from './harness-common.js';
+import { describeAdapter, guardedDevice, Handles } from './harness-common.js';
 import { decodeModel, decodeTensor, encodeTensor, type HarnessInfo, type PageHarness } from './wire.js';
 
 export interface TfjsPageConfig {
@@ -21,10 +21,11 @@ export async function installTfjsHarness(config: TfjsPageConfig): Promise<{ harn
   await tf.ready();
   const backend: unknown = tf.backend();
   const device = backend !== null && typeof backend === 'object' && 'device' in backend ? (backend.device as ErrorScopedDevice) : undefined;
-  const checkLost = device ? watchDeviceLoss(device) : () => undefined;
+  const gpu = device ? guardedDevice(device) : undefined;
   const guarded = <T>(call: () => Promise<T>): Promise<T> => {
-    checkLost();
-    return device ? withGpuErrors(device, call) : call();
+    if (!gpu) return call();
+    gpu.checkLost();
+    return withGpuErrors(gpu.device, call);
   };
   const programs = new Handles<TfjsProgram>();
   const harness: PageHarness = {
