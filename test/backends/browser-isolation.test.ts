@@ -5,7 +5,7 @@ import type { BackendAdapter } from '../../src/backends/adapter.js';
 import { backendStatus, SMOKE_EXPECTED, SMOKE_INPUTS, SMOKE_MODEL } from '../../src/backends/availability.js';
 import { browserSut, type BrowserSutSpec } from '../../src/backends/browser/browser-sut.js';
 import { findChromium } from '../../src/backends/browser/chromium.js';
-import type { IsolatedAdapter } from '../../src/backends/isolation/isolated-adapter.js';
+import type { IsolatedAdapter, WorkerPrepared } from '../../src/backends/isolation/isolated-adapter.js';
 import { builtinBackends } from '../../src/backends/registry.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
 import type { Model } from '../../src/ir/model.js';
@@ -89,7 +89,7 @@ describe.skipIf(skip !== undefined)('browser SUTs', () => {
     const inputs = new Map([['a', ones], ['b', ones]]);
     const expected = new Map([['c', makeTensor('float64', [n, n], new Float64Array(n * n).fill(n))]]);
     let killed: number[] = [];
-    const killing: BackendAdapter = {
+    const killing: BackendAdapter<WorkerPrepared> = {
       ...sut,
       run: (prepared, feeds) => {
         const running = sut.run(prepared, feeds);

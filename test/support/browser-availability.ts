@@ -12,7 +12,7 @@ export function browserSkipReason(): string | undefined {
     return undefined;
   } catch (e) {
     const reason = (e as Error).message;
-    if (process.env.TENSORSMITH_REQUIRE_BROWSER === '1') throw new Error(`TENSORSMITH_REQUIRE_BROWSER=1 but ${reason}`);
+    if (process.env.TENSORSMITH_REQUIRE_BROWSER === '1') throw new Error(`TENSORSMITH_REQUIRE_BROWSER=1 but ${reason}`, { cause: e });
     return reason;
   }
 }
