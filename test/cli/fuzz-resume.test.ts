@@ -6,7 +6,7 @@ import { captureIo, tempDir } from '../helpers.js';
 
 const FIXTURE = resolve('test/fixtures/log-wrong-adapter.mjs');
 /** A short campaign with flags away from their defaults, so that restoring them shows. */
-const FIRST = ['fuzz', '--seed', 'restore', '--index-limit', '8', '--max-nodes', '3', '--ops', 'Log,Exp,Add', '--search-steps', '20'];
+const FIRST = ['fuzz', '--seed', 'restore', '--index-limit', '8', '--max-nodes', '3', '--ops', 'Log,Exp,Add', '--search-steps', '20', '--search-ms', '5000'];
 const SUT = ['--backends', 'log-wrong', '--backend-module', FIXTURE, '--no-isolation', '--reduce-steps', '30'];
 
 /** Every file under a folder with its bytes and modification time: what a refused resume must leave alone. */
