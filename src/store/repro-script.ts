@@ -52,6 +52,7 @@ function ortSut(backend: string): OrtScriptSut | undefined {
 function noStandaloneReason(backend: string): string {
   if (backend.startsWith('tfjs-')) return 'tensorsmith runs TensorFlow.js through its own ONNX-to-tfjs translation (tfjs has no ONNX loader)';
   if (backend === 'ref-cpu') return "ref-cpu is tensorsmith's own reference runtime";
+  if (backend.startsWith('chrome-')) return 'the SUT runs in a page of headless Chromium, which tensorsmith repro starts and drives';
   return 'the SUT (CASE.backend) is an external adapter: only its adapter module knows how to run the model';
 }
 
