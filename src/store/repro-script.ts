@@ -1,6 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isBrowserSut } from '../backends/browser/names.js';
 import { ORT_OPT_LEVELS, ORT_WEB_SESSION_OPTIONS, ortNodeSessionOptions } from '../backends/onnxruntime-options.js';
 import { isFloatDType } from '../ir/dtype.js';
 import { outputInfos, type Model } from '../ir/model.js';
@@ -52,7 +53,7 @@ function ortSut(backend: string): OrtScriptSut | undefined {
 function noStandaloneReason(backend: string): string {
   if (backend.startsWith('tfjs-')) return 'tensorsmith runs TensorFlow.js through its own ONNX-to-tfjs translation (tfjs has no ONNX loader)';
   if (backend === 'ref-cpu') return "ref-cpu is tensorsmith's own reference runtime";
-  if (backend.startsWith('chrome-')) return 'the SUT runs in a page of headless Chromium, which tensorsmith repro starts and drives';
+  if (isBrowserSut(backend)) return 'the SUT runs in a page of headless Chromium, which tensorsmith repro starts and drives';
   return 'the SUT (CASE.backend) is an external adapter: only its adapter module knows how to run the model';
 }
 

@@ -11,13 +11,13 @@ import { modelToOnnx } from '../../export/to-onnx.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { bytesToBase64 } from './page/wire.js';
 import type { BrowserSutSpec } from './browser-sut.js';
+import type { BrowserSutName } from './names.js';
 import type { ServedFolder } from './loopback-server.js';
 import { ortWebGpuKnownDeviation } from './ort-webgpu-deviations.js';
 import type { OrtPageConfig } from './page/ort-harness.js';
 import type { TfjsPageConfig } from './page/tfjs-harness.js';
 
-export const BROWSER_SUTS = ['chrome-ort-webgpu', 'chrome-ort-wasm', 'chrome-tfjs-webgpu'] as const;
-export type BrowserSutName = (typeof BROWSER_SUTS)[number];
+export { BROWSER_SUTS, type BrowserSutName } from './names.js';
 
 const require = createRequire(import.meta.url);
 
