@@ -34,6 +34,8 @@ export interface PageHostSetup {
 /** One open page with its harness loaded. */
 interface OpenPage {
   readonly page: Page;
+  /** The browser the page lives in. */
+  readonly chromium: ChromiumProcess;
   info: HarnessInfo;
   /** Rejects (SutCrash) once the renderer crashes, the page closes or the browser goes away. */
   readonly failure: Promise<never>;
@@ -91,7 +93,7 @@ export class PageHost {
   /** The browser's version and what the harness says of itself, opening the page if needed. */
   async describe(): Promise<{ browser: string; info: HarnessInfo }> {
     const open = await this.page(false);
-    return { browser: (await this.browser()).version, info: open.info };
+    return { browser: open.chromium.version, info: open.info };
   }
 
   /** Calls the harness in the page within timeoutMs (a page is opened first, under the full timeout). */
@@ -137,14 +139,17 @@ export class PageHost {
 
   /** `call`, or the page's crash, the timeout or the memory limit, whichever comes first. */
   private async bounded<T>(open: OpenPage, timeoutMs: number, call: Promise<T>): Promise<T> {
+    // A call the page never answers (it crashed) rejects later, maybe while nothing awaits it yet:
+    // that must not be an unhandled rejection, which would end tensorsmith.
+    call.catch(() => undefined);
     const name = this.setup.sutName;
-    const chromium = await this.browser();
+    const chromium = open.chromium;
     let timer: NodeJS.Timeout | undefined;
     let poll: NodeJS.Timeout | undefined;
     const limit = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         open.broken = true;
-        void this.crashPage(open, chromium);
+        void this.crashPage(open);
         reject(new SutHang(`${name} did not answer within ${Math.round(timeoutMs)} ms; its page was crashed`, timeoutMs));
       }, timeoutMs);
       poll = setInterval(() => {
@@ -156,8 +161,6 @@ export class PageHost {
         }
       }, MEMORY_POLL_MS);
     });
-    // A call the page never answers (it crashed) must not surface later as an unhandled rejection.
-    call.catch(() => undefined);
     try {
       return await Promise.race([call, open.failure, limit]);
     } catch (e) {
@@ -276,7 +279,7 @@ export class PageHost {
     // Nobody may be waiting on it between requests.
     failure.catch(() => undefined);
     const name = this.setup.sutName;
-    const open: OpenPage = { page, info: { version: '', device: '' }, failure, served: 0, broken: false };
+    const open: OpenPage = { page, chromium, info: { version: '', device: '' }, failure, served: 0, broken: false };
     const lost = (why: string) => {
       open.broken = true;
       fail(new SutCrash(`${name}: ${why}`));
@@ -310,7 +313,7 @@ export class PageHost {
     }
   }
 
-  private async crashPage(open: OpenPage, chromium: ChromiumProcess): Promise<void> {
+  private async crashPage(open: OpenPage): Promise<void> {
     const crashed = new Promise<boolean>((resolve) => {
       open.failure.catch(() => resolve(true));
       setTimeout(() => resolve(false), CRASH_GRACE_MS);
@@ -322,7 +325,7 @@ export class PageHost {
     } catch {
       // The page is gone already.
     }
-    if (!(await crashed)) chromium.kill();
+    if (!(await crashed)) open.chromium.kill();
   }
 
   private async closePage(open: OpenPage): Promise<void> {
