@@ -30,6 +30,12 @@ export interface BackendAdapter<Prepared = unknown> {
    * bug with the list of SUTs it was seen on.
    */
   readonly family?: string;
+  /**
+   * Other families whose code this SUT runs too (onnxruntime's WebGPU provider runs onnxruntime's
+   * graph optimizer, and its CPU kernels for the ops it lacks): on a test where a SUT of such a
+   * family fails the same way, the failure is that family's bug, seen on this SUT too.
+   */
+  readonly sharesCodeWith?: readonly string[];
   describe(): Promise<BackendDescription>;
   /** Static knowledge of what the SUT implements; an unsupported op/dtype is not a bug. */
   supports(op: string, dtypes: readonly DType[]): boolean;

@@ -91,44 +91,49 @@ export interface FindingContext {
 export class FindingHandler {
   constructor(private readonly ctx: FindingContext) {}
 
-  async handle(args: { session: SutSession; test: JudgedTest; outcome: BackendOutcome; aloneAlready: boolean }): Promise<void> {
+  /**
+   * Handles a finding; the listed bug it was counted under (undefined: it did not reproduce alone,
+   * and is traced or counted as unconfirmed).
+   */
+  async handle(args: { session: SutSession; test: JudgedTest; outcome: BackendOutcome; aloneAlready: boolean }): Promise<BugEntry | undefined> {
     const { session, test } = args;
     let outcome = args.outcome;
     const verdict = outcome.verdict;
-    if (this.knownSighting(session, test, verdict)) return;
+    const known = this.knownSighting(session, test, verdict);
+    if (known) return known;
     if (!args.aloneAlready && outcome.alone !== true && session.isolated) {
       const history = session.ranSinceStart.slice();
       const alone = await session.confirm(test);
       if (!isSameBug(verdict, alone.verdict)) {
         // It fails alone, but otherwise: that is the finding.
         if (isBug(alone.verdict.kind)) return this.handle({ session, test, outcome: alone, aloneAlready: true });
-        return this.stateSuspicion(session, history, test, verdict);
+        await this.stateSuspicion(session, history, test, verdict);
+        return undefined;
       }
       outcome = alone;
     }
-    await this.confirmed(session, test, outcome);
+    return this.confirmed(session, test, outcome);
   }
 
-  /** Counts a finding as a sighting of a listed bug, if it is one. */
-  private knownSighting(session: SutSession, test: JudgedTest, verdict: Verdict): boolean {
+  /** Counts a finding as a sighting of a listed bug, if it is one: that bug. */
+  private knownSighting(session: SutSession, test: JudgedTest, verdict: Verdict): BugEntry | undefined {
     // A test that breaks this SUT's process (a listed state bug's setup) may fail any way itself.
     const broken = this.ctx.book.corruptorOn(session.name, session.triggerOf(test.model));
     if (broken) {
       this.ctx.book.seen(broken, session.name);
-      return true;
+      return broken;
     }
     const signature = session.signatureOf(verdict, test.model);
     const output = isNumeric(verdict.kind) ? verdict.worst?.output : undefined;
     const key = { class: signature.class, family: signature.family, pattern: signature.pattern, trigger: session.triggerOf(test.model, output) };
     // Only a reduced bug's trigger is small enough to attribute another model to it.
     const known = this.ctx.book.get(signature.hash) ?? this.ctx.book.containing(key, { reducedOnly: true });
-    if (!known) return false;
-    this.ctx.book.seen(known, session.name);
-    return true;
+    if (known) this.ctx.book.seen(known, session.name);
+    return known;
   }
 
   /** A confirmed finding: its case folder, then its reduction (now or later). */
-  private async confirmed(session: SutSession, test: JudgedTest, outcome: BackendOutcome): Promise<void> {
+  private confirmed(session: SutSession, test: JudgedTest, outcome: BackendOutcome): BugEntry {
     const verdict = outcome.verdict;
     const whole = session.signatureOf(verdict, test.model);
     const testIndex = test.testIndex ?? -1;
@@ -149,6 +154,7 @@ export class FindingHandler {
     else this.finish(entry);
     if (!this.ctx.reduction) this.ctx.listed(entry);
     this.ctx.save();
+    return entry;
   }
 
   /**

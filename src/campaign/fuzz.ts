@@ -10,9 +10,11 @@ import type { OpRegistry } from '../opspec/registry.js';
 import { triggerOf, type BugSignature } from '../oracles/signature.js';
 import { isBug, isNumeric, type Verdict } from '../oracles/verdict.js';
 import { BugBook } from './bug-book.js';
-import { reasonKey } from '../oracles/evaluate.js';
+import { reasonKey, type BackendOutcome } from '../oracles/evaluate.js';
 import { CapabilityGaps } from './capability-gaps.js';
 import { writeTestFiles, type CaseMeta } from '../store/case-folder.js';
+import { nextReduction } from './reduction-order.js';
+import { sharedCodeFailure, type TestFailure } from './shared-code.js';
 import { FindingHandler, type FindingContext, type PendingReduction, type PendingTrace, type ReductionPolicy } from './findings.js';
 import { dropUncommittedCases, loadPendingReductions } from './resume.js';
 import { testIndexAt, WHOLE, type Shard } from './shard.js';
@@ -267,11 +269,11 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
   const reducePending = async () => {
     absorbPending();
     while ((pending.length > 0 || traces.length > 0) && !options.shouldStop?.() && context.mayReduce() && performance.now() < deadline) {
-      // A crash, hang or error costs a worker restart at every sighting until its reduced trigger
-      // lets the campaign skip the tests that hold it: those go first, then traces, then the rest.
-      const error = pending.findIndex((p) => !isNumeric(p.outcome.verdict.kind));
-      const trace = error < 0 && traces.length > 0 ? traces.shift()! : undefined;
-      const reduction = trace ? undefined : pending.splice(Math.max(0, error), 1)[0]!;
+      // Errors first (see nextReduction), then traces, then the rest.
+      const next = nextReduction(pending, book);
+      const errorNext = next >= 0 && !isNumeric(pending[next]!.outcome.verdict.kind);
+      const trace = !errorNext && traces.length > 0 ? traces.shift()! : undefined;
+      const reduction = trace ? undefined : pending.splice(next, 1)[0]!;
       try {
         if (trace) await findings.trace(trace);
         else await findings.reduce(reduction!);
@@ -329,6 +331,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       writeTestFiles(join(outDir, 'current'), test);
       const judged: JudgedTest = { model: test.model, onnx: test.onnx, inputs: test.inputs, expected: test.expected, testIndex: index };
       const trigger = triggerOf(test.model);
+      const found: { session: SutSession; outcome: BackendOutcome; alone: boolean }[] = [];
       for (const session of sessions) {
         const stats = progress.perBackend[session.name]!;
         const count = (verdict: Verdict) => {
@@ -372,7 +375,20 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
           continue;
         }
         progress.findings++;
-        await findings.handle({ session, test: judged, outcome, aloneAlready: alone });
+        found.push({ session, outcome, alone });
+      }
+      // Handled once every SUT ran the test, those that run another's code too (sharesCodeWith)
+      // last: a failure of the shared code is then listed once, as that code's bug.
+      const failures: TestFailure[] = [];
+      const sharing = (f: (typeof found)[number]) => ((f.session.adapter.sharesCodeWith?.length ?? 0) > 0 ? 1 : 0);
+      for (const f of [...found].sort((a, b) => sharing(a) - sharing(b))) {
+        const shared = sharedCodeFailure(f.session, f.outcome, test.model, failures);
+        if (shared) {
+          book.seen(shared.entry, f.session.name);
+          continue;
+        }
+        const entry = await findings.handle({ session: f.session, test: judged, outcome: f.outcome, aloneAlready: f.alone });
+        if (entry) failures.push({ session: f.session, outcome: f.outcome, entry });
       }
     } catch (e) {
       if (!(e instanceof OutOfTime)) throw e;

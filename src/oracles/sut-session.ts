@@ -24,6 +24,11 @@ export function failedTestOf(test: JudgedTest, outcome: BackendOutcome): FailedT
 }
 
 /** Whether a verdict means the worker may be broken: every bug verdict but a numeric one, and a capability gap (an error too). */
+/** A crash or a hang: verdicts that end the SUT's whole process (or browser page). */
+function endsProcess(verdict: Verdict): boolean {
+  return verdict.kind === 'crash' || verdict.kind === 'hang';
+}
+
 function endsWorker(outcome: BackendOutcome): boolean {
   return (isBug(outcome.verdict.kind) && !isNumeric(outcome.verdict.kind)) || outcome.capabilityGap === true;
 }
@@ -82,6 +87,11 @@ export class SutSession {
   private dirty = false;
   /** The current worker has run a test since it started. */
   private used = false;
+  /**
+   * The current worker shares nothing with earlier ones: a worker process always; a browser page
+   * only in a freshly launched browser (pages share its GPU process, whose crashes add up).
+   */
+  private pristine = false;
   private history: JudgedTest[] = [];
   private readonly slowest = new Map<string, number>();
   private readonly minMs: number;
@@ -136,11 +146,14 @@ export class SutSession {
   async evaluate(test: JudgedTest, options: { fullTimeout?: boolean } = {}): Promise<BackendOutcome> {
     if (this.deadline !== undefined && performance.now() >= this.deadline) throw new OutOfTime();
     if (this.dirty) this.restart();
-    // Alone: the first test of a fresh worker. Its verdict needs no second run to be confirmed.
-    const alone = this.control !== undefined && !this.used;
+    const first = this.control !== undefined && !this.used;
     this.used = true;
     this.cutByDeadline = false;
     const outcome = await evaluateOnBackend(this.timed(options.fullTimeout === true), test, test.inputs, test.expected);
+    // Alone: the first test of a fresh worker; its verdict needs no second run to be confirmed. A
+    // crash or hang may come from what a fresh page shares with earlier ones (its browser died of
+    // an earlier test's GPU faults), so those count as alone only in a pristine worker.
+    const alone = first && (this.pristine || !endsProcess(outcome.verdict));
     if (outcome.verdict.kind === 'hang' && this.cutByDeadline) {
       // Killed at the deadline, not by its own timeout: no verdict, and the worker is gone.
       this.dirty = true;
@@ -157,9 +170,12 @@ export class SutSession {
     return { ...outcome, alone };
   }
 
-  /** Runs a test alone in a fresh worker (at the full timeout unless told). */
-  async confirm(test: JudgedTest, options: { fullTimeout?: boolean } = {}): Promise<BackendOutcome> {
-    this.restart();
+  /**
+   * Runs a test alone in a fresh worker (at the full timeout unless told), a pristine one unless
+   * told that a fresh one will do (a reduction's candidates of a bug confirmed pristine already).
+   */
+  async confirm(test: JudgedTest, options: { fullTimeout?: boolean; pristine?: boolean } = {}): Promise<BackendOutcome> {
+    this.restart({ pristine: options.pristine ?? true });
     return this.evaluate(test, { fullTimeout: options.fullTimeout ?? true });
   }
 
@@ -183,9 +199,12 @@ export class SutSession {
     this.dirty = true;
   }
 
-  private restart(): void {
+  private restart(options: { pristine?: boolean } = {}): void {
     if (this.control) this.restarts++;
-    this.control?.restart();
+    const fully = options.pristine === true ? this.control?.restartFully : undefined;
+    if (fully) fully.call(this.control);
+    else this.control?.restart();
+    this.pristine = fully !== undefined || this.control?.restartFully === undefined;
     this.history = [];
     this.dirty = false;
     this.used = false;
@@ -242,8 +261,8 @@ export class SutSession {
       const outcome = await this.evaluate(smoke);
       if (outcome.verdict.kind !== 'ok') return `a Relu of [-1, 2] gave ${outcome.verdict.kind}${outcome.verdict.message ? `: ${outcome.verdict.message}` : ''}`;
     }
-    // The first test gets a fresh worker, so that it counts as run alone.
-    this.restart();
+    // The first test gets a pristine worker, so that it counts as run alone.
+    this.restart({ pristine: true });
     return undefined;
   }
 }

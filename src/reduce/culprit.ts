@@ -56,7 +56,7 @@ export async function singleOpCulprit(args: {
       if (found.untrusted) continue;
       checks++;
       const test = judgedTestOf({ model: found.model, inputs: found.inputs }, registry);
-      const outcome = await session.confirm(test, { fullTimeout: false });
+      const outcome = await session.confirm(test, { fullTimeout: false, pristine: false });
       if (isSameBug(verdict, outcome.verdict)) {
         culprits.push({ test, outcome });
         break;

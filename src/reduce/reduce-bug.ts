@@ -36,16 +36,18 @@ export interface ReducedTest extends FailedTest {
  * when that shows the bug, once more alone in a fresh worker, so that a worker another candidate
  * left broken never decides. A crash or hang ends its worker anyway: such a candidate runs once,
  * alone in a fresh worker, at the adaptive timeout (the full one per candidate would cost that much).
+ * Fresh, not pristine: the bug was confirmed in a pristine worker before its reduction, and a new
+ * browser per candidate would cost seconds each.
  */
 export async function judgeConfirmed(session: SutSession, test: JudgedTest, target: Verdict): Promise<BackendOutcome | undefined> {
   if (session.isolated && (target.kind === 'crash' || target.kind === 'hang')) {
-    const alone = await session.confirm(test, { fullTimeout: false });
+    const alone = await session.confirm(test, { fullTimeout: false, pristine: false });
     return isSameBug(target, alone.verdict) ? alone : undefined;
   }
   const first = await session.evaluate(test);
   if (!isSameBug(target, first.verdict)) return undefined;
   if (!session.isolated || first.alone) return first;
-  const alone = await session.confirm(test, { fullTimeout: target.kind !== 'hang' });
+  const alone = await session.confirm(test, { fullTimeout: target.kind !== 'hang', pristine: false });
   return isSameBug(target, alone.verdict) ? alone : undefined;
 }
 

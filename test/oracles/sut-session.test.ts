@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BackendAdapter } from '../../src/backends/adapter.js';
 import { SMOKE_EXPECTED, SMOKE_INPUTS, SMOKE_MODEL } from '../../src/backends/availability.js';
 import { loadAdapterModule } from '../../src/backends/external.js';
-import { isolate, type WorkerControl } from '../../src/backends/isolation/isolated-adapter.js';
+import { isolate, SutCrash, type IsolatedAdapter, type WorkerControl } from '../../src/backends/isolation/isolated-adapter.js';
 import { referenceCpuAdapter } from '../../src/backends/reference-cpu.js';
 import { traceCorruptor } from '../../src/campaign/state-trace.js';
 import { SutSession, type JudgedTest } from '../../src/oracles/sut-session.js';
@@ -130,5 +130,67 @@ describe('tracing a state bug', () => {
     const history = ['Relu', 'Abs'].map((op) => judged(oneOp(op)));
     const victim = judged(oneOp('Relu'));
     expect(await traceCorruptor({ session, history, victim, verdict: { kind: 'wrong-result', backend: 'breakable' } })).toBeUndefined();
+  });
+});
+
+/**
+ * An isolated SUT whose restart() keeps something of the old worker (as a browser page keeps its
+ * browser) and whose restartFully() does not: Sin crashes it, Sigmoid is off by one.
+ */
+function pageLikeSut(): IsolatedAdapter & { readonly counts: { restarts: number; full: number } } {
+  const ref = referenceCpuAdapter();
+  const prepared = new Map<number, Model>();
+  const counts = { restarts: 0, full: 0 };
+  return {
+    name: 'page-like',
+    counts,
+    describe: ref.describe,
+    supports: ref.supports,
+    async prepare(artifact) {
+      const handle = prepared.size + 1;
+      prepared.set(handle, artifact.model);
+      return { handle };
+    },
+    async run(p, inputs) {
+      const model = prepared.get(p.handle)!;
+      if (model.nodes.some((n) => n.op === 'Sin')) throw new SutCrash('page-like: its browser died');
+      const out = await ref.run(await ref.prepare({ model, onnx: new Uint8Array() }), inputs);
+      if (!model.nodes.some((n) => n.op === 'Sigmoid')) return out;
+      return new Map([...out].map(([k, t]) => [k, { ...t, data: t.data.map((x) => x + 1) }]));
+    },
+    restart: () => void counts.restarts++,
+    restartFully: () => void counts.full++,
+    setRequestTimeout: () => undefined,
+    served: () => 2,
+    close: () => undefined,
+  };
+}
+
+describe('a SUT session whose fresh worker shares something with the old one (a page in its browser)', () => {
+  it('counts a crash as alone only in a pristine worker, and confirms in one', async () => {
+    const sut = pageLikeSut();
+    const session = new SutSession(sut, { fullMs: 20_000 });
+    expect(await session.calibrate(smoke)).toBeUndefined();
+    // calibrate leaves a pristine worker: its first test is alone, crash or not.
+    expect(sut.counts.full).toBe(1);
+    const first = await session.evaluate(judged(oneOp('Sin')));
+    expect(first.verdict.kind).toBe('crash');
+    expect(first.alone).toBe(true);
+    // After the crash, a fresh page in the same browser: a crash there may be the browser's own.
+    const again = await session.evaluate(judged(oneOp('Sin')));
+    expect(again.verdict.kind).toBe('crash');
+    expect(again.alone).toBe(false);
+    expect(sut.counts.full).toBe(1);
+    // A wrong value is the page's own: the first test of a fresh page is alone.
+    const wrong = await session.evaluate(judged(oneOp('Sigmoid')));
+    expect(wrong.verdict.kind).toBe('wrong-result');
+    expect(wrong.alone).toBe(true);
+    // A confirmation runs in a pristine worker; a reduction's candidate, told so, in a fresh one.
+    const confirmed = await session.confirm(judged(oneOp('Sin')));
+    expect(confirmed.alone).toBe(true);
+    expect(sut.counts.full).toBe(2);
+    const candidate = await session.confirm(judged(oneOp('Sin')), { pristine: false });
+    expect(candidate.alone).toBe(false);
+    expect(sut.counts.full).toBe(2);
   });
 });

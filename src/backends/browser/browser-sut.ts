@@ -13,6 +13,7 @@ import { bytesToBase64, decodeTensor, encodeModel, encodeTensor, type PrepareReq
 export interface BrowserSutSpec {
   readonly name: string;
   readonly family: string;
+  readonly sharesCodeWith?: readonly string[];
   /** The package under test (its version comes from the page, as the package reports it). */
   readonly package: string;
   /** The page: <script> tags that load the package and install the harness (see page/). */
@@ -67,6 +68,7 @@ export function browserSut(spec: BrowserSutSpec, options: BrowserHostOptions): I
   const adapter: IsolatedAdapter = {
     name: spec.name,
     family: spec.family,
+    ...(spec.sharesCodeWith ? { sharesCodeWith: spec.sharesCodeWith } : {}),
     describe() {
       description ??= host.describe().then(
         ({ browser, info }) => ({ name: spec.name, package: spec.package, version: info.version, device: `${browser.replace('/', ' ')}, ${info.device}` }),
@@ -109,6 +111,9 @@ export function browserSut(spec: BrowserSutSpec, options: BrowserHostOptions): I
     },
     restart() {
       host.restart();
+    },
+    restartFully() {
+      host.restartBrowser();
     },
     setRequestTimeout(ms) {
       requestTimeout = ms;

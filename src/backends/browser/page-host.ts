@@ -113,6 +113,20 @@ export class PageHost {
     void old?.then((p) => this.closePage(p), () => undefined);
   }
 
+  /**
+   * The next request opens a fresh page in a freshly launched browser. Pages share their browser's
+   * GPU process (and its crash count): a test judged alone must share nothing with earlier ones.
+   */
+  restartBrowser(): void {
+    this.restart();
+    for (const spare of this.spares.splice(0)) {
+      clearTimeout(spare.expiry);
+      void spare.page.then((p) => this.closePage(p), () => undefined);
+    }
+    void this.chromium?.then((c) => c.kill(), () => undefined);
+    this.chromium = undefined;
+  }
+
   /** Ends the browser (its pages with it) and the server. */
   close(): void {
     this.closed = true;

@@ -77,6 +77,8 @@ function ortSpec(name: BrowserSutName, provider: 'webgpu' | 'wasm'): BrowserSutS
     // The WebGPU provider's kernels are its own (WGSL); the wasm provider runs the C++ kernels
     // onnxruntime-node and ort-web-wasm run.
     family: provider === 'webgpu' ? 'onnxruntime-webgpu' : ORT_FAMILY,
+    // It also runs onnxruntime's graph optimizer, and the CPU kernels of ops the provider lacks.
+    ...(provider === 'webgpu' ? { sharesCodeWith: [ORT_FAMILY] } : {}),
     package: 'onnxruntime-web',
     pageHtml: harnessPage(name, [], 'ort-harness.js', 'installOrtHarness', config),
     folders: [OWN, { prefix: '/vendor/onnxruntime-web/', dir: ortWebDist() }],

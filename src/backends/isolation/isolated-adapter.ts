@@ -25,6 +25,11 @@ export interface IsolationOptions extends IsolationLimits {
 export interface WorkerControl {
   /** Ends the current worker: the next request goes to a fresh one. */
   restart(): void;
+  /**
+   * Ends the current worker and what it shares with earlier ones (a page's browser and GPU process):
+   * the next request starts from nothing. Absent when restart() does that already.
+   */
+  restartFully?(): void;
   /** The timeout of the next requests (an adaptive one, at most the full limit); undefined: the full limit. */
   setRequestTimeout(ms: number | undefined): void;
   /** prepare and run requests the current worker has answered (0: a fresh worker, the adapter still cold). */
