@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BugBook } from '../../src/campaign/bug-book.js';
+import type { PendingReduction } from '../../src/campaign/findings.js';
+import { nextReduction } from '../../src/campaign/reduction-order.js';
+import type { Model } from '../../src/ir/model.js';
 import { reasonKey } from '../../src/oracles/evaluate.js';
 import { SignatureDb } from '../../src/store/signatures.js';
 import type { BugEntry } from '../../src/store/summary.js';
@@ -93,5 +96,39 @@ describe('the signature database', () => {
 describe('unsupported reasons', () => {
   it('are counted once whatever the node names and values', () => {
     expect(reasonKey('Resize (n3_Resize): roi [0.25, 0.75] of in0')).toBe(reasonKey('Resize (n7_Resize): roi [0.5] of in12'));
+  });
+});
+
+describe('the order of waiting reductions', () => {
+  const modelOf = (nodes: number): Model => ({
+    opset: 17,
+    inputs: [],
+    weights: [],
+    nodes: Array.from({ length: nodes }, (_, i) => ({ name: `n${i}`, op: 'Relu', inputs: [], outputs: [], attrs: {} })),
+    outputs: [],
+  });
+  const waiting = (signature: string, kind: 'runtime-error' | 'wrong-result', nodes: number): PendingReduction => ({
+    sessionName: 'tfjs-webgpu',
+    signature,
+    outcome: { verdict: { kind, backend: 'tfjs-webgpu' } },
+    test: { model: modelOf(nodes), onnx: new Uint8Array(), inputs: new Map(), expected: new Map() },
+  });
+
+  it('takes errors first, then a kind no reduced bug has, then the smallest model', () => {
+    const book = new BugBook();
+    book.set(bug('reduced-mismatch', {}));
+    book.set(bug('same-kind', { reduced: undefined }));
+    book.set(bug('new-kind-big', { reduced: undefined, pattern: 'another message' }));
+    book.set(bug('new-kind-small', { reduced: undefined, pattern: 'another message' }));
+    book.set(bug('values', { reduced: undefined, class: 'numeric', pattern: 'numeric' }));
+    const pending = [waiting('values', 'wrong-result', 2), waiting('same-kind', 'runtime-error', 3), waiting('new-kind-big', 'runtime-error', 9), waiting('new-kind-small', 'runtime-error', 5)];
+    expect(pending[nextReduction(pending, book)]!.signature).toBe('new-kind-small');
+    pending.splice(3, 1);
+    expect(pending[nextReduction(pending, book)]!.signature).toBe('new-kind-big');
+    pending.splice(2, 1);
+    expect(pending[nextReduction(pending, book)]!.signature).toBe('same-kind');
+    pending.splice(1, 1);
+    expect(pending[nextReduction(pending, book)]!.signature).toBe('values');
+    expect(nextReduction([], book)).toBe(-1);
   });
 });
