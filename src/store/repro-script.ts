@@ -53,12 +53,12 @@ function ortSut(backend: string): OrtScriptSut | undefined {
 function noStandaloneReason(backend: string): string {
   if (backend.startsWith('tfjs-')) return 'tensorsmith runs TensorFlow.js through its own ONNX-to-tfjs translation (tfjs has no ONNX loader)';
   if (backend === 'ref-cpu') return "ref-cpu is tensorsmith's own reference runtime";
-  if (isBrowserSut(backend)) return 'the SUT runs in a page of headless Chromium, which tensorsmith repro starts and drives';
+  if (isBrowserSut(backend)) return 'the SUT runs in a page of headless Chromium, which tensorsmith repro starts and drives (repro.html beside this script runs the case in your own Chrome)';
   return 'the SUT (CASE.backend) is an external adapter: only its adapter module knows how to run the model';
 }
 
 /** The recorded facts a script holds as its CASE constant. */
-function scriptCase(meta: CaseMeta, model: Model): ScriptCase {
+export function scriptCase(meta: CaseMeta, model: Model): ScriptCase {
   const v = meta.verdict;
   const sut = meta.backends?.find((b) => b.name === v.backend);
   return {
