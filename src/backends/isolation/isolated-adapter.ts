@@ -145,6 +145,7 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
   return {
     name: local.name,
     ...(local.family !== undefined ? { family: local.family } : {}),
+    ...(local.sharesCodeWith !== undefined ? { sharesCodeWith: local.sharesCodeWith } : {}),
     describe: () => local.describe(),
     supports: (op, dtypes) => local.supports(op, dtypes),
     ...(local.knownDeviation ? { knownDeviation: (model) => local.knownDeviation!(model) } : {}),
