@@ -77,7 +77,7 @@ function tfjsWebGpuSpec(sut: Extract<PageSut, { kind: 'tfjs' }>): BrowserSutSpec
     sends: 'model',
     supports: tfjsSupports,
     kernelOf: tfjsKernelOf,
-    knownDeviation: (model) => tfjsUnsupportedNode(model) ?? tfjsKnownDeviation('webgpu', model),
+    knownDeviation: (model) => tfjsUnsupportedNode(model) ?? tfjsKnownDeviation('webgpu', model, 'browser'),
     precision: WGSL_PRECISION,
     reportsRewrites: true,
   };

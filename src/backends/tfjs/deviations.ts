@@ -34,9 +34,10 @@ const TILING_OPS = new Set(['Tile', 'Expand', 'Where', 'PRelu', 'Max', 'Min', 'S
 
 /**
  * Recorded departures of tfjs from ONNX semantics the model runs into (the campaign does not report
- * them again), for a tfjs backend name.
+ * them again), for a tfjs backend name, in Node or in a browser page (where some of Node's do not
+ * apply: a page has OffscreenCanvas).
  */
-export function tfjsKnownDeviation(backend: string, model: Model): string | undefined {
+export function tfjsKnownDeviation(backend: string, model: Model, host: 'node' | 'browser' = 'node'): string | undefined {
   const types = valueTypes(model);
   for (const node of model.nodes) {
     const shapes = node.inputs.map((n) => (n === '' ? undefined : types.get(n)?.shape));
@@ -56,7 +57,7 @@ export function tfjsKnownDeviation(backend: string, model: Model): string | unde
     if (backend === 'webgpu' && node.op === 'ReduceProd' && node.attrs['keepdims'] !== 0) {
       return 'tfjs-webgpu prod() ignores keepDims (the reduced axes are dropped)';
     }
-    if (backend === 'webgpu' && TILING_OPS.has(node.op) && node.outputs.some((o) => o.shape.length >= 5)) {
+    if (host === 'node' && backend === 'webgpu' && TILING_OPS.has(node.op) && node.outputs.some((o) => o.shape.length >= 5)) {
       return `tfjs-webgpu tiles (broadcastTo, tile) rank >= 5 tensors on the CPU through a synchronous read, which needs OffscreenCanvas (absent in Node): ${node.op} at rank ${node.outputs[0]!.shape.length}`;
     }
   }
