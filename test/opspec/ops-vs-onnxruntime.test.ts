@@ -9,7 +9,7 @@ import { Rng } from '../../src/generator/rng.js';
 import { firstUntrustedValue } from '../../src/inputsearch/clean.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import { runReference } from '../../src/reference-runtime/executor.js';
-import { drawInput, singleOpModel } from '../domain-inputs.js';
+import { drawInput, singleOpModel } from '../../src/generator/single-op.js';
 
 const registry = builtinRegistry();
 const ort = builtinBackends().create('ort-disabled');
