@@ -1,5 +1,5 @@
 import type { DType } from '../ir/dtype.js';
-import type { AttrValue, Model, Node } from '../ir/model.js';
+import { valueTypes, type AttrValue, type Model, type Node, type ValueInfo } from '../ir/model.js';
 
 /**
  * Places where onnxruntime's CPU kernels knowingly depart from the ONNX specification. Data: the
@@ -14,6 +14,11 @@ export interface OrtDeviation {
   readonly attrs?: Readonly<Record<string, AttrValue>>;
   /** Matches when every listed attribute is present, whatever its value. */
   readonly hasAttrs?: readonly string[];
+  /**
+   * Matches when this holds of the node and its inputs' types (undefined for an omitted optional
+   * input): conditions the fields above cannot state, such as ranks, shapes or unequal pads.
+   */
+  readonly when?: (node: Node, inputs: readonly (ValueInfo | undefined)[]) => boolean;
   readonly reason: string;
 }
 
@@ -62,25 +67,25 @@ export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
   },
 ];
 
-export function matchingDeviation(node: Node, inputDtype: DType | undefined, deviations = ORT_DEVIATIONS): OrtDeviation | undefined {
+/** The first of `deviations` a node matches, given the types of its inputs (in its input order). */
+export function matchingDeviation(node: Node, inputs: readonly (ValueInfo | undefined)[], deviations = ORT_DEVIATIONS): OrtDeviation | undefined {
+  const inputDtype: DType | undefined = inputs[0]?.dtype;
   return deviations.find(
     (d) =>
       d.op === node.op &&
       (!d.dtypes || (inputDtype !== undefined && d.dtypes.includes(inputDtype))) &&
       Object.entries(d.attrs ?? {}).every(([k, v]) => JSON.stringify(node.attrs[k]) === JSON.stringify(v)) &&
-      (d.hasAttrs ?? []).every((k) => k in node.attrs),
+      (d.hasAttrs ?? []).every((k) => k in node.attrs) &&
+      (!d.when || d.when(node, inputs)),
   );
 }
 
 /** The first recorded deviation (of `deviations`) a model's nodes run into, as a sentence. */
 export function ortKnownDeviation(model: Model, deviations: readonly OrtDeviation[] = ORT_DEVIATIONS): string | undefined {
-  const dtypes = new Map<string, DType>();
-  for (const i of model.inputs) dtypes.set(i.name, i.dtype);
-  for (const w of model.weights) dtypes.set(w.name, w.value.dtype);
+  const types = valueTypes(model);
   for (const node of model.nodes) {
-    const d = matchingDeviation(node, dtypes.get(node.inputs[0] ?? ''), deviations);
+    const d = matchingDeviation(node, node.inputs.map((name) => types.get(name)), deviations);
     if (d) return `${node.op} (${node.name}): ${d.reason}`;
-    for (const o of node.outputs) dtypes.set(o.name, o.dtype);
   }
   return undefined;
 }

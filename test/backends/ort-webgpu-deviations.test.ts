@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ortWebGpuKnownDeviation } from '../../src/backends/browser/ort-webgpu-deviations.js';
+import type { DType } from '../../src/ir/dtype.js';
+import type { Attrs, Model } from '../../src/ir/model.js';
+
+/** A one-node model whose inputs are graph inputs of these types ('' for an omitted optional input). */
+function oneNode(op: string, inputs: readonly ([DType, number[]] | '')[], output: [DType, number[]], attrs: Attrs = {}): Model {
+  const named = inputs.map((t, i) => (t === '' ? undefined : { name: `x${i}`, dtype: t[0], shape: t[1] }));
+  return {
+    opset: 18,
+    inputs: named.filter((t) => t !== undefined),
+    weights: [],
+    nodes: [{ name: 'n', op, inputs: named.map((t) => t?.name ?? ''), outputs: [{ name: 'y', dtype: output[0], shape: output[1] }], attrs }],
+    outputs: ['y'],
+  };
+}
+
+/**
+ * Each WebGPU deviation matches the instances the sweep (bench/ops-browser.mjs) saw fail, and not
+ * the near ones it saw pass: a predicate wider than the departure would hide bugs from campaigns.
+ */
+describe("the WebGPU provider's recorded deviations", () => {
+  const f = 'float32';
+  it.each([
+    ['Conv: whole-input kernel, end padding only (1-D)', oneNode('Conv', [[f, [3, 3, 5]], [f, [3, 3, 5]]], [f, [3, 3, 4]], { pads: [0, 3], kernel_shape: [5] })],
+    ['Conv: whole-input kernel, end padding only (2-D)', oneNode('Conv', [[f, [1, 2, 4, 5]], [f, [3, 2, 4, 5]]], [f, [1, 3, 3, 1]], { pads: [0, 0, 2, 0] })],
+    ['Gemm int32, fractional alpha', oneNode('Gemm', [['int32', [7, 3]], ['int32', [3, 3]]], ['int32', [7, 3]], { alpha: 1.409 })],
+    ['LayerNormalization, Scale broadcast', oneNode('LayerNormalization', [[f, [5, 3, 8]], [f, [3, 1]]], [f, [5, 3, 8]], { axis: -2 })],
+    ['LayerNormalization, B broadcast', oneNode('LayerNormalization', [[f, [5, 8]], [f, [5, 8]], [f, [8]]], [f, [5, 8]], { axis: 0 })],
+    ['Pow, broadcast along a last axis of 8', oneNode('Pow', [[f, [2, 1]], [f, [1, 8]]], [f, [2, 8]])],
+    ['ReduceSumSquare, noop without axes', oneNode('ReduceSumSquare', [['int32', [5, 7]]], ['int32', [5, 7]], { noop_with_empty_axes: 1 })],
+    ['ReduceL1, noop with empty axes', oneNode('ReduceL1', [[f, [5, 7]], ['int64', [0]]], [f, [5, 7]], { noop_with_empty_axes: 1 })],
+    ['Resize of a 1-D tensor', oneNode('Resize', [[f, [7]], '', '', ['int64', [1]]], [f, [1]])],
+    ['Where on bool, broadcast', oneNode('Where', [['bool', [7]], ['bool', [7]], ['bool', [1, 1, 7]]], ['bool', [1, 1, 7]])],
+  ])('%s is a known deviation', (_label, model) => {
+    expect(ortWebGpuKnownDeviation(model)).toBeDefined();
+  });
+
+  it.each([
+    ['Conv: whole-input kernel, padding at both ends', oneNode('Conv', [[f, [3, 3, 5]], [f, [3, 3, 5]]], [f, [3, 3, 5]], { pads: [1, 3] })],
+    ['Conv: smaller kernel, end padding', oneNode('Conv', [[f, [3, 3, 6]], [f, [3, 3, 5]]], [f, [3, 3, 5]], { pads: [0, 3] })],
+    ['Conv: whole-input kernel, two groups', oneNode('Conv', [[f, [1, 4, 5]], [f, [4, 2, 5]]], [f, [1, 4, 4]], { pads: [0, 3], group: 2 })],
+    ['Gemm int32, integer alpha and beta', oneNode('Gemm', [['int32', [7, 3]], ['int32', [3, 3]]], ['int32', [7, 3]], { alpha: 2, beta: -1 })],
+    ['Gemm float32, fractional alpha', oneNode('Gemm', [[f, [7, 3]], [f, [3, 3]]], [f, [7, 3]], { alpha: 1.409 })],
+    ['LayerNormalization, Scale of the normalized shape', oneNode('LayerNormalization', [[f, [5, 3, 8]], [f, [3, 8]]], [f, [5, 3, 8]], { axis: -2 })],
+    ['Pow, a one-element exponent', oneNode('Pow', [[f, [2, 8]], [f, [1]]], [f, [2, 8]])],
+    ['Pow, broadcast along a last axis of 3', oneNode('Pow', [[f, [2, 1]], [f, [1, 3]]], [f, [2, 3]])],
+    ['ReduceSumSquare, noop with axes', oneNode('ReduceSumSquare', [[f, [5, 7]], ['int64', [1]]], [f, [5, 1]], { noop_with_empty_axes: 1 })],
+    ['ReduceLogSumExp, noop without axes (the identity, rightly)', oneNode('ReduceLogSumExp', [[f, [5, 7]]], [f, [5, 7]], { noop_with_empty_axes: 1 })],
+    ['Resize of a 2-D tensor', oneNode('Resize', [[f, [7, 2]], '', '', ['int64', [2]]], [f, [3, 2]])],
+    ['Where on bool, one shape', oneNode('Where', [['bool', [7]], ['bool', [7]], ['bool', [7]]], ['bool', [7]])],
+    ['Where on float32, broadcast', oneNode('Where', [['bool', [7]], [f, [7]], [f, [1, 1, 7]]], [f, [1, 1, 7]])],
+  ])('%s is not', (_label, model) => {
+    expect(ortWebGpuKnownDeviation(model)).toBeUndefined();
+  });
+});
