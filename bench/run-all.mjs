@@ -7,9 +7,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const extra = process.argv.slice(2);
 let failed = false;
-// memory.mjs runs an hour-long campaign, ops-browser.mjs a sweep of minutes that only judges
-// (no figure the README quotes): they have their own scripts (npm run bench:memory, bench:ops-browser).
-const separate = new Set(['run-all.mjs', 'memory.mjs', 'ops-browser.mjs']);
+// memory.mjs runs an hour-long campaign: it has its own script (npm run bench:memory).
+const separate = new Set(['run-all.mjs', 'memory.mjs']);
 // Smaller sizes here than on their own (npm run bench:coverage runs 2000 tests); the extra
 // arguments come after, so `--tests N` still wins.
 const defaults = { 'coverage.mjs': ['--tests', '200'] };
