@@ -1,5 +1,11 @@
 import type { DType } from '../ir/dtype.js';
 import { valueTypes, type AttrValue, type Model, type Node, type ValueInfo } from '../ir/model.js';
+import type { Tensor } from '../ir/tensor.js';
+
+/** A node input's type, with its values when it is a weight (a constant a deviation may read, as Slice's steps). */
+export interface DeviationInput extends ValueInfo {
+  readonly value?: Tensor;
+}
 
 /**
  * Places where onnxruntime's CPU kernels knowingly depart from the ONNX specification. Data: the
@@ -15,10 +21,10 @@ export interface OrtDeviation {
   /** Matches when every listed attribute is present, whatever its value. */
   readonly hasAttrs?: readonly string[];
   /**
-   * Matches when this holds of the node and its inputs' types (undefined for an omitted optional
-   * input): conditions the fields above cannot state, such as ranks, shapes or unequal pads.
+   * Matches when this holds of the node and its inputs (undefined for an omitted optional input):
+   * conditions the fields above cannot state, such as ranks, shapes, unequal pads or constant values.
    */
-  readonly when?: (node: Node, inputs: readonly (ValueInfo | undefined)[]) => boolean;
+  readonly when?: (node: Node, inputs: readonly (DeviationInput | undefined)[]) => boolean;
   readonly reason: string;
 }
 
@@ -67,8 +73,17 @@ export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
   },
 ];
 
-/** The first of `deviations` a node matches, given the types of its inputs (in its input order). */
-export function matchingDeviation(node: Node, inputs: readonly (ValueInfo | undefined)[], deviations = ORT_DEVIATIONS): OrtDeviation | undefined {
+/** The inputs of a model's node, in its input order, as deviations see them (see DeviationInput). */
+export function deviationInputs(model: Model, node: Node, types: ReadonlyMap<string, ValueInfo> = valueTypes(model)): (DeviationInput | undefined)[] {
+  return node.inputs.map((name) => {
+    const type = types.get(name);
+    const value = model.weights.find((w) => w.name === name)?.value;
+    return type && value ? { ...type, value } : type;
+  });
+}
+
+/** The first of `deviations` a node matches, given its inputs (deviationInputs). */
+export function matchingDeviation(node: Node, inputs: readonly (DeviationInput | undefined)[], deviations = ORT_DEVIATIONS): OrtDeviation | undefined {
   const inputDtype: DType | undefined = inputs[0]?.dtype;
   return deviations.find(
     (d) =>
@@ -84,7 +99,7 @@ export function matchingDeviation(node: Node, inputs: readonly (ValueInfo | unde
 export function ortKnownDeviation(model: Model, deviations: readonly OrtDeviation[] = ORT_DEVIATIONS): string | undefined {
   const types = valueTypes(model);
   for (const node of model.nodes) {
-    const d = matchingDeviation(node, node.inputs.map((name) => types.get(name)), deviations);
+    const d = matchingDeviation(node, deviationInputs(model, node, types), deviations);
     if (d) return `${node.op} (${node.name}): ${d.reason}`;
   }
   return undefined;

@@ -2,6 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { ortWebGpuKnownDeviation } from '../../src/backends/browser/ort-webgpu-deviations.js';
 import type { DType } from '../../src/ir/dtype.js';
 import type { Attrs, Model } from '../../src/ir/model.js';
+import { makeTensor } from '../../src/ir/tensor.js';
+
+/** Slice's starts, ends, axes and steps as int64 weights. */
+function slice(shape: number[], out: number[], starts: number[], ends: number[], axes: number[], steps: number[]): Model {
+  const w = (name: string, v: number[]) => ({ name, value: makeTensor('int64', [v.length], v) });
+  return {
+    opset: 13,
+    inputs: [{ name: 'x', dtype: 'float32', shape }],
+    weights: [w('s', starts), w('e', ends), w('a', axes), w('t', steps)],
+    nodes: [{ name: 'n', op: 'Slice', inputs: ['x', 's', 'e', 'a', 't'], outputs: [{ name: 'y', dtype: 'float32', shape: out }], attrs: {} }],
+    outputs: ['y'],
+  };
+}
 
 /** A one-node model whose inputs are graph inputs of these types ('' for an omitted optional input). */
 function oneNode(op: string, inputs: readonly ([DType, number[]] | '')[], output: [DType, number[]], attrs: Attrs = {}): Model {
@@ -31,6 +44,8 @@ describe("the WebGPU provider's recorded deviations", () => {
     ['ReduceSumSquare, noop without axes', oneNode('ReduceSumSquare', [['int32', [5, 7]]], ['int32', [5, 7]], { noop_with_empty_axes: 1 })],
     ['ReduceL1, noop with empty axes', oneNode('ReduceL1', [[f, [5, 7]], ['int64', [0]]], [f, [5, 7]], { noop_with_empty_axes: 1 })],
     ['Resize of a 1-D tensor', oneNode('Resize', [[f, [7]], '', '', ['int64', [1]]], [f, [1]])],
+    ['Slice backward from inside the axis', slice([5], [3], [3], [0], [0], [-1])],
+    ['Slice backward from inside, among other axes', slice([8, 3, 1, 1], [1, 1, 1, 1], [2, -4, 0, 1], [-5, 4, 2, 0], [3, 2, 0, 1], [-2, 2, 3, -2])],
     ['Where on bool, broadcast', oneNode('Where', [['bool', [7]], ['bool', [7]], ['bool', [1, 1, 7]]], ['bool', [1, 1, 7]])],
   ])('%s is a known deviation', (_label, model) => {
     expect(ortWebGpuKnownDeviation(model)).toBeDefined();
@@ -48,6 +63,9 @@ describe("the WebGPU provider's recorded deviations", () => {
     ['ReduceSumSquare, noop with axes', oneNode('ReduceSumSquare', [[f, [5, 7]], ['int64', [1]]], [f, [5, 1]], { noop_with_empty_axes: 1 })],
     ['ReduceLogSumExp, noop without axes (the identity, rightly)', oneNode('ReduceLogSumExp', [[f, [5, 7]]], [f, [5, 7]], { noop_with_empty_axes: 1 })],
     ['Resize of a 2-D tensor', oneNode('Resize', [[f, [7, 2]], '', '', ['int64', [2]]], [f, [3, 2]])],
+    ['Slice backward from the last index', slice([5], [2], [4], [0], [0], [-2])],
+    ['Slice backward from beyond the axis (clamped to its last index)', slice([5], [2], [9], [0], [0], [-2])],
+    ['Slice forward', slice([5], [2], [1], [4], [0], [2])],
     ['Where on bool, one shape', oneNode('Where', [['bool', [7]], ['bool', [7]], ['bool', [7]]], ['bool', [7]])],
     ['Where on float32, broadcast', oneNode('Where', [['bool', [7]], [f, [7]], [f, [1, 1, 7]]], [f, [1, 1, 7]])],
   ])('%s is not', (_label, model) => {

@@ -1,5 +1,5 @@
 import type { Model, Node, ValueInfo } from '../../ir/model.js';
-import { ORT_DEVIATIONS, ortKnownDeviation, type OrtDeviation } from '../onnxruntime-deviations.js';
+import { ORT_DEVIATIONS, ortKnownDeviation, type DeviationInput, type OrtDeviation } from '../onnxruntime-deviations.js';
 
 /** The product of some dims (1 for none). */
 const sizeOf = (dims: readonly number[]): number => dims.reduce((a, d) => a * d, 1);
@@ -56,6 +56,23 @@ function layerNormBroadcastsScaleOrBias(node: Node, [x, scale, bias]: readonly (
 function broadcastAlongVectorizedAxis(node: Node, inputs: readonly (ValueInfo | undefined)[]): boolean {
   const last = node.outputs[0]!.shape.at(-1) ?? 1;
   return last % 4 === 0 && inputs.some((t) => t !== undefined && t.shape.at(-1) === 1 && sizeOf(t.shape) > 1);
+}
+
+/**
+ * A Slice that steps backward on an axis from a start (clamped as ONNX clamps it) before that axis's
+ * last index. Starts and steps not given as constants cannot be told: no match.
+ */
+function sliceStepsBackFromInside(_node: Node, [x, starts, , axes, steps]: readonly (DeviationInput | undefined)[]): boolean {
+  if (!x || !starts?.value || !steps?.value) return false;
+  const stepValues = steps.value.data;
+  const startValues = starts.value.data;
+  const axisValues = axes?.value ? Array.from(axes.value.data) : Array.from(startValues, (_, i) => i);
+  return axisValues.some((axis, i) => {
+    if (stepValues[i]! >= 0) return false;
+    const dim = x.shape[axis < 0 ? axis + x.shape.length : axis]!;
+    const start = startValues[i]! < 0 ? startValues[i]! + dim : startValues[i]!;
+    return Math.min(Math.max(start, 0), dim - 1) < dim - 1;
+  });
 }
 
 /** The reductions whose noop_with_empty_axes form still applies an element-wise step (square, abs, log). */
@@ -131,6 +148,15 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
       "ONNX's Resize takes an 'N-D tensor' X and resizes each axis; the WebGPU provider's kernel takes ranks 2 to 5 only and fails " +
       "at run time on a 1-D X in every mode, nearest included ('is_2D || is_3D was false. Only bilinear/trilinear and bicubic " +
       "modes are supported in Resize')",
+  },
+  {
+    op: 'Slice',
+    dtypes: ['float32'],
+    when: sliceStepsBackFromInside,
+    reason:
+      "ONNX's Slice starts each axis at its start, and 'if a negative value is passed for step, it represents slicing backward'; " +
+      "on float32 the WebGPU provider's backward slice starts at the axis's last index whatever the start ([0 1 2 3 4] from 3 " +
+      "to 0 by -1 is [3 2 1]; it gives [4 3 2]); int32, int64 and bool slice right",
   },
   {
     op: 'Where',
