@@ -19,10 +19,10 @@ const registry = builtinRegistry();
 
 /**
  * Instances per op x dtype, new ones each run: each new model compiles its shaders on SwiftShader,
- * so the suite draws a few (about 45 s for all on 2 cores) and bench/ops-browser.mjs sweeps deep.
+ * so the suite draws a few (35-60 s for all on 2 cores, by load) and bench/ops-browser.mjs sweeps deep.
  * float64 gets one: the provider has no float64 kernel, so it only checks that this stays a gap.
  */
-const RUNS: Partial<Record<DType, number>> = { float32: 4, int32: 2, int64: 2, bool: 2 };
+const RUNS: Partial<Record<DType, number>> = { float32: 8, int32: 3, int64: 3, bool: 3 };
 const DEFAULT_RUNS = 1;
 
 /**
