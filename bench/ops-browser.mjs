@@ -10,6 +10,7 @@
 // once) takes about a minute on 2 cores, 12 instances about two; each failure adds a fresh page
 // (3.5 s), so run-all.mjs runs it as it is.
 //   --instances N  instances per op x dtype (default 6)
+//   --first K      the first instance's index (default 0): a later range draws other instances
 //   --sut NAME     the browser SUT (default chrome-ort-webgpu)
 //   --ops a,b      only these ops (default all)
 //   --dtypes a,b   only these dtypes (default all)
@@ -34,6 +35,7 @@ const option = (name, fallback) => {
 };
 const list = (name) => option(name, undefined)?.split(',');
 const INSTANCES = Number(option('--instances', '6'));
+const FIRST = Number(option('--first', '0'));
 const SUT = option('--sut', 'chrome-ort-webgpu');
 const OPS = list('--ops');
 const DTYPES = list('--dtypes');
@@ -81,7 +83,7 @@ try {
     for (const dtype of spec.dtypes) {
       if (DTYPES && !DTYPES.includes(dtype)) continue;
       const row = { op: spec.name, since: spec.sinceVersion, dtype, judged: 0, ok: 0, explained: 0, reasons: {}, failures: [] };
-      for (let index = 0; index < INSTANCES; index++) {
+      for (let index = FIRST; index < FIRST + INSTANCES; index++) {
         const drawn = await instance(spec, dtype, index);
         if (!drawn) continue;
         const artifact = { model: drawn.model, onnx: modelToOnnx(drawn.model, registry) };
