@@ -6,7 +6,7 @@ import { makeTensor, type Tensor } from '../src/ir/tensor.js';
 import type { OpRegistry } from '../src/opspec/registry.js';
 import type { DomainRule, OpSpec } from '../src/opspec/spec.js';
 import { runReference, type ReferenceResult } from '../src/reference-runtime/executor.js';
-import { drawInput, singleOpModel } from './domain-inputs.js';
+import { drawInput, singleOpModel } from '../src/generator/single-op.js';
 
 /** How many random instances each numeric-fact property draws per op version (NUMERIC_RUNS=200 for a thorough run). */
 export const NUMERIC_RUNS = Number(process.env.NUMERIC_RUNS ?? 10);

@@ -7,6 +7,9 @@ import { SutError } from './isolation/worker-process.js';
 export const CAPABILITY_GAP_MESSAGES: readonly { readonly pattern: RegExp; readonly source: string }[] = [
   { pattern: /\bNOT_IMPLEMENTED\b/, source: 'onnxruntime status code' },
   { pattern: /Could not find an implementation for/, source: "onnxruntime's kernel registry" },
+  // The WebGPU build's wording for the same thing: no provider took the node (its CPU provider has
+  // no float64 kernels), and the memcpy transformer fails before the kernel registry can say so.
+  { pattern: /Provider type for \w+ node with name '[^']*' is not set/, source: "onnxruntime's memcpy transformer" },
   { pattern: /not yet (?:implemented|supported)/i, source: 'TensorFlow.js' },
   { pattern: /\bis not (?:yet )?implemented\b/i, source: 'TensorFlow.js, adapters' },
   { pattern: /\bis not supported\b/i, source: 'TensorFlow.js, adapters' },

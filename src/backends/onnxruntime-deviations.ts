@@ -1,5 +1,11 @@
 import type { DType } from '../ir/dtype.js';
-import type { AttrValue, Model, Node } from '../ir/model.js';
+import { valueTypes, type AttrValue, type Model, type Node, type ValueInfo } from '../ir/model.js';
+import type { Tensor } from '../ir/tensor.js';
+
+/** A node input's type, with its values when it is a weight (a constant a deviation may read, as Slice's steps). */
+export interface DeviationInput extends ValueInfo {
+  readonly value?: Tensor;
+}
 
 /**
  * Places where onnxruntime's CPU kernels knowingly depart from the ONNX specification. Data: the
@@ -14,6 +20,11 @@ export interface OrtDeviation {
   readonly attrs?: Readonly<Record<string, AttrValue>>;
   /** Matches when every listed attribute is present, whatever its value. */
   readonly hasAttrs?: readonly string[];
+  /**
+   * Matches when this holds of the node and its inputs (undefined for an omitted optional input):
+   * conditions the fields above cannot state, such as ranks, shapes, unequal pads or constant values.
+   */
+  readonly when?: (node: Node, inputs: readonly (DeviationInput | undefined)[]) => boolean;
   readonly reason: string;
 }
 
@@ -62,25 +73,34 @@ export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
   },
 ];
 
-export function matchingDeviation(node: Node, inputDtype: DType | undefined, deviations = ORT_DEVIATIONS): OrtDeviation | undefined {
+/** The inputs of a model's node, in its input order, as deviations see them (see DeviationInput). */
+export function deviationInputs(model: Model, node: Node, types: ReadonlyMap<string, ValueInfo> = valueTypes(model)): (DeviationInput | undefined)[] {
+  return node.inputs.map((name) => {
+    const type = types.get(name);
+    const value = model.weights.find((w) => w.name === name)?.value;
+    return type && value ? { ...type, value } : type;
+  });
+}
+
+/** The first of `deviations` a node matches, given its inputs (deviationInputs). */
+export function matchingDeviation(node: Node, inputs: readonly (DeviationInput | undefined)[], deviations = ORT_DEVIATIONS): OrtDeviation | undefined {
+  const inputDtype: DType | undefined = inputs[0]?.dtype;
   return deviations.find(
     (d) =>
       d.op === node.op &&
       (!d.dtypes || (inputDtype !== undefined && d.dtypes.includes(inputDtype))) &&
       Object.entries(d.attrs ?? {}).every(([k, v]) => JSON.stringify(node.attrs[k]) === JSON.stringify(v)) &&
-      (d.hasAttrs ?? []).every((k) => k in node.attrs),
+      (d.hasAttrs ?? []).every((k) => k in node.attrs) &&
+      (!d.when || d.when(node, inputs)),
   );
 }
 
 /** The first recorded deviation (of `deviations`) a model's nodes run into, as a sentence. */
 export function ortKnownDeviation(model: Model, deviations: readonly OrtDeviation[] = ORT_DEVIATIONS): string | undefined {
-  const dtypes = new Map<string, DType>();
-  for (const i of model.inputs) dtypes.set(i.name, i.dtype);
-  for (const w of model.weights) dtypes.set(w.name, w.value.dtype);
+  const types = valueTypes(model);
   for (const node of model.nodes) {
-    const d = matchingDeviation(node, dtypes.get(node.inputs[0] ?? ''), deviations);
+    const d = matchingDeviation(node, deviationInputs(model, node, types), deviations);
     if (d) return `${node.op} (${node.name}): ${d.reason}`;
-    for (const o of node.outputs) dtypes.set(o.name, o.dtype);
   }
   return undefined;
 }

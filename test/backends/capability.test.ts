@@ -7,6 +7,7 @@ describe('capability gaps', () => {
   it.each([
     "[ONNXRuntimeError] : 9 : NOT_IMPLEMENTED : Could not find an implementation for Relu(14) node with name 'n3_Relu'",
     "Could not find an implementation for Where(16) node with name 'n1'",
+    "Can't create a session. ERROR_CODE: 1, ERROR_MESSAGE: transformer_memcpy.cc:254 !node_provider_type.empty() was false. Provider type for Abs node with name 'n0_Abs' is not set.",
     "'Erf' not yet implemented or not found in the registry. This kernel may not be supported by the tfjs backend you have chosen",
     'BatchMatMul for non non-float32 tensors not yet supported.',
     'Unsupported data type int64',

@@ -12,7 +12,7 @@ import { firstUntrustedValue } from '../../src/inputsearch/clean.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import { evaluateOnBackend } from '../../src/oracles/evaluate.js';
 import { runReference } from '../../src/reference-runtime/executor.js';
-import { drawInput } from '../domain-inputs.js';
+import { drawInput } from '../../src/generator/single-op.js';
 import { webGpuSkipReason } from '../support/webgpu-availability.js';
 
 const registry = builtinRegistry();

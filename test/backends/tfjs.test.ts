@@ -13,7 +13,7 @@ import { DEFAULT_OPSET, type Model } from '../../src/ir/model.js';
 import { makeTensor } from '../../src/ir/tensor.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import { runReference } from '../../src/reference-runtime/executor.js';
-import { drawInput } from '../domain-inputs.js';
+import { drawInput } from '../../src/generator/single-op.js';
 import { webGpuSkipReason } from '../support/webgpu-availability.js';
 
 const registry = builtinRegistry();

@@ -10,7 +10,7 @@ import { backward } from '../../src/reference-runtime/autodiff/backward.js';
 import { cpuGradients } from '../../src/reference-runtime/autodiff/grads/index.js';
 import { cpuKernels } from '../../src/reference-runtime/cpu/kernels/index.js';
 import { runReference } from '../../src/reference-runtime/executor.js';
-import { drawInput, singleOpModel } from '../domain-inputs.js';
+import { drawInput, singleOpModel } from '../../src/generator/single-op.js';
 
 const registry = builtinRegistry();
 const gradients = cpuGradients();

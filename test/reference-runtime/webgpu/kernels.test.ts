@@ -11,7 +11,7 @@ import { runReference } from '../../../src/reference-runtime/executor.js';
 import { acquireGpu } from '../../../src/reference-runtime/webgpu/device.js';
 import { webGpuKernels } from '../../../src/reference-runtime/webgpu/kernels/index.js';
 import { WebGpuRuntime } from '../../../src/reference-runtime/webgpu/runtime.js';
-import { drawInput, singleOpModel } from '../../domain-inputs.js';
+import { drawInput, singleOpModel } from '../../../src/generator/single-op.js';
 import { webGpuSkipReason } from '../../support/webgpu-availability.js';
 
 const registry = builtinRegistry();

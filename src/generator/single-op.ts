@@ -1,11 +1,11 @@
-import { randomTensor } from '../src/generator/values.js';
-import type { Rng } from '../src/generator/rng.js';
-import type { DType } from '../src/ir/dtype.js';
-import { DEFAULT_OPSET, type Model } from '../src/ir/model.js';
-import { generateModel, GenerationError } from '../src/generator/generate.js';
-import type { OpSpec } from '../src/opspec/spec.js';
-import { makeTensor, type Tensor } from '../src/ir/tensor.js';
-import type { OpRegistry } from '../src/opspec/registry.js';
+import { randomTensor } from './values.js';
+import type { Rng } from './rng.js';
+import type { DType } from '../ir/dtype.js';
+import { DEFAULT_OPSET, type Model } from '../ir/model.js';
+import { generateModel, GenerationError } from './generate.js';
+import type { OpSpec } from '../opspec/spec.js';
+import { makeTensor, type Tensor } from '../ir/tensor.js';
+import type { OpRegistry } from '../opspec/registry.js';
 
 /**
  * Random values like randomTensor's, moved into the domain rules of the ops the input feeds (Acosh
