@@ -12,7 +12,6 @@ import type { Model } from '../../src/ir/model.js';
 import { makeTensor } from '../../src/ir/tensor.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import { evaluateOnBackend } from '../../src/oracles/evaluate.js';
-import { runReference } from '../../src/reference-runtime/executor.js';
 import { browserSkipReason } from '../support/browser-availability.js';
 
 const skip = browserSkipReason();
@@ -108,31 +107,6 @@ describe.skipIf(skip !== undefined)('browser SUTs', () => {
     // No restart asked for: the page host opens a fresh page by itself.
     expect((await evaluateOnBackend(sut, smoke, SMOKE_INPUTS, SMOKE_EXPECTED)).verdict.kind).toBe('ok');
     expect(sut.served()).toBe(2);
-  }, 120_000);
-
-  it("runs tfjs-webgpu's rank-5 broadcasts in the page, where Node's tfjs-webgpu cannot (it needs OffscreenCanvas)", async () => {
-    const shapes = { a: [2, 1, 1, 1, 1], b: [1, 2, 1, 1, 2], c: [1, 1, 1, 1, 2] };
-    const model: Model = {
-      opset: 17,
-      inputs: Object.entries(shapes).map(([name, shape]) => ({ name, dtype: 'float32' as const, shape })),
-      weights: [],
-      nodes: [{ name: 'n0', op: 'Max', inputs: ['a', 'b', 'c'], outputs: [{ name: 'z', dtype: 'float32', shape: [2, 2, 1, 1, 2] }], attrs: {} }],
-      outputs: ['z'],
-    };
-    const inputs = new Map([
-      ['a', makeTensor('float32', shapes.a, [1, -3])],
-      ['b', makeTensor('float32', shapes.b, [0.5, 2, -1, 4])],
-      ['c', makeTensor('float32', shapes.c, [-2, 3])],
-    ]);
-    const expected = runReference(model, inputs, { registry }).outputs;
-    const artifact = { model, onnx: modelToOnnx(model, registry) };
-    const node = builtinBackends().create('tfjs-webgpu');
-    expect(node.knownDeviation?.(model)).toMatch(/OffscreenCanvas/);
-    const sut = builtinBackends().createIsolated('chrome-tfjs-webgpu', { timeoutMs: 60_000, memoryLimitMb: 8192 });
-    open.push(sut);
-    const outcome = await evaluateOnBackend(sut, artifact, inputs, expected);
-    expect(outcome.verdict, outcome.verdict.message).toMatchObject({ kind: "ok" });
-    sut.close();
   }, 120_000);
 
   describe('a page that hangs or breaks (a fault harness)', () => {

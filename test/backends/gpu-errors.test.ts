@@ -38,6 +38,19 @@ describe('WebGPU errors while a test runs', () => {
     await expect(withGpuErrors(fake.device, async () => 1)).rejects.toThrow(/device lost/);
   });
 
+  it("leave the call's own error when the scopes cannot be popped (the instance was dropped), and refuse its result otherwise", async () => {
+    const dropped = (): ErrorScopedDevice => ({
+      ...fakeDevice().device,
+      popErrorScope: () => Promise.reject(new Error('OperationError: Instance dropped in popErrorScope')),
+    });
+    await expect(
+      withGpuErrors(dropped(), async () => {
+        throw new Error('Where for rank 5 is not yet supported');
+      }),
+    ).rejects.toThrow(/^Where for rank 5 is not yet supported$/);
+    await expect(withGpuErrors(dropped(), async () => 1)).rejects.toThrow(/could not be collected \(OperationError: Instance dropped in popErrorScope\)/);
+  });
+
   it('pass the result through when the device is quiet', async () => {
     expect(await withGpuErrors(fakeDevice().device, async () => 'ok')).toBe('ok');
   });

@@ -34,8 +34,7 @@ const TILING_OPS = new Set(['Tile', 'Expand', 'Where', 'PRelu', 'Max', 'Min', 'S
 
 /**
  * Recorded departures of tfjs from ONNX semantics the model runs into (the campaign does not report
- * them again), for a tfjs backend name, in Node or in a browser page (where some of Node's do not
- * apply: a page has OffscreenCanvas).
+ * them again), for a tfjs backend name, in Node or in a browser page (the reason may differ).
  */
 export function tfjsKnownDeviation(backend: string, model: Model, host: 'node' | 'browser' = 'node'): string | undefined {
   const types = valueTypes(model);
@@ -57,8 +56,9 @@ export function tfjsKnownDeviation(backend: string, model: Model, host: 'node' |
     if (backend === 'webgpu' && node.op === 'ReduceProd' && node.attrs['keepdims'] !== 0) {
       return 'tfjs-webgpu prod() ignores keepDims (the reduced axes are dropped)';
     }
-    if (host === 'node' && backend === 'webgpu' && TILING_OPS.has(node.op) && node.outputs.some((o) => o.shape.length >= 5)) {
-      return `tfjs-webgpu tiles (broadcastTo, tile) rank >= 5 tensors on the CPU through a synchronous read, which needs OffscreenCanvas (absent in Node): ${node.op} at rank ${node.outputs[0]!.shape.length}`;
+    if (backend === 'webgpu' && TILING_OPS.has(node.op) && node.outputs.some((o) => o.shape.length >= 5)) {
+      const read = host === 'node' ? 'which needs OffscreenCanvas (absent in Node)' : "which in a headless Chromium page drops the WebGPU instance ('A valid external Instance reference no longer exists')";
+      return `tfjs-webgpu tiles (broadcastTo, tile) rank >= 5 tensors on the CPU through a synchronous read, ${read}: ${node.op} at rank ${node.outputs[0]!.shape.length}`;
     }
   }
   return undefined;

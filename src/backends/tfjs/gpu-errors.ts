@@ -56,10 +56,21 @@ export async function withGpuErrors<T>(device: ErrorScopedDevice, call: () => Pr
     result = { error };
   }
   const caught: string[] = [];
+  let unscoped: string | undefined;
   // Scopes pop in reverse order of their pushes.
   for (const filter of [...SCOPES].reverse()) {
-    const error = await device.popErrorScope();
-    if (error) caught.push(`WebGPU ${filter} error: ${firstLine(error.message)}`);
+    try {
+      const error = await device.popErrorScope();
+      if (error) caught.push(`WebGPU ${filter} error: ${firstLine(error.message)}`);
+    } catch (e) {
+      // In a Chromium page, tfjs-webgpu's synchronous read drops the WebGPU instance under the
+      // scopes ("Instance dropped in popErrorScope"): the call's own error, if any, says more.
+      unscoped ??= e instanceof Error ? e.message : String(e);
+    }
+  }
+  if (unscoped !== undefined) {
+    if ('error' in result) throw result.error;
+    throw new Error(`WebGPU errors could not be collected (${unscoped}): the outputs cannot be trusted`);
   }
   if (state.lost) caught.push(`WebGPU device lost: ${state.lost}`);
   for (const message of state.uncaptured.splice(0)) caught.push(`WebGPU error: ${firstLine(message)}`);
