@@ -16,6 +16,8 @@ export const CAPABILITY_GAP_MESSAGES: readonly { readonly pattern: RegExp; reado
   { pattern: /\bUnsupported (?:data ?type|dtype)\b/i, source: 'TensorFlow.js' },
   // "Only Conv2d or Conv1d are supported.", "Only bilinear/trilinear and bicubic modes are supported in Resize"
   { pattern: /\bOnly [^.]{1,160}? (?:is|are) supported\b/, source: "onnxruntime's kernels (the WebGPU provider's)" },
+  // "Conv3D does not support grouped convolution (group=4)."
+  { pattern: /\bdoes not support\b/, source: "onnxruntime's kernels (the WebGPU provider's)" },
 ];
 
 /** The name an adapter's error has when it says it does not implement something (see UnsupportedError). */

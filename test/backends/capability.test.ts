@@ -14,6 +14,7 @@ describe('capability gaps', () => {
     'Neg is not implemented for int32',
     // onnxruntime-web's WebGPU provider, on a 3-D ConvTranspose and a rank-3 linear Resize
     "failed to call OrtRun(). ERROR_CODE: 2, ERROR_MESSAGE: Non-zero status code returned while running ConvTranspose node. Name:'n4' Status Message: Only Conv2d or Conv1d are supported.",
+    "Non-zero status code returned while running Conv node. Name:'n5_Conv_token_1' Status Message: Conv3D does not support grouped convolution (group=4).",
     'resize_impl.cc:588 Status onnxruntime::webgpu::ResizeImpl(...) is_2D || is_3D was false. Only bilinear/trilinear and bicubic modes are supported in Resize',
   ])('are what SUTs say when they lack something: %s', (message) => {
     expect(isCapabilityGap(new Error(message))).toBe(true);
