@@ -46,12 +46,22 @@ export function parsePositiveNumber(flag: string, value: string): number {
   return n;
 }
 
+const DURATION_UNITS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, h: 3600 };
+
+/** A duration in seconds: '90', '90s', '5m', '1.5h'. */
+export function parseDurationSec(flag: string, value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([smh]?)\s*$/.exec(value);
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : NaN;
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError(`${flag} must be a positive duration (seconds, or with a unit: 30s, 5m, 1h), got '${value}'`);
+  return seconds;
+}
+
 /** Node's timers hold at most 2^31 - 1 ms; a longer delay wraps to 1 ms, which would make every test a hang. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** --timeout in milliseconds: positive, and within what a Node timer can wait (about 24.8 days). */
 export function parseTimeoutMs(value: string): number {
-  const ms = parsePositiveNumber('--timeout', value) * 1000;
+  const ms = parseDurationSec('--timeout', value) * 1000;
   if (ms > MAX_TIMER_MS) throw new UserError(`--timeout must be at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds (Node's timer limit), got '${value}'`);
   return ms;
 }

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseDurationSec } from '../../src/cli/options.js';
 import { runCli } from '../../src/cli/program.js';
 import { captureIo, tempDir } from '../helpers.js';
 
@@ -27,6 +28,23 @@ describe('bad flags', () => {
       const out = join(tempDir(), 'campaign');
       expect(await refused(['fuzz', ...QUICK, flag, value, '--out', out])).toMatch(pattern);
       expect(existsSync(out), `${flag} '${value}'`).toBe(false);
+    }
+  });
+
+  it('takes durations with a unit (30s, 5m, 1h) and refuses other units, naming the flag', async () => {
+    expect(parseDurationSec('--time', '90')).toBe(90);
+    expect(parseDurationSec('--time', '30s')).toBe(30);
+    expect(parseDurationSec('--time', '5m')).toBe(300);
+    expect(parseDurationSec('--time', '1.5h')).toBe(5400);
+    for (const [flag, value] of [
+      ['--time', '5d'],
+      ['--time', '0s'],
+      ['--time', 'm'],
+      ['--timeout', '-3'],
+    ] as const) {
+      const out = join(tempDir(), 'campaign');
+      expect(await refused(['fuzz', ...QUICK, flag, value, '--out', out])).toMatch(new RegExp(`${flag} must be a positive duration \\(seconds, or with a unit: 30s, 5m, 1h\\), got '${value}'`));
+      expect(existsSync(out)).toBe(false);
     }
   });
 

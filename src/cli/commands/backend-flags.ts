@@ -27,7 +27,7 @@ export function backendOptions(cmd: Command, defaultBackends: string): Command {
   return cmd
     .option('--backends <list>', 'systems under test (comma-separated)', defaultBackends)
     .option('--backend-module <path>', 'also load the adapters of this ES module (repeatable)', collect, [])
-    .option('--timeout <seconds>', 'per compile or run of a SUT; past it the SUT is killed and the verdict is hang', '30')
+    .option('--timeout <duration>', 'per compile or run of a SUT (seconds, or 30s, 2m); past it the SUT is killed and the verdict is hang', '30')
     .option('--memory-limit <mb>', "a SUT worker's resident memory limit; past it the SUT is killed and the verdict is crash", '4096')
     .option('--no-isolation', 'run the SUTs in this process (faster; a SUT crash ends the command)')
     .option('--cache-dir <dir>', 'where capability probes are cached (see backends --probe)')

@@ -7,7 +7,7 @@ import { parseShard, WHOLE } from '../../campaign/shard.js';
 import { UserError } from '../../ir/errors.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { EXIT_BUGS, EXIT_OK, type CliIo } from '../io.js';
-import { checkFileFlag, checkFolderFlag, parseNonEmptyList, parseNonNegativeInt, parsePercent, parsePositiveInt, parsePositiveNumber, parseTimeoutMs } from '../options.js';
+import { checkFileFlag, checkFolderFlag, parseNonEmptyList, parseNonNegativeInt, parsePercent, parsePositiveInt, parseTimeoutMs, parseDurationSec } from '../options.js';
 import { backendOptions, chromiumOption, createAdapters, type BackendFlags } from './backend-flags.js';
 import { backendsWithModules } from '../../backends/registry.js';
 import { statusLine } from '../status-line.js';
@@ -83,7 +83,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
         program
           .command('fuzz')
           .description('run a fuzz campaign; writes a case folder per bug, summary.json and the signature database to --out')
-          .option('--time <seconds>', 'wall-clock budget in seconds', '60')
+          .option('--time <duration>', 'wall-clock budget: seconds, or with a unit (30s, 5m, 1h)', '60')
           .option('--seed <seed>', 'campaign seed (default: from the clock, printed)')
           .option('--out <dir>', 'campaign folder (default: reports/<date>-<seed>)')
           .option('--max-tests <n>', 'stop after this many judged tests')
@@ -103,7 +103,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     if (given.resume && !given.out) throw new UserError('--resume needs --out: the campaign folder to continue');
     if (given.resume) restoreCampaignFlags(command, given.out!);
     const opts = given.resume ? command.opts<FuzzFlags>() : given;
-    const timeSec = parsePositiveNumber('--time', opts.time);
+    const timeSec = parseDurationSec('--time', opts.time);
     const generator = generatorConfig(opts);
     const inputs = inputChoice(opts);
     const maxTests = opts.maxTests === undefined ? undefined : parsePositiveInt('--max-tests', opts.maxTests);
