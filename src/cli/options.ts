@@ -50,7 +50,7 @@ const DURATION_UNITS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, h
 
 /** A duration in seconds: '90', '90s', '5m', '1.5h'. */
 export function parseDurationSec(flag: string, value: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([smh]?)\s*$/.exec(value);
+  const match = /^\s*([\d.eE+-]+)\s*([smh]?)\s*$/.exec(value);
   const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : NaN;
   if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError(`${flag} must be a positive duration (seconds, or with a unit: 30s, 5m, 1h), got '${value}'`);
   return seconds;
