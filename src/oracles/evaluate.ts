@@ -4,6 +4,7 @@ import type { BackendAdapter, ModelArtifact } from '../backends/adapter.js';
 import { unsupportedNode } from '../backends/adapter.js';
 import { compareOutputs } from './compare.js';
 import { toleranceDtypes } from './precision.js';
+import { malformedOutputs } from './adapter-outputs.js';
 import { SutCrash, SutHang, SutInterrupted } from '../backends/isolation/isolated-adapter.js';
 import { isCapabilityGap } from '../backends/capability.js';
 import { isBug, isNumeric, type Verdict } from './verdict.js';
@@ -110,6 +111,8 @@ async function runAndJudge(args: {
   } catch (e) {
     return errorOutcome(e, backend, 'runtime-error');
   }
+  const malformed = malformedOutputs(backend, artifact.model, actual);
+  if (malformed) return { verdict: { kind: 'runtime-error', backend, message: malformed } };
   const verdict = compareOutputs({
     backend,
     outputs: outputInfos(artifact.model),

@@ -2,6 +2,7 @@
 // blow-up takes down only this process. It answers the parent's requests one at a time.
 import type { BackendAdapter } from '../adapter.js';
 import { loadAdapterModule } from '../external.js';
+import { describeValue } from '../../oracles/adapter-outputs.js';
 import { createBuiltinAdapter } from './builtin.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 
@@ -34,7 +35,9 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       return { id: request.id, ok: true, handle: handleId, ...(rewrites ? { rewrites: [...rewrites] } : {}) };
     }
     case 'run': {
-      const outputs = await adapter!.run(prepared.get(request.handle), new Map(request.inputs));
+      const outputs: unknown = await adapter!.run(prepared.get(request.handle), new Map(request.inputs));
+      // Checked in full in the campaign's process (malformedOutputs); here only what the reply needs.
+      if (!(outputs instanceof Map)) throw new Error(`the adapter '${adapter!.name}' returned ${describeValue(outputs)} from run(), not a Map of output name to tensor`);
       return { id: request.id, ok: true, outputs: [...outputs] };
     }
     case 'release': {
