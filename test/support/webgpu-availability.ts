@@ -11,6 +11,6 @@ export async function webGpuSkipReason(): Promise<string | undefined> {
   if ('device' in gpu) return undefined;
   const install = "install Mesa's Vulkan driver (Debian: apt-get install libvulkan1 && apt-get install -t bookworm-backports mesa-vulkan-drivers; see .ci/run)";
   const why = required('TENSORSMITH_REQUIRE_WEBGPU');
-  if (why) throw new Error(`${why} but there is no WebGPU adapter: ${gpu.reason}; ${install}`);
-  return `no WebGPU adapter (${gpu.reason}): ${install}`;
+  if (why) throw new Error(`${why} but ${gpu.reason}; ${install}`);
+  return `${gpu.reason}: ${install}`;
 }
