@@ -12,7 +12,7 @@ export interface CaseMeta {
   readonly seed: string;
   readonly testIndex: number;
   readonly toolVersion: string;
-  readonly backends: readonly { name: string; package: string; version: string }[];
+  readonly backends: readonly { name: string; package: string; version: string; device?: string }[];
   readonly config: Readonly<Record<string, unknown>>;
   readonly verdict: Verdict;
   readonly signature: BugSignature;
@@ -97,7 +97,8 @@ export function checkCaseMeta(raw: unknown, file: string): CaseMeta {
       const d = isRecord(b) ? b : r.fail(`${w}[${i}]`, DESCRIPTION, b);
       const pkg = r.optional(d.package, `${w}[${i}].package`, (x, wx) => r.string(x, wx));
       const version = r.optional(d.version, `${w}[${i}].version`, (x, wx) => r.string(x, wx));
-      return { name: r.string(d.name, `${w}[${i}].name`), ...present('package', pkg), ...present('version', version) };
+      const device = r.optional(d.device, `${w}[${i}].device`, (x, wx) => r.string(x, wx));
+      return { name: r.string(d.name, `${w}[${i}].name`), ...present('package', pkg), ...present('version', version), ...present('device', device) };
     }),
   );
   const setup = r.optional(m.setup, 'setup', (v, w) => {

@@ -49,6 +49,17 @@ function ortSut(backend: string): OrtScriptSut | undefined {
   return undefined;
 }
 
+/** How tensorsmith sets up a SUT's session, as a sentence for a bug report; undefined when it has no settings to state. */
+export function sutSettings(backend: string): string | undefined {
+  const ort = ortSut(backend);
+  if (ort) return ort.settings;
+  if (backend === 'chrome-ort-webgpu') return "onnxruntime-web's WebGPU execution provider (ort.webgpu.min.mjs) in headless Chromium, graphOptimizationLevel 'all'";
+  if (backend === 'chrome-ort-wasm') return "onnxruntime-web's wasm execution provider (ort.wasm.min.mjs) in headless Chromium, graphOptimizationLevel 'all', env.wasm.numThreads = 1";
+  if (backend === 'chrome-tfjs-webgpu') return "TensorFlow.js's WebGPU backend in headless Chromium, running tensorsmith's ONNX-to-tfjs translation";
+  if (backend.startsWith('tfjs-')) return `TensorFlow.js's ${backend.slice('tfjs-'.length)} backend in Node, running tensorsmith's ONNX-to-tfjs translation`;
+  return undefined;
+}
+
 /** Why a SUT has no standalone script (yet): fixed text, as every comment of a script is. */
 function noStandaloneReason(backend: string): string {
   if (backend.startsWith('tfjs-')) return 'tensorsmith runs TensorFlow.js through its own ONNX-to-tfjs translation (tfjs has no ONNX loader)';

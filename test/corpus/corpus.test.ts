@@ -1,0 +1,79 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BackendAdapter } from '../../src/backends/adapter.js';
+import { isBrowserSut } from '../../src/backends/browser/names.js';
+import { isIsolated } from '../../src/backends/isolation/isolated-adapter.js';
+import { builtinBackends } from '../../src/backends/registry.js';
+import { openReproCase, reproduceCase } from '../../src/campaign/repro.js';
+import { builtinRegistry } from '../../src/opspec/ops/index.js';
+import { readCorpusEntry } from '../../src/store/corpus-entry.js';
+import { browserSkipReason } from '../support/browser-availability.js';
+import { webGpuSkipReason } from '../support/webgpu-availability.js';
+
+const CORPUS = 'corpus';
+const registry = builtinRegistry();
+const entries = readdirSync(CORPUS, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
+const browserSkip = browserSkipReason();
+const webGpuSkip = await webGpuSkipReason();
+
+/** Where a SUT cannot run here, why (the replay of a bug on it is skipped, not failed). */
+function cannotRun(sut: string): string | undefined {
+  if (isBrowserSut(sut)) return browserSkip;
+  if (sut === 'tfjs-webgpu') return webGpuSkip;
+  return undefined;
+}
+
+const backends = builtinBackends();
+const opened = new Map<string, BackendAdapter>();
+afterAll(() => {
+  for (const a of opened.values()) if (isIsolated(a)) a.close();
+});
+
+/**
+ * A SUT without its recorded deviations: a corpus bug may be one of them (recorded so that
+ * campaigns do not list it again), and the replay asks whether the SUT still has it.
+ */
+function sut(name: string): BackendAdapter {
+  let adapter = opened.get(name);
+  if (!adapter) {
+    adapter = isBrowserSut(name) ? backends.createIsolated(name, { timeoutMs: 60_000, memoryLimitMb: 8192 }) : backends.create(name);
+    opened.set(name, adapter);
+  }
+  // Each bug in a fresh page or worker, as a campaign confirms one: the last one may have broken it
+  // (an aborted WebAssembly module).
+  if (isIsolated(adapter)) adapter.restart();
+  return { ...adapter, knownDeviation: () => undefined };
+}
+
+describe('the corpus of real bugs', () => {
+  it('holds at least 12 bugs, each with its record, bug report and repro script, all listed in corpus/README.md', () => {
+    expect(entries.length).toBeGreaterThanOrEqual(12);
+    const index = readFileSync(join(CORPUS, 'README.md'), 'utf8');
+    for (const name of entries) {
+      const entry = readCorpusEntry(join(CORPUS, name, 'corpus.json'));
+      for (const file of ['README.md', 'repro.mjs', 'model.json', 'model.onnx', 'inputs.json', 'expected.json', 'actual.json', 'meta.json']) {
+        expect(existsSync(join(CORPUS, name, file)), `${name}/${file}`).toBe(true);
+      }
+      const report = readFileSync(join(CORPUS, name, 'README.md'), 'utf8');
+      expect(report, name).toContain(`# ${entry.title}`);
+      expect(report, name).toContain(entry.spec.sentence);
+      expect(index, `corpus/README.md lists ${name}`).toContain(`(${name}/)`);
+    }
+  });
+
+  // Against the pinned versions: a bug that stops reproducing (an upgrade fixed it) fails here, and
+  // its entry's status must say so.
+  it.each(entries)('%s still reproduces on every SUT it is replayed on', async (name) => {
+    const entry = readCorpusEntry(join(CORPUS, name, 'corpus.json'));
+    const runnable = entry.replayOn.filter((s) => cannotRun(s) === undefined);
+    for (const s of entry.replayOn.filter((x) => cannotRun(x) !== undefined)) console.log(`${name} on ${s} skipped: ${cannotRun(s)}`);
+    if (runnable.length === 0) return;
+    const replay = await reproduceCase(openReproCase(join(CORPUS, name), registry), runnable.map(sut), registry);
+    const expected = entry.status === 'fixed' ? 'fixed' : 'reproduces';
+    for (const r of replay.results) expect(r.status, r.line).toBe(expected);
+  }, 180_000);
+});
