@@ -25,6 +25,34 @@ describe('external adapter modules', () => {
     expect([0, 1]).toContain(code);
   });
 
+  it('runs the second example, written against the public entry (import from tensorsmith), in a campaign', async () => {
+    const out = tempDir();
+    const io = captureIo();
+    const second = join(process.cwd(), 'examples', 'adapters', 'ort-parallel.mjs');
+    const code = await runCli(
+      ['fuzz', '--time', '30', '--max-tests', '12', '--seed', 'ext2', '--max-nodes', '4', '--backend-module', second, '--backends', 'ort-parallel,ort-disabled', '--out', out],
+      io,
+    );
+    expect(io.stderr()).not.toMatch(/internal error|not available/);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.tests).toBe(12);
+    expect(summary.backends.map((b: { name: string }) => b.name)).toEqual(['ort-parallel', 'ort-disabled']);
+    expect(summary.perBackend['ort-parallel'].verdicts.ok).toBeGreaterThan(0);
+    expect([0, 1]).toContain(code);
+  });
+
+  it('gives adapter authors a checked defineAdapter and typed-array conversions', async () => {
+    const api = await import('../../src/public.js');
+    expect(() => api.defineAdapter({ name: 'half', describe: async () => ({ name: 'half', package: 'p', version: '1' }), supports: () => true } as never)).toThrow(
+      /^defineAdapter: adapter 'half' has no prepare\(\) method/,
+    );
+    const t = api.makeTensor('int64', [2], [3, -4]);
+    expect(api.toTypedArray(t)).toEqual(BigInt64Array.from([3n, -4n]));
+    expect(api.fromTypedArray('int64', [2], BigInt64Array.from([3n, -4n]))).toEqual(t);
+    expect(() => api.fromTypedArray('float32', [2, 2], new Float32Array(3))).toThrow(/3 values for shape \[2, 2\] \(4 elements\)/);
+    expect(() => api.fromTypedArray('float16', [1], [0])).toThrow(/dtype 'float16' is not one of/);
+  });
+
   it('lists its backend with the built-ins, available', async () => {
     const io = captureIo();
     expect(await runCli(['backends', '--json', '--backend-module', EXAMPLE], io)).toBe(0);
