@@ -9,6 +9,7 @@ import type { FailedTest } from '../oracles/sut-session.js';
 import { readCaseMeta, requireCampaignMeta, type CaseMeta } from './case-meta.js';
 import { writeReproHtml } from './repro-html.js';
 import { writeReproScript } from './repro-script.js';
+import { writeReproPython } from './repro-python.js';
 import { actualFileText, expectedFileText, inputsFileText, readInputsFile } from './tensors-file.js';
 
 export type { CaseMeta } from './case-meta.js';
@@ -63,6 +64,7 @@ function writeCaseFiles(tmp: string, bug: BugCase): void {
   writeFileSync(join(tmp, 'meta.json'), stableStringify(bug.meta));
   if (bug.setup) writeTestFiles(join(tmp, 'setup'), bug.setup);
   writeReproScript(tmp, { meta: bug.meta, model: bug.model });
+  writeReproPython(tmp, { meta: bug.meta, model: bug.model });
   writeReproHtml(tmp, { meta: bug.meta, model: bug.model, onnx: bug.onnx, inputs: bug.inputs, expected: bug.expected, ...(bug.setup ? { setup: bug.setup } : {}) });
 }
 
