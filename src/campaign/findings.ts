@@ -15,6 +15,7 @@ import { reduceStateBug, traceCorruptor } from './state-trace.js';
 import type { BugEntry, InternalError, UnconfirmedFinding } from '../store/summary.js';
 import { failedTestOf, type JudgedTest, type SutSession } from '../oracles/sut-session.js';
 import { OutOfTime } from '../oracles/out-of-time.js';
+import { present } from '../store/fields.js';
 
 /** How a campaign reduces its new bugs: the budget of each, and the share of the campaign's time reduction may take. */
 export interface ReductionPolicy {
@@ -404,6 +405,7 @@ export class FindingHandler {
       occurrences: 1,
       status: this.ctx.db.statusOf(signature.hash),
       ...(verdict.message ? { message: verdict.message } : {}),
+      ...present('corpus', this.ctx.db.corpusName(signature.hash)),
     };
   }
 }

@@ -14,6 +14,7 @@ import { reasonKey, type BackendOutcome } from '../oracles/evaluate.js';
 import { CapabilityGaps } from './capability-gaps.js';
 import { writeTestFiles, type CaseMeta } from '../store/case-folder.js';
 import { nextReduction } from './reduction-order.js';
+import { BUNDLED_CORPUS, corpusSignatures } from './corpus-bugs.js';
 import { sharedCodeFailure, type TestFailure } from './shared-code.js';
 import { FindingHandler, type FindingContext, type PendingReduction, type PendingTrace, type ReductionPolicy } from './findings.js';
 import { dropUncommittedCases, loadPendingReductions } from './resume.js';
@@ -56,6 +57,8 @@ export interface FuzzOptions {
   readonly resume?: boolean;
   /** The signature database (default: outDir/signatures.json). */
   readonly knownPath?: string;
+  /** The corpus of real bugs whose signatures are known by name (default: tensorsmith's own, corpus/). */
+  readonly corpusDir?: string;
   /** Reduction of each new bug: its budget and the share of the campaign's time it may take; none: no reduction. */
   readonly reduction?: ReductionPolicy;
   /** The full timeout of a SUT request; adaptive timeouts stay below it (default 30 s). */
@@ -120,7 +123,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
   const sessions = adapters.map((a) => new SutSession(a, { fullMs }));
   await prepareSessions(sessions, registry, options.checkAvailability !== false);
   const descriptions = await Promise.all(adapters.map((a) => a.describe()));
-  const db = SignatureDb.open(options.knownPath ?? join(outDir, 'signatures.json'));
+  const db = SignatureDb.open(options.knownPath ?? join(outDir, 'signatures.json')).withCorpus(corpusSignatures(options.corpusDir ?? BUNDLED_CORPUS));
   const inputChoice = options.inputs ?? DEFAULT_INPUT_CHOICE;
   const guided = options.guidance !== false;
   const config = {

@@ -41,7 +41,8 @@ export function formatCampaignEnd(summary: CampaignSummary, outDir: string): str
     const dir = join(outDir, b.dir);
     const reduced = b.reduced ? `, reduced to ${b.reduced.nodes} nodes` : ', not reduced';
     const what = bugKind(b);
-    lines.push(`${b.status ?? 'unchecked'}: ${what} on ${b.seenOn.join(', ')} (x${b.occurrences}${reduced}): ${dir}`);
+    const corpus = b.corpus !== undefined ? `, corpus/${b.corpus}` : '';
+    lines.push(`${b.status ?? 'unchecked'}${corpus}: ${what} on ${b.seenOn.join(', ')} (x${b.occurrences}${reduced}): ${dir}`);
     if (b.message) lines.push(`    ${b.message}`);
     lines.push(`    replay: ${replayCommand(dir, modules)}`);
   }

@@ -89,10 +89,24 @@ export class SignatureDb {
     return undefined;
   }
 
-  /** What a sighting of this signature is: new, a known open bug, or a regression of a fixed one. */
+  /** The bugs of tensorsmith's corpus, by signature: a sighting of one is known, by its corpus name. */
+  private corpus: ReadonlyMap<string, string> = new Map();
+
+  /** Takes the corpus's signatures (see corpusSignatures) as known bugs. */
+  withCorpus(names: ReadonlyMap<string, string>): this {
+    this.corpus = names;
+    return this;
+  }
+
+  /** The corpus entry a signature is, if any. */
+  corpusName(hash: string): string | undefined {
+    return this.corpus.get(hash);
+  }
+
+  /** What a sighting of this signature is: new, a known open bug (in the database or the corpus), or a regression of a fixed one. */
   statusOf(hash: string): BugStatus {
     const known = this.find(hash);
-    if (!known) return 'new';
+    if (!known) return this.corpus.has(hash) ? 'known' : 'new';
     return known.status === 'fixed' ? 'regression' : 'known';
   }
 

@@ -44,6 +44,8 @@ export interface BugEntry {
   readonly reduced?: { readonly nodes: number; readonly dir: string };
   /** For a state bug: the earlier test that left the SUT broken (its folder holds it as setup/). */
   readonly setup?: { readonly testIndex?: number; readonly ops: readonly string[] };
+  /** The corpus entry (corpus/NAME) this bug is: a real bug found before, known by that name. */
+  readonly corpus?: string;
 }
 
 /** What one SUT said over a campaign. */
@@ -230,6 +232,7 @@ function readBug(r: FieldReader, dir: string, x: unknown, where: string): Record
     ...present('status', r.optional(o.status, `${where}.status`, (v, w) => r.oneOf(v, BUG_STATUSES, w))),
     ...present('reduced', reduced),
     ...present('setup', setup),
+    ...present('corpus', r.optional(o.corpus, `${where}.corpus`, (v, w) => r.string(v, w))),
   };
 }
 

@@ -1,0 +1,63 @@
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BackendAdapter } from '../../src/backends/adapter.js';
+import { referenceCpuAdapter } from '../../src/backends/reference-cpu.js';
+import { BUNDLED_CORPUS, corpusSignatures } from '../../src/campaign/corpus-bugs.js';
+import { runFuzzCampaign } from '../../src/campaign/fuzz.js';
+import type { Tensor } from '../../src/ir/tensor.js';
+import { builtinRegistry } from '../../src/opspec/ops/index.js';
+import { formatCampaignEnd } from '../../src/cli/format-campaign.js';
+import { tempDir } from '../helpers.js';
+
+const registry = builtinRegistry();
+
+/** ref-cpu whose Sigmoid outputs are 0.5 too large. */
+function sigmoidOff(): BackendAdapter {
+  const ref = referenceCpuAdapter();
+  return {
+    ...ref,
+    name: 'planted-sigmoid',
+    async run(prepared, inputs) {
+      const model = prepared as Parameters<typeof ref.run>[0];
+      const out = await ref.run(model, inputs);
+      const sigmoids = new Set(model.nodes.filter((n) => n.op === 'Sigmoid').flatMap((n) => n.outputs.map((o) => o.name)));
+      const result = new Map<string, Tensor>();
+      for (const [k, t] of out) result.set(k, sigmoids.has(k) ? { ...t, data: t.data.map((x) => x + 0.5) } : t);
+      return result;
+    },
+  };
+}
+
+const campaign = async (outDir: string, corpusDir: string) => ({
+  outDir,
+  summary: await runFuzzCampaign({ seed: 'corpus-known', timeSec: 60, maxTests: 20, outDir, corpusDir, generator: { maxNodes: 3, ops: ['Sigmoid', 'Add', 'Relu'] }, adapters: [sigmoidOff()], registry, toolVersion: 'test', reduction: { budget: { checks: 100, ms: 60_000 }, share: 1 } }),
+});
+
+describe('a campaign that meets a bug of the corpus', () => {
+  it('lists it as known, by its corpus name, with its occurrences', async () => {
+    const first = await campaign(tempDir(), tempDir());
+    const bug = first.summary.bugs.find((b) => b.reduced)!;
+    expect(bug.status).toBe('new');
+    // That bug, reduced, made a corpus entry.
+    const corpus = tempDir();
+    const entry = join(corpus, 'planted-sigmoid-offset');
+    mkdirSync(entry);
+    cpSync(join(first.outDir, bug.reduced!.dir), entry, { recursive: true });
+    writeFileSync(join(entry, 'corpus.json'), JSON.stringify({ title: 'Sigmoid off by 0.5', seenOn: ['planted-sigmoid'], replayOn: ['planted-sigmoid'], spec: { op: 'Sigmoid', sentence: 'y = 1 / (1 + exp(-x))' }, status: 'open' }));
+    expect(corpusSignatures(corpus).get(bug.signature)).toBe('planted-sigmoid-offset');
+
+    const again = await campaign(tempDir(), corpus);
+    const known = again.summary.bugs.find((b) => b.signature === bug.signature)!;
+    expect(known).toMatchObject({ status: 'known', corpus: 'planted-sigmoid-offset' });
+    expect(known.occurrences).toBe(bug.occurrences);
+    expect(again.summary.newBugs).toBe(first.summary.newBugs - 1);
+    expect(formatCampaignEnd(again.summary, again.outDir)).toMatch(/known, corpus\/planted-sigmoid-offset: /);
+  }, 120_000);
+
+  it("reads tensorsmith's own corpus: a signature per entry", () => {
+    const names = corpusSignatures(BUNDLED_CORPUS);
+    expect(names.size).toBeGreaterThanOrEqual(12);
+    expect([...names.values()]).toContain('onnxruntime-relu-clip-max');
+  });
+});
