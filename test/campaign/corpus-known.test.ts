@@ -8,6 +8,8 @@ import { runFuzzCampaign } from '../../src/campaign/fuzz.js';
 import type { Tensor } from '../../src/ir/tensor.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import { formatCampaignEnd } from '../../src/cli/format-campaign.js';
+import { buildReport } from '../../src/campaign/report/build.js';
+import { renderReport } from '../../src/campaign/report/render.js';
 import { tempDir } from '../helpers.js';
 
 const registry = builtinRegistry();
@@ -53,6 +55,10 @@ describe('a campaign that meets a bug of the corpus', () => {
     expect(known.occurrences).toBe(bug.occurrences);
     expect(again.summary.newBugs).toBe(first.summary.newBugs - 1);
     expect(formatCampaignEnd(again.summary, again.outDir)).toMatch(/known, corpus\/planted-sigmoid-offset: /);
+    // The reports name it too.
+    for (const format of ['md', 'html'] as const) {
+      expect(renderReport(buildReport(again.outDir), format, 'test'), format).toContain('known (corpus/planted-sigmoid-offset)');
+    }
   }, 120_000);
 
   it("reads tensorsmith's own corpus: a signature per entry", () => {

@@ -72,6 +72,7 @@ function reportBug(campaignDir: string, bug: RecordedBug, backends: readonly Bac
     replayCommand: replay,
     seenOn: bug.seenOn ?? [bug.backend],
     ...(bug.status ? { status: bug.status } : {}),
+    ...(bug.corpus !== undefined ? { corpus: bug.corpus } : {}),
     ...(bug.setup ? { setup: bug.setup } : {}),
   };
   const described = backends.find((b) => b.name === bug.backend);

@@ -67,6 +67,8 @@ export interface ReportBug {
   readonly setup?: { readonly ops: readonly string[]; readonly testIndex?: number };
   readonly backend: { readonly name: string; readonly package?: string; readonly version?: string };
   readonly status?: ReportBugStatus;
+  /** The corpus entry (corpus/NAME) the bug is, when it is one. */
+  readonly corpus?: string;
   readonly ops: readonly string[];
   readonly message?: string;
   readonly occurrences: number;

@@ -22,7 +22,8 @@ export function sutLabel(bug: ReportBug): string {
 }
 
 export function statusLabel(bug: ReportBug): string {
-  return bug.status ?? 'not checked';
+  const status = bug.status ?? 'not checked';
+  return bug.corpus !== undefined ? `${status} (corpus/${bug.corpus})` : status;
 }
 
 /** "output out at [0, 1]: expected 0.7310586, actual 1.2310586 (4.99e+3 x tolerance)" */
