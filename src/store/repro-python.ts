@@ -1,10 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isFloatDType } from '../ir/dtype.js';
-import { outputInfos, type Model } from '../ir/model.js';
-import { toleranceDtypes } from '../oracles/precision.js';
-import { TOLERANCES } from '../oracles/tolerance.js';
+import type { Model } from '../ir/model.js';
 import type { CaseMeta } from './case-meta.js';
+import { scriptOutputs } from './repro-script-ort.js';
 
 /**
  * The onnxruntime SUTs whose kernels and optimizer onnxruntime's Python package runs too (its CPU
@@ -33,11 +31,7 @@ function pythonJson(value: unknown): string {
 export function reproPython(meta: CaseMeta, model: Model): string | undefined {
   const level = PYTHON_LEVELS[meta.verdict.backend];
   if (!level || meta.setup) return undefined;
-  const tolDtypes = toleranceDtypes(model);
-  const outputs = outputInfos(model).map((o) => {
-    const tol = TOLERANCES[isFloatDType(o.dtype) ? (tolDtypes.get(o.name) ?? o.dtype) : o.dtype];
-    return { name: o.name, dtype: o.dtype, rtol: tol.rtol, atol: tol.atol };
-  });
+  const outputs = scriptOutputs(model);
   const sut = meta.backends.find((b) => b.name === meta.verdict.backend);
   const recorded = { kind: meta.verdict.kind, backend: meta.verdict.backend, message: meta.verdict.message ?? '', version: sut?.version ?? '', level, outputs };
   return `#!/usr/bin/env python3

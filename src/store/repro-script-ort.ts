@@ -1,4 +1,7 @@
-import type { DType } from '../ir/dtype.js';
+import { isFloatDType, type DType } from '../ir/dtype.js';
+import { outputInfos, type Model } from '../ir/model.js';
+import { toleranceDtypes } from '../oracles/precision.js';
+import { TOLERANCES } from '../oracles/tolerance.js';
 
 /** An onnxruntime SUT as a standalone script runs it. */
 export interface OrtScriptSut {
@@ -14,6 +17,15 @@ export interface ScriptOutput {
   readonly dtype: DType;
   readonly rtol: number;
   readonly atol: number;
+}
+
+/** The model's outputs with the tolerance the oracle judges each at: what every standalone script judges by. */
+export function scriptOutputs(model: Model): ScriptOutput[] {
+  const tolDtypes = toleranceDtypes(model);
+  return outputInfos(model).map((o) => {
+    const tol = TOLERANCES[isFloatDType(o.dtype) ? (tolDtypes.get(o.name) ?? o.dtype) : o.dtype];
+    return { name: o.name, dtype: o.dtype, rtol: tol.rtol, atol: tol.atol };
+  });
 }
 
 /**

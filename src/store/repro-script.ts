@@ -3,12 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isBrowserSut } from '../backends/browser/names.js';
 import { ORT_OPT_LEVELS, ORT_WEB_SESSION_OPTIONS, ortNodeSessionOptions } from '../backends/onnxruntime-options.js';
-import { isFloatDType } from '../ir/dtype.js';
-import { outputInfos, type Model } from '../ir/model.js';
-import { toleranceDtypes } from '../oracles/precision.js';
-import { TOLERANCES } from '../oracles/tolerance.js';
+import type { Model } from '../ir/model.js';
 import type { CaseMeta } from './case-folder.js';
-import { ortScriptBody, scriptLiteral, type OrtScriptSut, type ScriptCase } from './repro-script-ort.js';
+import { ortScriptBody, scriptLiteral, scriptOutputs, type OrtScriptSut, type ScriptCase } from './repro-script-ort.js';
 
 export interface ReproScriptArgs {
   readonly meta: CaseMeta;
@@ -117,11 +114,7 @@ export function reproScript(args: ReproScriptArgs): string {
   // A state bug needs its setup test run first in the same SUT process: tensorsmith repro does that.
   const ort = args.meta.setup ? undefined : ortSut(backend);
   if (ort) {
-    const tolDtypes = toleranceDtypes(args.model);
-    const outputs = outputInfos(args.model).map((o) => {
-      const tol = TOLERANCES[isFloatDType(o.dtype) ? (tolDtypes.get(o.name) ?? o.dtype) : o.dtype];
-      return { name: o.name, dtype: o.dtype, rtol: tol.rtol, atol: tol.atol };
-    });
+    const outputs = scriptOutputs(args.model);
     const lines = header(args.meta, [
       `Standalone: it needs only ${ort.package} and model.onnx, inputs.json and expected.json (the`,
       'float64 reference outputs) beside it. Run it in this folder, VERSION being CASE.sut.version:',
