@@ -23,12 +23,12 @@ export function failedTestOf(test: JudgedTest, outcome: BackendOutcome): FailedT
   return { model: test.model, onnx: test.onnx, inputs: test.inputs, expected: test.expected, actual: actual ?? { error: verdict.message ?? verdict.kind } };
 }
 
-/** Whether a verdict means the worker may be broken: every bug verdict but a numeric one, and a capability gap (an error too). */
 /** A crash or a hang: verdicts that end the SUT's whole process (or browser page). */
 function endsProcess(verdict: Verdict): boolean {
   return verdict.kind === 'crash' || verdict.kind === 'hang';
 }
 
+/** Whether a verdict means the worker may be broken: every bug verdict but a numeric one, and a capability gap (an error too). */
 function endsWorker(outcome: BackendOutcome): boolean {
   return (isBug(outcome.verdict.kind) && !isNumeric(outcome.verdict.kind)) || outcome.capabilityGap === true;
 }
