@@ -41,6 +41,8 @@ describe("the WebGPU provider's recorded deviations", () => {
     ['Conv: 1x1 kernel with end padding', oneNode('Conv', [[f, [1, 2, 4, 5]], [f, [3, 2, 1, 1]]], [f, [1, 3, 5, 6]], { pads: [0, 0, 1, 1] })],
     ['Conv: 6 input channels, 4 output channels', oneNode('Conv', [[f, [2, 6, 8]], [f, [4, 6, 3]]], [f, [2, 4, 6]])],
     ['Conv: 9 input channels, 16 output channels, 1x3 kernel', oneNode('Conv', [[f, [1, 9, 5, 5]], [f, [16, 9, 1, 3]]], [f, [1, 16, 5, 3]])],
+    ['ConvTranspose: group 4, one output channel per group', oneNode('ConvTranspose', [[f, [7, 8, 2]], [f, [8, 1, 7]]], [f, [7, 4, 10]], { group: 4, dilations: [2], pads: [2, 2] })],
+    ['ConvTranspose: group 2, one output channel per group, 1x1', oneNode('ConvTranspose', [[f, [1, 8, 2]], [f, [8, 1, 1]]], [f, [1, 2, 2]], { group: 2 })],
     ['Gemm int32, fractional alpha', oneNode('Gemm', [['int32', [7, 3]], ['int32', [3, 3]]], ['int32', [7, 3]], { alpha: 1.409 })],
     ['LayerNormalization, Scale broadcast', oneNode('LayerNormalization', [[f, [5, 3, 8]], [f, [3, 1]]], [f, [5, 3, 8]], { axis: -2 })],
     ['LayerNormalization, B broadcast', oneNode('LayerNormalization', [[f, [5, 8]], [f, [5, 8]], [f, [8]]], [f, [5, 8]], { axis: 0 })],
@@ -57,6 +59,9 @@ describe("the WebGPU provider's recorded deviations", () => {
   });
 
   it.each([
+    ['ConvTranspose: depthwise (one input and one output channel per group)', oneNode('ConvTranspose', [[f, [1, 4, 2]], [f, [4, 1, 3]]], [f, [1, 4, 4]], { group: 4 })],
+    ['ConvTranspose: group 4, three output channels per group', oneNode('ConvTranspose', [[f, [1, 8, 2]], [f, [8, 3, 3]]], [f, [1, 12, 4]], { group: 4 })],
+    ['ConvTranspose: one group', oneNode('ConvTranspose', [[f, [1, 8, 2]], [f, [8, 1, 3]]], [f, [1, 1, 4]])],
     ['Conv: whole-input kernel, padding at both ends', oneNode('Conv', [[f, [3, 3, 5]], [f, [3, 3, 5]]], [f, [3, 3, 5]], { pads: [1, 3] })],
     ['Conv: smaller kernel, end padding', oneNode('Conv', [[f, [3, 3, 6]], [f, [3, 3, 5]]], [f, [3, 3, 5]], { pads: [0, 3] })],
     ['Conv: whole-input kernel, two groups', oneNode('Conv', [[f, [1, 4, 5]], [f, [4, 2, 5]]], [f, [1, 4, 4]], { pads: [0, 3], group: 2 })],

@@ -11,6 +11,7 @@ import { firstUntrustedValue } from '../../src/inputsearch/clean.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import { runReference } from '../../src/reference-runtime/executor.js';
 import { browserSkipReason } from '../support/browser-availability.js';
+import { propertySeed } from '../support/property-seed.js';
 
 const skip = browserSkipReason();
 if (skip) console.log(`per-op tests of chrome-ort-webgpu skipped: ${skip}`);
@@ -18,7 +19,7 @@ if (skip) console.log(`per-op tests of chrome-ort-webgpu skipped: ${skip}`);
 const registry = builtinRegistry();
 
 /**
- * Instances per op x dtype, new ones each run: each new model compiles its shaders on SwiftShader,
+ * Instances per op x dtype, the same each run (see propertySeed): each model compiles its shaders on SwiftShader,
  * so the suite draws a few (35-60 s for all on 2 cores, by load) and bench/ops-browser.mjs sweeps deep.
  * float64 gets one: the provider has no float64 kernel, so it only checks that this stays a gap.
  */
@@ -41,7 +42,7 @@ describe.skipIf(skip !== undefined)('every op agrees with onnxruntime-web on Web
   afterAll(() => sut?.close());
 
   const cases = registry.all().flatMap((spec) => spec.dtypes.map((dtype) => ({ spec, dtype })));
-  it.each(cases.map((c) => [`${c.spec.name}-${c.spec.sinceVersion} ${c.dtype}`, c] as const))('%s', async (_label, { spec, dtype }) => {
+  it.each(cases.map((c) => [`${c.spec.name}-${c.spec.sinceVersion} ${c.dtype}`, c] as const))('%s', async (label, { spec, dtype }) => {
     let judged = 0;
     let unjudged = 0;
     await fc.assert(
@@ -68,7 +69,7 @@ describe.skipIf(skip !== undefined)('every op agrees with onnxruntime-web on Web
         }
       }),
       // A shrunk seed is just another instance, each one more shader compile: no shrinking.
-      { numRuns: RUNS[dtype] ?? DEFAULT_RUNS, endOnFailure: true },
+      { numRuns: RUNS[dtype] ?? DEFAULT_RUNS, endOnFailure: true, seed: propertySeed(label) },
     );
     // Few runs: a pair may draw no instance the reference trusts this time, which is no failure.
     if (judged + unjudged === 0) console.log(`${spec.name} ${dtype}: no instance drawn this run`);
