@@ -9,11 +9,13 @@ import { captureIo, tempDir } from '../helpers.js';
 const registry = builtinRegistry();
 
 /**
- * ref-cpu that says it has no Softsign at all and no float64 Tanh (the way SUTs say it), and whose
- * Sin throws something else on every instance: a bug, not a capability gap.
+ * ref-cpu that says it has no Softsign at all and no float64 Tanh (the way SUTs say it), whose Sin
+ * throws something else on every instance (a bug, not a capability gap), and whose float32 Cos says
+ * it does not implement the first instance's form and throws something else on the others.
  */
 function partialAdapter(): BackendAdapter {
   const ref = referenceCpuAdapter();
+  let cosInstances = 0;
   return {
     ...ref,
     name: 'partial',
@@ -24,6 +26,9 @@ function partialAdapter(): BackendAdapter {
       const missing = artifact.model.nodes.find((n) => n.op === 'Softsign' || (n.op === 'Tanh' && n.outputs[0]!.dtype === 'float64'));
       if (missing) throw new UnsupportedError(`no kernel for ${missing.op}`);
       if (artifact.model.nodes.some((n) => n.op === 'Sin')) throw new Error('segmentation fault in the Sin kernel');
+      if (artifact.model.nodes.some((n) => n.op === 'Cos' && n.outputs[0]!.dtype === 'float32')) {
+        throw cosInstances++ === 0 ? new UnsupportedError('Only Cos of rank 2 is supported') : new Error('Cos kernel read out of bounds');
+      }
       return ref.prepare(artifact);
     },
   };
@@ -39,7 +44,10 @@ describe('capability probing', () => {
     expect(probe.matrix.Add!.int32!.supported).toBe(true);
     // Failing every instance otherwise is a bug the fuzzer must still see.
     expect(probe.matrix.Sin!.float32!.supported).toBe(true);
-    expect(probe.matrix.Sin!.float32!.reason).toMatch(/not as a capability gap: segmentation fault/);
+    expect(probe.matrix.Sin!.float32!.reason).toMatch(/not only as a capability gap: segmentation fault/);
+    // A gap in one form of an op (a rank) while other forms fail otherwise: the op is there, with a bug.
+    expect(probe.matrix.Cos!.float32!.supported).toBe(true);
+    expect(probe.matrix.Cos!.float32!.reason).toMatch(/read out of bounds; another said it does not implement: Only Cos of rank 2/);
     const dir = tempDir();
     saveProbe(dir, probe);
     const loaded = await loadProbe(dir, adapter);
