@@ -50,6 +50,9 @@ export function loadTest(path: string, registry: OpRegistry, seed: string): Load
 
 export interface ReplayResult {
   readonly outcomes: readonly BackendOutcome[];
+  /** The test's ONNX bytes and the reference's outputs: what a case folder of a failure holds. */
+  readonly onnx: Uint8Array;
+  readonly expected: ReadonlyMap<string, Tensor>;
   /** Set when the reference itself computes NaN/Inf on these inputs. */
   readonly untrusted?: UntrustedValue;
 }
@@ -68,5 +71,5 @@ export async function replayTest(test: LoadedTest, adapters: readonly BackendAda
     if (before && setup) await evaluateOnBackend(adapter, before.artifact, setup.inputs, before.expected);
     outcomes.push(await evaluateOnBackend(adapter, artifact, test.inputs, reference.outputs));
   }
-  return { outcomes, ...(untrusted ? { untrusted } : {}) };
+  return { outcomes, onnx: artifact.onnx, expected: reference.outputs, ...(untrusted ? { untrusted } : {}) };
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCaseFolder } from '../../src/store/case-folder.js';
@@ -164,6 +164,16 @@ describe('a bug that only searched inputs show', () => {
       outputs.push(runIo.stdout());
     }
     expect(outputs[1]).toBe(outputs[0]);
+    // run --out: a case folder of the failing SUT that repro replays (exit 1: the bug is there).
+    const caseOut = tempDir();
+    const withOut = captureIo();
+    expect(await runCli(['run', join(dir, 'model.json'), '--backends', 'log-wrong,ref-cpu', '--backend-module', FIXTURE, '--out', caseOut], withOut)).toBe(1);
+    expect(withOut.stdout()).toContain(`case folder of log-wrong: ${join(caseOut, 'log-wrong')}`);
+    expect(existsSync(join(caseOut, 'ref-cpu'))).toBe(false);
+    expect(readFileSync(join(caseOut, 'log-wrong', 'inputs.json')).equals(inputsBefore)).toBe(true);
+    const replayed = captureIo();
+    expect(await runCli(['repro', join(caseOut, 'log-wrong'), '--backend-module', FIXTURE], replayed)).toBe(1);
+    expect(replayed.stdout()).toMatch(/reproduces: wrong-result on log-wrong/);
     const control = captureIo();
     expect(await runCli(['run', dir, '--backends', 'ref-cpu', '--no-isolation'], control)).toBe(0);
     expect(control.stdout()).toMatch(/^ref-cpu\s+ok/m);
