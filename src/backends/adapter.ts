@@ -9,6 +9,12 @@ export interface ModelArtifact {
   readonly onnx: Uint8Array;
 }
 
+/** A recorded bug a model runs into: its corpus entry (corpus/NAME) and why the model runs into it. */
+export interface KnownBugMatch {
+  readonly corpus: string;
+  readonly reason: string;
+}
+
 export interface BackendDescription {
   readonly name: string;
   /** The package (or library) under test and its version. */
@@ -53,6 +59,12 @@ export interface BackendAdapter<Prepared = unknown> {
    * (the reason), if any: the campaign does not report it again as a bug.
    */
   knownDeviation?(model: Model): string | undefined;
+  /**
+   * A recorded bug of this SUT (an entry of tensorsmith's corpus/) the model runs into, if any. Unlike
+   * a known deviation the test runs: when it fails, the failure is counted as that known bug, by its
+   * corpus name; when it passes, it passed.
+   */
+  knownBug?(model: Model): KnownBugMatch | undefined;
   /**
    * Ops this SUT computes less precisely than float32 rounding, within what its specification
    * allows (WGSL's atan: 4096 ULP), as data. A numeric difference those bounds explain, amplified

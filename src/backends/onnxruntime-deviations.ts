@@ -1,6 +1,7 @@
 import type { DType } from '../ir/dtype.js';
 import { valueTypes, type AttrValue, type Model, type Node, type ValueInfo } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
+import type { KnownBugMatch } from './adapter.js';
 
 /** A node input's type, with its values when it is a weight (a constant a deviation may read, as Slice's steps). */
 export interface DeviationInput extends ValueInfo {
@@ -26,6 +27,12 @@ export interface OrtDeviation {
    */
   readonly when?: (node: Node, inputs: readonly (DeviationInput | undefined)[]) => boolean;
   readonly reason: string;
+  /**
+   * The corpus entry (corpus/NAME) of a departure that is a bug of the SUT: a model that runs into
+   * it is run, and its failure counted as that known bug (see BackendAdapter.knownBug). Absent: a
+   * departure the campaign sets aside as unsupported, unrun.
+   */
+  readonly corpus?: string;
 }
 
 export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
@@ -95,12 +102,30 @@ export function matchingDeviation(node: Node, inputs: readonly (DeviationInput |
   );
 }
 
-/** The first recorded deviation (of `deviations`) a model's nodes run into, as a sentence. */
-export function ortKnownDeviation(model: Model, deviations: readonly OrtDeviation[] = ORT_DEVIATIONS): string | undefined {
+/** The first of `deviations` a model's nodes run into, with the node. */
+function firstDeviation(model: Model, deviations: readonly OrtDeviation[]): { node: Node; deviation: OrtDeviation } | undefined {
   const types = valueTypes(model);
   for (const node of model.nodes) {
-    const d = matchingDeviation(node, deviationInputs(model, node, types), deviations);
-    if (d) return `${node.op} (${node.name}): ${d.reason}`;
+    const deviation = matchingDeviation(node, deviationInputs(model, node, types), deviations);
+    if (deviation) return { node, deviation };
   }
   return undefined;
+}
+
+/** The first recorded deviation (of `deviations`, those without a corpus entry) a model's nodes run into, as a sentence. */
+export function ortKnownDeviation(model: Model, deviations: readonly OrtDeviation[] = ORT_DEVIATIONS): string | undefined {
+  const found = firstDeviation(
+    model,
+    deviations.filter((d) => d.corpus === undefined),
+  );
+  return found && `${found.node.op} (${found.node.name}): ${found.deviation.reason}`;
+}
+
+/** The first recorded bug (a deviation of `deviations` with a corpus entry) a model's nodes run into. */
+export function ortKnownBug(model: Model, deviations: readonly OrtDeviation[] = ORT_DEVIATIONS): KnownBugMatch | undefined {
+  const found = firstDeviation(
+    model,
+    deviations.filter((d) => d.corpus !== undefined),
+  );
+  return found && { corpus: found.deviation.corpus!, reason: `${found.node.op} (${found.node.name}): ${found.deviation.reason}` };
 }

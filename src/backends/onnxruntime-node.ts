@@ -5,7 +5,7 @@ import type { TensorMap } from '../ir/model.js';
 import { fromNativeArray, toNativeArray, type Tensor } from '../ir/tensor.js';
 import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapter.js';
 import { ortSupports } from './onnxruntime-support.js';
-import { ortKnownDeviation } from './onnxruntime-deviations.js';
+import { ortKnownBug, ortKnownDeviation } from './onnxruntime-deviations.js';
 import { rewritesOf, sessionWithDiff } from './onnxruntime-rewrites.js';
 
 import { ORT_FAMILY, ortNodeSessionOptions, type OrtOptLevel } from './onnxruntime-options.js';
@@ -70,6 +70,7 @@ export function onnxruntimeNodeAdapter(level: OrtOptLevel): BackendAdapter<OrtPr
       await session.release();
     },
     knownDeviation: ortKnownDeviation,
+    knownBug: ortKnownBug,
   };
 }
 

@@ -2,7 +2,7 @@ import type { DType } from '../ir/dtype.js';
 import type { TensorMap } from '../ir/model.js';
 import { fromNativeArray, toNativeArray, type Tensor } from '../ir/tensor.js';
 import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapter.js';
-import { ortKnownDeviation } from './onnxruntime-deviations.js';
+import { ortKnownBug, ortKnownDeviation } from './onnxruntime-deviations.js';
 import { ORT_FAMILY, ORT_WEB_SESSION_OPTIONS } from './onnxruntime-options.js';
 
 type OrtWeb = typeof import('onnxruntime-web');
@@ -43,6 +43,7 @@ export function onnxruntimeWebWasmAdapter(): BackendAdapter<Session> {
     },
     supports: () => true,
     knownDeviation: ortKnownDeviation,
+    knownBug: ortKnownBug,
     async prepare(artifact: ModelArtifact) {
       const ort = await loadOrtWeb();
       return ort.InferenceSession.create(artifact.onnx, { ...ORT_WEB_SESSION_OPTIONS, executionProviders: ['wasm'] });

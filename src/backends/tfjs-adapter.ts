@@ -4,7 +4,7 @@ import type { DType } from '../ir/dtype.js';
 import type { Model, TensorMap } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapter.js';
-import { tfjsKnownDeviation } from './tfjs/deviations.js';
+import { tfjsKnownBug, tfjsKnownDeviation } from './tfjs/deviations.js';
 import { materialize, runProgram, type TfjsProgram } from './tfjs/materialize.js';
 import type { TF } from './tfjs/ops/kernel.js';
 import { tfjsKernelOf, tfjsSupports, tfjsUnsupportedNode } from './tfjs/support.js';
@@ -122,5 +122,6 @@ export function tfjsAdapter(backend: TfjsBackendName): BackendAdapter<TfjsProgra
     // Attribute combinations (and outputs' dtypes) tfjs cannot express, then recorded tfjs bugs:
     // unsupported, not (again) a bug.
     knownDeviation: (model: Model) => tfjsUnsupportedNode(model) ?? tfjsKnownDeviation(backend, model),
+    knownBug: (model: Model) => tfjsKnownBug(backend, model),
   };
 }

@@ -1,6 +1,7 @@
 import { holdsTrigger } from '../oracles/signature.js';
 import { sameDefectClass } from '../oracles/verdict.js';
 import type { BugEntry } from '../store/summary.js';
+import type { CorpusBug } from './corpus-bugs.js';
 
 /** Bug classes whose every sighting ends the SUT's worker. */
 const EXPENSIVE: ReadonlySet<string> = new Set(['crash', 'hang', 'compile-error', 'runtime-error', 'memory']);
@@ -9,7 +10,7 @@ const EXPENSIVE: ReadonlySet<string> = new Set(['crash', 'hang', 'compile-error'
 const VALUES_OR_MEMORY: ReadonlySet<string> = new Set(['numeric', 'memory']);
 
 /** Whether a listed bug and a finding are of one kind: compatible classes, one family, and for other errors one message. */
-function sameKind(b: BugEntry, finding: FindingKey): boolean {
+function sameKind(b: Pick<BugEntry, 'class' | 'family' | 'pattern'>, finding: FindingKey): boolean {
   if (b.family !== finding.family || !sameDefectClass(b.class, finding.class)) return false;
   return VALUES_OR_MEMORY.has(b.class) || b.pattern === finding.pattern;
 }
@@ -33,6 +34,26 @@ export interface FindingKey {
  */
 export class BugBook {
   private readonly entries = new Map<string, BugEntry>();
+
+  /** @param corpus the bugs of the corpus: a finding that is one of them is listed as that known bug. */
+  constructor(private readonly corpus: readonly CorpusBug[] = []) {}
+
+  /**
+   * The corpus bug a finding is, if any: the one the SUT's recorded bugs name for the model (its
+   * failure of the same class), else one of the same kind (class, family, message pattern) whose
+   * reduced model's nodes the finding's model holds. `triggerOf` gives a corpus bug's trigger on the
+   * finding's SUT.
+   */
+  corpusBugFor(finding: FindingKey & { named?: string | undefined }, triggerOf: (bug: CorpusBug) => readonly string[]): CorpusBug | undefined {
+    if (finding.named !== undefined) {
+      const named = this.corpus.find((b) => b.name === finding.named);
+      if (named && sameDefectClass(named.signature.class, finding.class)) return named;
+    }
+    return this.corpus.find((b) => {
+      const { class: cls, family, pattern } = b.signature;
+      return sameKind({ class: cls, family, pattern }, finding) && holdsTrigger(finding.trigger, triggerOf(b));
+    });
+  }
 
   get(signature: string): BugEntry | undefined {
     return this.entries.get(signature);
@@ -61,7 +82,7 @@ export class BugBook {
    */
   containing(finding: FindingKey, options: { except?: BugEntry; reducedOnly?: boolean } = {}): BugEntry | undefined {
     for (const b of this.entries.values()) {
-      if (b === options.except || (options.reducedOnly && !b.reduced) || b.setup || !sameKind(b, finding)) continue;
+      if (b === options.except || (options.reducedOnly && !hasReducedTrigger(b)) || b.setup || !sameKind(b, finding)) continue;
       if (holdsAny(finding.trigger, b)) return b;
     }
     return undefined;
@@ -75,7 +96,7 @@ export class BugBook {
    */
   expensiveOn(sut: string, trigger: readonly string[]): BugEntry | undefined {
     for (const b of this.entries.values()) {
-      if (EXPENSIVE.has(b.class) && b.reduced && b.seenOn.includes(sut) && holdsAny(trigger, b)) return b;
+      if (EXPENSIVE.has(b.class) && hasReducedTrigger(b) && b.seenOn.includes(sut) && holdsAny(trigger, b)) return b;
     }
     return undefined;
   }
@@ -127,6 +148,11 @@ export class BugBook {
     entry.occurrences++;
     if (!entry.seenOn.includes(sut)) entry.seenOn.push(sut);
   }
+}
+
+/** Whether a bug's triggers are those of reduced models: its own reduction's, or its corpus entry's. */
+function hasReducedTrigger(b: BugEntry): boolean {
+  return b.reduced !== undefined || b.corpus !== undefined;
 }
 
 /** Whether a model's trigger holds one of a bug's triggers. */

@@ -8,6 +8,7 @@ import { reduceBug, type ReducedTest } from '../reduce/reduce-bug.js';
 import { isSameBug } from '../reduce/same-bug.js';
 import type { ReductionBudget } from '../reduce/search.js';
 import { addTrigger, type BugBook } from './bug-book.js';
+import type { CorpusBug } from './corpus-bugs.js';
 import { writeCaseFolder, type BugCase, type CaseMeta } from '../store/case-folder.js';
 import type { BackendOutcome } from '../oracles/evaluate.js';
 import type { SignatureDb } from '../store/signatures.js';
@@ -100,7 +101,7 @@ export class FindingHandler {
     const { session, test } = args;
     let outcome = args.outcome;
     const verdict = outcome.verdict;
-    const known = this.knownSighting(session, test, verdict);
+    const known = this.knownSighting(session, test, outcome);
     if (known) return known;
     if (!args.aloneAlready && outcome.alone !== true && session.isolated) {
       const history = session.ranSinceStart.slice();
@@ -116,8 +117,9 @@ export class FindingHandler {
     return this.confirmed(session, test, outcome);
   }
 
-  /** Counts a finding as a sighting of a listed bug, if it is one: that bug. */
-  private knownSighting(session: SutSession, test: JudgedTest, verdict: Verdict): BugEntry | undefined {
+  /** Counts a finding as a sighting of a listed bug or of a corpus bug, if it is one: that bug. */
+  private knownSighting(session: SutSession, test: JudgedTest, outcome: BackendOutcome): BugEntry | undefined {
+    const verdict = outcome.verdict;
     // A test that breaks this SUT's process (a listed state bug's setup) may fail any way itself.
     const broken = this.ctx.book.corruptorOn(session.name, session.triggerOf(test.model));
     if (broken) {
@@ -129,8 +131,38 @@ export class FindingHandler {
     const key = { class: signature.class, family: signature.family, pattern: signature.pattern, trigger: session.triggerOf(test.model, output) };
     // Only a reduced bug's trigger is small enough to attribute another model to it.
     const known = this.ctx.book.get(signature.hash) ?? this.ctx.book.containing(key, { reducedOnly: true });
-    if (known) this.ctx.book.seen(known, session.name);
-    return known;
+    if (known) {
+      this.ctx.book.seen(known, session.name);
+      return known;
+    }
+    const corpusBug = this.ctx.book.corpusBugFor({ ...key, named: outcome.knownBug?.corpus }, (b) => session.triggerOf(b.model, b.output));
+    return corpusBug && this.corpusSighting(corpusBug, session, test, outcome);
+  }
+
+  /**
+   * The first sighting in this campaign of a bug of the corpus: listed as that known bug, under its
+   * corpus signature, with this test as its case folder (not confirmed again nor reduced: the corpus
+   * holds its reduced case); later sightings are counted against it.
+   */
+  private corpusSighting(bug: CorpusBug, session: SutSession, test: JudgedTest, outcome: BackendOutcome): BugEntry {
+    const listed = this.ctx.book.get(bug.signature.hash);
+    if (listed) {
+      this.ctx.book.seen(listed, session.name);
+      return listed;
+    }
+    const { verdict } = outcome;
+    const testIndex = test.testIndex ?? -1;
+    const dir = join('bugs', bug.signature.hash);
+    writeCaseFolder(join(this.ctx.outDir, dir), {
+      ...failedTestOf(test, outcome),
+      meta: this.ctx.meta({ session, testIndex, signature: bug.signature, verdict, extra: { status: this.ctx.db.statusOf(bug.signature.hash) } }),
+    });
+    const entry: BugEntry = { ...this.entry({ session, signature: bug.signature, verdict, testIndex, trigger: session.triggerOf(bug.model, bug.output), dir }), corpus: bug.name };
+    this.ctx.book.set(entry);
+    this.finish(entry);
+    this.ctx.listed(entry);
+    this.ctx.save();
+    return entry;
   }
 
   /** A confirmed finding: its case folder, then its reduction (now or later). */

@@ -14,7 +14,7 @@ import { reasonKey, type BackendOutcome } from '../oracles/evaluate.js';
 import { CapabilityGaps } from './capability-gaps.js';
 import { writeTestFiles, type CaseMeta } from '../store/case-folder.js';
 import { nextReduction } from './reduction-order.js';
-import { BUNDLED_CORPUS, corpusSignatures } from './corpus-bugs.js';
+import { BUNDLED_CORPUS, readCorpusBugs } from './corpus-bugs.js';
 import { sharedCodeFailure, type TestFailure } from './shared-code.js';
 import { FindingHandler, type FindingContext, type PendingReduction, type PendingTrace, type ReductionPolicy } from './findings.js';
 import { dropUncommittedCases, loadPendingReductions } from './resume.js';
@@ -123,7 +123,8 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
   const sessions = adapters.map((a) => new SutSession(a, { fullMs }));
   await prepareSessions(sessions, registry, options.checkAvailability !== false);
   const descriptions = await Promise.all(adapters.map((a) => a.describe()));
-  const db = SignatureDb.open(options.knownPath ?? join(outDir, 'signatures.json')).withCorpus(corpusSignatures(options.corpusDir ?? BUNDLED_CORPUS));
+  const corpus = readCorpusBugs(options.corpusDir ?? BUNDLED_CORPUS);
+  const db = SignatureDb.open(options.knownPath ?? join(outDir, 'signatures.json')).withCorpus(new Map(corpus.map((b) => [b.signature.hash, b.name])));
   const inputChoice = options.inputs ?? DEFAULT_INPUT_CHOICE;
   const guided = options.guidance !== false;
   const config = {
@@ -163,7 +164,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
       };
   for (const s of sessions) progress.perBackend[s.name] ??= emptyBackendStats();
   const restartsBefore = new Map(sessions.map((s) => [s.name, progress.perBackend[s.name]!.restarts]));
-  const book = new BugBook();
+  const book = new BugBook(corpus);
   if (resuming) {
     dropUncommittedCases(outDir, progress.bugs);
     for (const entry of progress.bugs) {

@@ -1,6 +1,6 @@
 import type { Tensor } from '../ir/tensor.js';
 import { outputInfos } from '../ir/model.js';
-import type { BackendAdapter, ModelArtifact } from '../backends/adapter.js';
+import type { BackendAdapter, KnownBugMatch, ModelArtifact } from '../backends/adapter.js';
 import { unsupportedNode } from '../backends/adapter.js';
 import { compareOutputs } from './compare.js';
 import { toleranceDtypes } from './precision.js';
@@ -23,6 +23,8 @@ export interface BackendOutcome {
   readonly alone?: boolean;
   /** What the SUT's optimizer did to the model it prepared (see BackendAdapter.rewritesOf). */
   readonly rewrites?: readonly string[];
+  /** A failure the SUT's recorded bugs explain (see BackendAdapter.knownBug): that corpus bug. */
+  readonly knownBug?: KnownBugMatch;
 }
 
 /** What a thrown error makes of a stage: crash, hang, a capability gap (unsupported) or the stage's own error verdict. */
@@ -59,9 +61,22 @@ function errorMessage(e: unknown): string {
 
 /**
  * Runs one test on one SUT and judges it: unsupported (static knowledge), compile-error (prepare
- * threw), runtime-error (run threw), or the comparison with the reference.
+ * threw), runtime-error (run threw), or the comparison with the reference. A failure on a model
+ * that runs into one of the SUT's recorded bugs names that bug (knownBug).
  */
 export async function evaluateOnBackend(
+  adapter: BackendAdapter,
+  artifact: ModelArtifact,
+  inputs: ReadonlyMap<string, Tensor>,
+  expected: ReadonlyMap<string, Tensor>,
+): Promise<BackendOutcome> {
+  const outcome = await judgeOnBackend(adapter, artifact, inputs, expected);
+  if (!isBug(outcome.verdict.kind)) return outcome;
+  const knownBug = adapter.knownBug?.(artifact.model);
+  return knownBug ? { ...outcome, knownBug } : outcome;
+}
+
+async function judgeOnBackend(
   adapter: BackendAdapter,
   artifact: ModelArtifact,
   inputs: ReadonlyMap<string, Tensor>,

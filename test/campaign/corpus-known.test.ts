@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackendAdapter } from '../../src/backends/adapter.js';
@@ -11,6 +11,7 @@ import { formatCampaignEnd } from '../../src/cli/format-campaign.js';
 import { buildReport } from '../../src/campaign/report/build.js';
 import { renderReport } from '../../src/campaign/report/render.js';
 import { tempDir } from '../helpers.js';
+import type { BugEntry } from '../../src/store/summary.js';
 
 const registry = builtinRegistry();
 
@@ -31,22 +32,39 @@ function sigmoidOff(): BackendAdapter {
   };
 }
 
-const campaign = async (outDir: string, corpusDir: string) => ({
+const campaign = async (outDir: string, corpusDir: string, options: { seed?: string; ops?: string[]; adapter?: BackendAdapter } = {}) => ({
   outDir,
-  summary: await runFuzzCampaign({ seed: 'corpus-known', timeSec: 60, maxTests: 20, outDir, corpusDir, generator: { maxNodes: 3, ops: ['Sigmoid', 'Add', 'Relu'] }, adapters: [sigmoidOff()], registry, toolVersion: 'test', reduction: { budget: { checks: 100, ms: 60_000 }, share: 1 } }),
+  summary: await runFuzzCampaign({
+    seed: options.seed ?? 'corpus-known',
+    timeSec: 60,
+    maxTests: 20,
+    outDir,
+    corpusDir,
+    generator: { maxNodes: 3, ops: options.ops ?? ['Sigmoid', 'Add', 'Relu'] },
+    adapters: [options.adapter ?? sigmoidOff()],
+    registry,
+    toolVersion: 'test',
+    reduction: { budget: { checks: 100, ms: 60_000 }, share: 1 },
+  }),
 });
+
+/** A corpus folder whose one entry, planted-sigmoid-offset, is the first campaign's reduced Sigmoid bug. */
+async function sigmoidCorpus(): Promise<{ corpus: string; first: Awaited<ReturnType<typeof campaign>>; bug: BugEntry }> {
+  const first = await campaign(tempDir(), tempDir());
+  const bug = first.summary.bugs.find((b) => b.reduced)!;
+  const corpus = tempDir();
+  const entry = join(corpus, 'planted-sigmoid-offset');
+  mkdirSync(entry);
+  cpSync(join(first.outDir, bug.reduced!.dir), entry, { recursive: true });
+  writeFileSync(join(entry, 'corpus.json'), JSON.stringify({ title: 'Sigmoid off by 0.5', seenOn: ['planted-sigmoid'], replayOn: ['planted-sigmoid'], spec: { op: 'Sigmoid', sentence: 'y = 1 / (1 + exp(-x))' }, status: 'open' }));
+  return { corpus, first, bug };
+}
 
 describe('a campaign that meets a bug of the corpus', () => {
   it('lists it as known, by its corpus name, with its occurrences', async () => {
-    const first = await campaign(tempDir(), tempDir());
-    const bug = first.summary.bugs.find((b) => b.reduced)!;
+    // The first campaign's bug, reduced, made a corpus entry.
+    const { corpus, first, bug } = await sigmoidCorpus();
     expect(bug.status).toBe('new');
-    // That bug, reduced, made a corpus entry.
-    const corpus = tempDir();
-    const entry = join(corpus, 'planted-sigmoid-offset');
-    mkdirSync(entry);
-    cpSync(join(first.outDir, bug.reduced!.dir), entry, { recursive: true });
-    writeFileSync(join(entry, 'corpus.json'), JSON.stringify({ title: 'Sigmoid off by 0.5', seenOn: ['planted-sigmoid'], replayOn: ['planted-sigmoid'], spec: { op: 'Sigmoid', sentence: 'y = 1 / (1 + exp(-x))' }, status: 'open' }));
     expect(corpusSignatures(corpus).get(bug.signature)).toBe('planted-sigmoid-offset');
 
     const again = await campaign(tempDir(), corpus);
@@ -59,6 +77,34 @@ describe('a campaign that meets a bug of the corpus', () => {
     for (const format of ['md', 'html'] as const) {
       expect(renderReport(buildReport(again.outDir), format, 'test'), format).toContain('known (corpus/planted-sigmoid-offset)');
     }
+  }, 120_000);
+
+  it('takes another model that holds its reduced nodes for it: listed once as known, not confirmed nor reduced again', async () => {
+    const { corpus } = await sigmoidCorpus();
+    // Other models: another seed, other ops around the Sigmoid.
+    const other = await campaign(tempDir(), corpus, { seed: 'corpus-known-other', ops: ['Sigmoid', 'Mul', 'Sub'] });
+    expect(other.summary.bugs.length).toBe(1);
+    const [known] = other.summary.bugs;
+    expect(known).toMatchObject({ status: 'known', corpus: 'planted-sigmoid-offset', seenOn: ['planted-sigmoid'] });
+    expect(known!.reduced).toBeUndefined();
+    expect(known!.occurrences).toBeGreaterThan(1);
+    expect(other.summary.newBugs).toBe(0);
+    // Its first sighting here is its case folder, replayable like any other.
+    expect(existsSync(join(other.outDir, known!.dir, 'repro.mjs'))).toBe(true);
+  }, 120_000);
+
+  it('counts a failure that a SUT\'s recorded bug names (knownBug) as that corpus bug, whatever its family', async () => {
+    const { corpus } = await sigmoidCorpus();
+    // Another code base (no trigger match by family) whose deviation data names the corpus bug.
+    const adapter: BackendAdapter = {
+      ...sigmoidOff(),
+      name: 'other-sigmoid',
+      family: 'another-runtime',
+      knownBug: (model) => (model.nodes.some((n) => n.op === 'Sigmoid') ? { corpus: 'planted-sigmoid-offset', reason: 'Sigmoid is off by 0.5' } : undefined),
+    };
+    const other = await campaign(tempDir(), corpus, { adapter });
+    expect(other.summary.bugs.map((b) => [b.status, b.corpus])).toEqual([['known', 'planted-sigmoid-offset']]);
+    expect(other.summary.perBackend['other-sigmoid']!.verdicts.unsupported).toBe(0);
   }, 120_000);
 
   it("reads tensorsmith's own corpus: a signature per entry", () => {

@@ -8,6 +8,11 @@ import { builtinBackends } from '../../src/backends/registry.js';
 import { openReproCase, reproduceCase } from '../../src/campaign/repro.js';
 import { builtinRegistry } from '../../src/opspec/ops/index.js';
 import { readCorpusEntry } from '../../src/store/corpus-entry.js';
+import { ORT_DEVIATIONS, ortKnownBug } from '../../src/backends/onnxruntime-deviations.js';
+import { ORT_WEBGPU_DEVIATIONS, ortWebGpuKnownBug } from '../../src/backends/browser/ort-webgpu-deviations.js';
+import { TFJS_DEVIATIONS, tfjsKnownBug } from '../../src/backends/tfjs/deviations.js';
+import { readModelJsonFile } from '../../src/ir/json.js';
+import type { Model } from '../../src/ir/model.js';
 import { browserSkipReason } from '../support/browser-availability.js';
 import { webGpuSkipReason } from '../support/webgpu-availability.js';
 
@@ -62,6 +67,21 @@ describe('the corpus of real bugs', () => {
       expect(report, name).toContain(`# ${entry.title}`);
       expect(report, name).toContain(entry.spec.sentence);
       expect(index, `corpus/README.md lists ${name}`).toContain(`(${name}/)`);
+    }
+  });
+
+  // A deviation that names a corpus entry counts the failures it matches as that bug: it must be
+  // that bug, so the entry's own model must run into it.
+  it('every recorded deviation that is a bug names a corpus entry whose model runs into it', () => {
+    const named: { corpus: string; knownBug: (model: Model) => string | undefined }[] = [
+      ...ORT_DEVIATIONS.filter((d) => d.corpus).map((d) => ({ corpus: d.corpus!, knownBug: (m: Model) => ortKnownBug(m)?.corpus })),
+      ...ORT_WEBGPU_DEVIATIONS.filter((d) => d.corpus).map((d) => ({ corpus: d.corpus!, knownBug: (m: Model) => ortWebGpuKnownBug(m)?.corpus })),
+      ...TFJS_DEVIATIONS.filter((d) => d.corpus).map((d) => ({ corpus: d.corpus!, knownBug: (m: Model) => tfjsKnownBug(d.backends[0]!, m)?.corpus })),
+    ];
+    expect(named.length).toBeGreaterThan(0);
+    for (const { corpus, knownBug } of named) {
+      expect(entries, `corpus/${corpus}`).toContain(corpus);
+      expect(knownBug(readModelJsonFile(join(CORPUS, corpus, 'model.json'))), `corpus/${corpus}'s model`).toBe(corpus);
     }
   });
 

@@ -2,7 +2,7 @@ import type { DType } from '../../ir/dtype.js';
 import type { Model, TensorMap } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
 import type { PrecisionTable } from '../../oracles/precision-envelope.js';
-import type { BackendDescription, ModelArtifact } from '../adapter.js';
+import type { BackendDescription, KnownBugMatch, ModelArtifact } from '../adapter.js';
 import type { IsolatedAdapter, IsolationOptions, WorkerPrepared } from '../isolation/isolated-adapter.js';
 import { SutCrash, SutHang } from '../isolation/isolated-adapter.js';
 import type { ServedFolder } from './loopback-server.js';
@@ -23,6 +23,7 @@ export interface BrowserSutSpec {
   readonly sends: 'onnx' | 'model';
   readonly supports: (op: string, dtypes: readonly DType[]) => boolean;
   readonly knownDeviation?: (model: Model) => string | undefined;
+  readonly knownBug?: (model: Model) => KnownBugMatch | undefined;
   readonly precision?: PrecisionTable;
   readonly kernelOf?: (op: string) => string;
   /** Whether prepare reports what the SUT fused (tfjs's fused kernels). */
@@ -81,6 +82,7 @@ export function browserSut(spec: BrowserSutSpec, options: BrowserHostOptions): I
     },
     supports: spec.supports,
     ...(spec.knownDeviation ? { knownDeviation: spec.knownDeviation } : {}),
+    ...(spec.knownBug ? { knownBug: spec.knownBug } : {}),
     ...(spec.precision ? { precision: spec.precision } : {}),
     ...(spec.kernelOf ? { kernelOf: spec.kernelOf } : {}),
     async prepare(artifact: ModelArtifact): Promise<WorkerPrepared> {

@@ -1,5 +1,6 @@
 import type { Model, Node, ValueInfo } from '../../ir/model.js';
-import { ORT_DEVIATIONS, ortKnownDeviation, type DeviationInput, type OrtDeviation } from '../onnxruntime-deviations.js';
+import type { KnownBugMatch } from '../adapter.js';
+import { ORT_DEVIATIONS, ortKnownBug, ortKnownDeviation, type DeviationInput, type OrtDeviation } from '../onnxruntime-deviations.js';
 
 /** The product of some dims (1 for none). */
 const sizeOf = (dims: readonly number[]): number => dims.reduce((a, d) => a * d, 1);
@@ -148,6 +149,7 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
       "ONNX's ConvTranspose 'group: number of groups input channels and output channels are divided into'; with one output " +
       'channel per group and several input channels per group (X [1,8,2], W [8,1,3], group 4), the WebGPU provider computes ' +
       'wrong values (-1.71 where 0.87 is expected); the wasm provider and onnxruntime-node compute them right',
+    corpus: 'ort-webgpu-convtranspose-group-one-output-channel',
   },
   {
     op: 'Gemm',
@@ -174,6 +176,7 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
       'which broadcast, so a Scale or B broadcastable to X.shape[axis:] is valid (onnxruntime-node runs it); the WebGPU provider ' +
       "fails unless both have exactly that many elements ('Size of scale and bias (if provided) must match this'), and on float64 " +
       "the session fails to load ('[ShapeInferenceError] Incompatible dimensions')",
+    corpus: 'ort-webgpu-layernorm-broadcast-bias',
   },
   {
     op: 'Pow',
@@ -211,6 +214,7 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
       "ONNX's Slice starts each axis at its start, and 'if a negative value is passed for step, it represents slicing backward'; " +
       "on float32 the WebGPU provider's backward slice starts at the axis's last index whatever the start ([0 1 2 3 4] from 3 " +
       "to 0 by -1 is [3 2 1]; it gives [4 3 2]); int32, int64 and bool slice right",
+    corpus: 'ort-webgpu-slice-negative-step',
   },
   {
     op: 'Where',
@@ -225,4 +229,9 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
 /** The deviations of onnxruntime's shared code (graph optimizer, shape inference) and the WebGPU provider's own. */
 export function ortWebGpuKnownDeviation(model: Model): string | undefined {
   return ortKnownDeviation(model, [...ORT_DEVIATIONS, ...ORT_WEBGPU_DEVIATIONS]);
+}
+
+/** The recorded bugs (deviations with a corpus entry) of onnxruntime's shared code and of the WebGPU provider. */
+export function ortWebGpuKnownBug(model: Model): KnownBugMatch | undefined {
+  return ortKnownBug(model, [...ORT_DEVIATIONS, ...ORT_WEBGPU_DEVIATIONS]);
 }

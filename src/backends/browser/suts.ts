@@ -1,6 +1,6 @@
-import { ortKnownDeviation } from '../onnxruntime-deviations.js';
+import { ortKnownBug, ortKnownDeviation } from '../onnxruntime-deviations.js';
 import { ORT_FAMILY } from '../onnxruntime-options.js';
-import { tfjsKnownDeviation } from '../tfjs/deviations.js';
+import { tfjsKnownBug, tfjsKnownDeviation } from '../tfjs/deviations.js';
 import { tfjsKernelOf, tfjsSupports, tfjsUnsupportedNode } from '../tfjs/support.js';
 import { WGSL_PRECISION } from '../wgsl-precision.js';
 import { SMOKE_MODEL } from '../availability.js';
@@ -11,7 +11,7 @@ import type { BrowserSutSpec } from './browser-sut.js';
 import type { BrowserSutName } from './names.js';
 import { OWN_MODULES } from './own-modules.js';
 import { HARNESSES, ortPageConfig, packageDist, pageSutOf, tfjsPageConfig, type PageSut } from './page-suts.js';
-import { ortWebGpuKnownDeviation } from './ort-webgpu-deviations.js';
+import { ortWebGpuKnownBug, ortWebGpuKnownDeviation } from './ort-webgpu-deviations.js';
 import type { OrtPageConfig } from './page/ort-harness.js';
 import type { TfjsPageConfig } from './page/tfjs-harness.js';
 
@@ -54,6 +54,7 @@ function ortSpec(name: BrowserSutName, sut: Extract<PageSut, { kind: 'ort' }>): 
     // Kernels the WebGPU provider lacks run on its CPU (wasm) fallback: every op runs somewhere.
     supports: () => true,
     knownDeviation: provider === 'webgpu' ? ortWebGpuKnownDeviation : (model) => ortKnownDeviation(model),
+    knownBug: provider === 'webgpu' ? ortWebGpuKnownBug : (model) => ortKnownBug(model),
     ...(provider === 'webgpu' ? { precision: WGSL_PRECISION } : {}),
     reportsRewrites: false,
   };
@@ -78,6 +79,7 @@ function tfjsWebGpuSpec(sut: Extract<PageSut, { kind: 'tfjs' }>): BrowserSutSpec
     supports: tfjsSupports,
     kernelOf: tfjsKernelOf,
     knownDeviation: (model) => tfjsUnsupportedNode(model) ?? tfjsKnownDeviation('webgpu', model, 'browser'),
+    knownBug: (model) => tfjsKnownBug('webgpu', model, 'browser'),
     precision: WGSL_PRECISION,
     reportsRewrites: true,
   };

@@ -149,6 +149,7 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
     describe: () => local.describe(),
     supports: (op, dtypes) => local.supports(op, dtypes),
     ...(local.knownDeviation ? { knownDeviation: (model) => local.knownDeviation!(model) } : {}),
+    ...(local.knownBug ? { knownBug: (model) => local.knownBug!(model) } : {}),
     ...(local.precision ? { precision: local.precision } : {}),
     ...(local.kernelOf ? { kernelOf: (op) => local.kernelOf!(op) } : {}),
     async prepare(artifact: ModelArtifact): Promise<WorkerPrepared> {

@@ -1,4 +1,5 @@
-import type { Model } from '../../ir/model.js';
+import type { KnownBugMatch } from '../adapter.js';
+import type { Model, Node } from '../../ir/model.js';
 import { valueTypes } from '../../ir/model.js';
 
 /** Batch dims with leading 1s dropped. */
@@ -32,34 +33,99 @@ export function tfjsMatMulBatchesPair(a: readonly number[], b: readonly number[]
 /** Ops whose tfjs mapping may call tile (directly or through broadcastTo). */
 const TILING_OPS = new Set(['Tile', 'Expand', 'Where', 'PRelu', 'Max', 'Min', 'Sum', 'Mean', 'Trilu', 'GatherElements', 'Pad', 'LayerNormalization']);
 
+/** What a deviation's condition sees of a node: the node, its inputs' shapes, the model, where tfjs runs. */
+interface TfjsNodeView {
+  readonly node: Node;
+  /** Input shapes in the node's input order (undefined for an omitted optional input). */
+  readonly shapes: readonly (readonly number[] | undefined)[];
+  readonly model: Model;
+  readonly host: 'node' | 'browser';
+}
+
 /**
- * Recorded departures of tfjs from ONNX semantics the model runs into (the campaign does not report
- * them again), for a tfjs backend name, in Node or in a browser page (the reason may differ).
+ * A recorded departure of tfjs from ONNX semantics, as data: the backends and op it is on, the
+ * condition, the reason, and for a departure that is a tfjs bug its corpus entry (the test is then
+ * run and its failure counted as that known bug; without one the campaign sets it aside unrun).
  */
-export function tfjsKnownDeviation(backend: string, model: Model, host: 'node' | 'browser' = 'node'): string | undefined {
+export interface TfjsDeviation {
+  /** tfjs backend names (cpu, wasm, webgpu) it is seen on. */
+  readonly backends: readonly string[];
+  readonly ops: readonly string[];
+  readonly when: (view: TfjsNodeView) => boolean;
+  readonly reason: (view: TfjsNodeView) => string;
+  readonly corpus?: string;
+}
+
+const shapeOf = (view: TfjsNodeView, i: number): readonly number[] => view.shapes[i] ?? [];
+
+export const TFJS_DEVIATIONS: readonly TfjsDeviation[] = [
+  {
+    backends: ['cpu', 'wasm', 'webgpu'],
+    ops: ['MatMul'],
+    when: (v) => !tfjsMatMulBatchesPair(shapeOf(v, 0), shapeOf(v, 1)),
+    reason: (v) =>
+      `tfjs BatchMatMul mis-broadcasts batch dims [${shapeOf(v, 0).slice(0, -2).join(', ')}] against [${shapeOf(v, 1).slice(0, -2).join(', ')}] (flattened batch indexing)`,
+  },
+  {
+    backends: ['webgpu'],
+    ops: ['ArgMax', 'ArgMin'],
+    when: (v) => shapeOf(v, 0).length === 1,
+    reason: (v) => `tfjs-webgpu ${v.node.op} of a 1-D tensor gives shape [1] instead of []`,
+  },
+  {
+    backends: ['webgpu'],
+    ops: ['CumSum'],
+    when: (v) => {
+      if (v.node.attrs['reverse'] !== 1) return false;
+      const axisValue = v.model.weights.find((w) => w.name === v.node.inputs[1])?.value.data[0];
+      const rank = shapeOf(v, 0).length;
+      return axisValue === undefined || (axisValue + rank) % rank !== rank - 1;
+    },
+    reason: () => 'tfjs-webgpu cumsum(reverse) along an axis other than the last sums the wrong elements',
+  },
+  {
+    backends: ['webgpu'],
+    ops: ['ReduceProd'],
+    when: (v) => v.node.attrs['keepdims'] !== 0,
+    reason: () => 'tfjs-webgpu prod() ignores keepDims (the reduced axes are dropped)',
+    corpus: 'tfjs-webgpu-prod-keepdims',
+  },
+  {
+    backends: ['webgpu'],
+    ops: [...TILING_OPS],
+    when: (v) => v.node.outputs.some((o) => o.shape.length >= 5),
+    reason: (v) => {
+      const read =
+        v.host === 'node' ? 'which needs OffscreenCanvas (absent in Node)' : "which in a headless Chromium page drops the WebGPU instance ('A valid external Instance reference no longer exists')";
+      return `tfjs-webgpu tiles (broadcastTo, tile) rank >= 5 tensors on the CPU through a synchronous read, ${read}: ${v.node.op} at rank ${v.node.outputs[0]!.shape.length}`;
+    },
+  },
+];
+
+/** The first deviation (of those `keep` selects) a model's nodes run into on a tfjs backend, with the node's view. */
+function firstDeviation(backend: string, model: Model, host: 'node' | 'browser', keep: (d: TfjsDeviation) => boolean): { deviation: TfjsDeviation; view: TfjsNodeView } | undefined {
   const types = valueTypes(model);
+  const deviations = TFJS_DEVIATIONS.filter((d) => d.backends.includes(backend) && keep(d));
   for (const node of model.nodes) {
-    const shapes = node.inputs.map((n) => (n === '' ? undefined : types.get(n)?.shape));
-    if (node.op === 'MatMul' && !tfjsMatMulBatchesPair(shapes[0]!, shapes[1]!)) {
-      return `tfjs BatchMatMul mis-broadcasts batch dims [${shapes[0]!.slice(0, -2).join(', ')}] against [${shapes[1]!.slice(0, -2).join(', ')}] (flattened batch indexing)`;
-    }
-    if (backend === 'webgpu' && (node.op === 'ArgMax' || node.op === 'ArgMin') && shapes[0]!.length === 1) {
-      return `tfjs-webgpu ${node.op} of a 1-D tensor gives shape [1] instead of []`;
-    }
-    if (backend === 'webgpu' && node.op === 'CumSum' && node.attrs['reverse'] === 1) {
-      const axisValue = model.weights.find((w) => w.name === node.inputs[1])?.value.data[0];
-      const rank = shapes[0]!.length;
-      if (axisValue === undefined || (axisValue + rank) % rank !== rank - 1) {
-        return 'tfjs-webgpu cumsum(reverse) along an axis other than the last sums the wrong elements';
-      }
-    }
-    if (backend === 'webgpu' && node.op === 'ReduceProd' && node.attrs['keepdims'] !== 0) {
-      return 'tfjs-webgpu prod() ignores keepDims (the reduced axes are dropped)';
-    }
-    if (backend === 'webgpu' && TILING_OPS.has(node.op) && node.outputs.some((o) => o.shape.length >= 5)) {
-      const read = host === 'node' ? 'which needs OffscreenCanvas (absent in Node)' : "which in a headless Chromium page drops the WebGPU instance ('A valid external Instance reference no longer exists')";
-      return `tfjs-webgpu tiles (broadcastTo, tile) rank >= 5 tensors on the CPU through a synchronous read, ${read}: ${node.op} at rank ${node.outputs[0]!.shape.length}`;
-    }
+    const view: TfjsNodeView = { node, shapes: node.inputs.map((n) => (n === '' ? undefined : types.get(n)?.shape)), model, host };
+    const deviation = deviations.find((d) => d.ops.includes(node.op) && d.when(view));
+    if (deviation) return { deviation, view };
   }
   return undefined;
+}
+
+/**
+ * Recorded departures of tfjs from ONNX semantics the model runs into that the campaign sets aside
+ * (not bugs with a corpus entry), for a tfjs backend name, in Node or in a browser page (the reason
+ * may differ).
+ */
+export function tfjsKnownDeviation(backend: string, model: Model, host: 'node' | 'browser' = 'node'): string | undefined {
+  const found = firstDeviation(backend, model, host, (d) => d.corpus === undefined);
+  return found?.deviation.reason(found.view);
+}
+
+/** The recorded tfjs bug (a deviation with a corpus entry) the model runs into on a tfjs backend. */
+export function tfjsKnownBug(backend: string, model: Model, host: 'node' | 'browser' = 'node'): KnownBugMatch | undefined {
+  const found = firstDeviation(backend, model, host, (d) => d.corpus !== undefined);
+  return found && { corpus: found.deviation.corpus!, reason: found.deviation.reason(found.view) };
 }
