@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeCaseFolder, type CaseMeta } from '../../src/store/case-folder.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
@@ -37,19 +37,29 @@ function reducedModel(): Model {
   };
 }
 
-function meta(model: Model, verdict: Verdict, testIndex: number): CaseMeta {
+/** The device the fixture's ort-basic case records in its meta.json (summary.json records none for it), with markup to escape. */
+export const FIXTURE_META_DEVICE = 'cpu <arena "off">';
+/** The device summary.json records for ort-all. */
+export const FIXTURE_SUMMARY_DEVICE = 'CPUExecutionProvider';
+
+function meta(model: Model, verdict: Verdict, testIndex: number, device?: string): CaseMeta {
   return {
     format: 'tensorsmith.case/1',
     seed: 'fixture',
     testIndex,
     toolVersion: '0.1.0-test',
-    backends: [{ name: verdict.backend, package: 'onnxruntime-node', version: '1.30.0' }],
+    backends: [{ name: verdict.backend, package: 'onnxruntime-node', version: '1.30.0', ...(device !== undefined ? { device } : {}) }],
     config: {},
     verdict,
     signature: bugSignature(verdict, model),
     timings: {},
     createdAt: '2024-01-01T00:00:00.000Z',
   };
+}
+
+/** The fields of a summary.json bug entry that fuzz writes and a report does not show. */
+function fuzzFields(verdict: string, ops: string[], backend: string) {
+  return { class: verdict, family: 'ort', seenOn: [backend], kernels: ops, triggers: [ops.map((op) => `${op}(float32)`)], pattern: verdict };
 }
 
 /** The reference's outputs, and a SUT's with element `index` of `out` moved by `delta`. */
@@ -126,12 +136,11 @@ export function writeFixtureCampaign(): FixtureCampaign {
     inputs: originalInputs,
     expected: originalRun.expected,
     actual: { error: HOSTILE_MESSAGE },
-    meta: meta(original, compileVerdict, 2),
+    meta: meta(original, compileVerdict, 2, FIXTURE_META_DEVICE),
   });
 
   const missing = 'feedfacefeedface';
   mkdirSync(join(dir, 'bugs'), { recursive: true });
-  const fuzzFields = (verdict: string, ops: string[], backend: string) => ({ class: verdict, family: 'ort', seenOn: [backend], kernels: ops, triggers: [ops.map((op) => `${op}(float32)`)], pattern: verdict });
   const summary = summaryValue({
     seed: 'fixture',
     tests: 120,
@@ -139,7 +148,7 @@ export function writeFixtureCampaign(): FixtureCampaign {
     testsPerSec: 40,
     elapsedSec: 3,
     backends: [
-      { name: 'ort-all', package: 'onnxruntime-node', version: '1.30.0' },
+      { name: 'ort-all', package: 'onnxruntime-node', version: '1.30.0', device: FIXTURE_SUMMARY_DEVICE },
       { name: 'ort-basic', package: 'onnxruntime-node', version: '1.30.0' },
     ],
     verdicts: { ok: 230, 'wrong-result': 6, 'nan-mismatch': 0, crash: 0, hang: 1, 'compile-error': 3, 'runtime-error': 0, unsupported: 0 },
@@ -154,4 +163,63 @@ export function writeFixtureCampaign(): FixtureCampaign {
   });
   writeFileSync(join(dir, 'summary.json'), stableStringify(summary));
   return { dir, wrong, compile, missing };
+}
+
+/** Marks a bug of a campaign folder's summary.json as the corpus entry `name` (as fuzz does when it meets a corpus bug). */
+export function markCorpusBug(dir: string, signature: string, name: string): void {
+  const file = join(dir, 'summary.json');
+  const summary = JSON.parse(readFileSync(file, 'utf8')) as { bugs: { signature: string; corpus?: string }[] };
+  for (const bug of summary.bugs) if (bug.signature === signature) bug.corpus = name;
+  writeFileSync(file, stableStringify(summary));
+}
+
+/** A node name with markup: model.json is a file anyone can edit. */
+export const HOSTILE_NODE_NAME = 'clip<img src=x onerror="alert(1)">';
+
+/**
+ * x[4,5] feeds Clip's input; a ReduceMax (keepdims=0) of it through Relu feeds Clip's max, a
+ * scalar weight its min; a LeakyRelu (alpha=0.25) follows. A reader must see that Relu feeds max,
+ * not min, and every attribute, without hovering.
+ */
+export function slotModel(): Model {
+  const type = (name: string, shape: number[]) => ({ name, dtype: 'float32' as const, shape });
+  return {
+    opset: 17,
+    inputs: [type('x', [4, 5])],
+    weights: [{ name: 'lo', value: makeTensor('float32', [], [-1]) }],
+    nodes: [
+      { name: 'peak', op: 'ReduceMax', inputs: ['x'], outputs: [type('m', [])], attrs: { keepdims: 0 } },
+      { name: 'relu', op: 'Relu', inputs: ['m'], outputs: [type('hi', [])], attrs: {} },
+      { name: HOSTILE_NODE_NAME, op: 'Clip', inputs: ['x', 'lo', 'hi'], outputs: [type('c', [4, 5])], attrs: {} },
+      { name: 'leaky', op: 'LeakyRelu', inputs: ['c'], outputs: [type('out', [4, 5])], attrs: { alpha: 0.25 } },
+    ],
+    outputs: ['out'],
+  };
+}
+
+/** The input slotModel's campaign feeds: 20 values, more than a report previews. */
+export const SLOT_INPUT = Array.from({ length: 20 }, (_, i) => i - 7.5);
+
+/** A campaign folder with one unreduced wrong result of slotModel. */
+export function writeSlotCampaign(): { readonly dir: string; readonly signature: string } {
+  const dir = tempDir('tensorsmith-report-slots-');
+  const model = slotModel();
+  const inputs = new Map([['x', makeTensor('float32', [4, 5], SLOT_INPUT)]]);
+  const run = outputsWithError(model, inputs, 2, 1);
+  const verdict: Verdict = {
+    kind: 'wrong-result',
+    backend: 'ort-all',
+    message: `output 'out'[0, 2] is ${run.wrong[2]}, expected ${run.out.data[2]}`,
+    worst: { output: 'out', index: 2, position: [0, 2], expected: run.out.data[2]!, actual: run.wrong[2]!, errorRatio: 100 },
+  };
+  const signature = bugSignature(verdict, model).hash;
+  writeCaseFolder(join(dir, 'bugs', signature), { model, onnx: modelToOnnx(model, registry), inputs, expected: run.expected, actual: run.actual, meta: meta(model, verdict, 0) });
+  const ops = ['Clip', 'LeakyRelu', 'ReduceMax', 'Relu'];
+  const summary = summaryValue({
+    seed: 'slots',
+    bugs: [{ ...fuzzFields('numeric', ops, 'ort-all'), signature, verdict: 'wrong-result', backend: 'ort-all', dir: `bugs/${signature}`, message: verdict.message, ops, firstSeen: { seed: 'slots', testIndex: 0 }, occurrences: 1, status: 'new' }],
+    newBugs: 1,
+  });
+  writeFileSync(join(dir, 'summary.json'), stableStringify(summary));
+  return { dir, signature };
 }

@@ -3,7 +3,7 @@ import { buildReport } from '../../src/campaign/report/build.js';
 import { renderJunit } from '../../src/campaign/report/junit.js';
 import { renderSarif } from '../../src/campaign/report/sarif.js';
 import { escapeMarkup } from '../../src/campaign/report/text.js';
-import { HOSTILE_MESSAGE, writeFixtureCampaign } from './report-fixture.js';
+import { HOSTILE_MESSAGE, markCorpusBug, writeFixtureCampaign } from './report-fixture.js';
 
 interface XmlElement {
   readonly name: string;
@@ -113,6 +113,35 @@ describe('report formats for CI', () => {
     // The hostile message survives escaping: markup and quotes intact, the control character replaced.
     const compile = cases.find((x) => x.attrs.name?.includes(campaign.compile))!.children[0]!;
     expect(compile.attrs.message).toBe(`known: ${HOSTILE_MESSAGE.replaceAll('\u001b', '\uFFFD')}`);
+  });
+
+  it('JUnit: a known corpus bug fails as other known bugs do, its corpus name in its name and message', () => {
+    const named = writeFixtureCampaign();
+    markCorpusBug(named.dir, named.compile, 'ort-basic-<fixture>');
+    const root = parseXml(renderJunit(buildReport(named.dir)));
+    expect(root.attrs).toMatchObject({ tests: '4', failures: '3' });
+    const cases = root.children[0]!.children.filter((c) => c.name === 'testcase');
+    const known = cases.find((x) => x.attrs.name?.includes(named.compile))!;
+    expect(known.attrs.name).toBe(`compile-error on ort-basic: Add, MatMul, Relu (${named.compile}) [corpus/ort-basic-<fixture>]`);
+    const failure = known.children.find((x) => x.name === 'failure')!;
+    expect(failure.attrs.message).toBe(`known (corpus/ort-basic-<fixture>): ${HOSTILE_MESSAGE.replaceAll('\u001b', '\uFFFD')}`);
+    expect(failure.text).toContain('status: known (corpus/ort-basic-<fixture>)');
+    // A bug that is no corpus entry keeps its name.
+    const wrong = cases.find((x) => x.attrs.name?.includes(named.wrong))!;
+    expect(wrong.attrs.name).toBe(`wrong-result on ort-all: Relu (${named.wrong})`);
+  });
+
+  it('SARIF: a known corpus bug names its entry in the message and as a property, leveled as known bugs are', () => {
+    const named = writeFixtureCampaign();
+    markCorpusBug(named.dir, named.compile, 'ort-basic-fixture');
+    const results = (JSON.parse(renderSarif(buildReport(named.dir), '9.9.9')) as { runs: { results: { level: string; message: { text: string }; properties: Record<string, unknown> }[] }[] }).runs[0]!.results;
+    const known = results.find((r) => r.properties.signature === named.compile)!;
+    expect(known.level).toBe('warning');
+    expect(known.message.text).toContain('. Status: known (corpus/ort-basic-fixture). Replay: ');
+    expect(known.properties).toMatchObject({ corpus: 'ort-basic-fixture', status: 'known' });
+    const wrong = results.find((r) => r.properties.signature === named.wrong)!;
+    expect(wrong.properties.corpus).toBeUndefined();
+    expect(wrong.message.text).toContain('. Status: new. Replay: ');
   });
 
   it('escapes text for XML and HTML, replacing characters XML forbids', () => {

@@ -8,7 +8,7 @@ import { renderReport } from '../../src/campaign/report/render.js';
 import { reportCommand } from '../../src/cli/commands/report.js';
 import { UserError } from '../../src/ir/errors.js';
 import { captureIo, tempDir } from '../helpers.js';
-import { HOSTILE_MESSAGE, writeFixtureCampaign } from './report-fixture.js';
+import { FIXTURE_META_DEVICE, FIXTURE_SUMMARY_DEVICE, HOSTILE_MESSAGE, SLOT_INPUT, writeFixtureCampaign, writeSlotCampaign } from './report-fixture.js';
 
 /** Runs `tensorsmith report ...` on a fresh program, mapping errors to exit codes as runCli does. */
 async function runReport(argv: readonly string[]) {
@@ -49,6 +49,28 @@ describe('the campaign report document', () => {
     expect(values.mismatches).toBe(1);
     expect(values.elements.filter((e) => e.mismatch).map((e) => e.index)).toEqual([4]);
     expect(values.elements.find((e) => e.index === 4)).toMatchObject({ position: [1, 1], expected: 5, actual: 3.5 });
+  });
+
+  it("holds the shown test's input values, each input's slot names and each SUT's device", () => {
+    const wrong = doc.bugs[0]!;
+    // The reduced test's inputs.json: only x, all six values.
+    expect(wrong.inputValues).toEqual([{ name: 'x', dtype: 'float32', shape: [2, 3], size: 6, values: [1, -2, 3, -4, 5, 6] }]);
+    expect(wrong.graph?.nodes[0]!.inputSlots).toEqual(['X']);
+    const compile = doc.bugs.find((b) => b.signature === campaign.compile)!;
+    expect(compile.inputValues.map((i) => i.name)).toEqual(['x', 'y']);
+    expect(compile.graph?.nodes.map((n) => n.inputSlots)).toEqual([['X'], ['A', 'B'], ['A', 'B']]);
+    expect(doc.bugs.find((b) => b.signature === campaign.missing)!.inputValues).toEqual([]);
+    // ort-all's device from summary.json, ort-basic's from its case's meta.json.
+    expect(doc.backends).toEqual([
+      { name: 'ort-all', package: 'onnxruntime-node', version: '1.30.0', device: FIXTURE_SUMMARY_DEVICE },
+      { name: 'ort-basic', package: 'onnxruntime-node', version: '1.30.0', device: FIXTURE_META_DEVICE },
+    ]);
+  });
+
+  it('previews the first values of a large input, counting the rest', () => {
+    const [x] = buildReport(writeSlotCampaign().dir).bugs[0]!.inputValues;
+    expect(x).toMatchObject({ name: 'x', shape: [4, 5], size: 20 });
+    expect(x!.values).toEqual(SLOT_INPUT.slice(0, 16));
   });
 
   it('keeps a bug whose case folder is gone, naming the problem', () => {

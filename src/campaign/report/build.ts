@@ -4,10 +4,12 @@ import type { BackendDescription } from '../../backends/adapter.js';
 import { replayCommand } from '../replay-command.js';
 import { REPORT_FORMAT, type ReportBug, type ReportBugStatus, type ReportDocument } from './document.js';
 import { reportGraph } from './graph-layout.js';
-import { insideCampaign, readCaseContents } from './read-case.js';
+import { insideCampaign, readCaseContents, type DescribedBackend } from './read-case.js';
 import { readModelJsonFile } from '../../ir/json.js';
-import { readSummary, type RecordedBug } from '../../store/summary.js';
-import { outputWindows } from './values.js';
+import { isRecord } from '../../store/fields.js';
+import { readJsonFile } from '../../store/json-file.js';
+import { readSummary, SUMMARY_FILE, type RecordedBug } from '../../store/summary.js';
+import { inputPreviews, outputWindows } from './values.js';
 
 const STATUS_RANK: Readonly<Record<ReportBugStatus | 'none', number>> = { regression: 0, new: 1, none: 2, known: 3 };
 
@@ -56,7 +58,14 @@ function nodeCount(campaignDir: string, caseDir: string, problems: string[]): nu
   return undefined;
 }
 
-function reportBug(campaignDir: string, bug: RecordedBug, backends: readonly BackendDescription[]): { entry: ReportBug; toolVersion?: string } {
+/** One bug's entry, with what its case folder records of the campaign: the tool version and the SUTs as described then. */
+interface BugReading {
+  readonly entry: ReportBug;
+  readonly toolVersion?: string;
+  readonly described: readonly DescribedBackend[];
+}
+
+function reportBug(campaignDir: string, bug: RecordedBug, backends: readonly BackendDescription[]): BugReading {
   const locating: string[] = [];
   const caseDir = locateCase(campaignDir, bug, locating);
   const fallbackCase = join(campaignDir, 'bugs', bug.signature);
@@ -80,7 +89,8 @@ function reportBug(campaignDir: string, bug: RecordedBug, backends: readonly Bac
     const backend = described ? { name: bug.backend, package: described.package, version: described.version } : { name: bug.backend };
     const problem = `case folder not found (looked for ${join(fallbackCase, 'model.json')}${bug.dir !== undefined ? ` and under ${bug.dir}` : ''})`;
     return {
-      entry: { ...common, backend, shownDir: caseRel, values: [], problems: [...locating, problem], ...(bug.message !== undefined ? { message: bug.message } : {}), ...(bug.reduced ? { reduced: bug.reduced } : {}) },
+      entry: { ...common, backend, shownDir: caseRel, values: [], inputValues: [], problems: [...locating, problem], ...(bug.message !== undefined ? { message: bug.message } : {}), ...(bug.reduced ? { reduced: bug.reduced } : {}) },
+      described: [],
     };
   }
   const reducedDir = locateReduced(campaignDir, caseDir, bug, locating);
@@ -98,6 +108,7 @@ function reportBug(campaignDir: string, bug: RecordedBug, backends: readonly Bac
     backend,
     shownDir: campaignRelative(campaignDir, shownDir),
     values: contents.expected ? outputWindows(contents.model, contents.expected, contents.actual, contents.worst) : [],
+    inputValues: contents.inputs ? inputPreviews(contents.model, contents.inputs) : [],
     problems: [...locating, ...contents.problems],
     ...(message !== undefined ? { message } : {}),
     ...(reduced ? { reduced } : {}),
@@ -107,7 +118,26 @@ function reportBug(campaignDir: string, bug: RecordedBug, backends: readonly Bac
     ...(contents.model ? { graph: reportGraph(contents.model) } : {}),
     ...(contents.actualError !== undefined ? { actualError: contents.actualError } : {}),
   };
-  return { entry, ...(contents.toolVersion !== undefined ? { toolVersion: contents.toolVersion } : {}) };
+  return { entry, described: contents.backends, ...(contents.toolVersion !== undefined ? { toolVersion: contents.toolVersion } : {}) };
+}
+
+/**
+ * The device each SUT ran on, as summary.json wrote it (its reader keeps only name, package and
+ * version; readSummary has already checked that the file is valid JSON).
+ */
+function summaryDevices(campaignDir: string): Map<string, string> {
+  const raw = readJsonFile(join(campaignDir, SUMMARY_FILE));
+  const backends = isRecord(raw) && Array.isArray(raw.backends) ? (raw.backends as unknown[]) : [];
+  return new Map(backends.flatMap((b) => (isRecord(b) && typeof b.name === 'string' && typeof b.device === 'string' ? [[b.name, b.device] as const] : [])));
+}
+
+/** The campaign's SUTs with their devices: from summary.json, else from the first case meta.json that records one. */
+function withDevices(campaignDir: string, backends: readonly BackendDescription[], described: readonly DescribedBackend[]): BackendDescription[] {
+  const devices = summaryDevices(campaignDir);
+  return backends.map((b) => {
+    const device = devices.get(b.name) ?? described.find((d) => d.name === b.name && d.device !== undefined)?.device;
+    return device !== undefined ? { ...b, device } : b;
+  });
 }
 
 /**
@@ -119,10 +149,12 @@ function reportBug(campaignDir: string, bug: RecordedBug, backends: readonly Bac
 export function buildReport(campaignDir: string): ReportDocument {
   const summary = readSummary(campaignDir);
   let toolVersion: string | undefined;
+  const described: DescribedBackend[] = [];
   const bugs = summary.bugs.map((b) => {
-    const { entry, toolVersion: version } = reportBug(campaignDir, b, summary.backends);
-    toolVersion ??= version;
-    return entry;
+    const reading = reportBug(campaignDir, b, summary.backends);
+    toolVersion ??= reading.toolVersion;
+    described.push(...reading.described);
+    return reading.entry;
   });
   bugs.sort((a, b) => STATUS_RANK[a.status ?? 'none'] - STATUS_RANK[b.status ?? 'none'] || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
   const count = (status: ReportBugStatus) => bugs.filter((b) => b.status === status).length;
@@ -137,7 +169,7 @@ export function buildReport(campaignDir: string): ReportDocument {
       elapsedSec: summary.elapsedSec,
       ...(toolVersion !== undefined ? { toolVersion } : {}),
     },
-    backends: summary.backends,
+    backends: withDevices(campaignDir, summary.backends, described),
     verdicts: summary.verdicts,
     perBackend: Object.fromEntries(
       Object.entries(summary.perBackend).map(([name, s]) => [name, { verdicts: s.verdicts, unsupported: s.unsupported, skippedKnown: s.skippedKnown }]),

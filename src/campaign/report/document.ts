@@ -17,6 +17,11 @@ export interface ReportGraph {
     readonly inputs: readonly string[];
     readonly outputs: readonly ValueInfo[];
     readonly attrs: Readonly<Record<string, AttrValue>>;
+    /**
+     * The op spec's name of the slot each input feeds (Clip: input, min, max), in input order;
+     * absent when tensorsmith has no spec of the op at the model's opset.
+     */
+    readonly inputSlots?: readonly string[];
   }[];
   readonly outputs: readonly string[];
 }
@@ -41,6 +46,16 @@ export interface ReportOutputWindow {
   readonly size: number;
   readonly mismatches: number;
   readonly elements: readonly ReportElement[];
+}
+
+/** The first values of one model input, as inputs.json holds them. */
+export interface ReportInputPreview {
+  readonly name: string;
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly size: number;
+  /** The first elements in row-major order (all of them for a small input). */
+  readonly values: readonly number[];
 }
 
 export interface ReportWorst {
@@ -86,6 +101,8 @@ export interface ReportBug {
   readonly worst?: ReportWorst;
   readonly graph?: ReportGraph;
   readonly values: readonly ReportOutputWindow[];
+  /** The model inputs the shown test feeds, in the model's input order (empty when inputs.json could not be read). */
+  readonly inputValues: readonly ReportInputPreview[];
   /** The SUT's own error instead of outputs (compile, runtime errors, crashes, hangs). */
   readonly actualError?: string;
   /** What could not be read of the case folder; the rest of the entry comes from summary.json. */
@@ -105,6 +122,7 @@ export interface ReportDocument {
     readonly elapsedSec: number;
     readonly toolVersion?: string;
   };
+  /** Each SUT's package and version, and its device when summary.json or a case's meta.json records one. */
   readonly backends: readonly BackendDescription[];
   readonly verdicts: Readonly<Record<string, number>>;
   /** Per SUT: verdict counts, why it judged nothing on some tests (with counts), tests skipped because they hold a crash, hang or error it showed. */

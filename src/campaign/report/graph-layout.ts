@@ -1,14 +1,23 @@
-import type { Model } from '../../ir/model.js';
+import type { AttrValue, Model } from '../../ir/model.js';
 import type { ReportGraph } from './document.js';
+import { inputSlotNames } from './input-slots.js';
 
-/** The model as a report shows it: values and nodes, weights by type only. */
+/** The model as a report shows it: values and nodes (each input with the op's name of its slot), weights by type only. */
 export function reportGraph(model: Model): ReportGraph {
   return {
     inputs: model.inputs,
     weights: model.weights.map((w) => ({ name: w.name, dtype: w.value.dtype, shape: w.value.shape })),
-    nodes: model.nodes.map((n) => ({ name: n.name, op: n.op, inputs: n.inputs, outputs: n.outputs, attrs: n.attrs })),
+    nodes: model.nodes.map((n) => {
+      const inputSlots = inputSlotNames(n, model.opset);
+      return { name: n.name, op: n.op, inputs: n.inputs, outputs: n.outputs, attrs: n.attrs, ...(inputSlots ? { inputSlots } : {}) };
+    }),
     outputs: model.outputs,
   };
+}
+
+/** One attribute as a report prints it: `pads=[0, 0, 1, 1]`, `mode=constant`. */
+export function attrText(name: string, value: AttrValue): string {
+  return `${name}=${Array.isArray(value) ? `[${value.join(', ')}]` : String(value)}`;
 }
 
 export interface LaidOutVertex {
@@ -33,6 +42,8 @@ export interface LaidOutVertex {
 export interface LaidOutEdge {
   readonly from: string;
   readonly to: string;
+  /** The slots of the target the value feeds (Clip's `max`); empty when the target takes one input or its spec is unknown. */
+  readonly label: string;
   /**
    * Where the edge goes, in pairs: it leaves a vertex's bottom (even indices) and enters the next
    * layer's top (odd indices); between an entry and the next exit it runs straight down.
@@ -55,6 +66,8 @@ const MAX_CHARS = 34;
 const GAP_X = 20;
 const GAP_Y = 48;
 const MARGIN = 12;
+/** Width of a character of an edge's slot label (drawn smaller than vertex text). */
+export const SLOT_CHAR_WIDTH = 6;
 
 export function typeText(v: { readonly dtype: string; readonly shape: readonly number[] }): string {
   return `${DTYPE_SHORT[v.dtype] ?? v.dtype}[${v.shape.join(',')}]`;
@@ -76,6 +89,17 @@ interface Draft {
   layer: number;
   order: number;
   parents: string[];
+  /** Per parent: the slots of this vertex its value feeds, as the edge's label. */
+  parentLabels: string[];
+}
+
+/**
+ * Per distinct producer of the node's inputs, the slots it feeds, joined (Add(x, x): "A, B").
+ * Nothing when the node takes a single input: one edge into it needs no name.
+ */
+function slotLabels(node: ReportGraph['nodes'][number], producerOf: (value: string) => string | undefined, parents: readonly string[]): string[] {
+  const named = node.inputs.filter((name) => name !== '').length > 1 ? node.inputSlots : undefined;
+  return parents.map((parent) => (named ?? []).filter((_, i) => producerOf(node.inputs[i]!) === parent).join(', '));
 }
 
 function drafts(graph: ReportGraph): Draft[] {
@@ -93,6 +117,7 @@ function drafts(graph: ReportGraph): Draft[] {
       layer: 0,
       order: i,
       parents: [],
+      parentLabels: [],
     };
     producer.set(input.name, d);
     result.push(d);
@@ -101,10 +126,11 @@ function drafts(graph: ReportGraph): Draft[] {
   graph.nodes.forEach((node, i) => {
     const parents = [...new Set(node.inputs.flatMap((name) => (producer.has(name) ? [producer.get(name)!.id] : [])))];
     const layer = 1 + Math.max(0, ...node.inputs.map((name) => producer.get(name)?.layer ?? 0));
-    const attrs = Object.entries(node.attrs).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`);
-    const inputs = node.inputs.map((name) => {
+    const attrs = Object.entries(node.attrs).map(([k, v]) => attrText(k, v));
+    const inputs = node.inputs.map((name, slot) => {
       const w = weights.get(name);
-      return name === '' ? '(omitted)' : w ? `${name} (weight ${typeText(w)})` : name;
+      const value = name === '' ? '(omitted)' : w ? `${name} (weight ${typeText(w)})` : name;
+      return node.inputSlots ? `${node.inputSlots[slot]}=${value}` : value;
     });
     const d: Draft = {
       id: `n${i}`,
@@ -116,6 +142,7 @@ function drafts(graph: ReportGraph): Draft[] {
       layer,
       order: i,
       parents,
+      parentLabels: slotLabels(node, (name) => producer.get(name)?.id, parents),
     };
     for (const o of node.outputs) producer.set(o.name, d);
     result.push(d);
@@ -126,9 +153,15 @@ function drafts(graph: ReportGraph): Draft[] {
 /** Width of the slot an edge takes where it passes through a layer. */
 const PASS_WIDTH = 8;
 
+/** Room the slot labels over a vertex need: edges enter spread evenly along its top, one label each. */
+function slotLabelsWidth(d: Draft): number {
+  const longest = Math.max(0, ...d.parentLabels.map((l) => l.length));
+  return longest === 0 ? 0 : (d.parentLabels.length + 1) * (longest * SLOT_CHAR_WIDTH + 6);
+}
+
 function vertexWidth(d: Draft): number {
   if (d.kind === 'pass') return PASS_WIDTH;
-  return Math.max(MIN_WIDTH, Math.max(fitText(d.label).length, fitText(d.detail).length) * CHAR_WIDTH + 16);
+  return Math.max(MIN_WIDTH, Math.max(fitText(d.label).length, fitText(d.detail).length) * CHAR_WIDTH + 16, slotLabelsWidth(d));
 }
 
 /**
@@ -140,6 +173,7 @@ interface EdgeChain {
   readonly from: string;
   readonly to: string;
   readonly chain: readonly string[];
+  readonly label: string;
   /** Which of the target's drawn inputs this is, and how many it has. */
   readonly slot: number;
   readonly slots: number;
@@ -155,13 +189,13 @@ function addPassThroughs(all: Draft[]): EdgeChain[] {
       const chain = [parentId];
       let previous = parentId;
       for (let layer = parent.layer + 1; layer < d.layer; layer++) {
-        const pass: Draft = { id: `p${passes++}`, kind: 'pass', label: '', detail: '', title: '', outputs: [], layer, order: d.order, parents: [previous] };
+        const pass: Draft = { id: `p${passes++}`, kind: 'pass', label: '', detail: '', title: '', outputs: [], layer, order: d.order, parents: [previous], parentLabels: [''] };
         all.push(pass);
         chain.push(pass.id);
         previous = pass.id;
       }
       chain.push(d.id);
-      chains.push({ from: parentId, to: d.id, chain, slot, slots: d.parents.length });
+      chains.push({ from: parentId, to: d.id, chain, label: d.parentLabels[slot] ?? '', slot, slots: d.parents.length });
       return previous;
     });
   }
@@ -200,7 +234,7 @@ export function layoutGraph(graph: ReportGraph): GraphLayout {
       x += w + GAP_X;
     }
   });
-  const edges = chains.map(({ from, to, chain, slot, slots }) => {
+  const edges = chains.map(({ from, to, chain, label, slot, slots }) => {
     const points: { x: number; y: number }[] = [];
     chain.forEach((id, i) => {
       const v = boxes.get(id)!;
@@ -210,7 +244,7 @@ export function layoutGraph(graph: ReportGraph): GraphLayout {
       if (i > 0) points.push({ x: entryX, y: v.y });
       if (i < chain.length - 1) points.push({ x: center, y: v.y + v.height });
     });
-    return { from, to, points };
+    return { from, to, label, points };
   });
   const vertices = all.flatMap((d): LaidOutVertex[] =>
     d.kind === 'pass' ? [] : [{ id: d.id, kind: d.kind, label: d.label, detail: d.detail, title: d.title, outputs: d.outputs, layer: d.layer, ...boxes.get(d.id)! }],

@@ -1,5 +1,5 @@
 import type { ReportGraph } from './document.js';
-import { fitText, layoutGraph, type LaidOutVertex } from './graph-layout.js';
+import { fitText, layoutGraph, type LaidOutEdge, type LaidOutVertex } from './graph-layout.js';
 import { escapeMarkup } from './text.js';
 
 function n(x: number): string {
@@ -20,10 +20,18 @@ function vertexSvg(v: LaidOutVertex, worstOutput: string | undefined): string {
   ].join('');
 }
 
+/** The slots an edge feeds, written just above where it enters its target (layoutGraph leaves room for them). */
+function slotLabelSvg(edge: LaidOutEdge): string {
+  const entry = edge.points[edge.points.length - 1];
+  if (edge.label === '' || !entry) return '';
+  return `<text class="slot" x="${n(entry.x)}" y="${n(entry.y - 4)}">${escapeMarkup(edge.label)}</text>`;
+}
+
 /**
  * The model as inline SVG, in layers by topological depth: graph inputs on top, each node below
  * its deepest producer, labelled with its op and output types; nodes producing a model output are
- * outlined, the one producing the worst element in red. `index` keeps marker ids unique in a page.
+ * outlined, the one producing the worst element in red. An edge into a node of several inputs is
+ * labelled with the slot it feeds (Clip's min or max). `index` keeps marker ids unique in a page.
  */
 export function graphSvg(graph: ReportGraph, index: number, worstOutput?: string): string {
   const layout = layoutGraph(graph);
@@ -46,6 +54,7 @@ export function graphSvg(graph: ReportGraph, index: number, worstOutput?: string
     `<defs><marker id="${marker}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>`,
     `<g class="edges">${edges.join('')}</g>`,
     ...layout.vertices.map((v) => vertexSvg(v, worstOutput)),
+    `<g class="slots">${layout.edges.map(slotLabelSvg).join('')}</g>`,
     '</svg>',
   ].join('\n');
 }

@@ -16,7 +16,9 @@ table { border-collapse: collapse; margin: 8px 0; }
 th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }
 th { background: var(--bg2); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-#coverage td.none { color: var(--muted); }
+#coverage td.none, .none { color: var(--muted); }
+table.nodes code, table.inputs code { background: none; padding: 0; word-break: normal; }
+#environment h2 { margin-top: 16px; }
 .badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px; font-weight: 600; border: 1px solid currentColor; }
 .badge.new, .badge.regression { color: var(--bad); }
 .badge.known { color: var(--muted); }
@@ -43,6 +45,7 @@ svg.graph .vertex.worst rect { stroke: var(--bad); fill: var(--bad-bg); }
 svg.graph text { text-anchor: middle; }
 svg.graph text.label { font-weight: 700; }
 svg.graph text.detail { fill: var(--muted); }
+svg.graph text.slot { font-size: 10px; fill: #0550ae; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .legend { color: var(--muted); font-size: 12px; margin: 4px 0; }
 table.values td { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 table.values tr.mismatch td { background: var(--bad-bg); }

@@ -1,11 +1,14 @@
-import { join } from 'node:path';
+import { replayCommand } from '../replay-command.js';
 import type { ReportBug, ReportDocument, ReportOutputWindow } from './document.js';
+import { currentEnvironment, type ReportEnvironment } from './environment.js';
 import { graphSvg } from './graph-svg.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-assets.js';
 import { describeVerdict, firstSeenLabel, modelLabel, statusLabel, sutLabel, worstLabel } from './labels.js';
 import { countsText, escapeMarkup as e, formatNumber, formatPosition, plural } from './text.js';
 import { typeText } from './graph-layout.js';
 import { COVERAGE_LEGEND, coverageCellText, coverageRows, noRewriteText } from './coverage-table.js';
+import { inputsTable, nodeTable } from './html-model.js';
+import { campaignFolderHref, campaignHref, campaignName, campaignRelativeText } from './html-paths.js';
 
 /** Nothing but the page itself may load: inline style and script, no network, no other files. */
 const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
@@ -22,15 +25,48 @@ function card(value: string, label: string): string {
   return `<div class="card"><b>${e(value)}</b><span>${e(label)}</span></div>`;
 }
 
-function header(doc: ReportDocument): string {
+function fact(term: string, html: string): string {
+  return `<dt>${e(term)}</dt><dd>${html}</dd>`;
+}
+
+/** The campaign's SUTs as recorded, each with the device it ran on. */
+function sutEnvironmentTable(doc: ReportDocument): string {
+  const device = (d: string | undefined) => (d !== undefined ? e(d) : '<span class="none">not recorded</span>');
+  const rows = doc.backends.map((b) => `<tr><td>${e(b.name)}</td><td>${e(b.package)}</td><td>${e(b.version)}</td><td>${device(b.device)}</td></tr>`);
+  return ['<table id="suts"><thead><tr><th>SUT</th><th>package</th><th>version</th><th>device</th></tr></thead><tbody>', ...rows, '</tbody></table>'].join('\n');
+}
+
+/**
+ * What a bug report upstream needs first: the tensorsmith that found the bugs, and the SUTs with
+ * their versions and devices (from the campaign folder); Node and OS are the machine's writing this
+ * page, since a campaign does not record its own.
+ */
+function environmentBlock(doc: ReportDocument, env: ReportEnvironment): string {
+  const found = doc.campaign.toolVersion ?? 'not recorded';
+  const writer = env.toolVersion !== undefined ? `; this report written by tensorsmith ${env.toolVersion}` : '';
+  return [
+    '<section id="environment"><h2>Environment</h2>',
+    '<dl class="facts">',
+    fact('tensorsmith', `${e(found)} (found the bugs)${e(writer)}`),
+    fact('Node', `${e(env.node)} <span class="legend">(of the machine writing this report)</span>`),
+    fact('OS', `${e(env.os)} <span class="legend">(of the machine writing this report)</span>`),
+    '</dl>',
+    sutEnvironmentTable(doc),
+    '</section>',
+  ].join('\n');
+}
+
+function header(doc: ReportDocument, env: ReportEnvironment): string {
   const c = doc.campaign;
   const t = doc.totals;
   const verdictRows = Object.entries(doc.verdicts).map(([v, count]) => `<tr><td>${e(v)}</td><td class="num">${count}</td></tr>`);
   return [
     '<header>',
     '<h1>tensorsmith campaign report</h1>',
-    `<p class="sub">campaign folder <code>${e(c.dir)}</code>, seed <code>${e(c.seed)}</code>${c.toolVersion ? `, tensorsmith ${e(c.toolVersion)}` : ''}</p>`,
+    `<p class="sub">campaign folder <code>${e(campaignName(c.dir))}</code>, seed <code>${e(c.seed)}</code>${c.toolVersion ? `, tensorsmith ${e(c.toolVersion)}` : ''}</p>`,
+    '<p class="sub">Paths and links are relative to the campaign folder: they work when this page is saved in it (e.g. <code>--out DIR/report.html</code>), wherever the folder is moved.</p>',
     '</header>',
+    environmentBlock(doc, env),
     '<div class="cards">',
     card(String(c.tests), 'judged tests'),
     card(String(c.discarded), 'discarded'),
@@ -134,12 +170,24 @@ function valuesTable(output: ReportOutputWindow, bug: ReportBug): string {
   ].join('\n');
 }
 
-function fact(term: string, html: string): string {
-  return `<dt>${e(term)}</dt><dd>${html}</dd>`;
+/** A path of the campaign folder as code, linked relatively when it is plainly inside it. */
+function pathLink(relative: string, href: string | undefined, shown = relative): string {
+  const code = `<code>${e(shown)}</code>`;
+  return href === undefined ? code : `<a href="${e(href)}">${code}</a>`;
+}
+
+function caseFolderFact(bug: ReportBug): string {
+  const folder = (rel: string) => pathLink(rel, campaignFolderHref(rel));
+  const reduced = bug.shownDir !== bug.caseDir ? `, reduced test ${folder(bug.shownDir)}` : '';
+  return fact('case folder', folder(bug.caseDir) + reduced);
+}
+
+function scriptFact(bug: ReportBug): string {
+  if (!bug.reproScript) return fact('standalone script', 'none written');
+  return fact('standalone script', `<code>node</code> ${pathLink(bug.reproScript, campaignHref(bug.reproScript))}`);
 }
 
 function bugSection(doc: ReportDocument, bug: ReportBug, number: number): string {
-  const path = (rel: string) => `<code>${e(join(doc.campaign.dir, rel))}</code>`;
   const model = modelLabel(bug);
   const worst = worstLabel(bug);
   const facts = [
@@ -156,18 +204,22 @@ function bugSection(doc: ReportDocument, bug: ReportBug, number: number): string
     fact('occurrences', `${bug.occurrences} (first seen: ${e(firstSeenLabel(bug))})`),
     ...(model ? [fact('model', e(model))] : []),
     fact('signature', `<code>${e(bug.signature)}</code>`),
-    fact('case folder', path(bug.caseDir) + (bug.shownDir !== bug.caseDir ? `, reduced test ${path(bug.shownDir)}` : '')),
-    fact('standalone script', bug.reproScript ? `<code>node ${e(join(doc.campaign.dir, bug.reproScript))}</code>` : 'none written'),
-    fact('replay', `<code>${e(bug.replayCommand)}</code>`),
-    ...bug.problems.map((p) => fact('problem', `<span class="problem">${e(p)}</span>`)),
+    caseFolderFact(bug),
+    scriptFact(bug),
+    // The document's replay command and problems name absolute paths (JSON keeps them); the page, which may be moved, does not.
+    fact('replay', `<code>${e(replayCommand(bug.caseDir))}</code> <span class="legend">(in the campaign folder)</span>`),
+    ...bug.problems.map((p) => fact('problem', `<span class="problem">${e(campaignRelativeText(p, doc.campaign.dir))}</span>`)),
   ];
   const graph = bug.graph
     ? [
         `<div class="pane"><h3>${bug.reduced ? 'Reduced model' : 'Model'} (${plural(bug.graph.nodes.length, 'node')})</h3>`,
         `<div class="graph-box">${graphSvg(bug.graph, number, bug.worst?.output)}</div>`,
-        '<p class="legend">rounded: graph input; thick outline: model output; red: the output with the worst element. Hover a node for its attributes.</p></div>',
+        '<p class="legend">rounded: graph input; thick outline: model output; red: the output with the worst element; blue edge label: the input slot the value feeds.</p>',
+        nodeTable(bug.graph),
+        '</div>',
       ].join('\n')
     : '';
+  const inputs = bug.inputValues.length ? `<div class="pane"><h3>Inputs (first values)</h3>${inputsTable(bug.inputValues)}</div>` : '';
   const values = bug.actualError !== undefined
     ? `<div class="pane"><h3>Outputs</h3><p>The SUT returned no outputs: <code>${e(bug.actualError)}</code></p></div>`
     : bug.values.length
@@ -177,18 +229,19 @@ function bugSection(doc: ReportDocument, bug: ReportBug, number: number): string
     `<section class="bug" id="bug-${number}">`,
     `<h2>${number}. ${e(bug.verdict)} on ${e(sutLabel(bug))} ${badge(bug)}</h2>`,
     `<dl class="facts">${facts.join('')}</dl>`,
-    `<div class="panes">${graph}${values}</div>`,
+    `<div class="panes">${graph}${inputs}${values}</div>`,
     '</section>',
   ].join('\n');
 }
 
 /**
  * One self-contained HTML page (inline CSS, script and SVG; a content security policy that allows
- * nothing else): totals, the rewrite coverage, a filterable table of bugs, and per bug its facts,
- * the drawing of its (reduced) model and its expected vs actual values. Everything read from files
- * is escaped.
+ * nothing else): totals, the environment, the rewrite coverage, a filterable table of bugs, and per
+ * bug its facts, the drawing and node listing of its (reduced) model, its input values and its
+ * expected vs actual values. Paths and links are relative to the campaign folder. Everything read
+ * from files is escaped.
  */
-export function renderHtml(doc: ReportDocument): string {
+export function renderHtml(doc: ReportDocument, environment: ReportEnvironment = currentEnvironment()): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -200,11 +253,11 @@ export function renderHtml(doc: ReportDocument): string {
     `<style>${REPORT_CSS}</style>`,
     '</head>',
     '<body>',
-    header(doc),
+    header(doc, environment),
     coverageTable(doc),
     bugTable(doc),
     ...doc.bugs.map((bug, i) => bugSection(doc, bug, i + 1)),
-    `<footer>Written by tensorsmith report from ${e(join(doc.campaign.dir, 'summary.json'))}.</footer>`,
+    `<footer>Written by tensorsmith report from ${pathLink('summary.json', campaignHref('summary.json'))} of the campaign folder ${e(campaignName(doc.campaign.dir))}.</footer>`,
     `<script>${REPORT_SCRIPT}</script>`,
     '</body>',
     '</html>',

@@ -30,8 +30,24 @@ function failureDetails(doc: ReportDocument, bug: ReportBug): string {
 }
 
 /**
+ * A bug's test case name: stable across campaigns (CI views track cases by name), so it names the
+ * corpus entry a bug is, which does not change, and not its status, which does.
+ */
+function testcaseName(bug: ReportBug): string {
+  const corpus = bug.corpus !== undefined ? ` [corpus/${bug.corpus}]` : '';
+  return `${bug.verdict} on ${bug.backend.name}: ${bug.ops.join(', ')} (${bug.signature})${corpus}`;
+}
+
+/** The failure's one-line message: its status first (`known (corpus/NAME): ...`), then what went wrong. */
+function failureMessage(bug: ReportBug): string {
+  const status = bug.status !== undefined || bug.corpus !== undefined ? `${statusLabel(bug)}: ` : '';
+  return `${status}${bug.message ?? worstLabel(bug) ?? bug.verdict}`;
+}
+
+/**
  * JUnit XML: one test case per bug signature, failing with the verdict as its type, and one
- * passing case for the judged tests, so that CI test views show a campaign like a test run.
+ * passing case for the judged tests, so that CI test views show a campaign like a test run. A known
+ * bug fails too (it is still there), its message saying it is known and, for a corpus bug, its name.
  */
 export function renderJunit(doc: ReportDocument): string {
   const c = doc.campaign;
@@ -51,11 +67,9 @@ export function renderJunit(doc: ReportDocument): string {
     `      <system-out>${escapeMarkup(`${plural(c.tests, 'judged test')} (${c.discarded} discarded), ${plural(doc.totals.bugs, 'distinct bug')} in ${plural(doc.totals.findings, 'finding')}`)}</system-out>`,
     '    </testcase>',
     ...doc.bugs.flatMap((bug) => {
-      const name = `${bug.verdict} on ${bug.backend.name}: ${bug.ops.join(', ')} (${bug.signature})`;
-      const message = `${bug.status ? `${bug.status}: ` : ''}${bug.message ?? worstLabel(bug) ?? bug.verdict}`;
       return [
-        `    <testcase${attrs({ classname: `tensorsmith.${bug.backend.name}`, name, time: 0 })}>`,
-        `      <failure${attrs({ message, type: bug.verdict })}>${escapeMarkup(failureDetails(doc, bug))}</failure>`,
+        `    <testcase${attrs({ classname: `tensorsmith.${bug.backend.name}`, name: testcaseName(bug), time: 0 })}>`,
+        `      <failure${attrs({ message: failureMessage(bug), type: bug.verdict })}>${escapeMarkup(failureDetails(doc, bug))}</failure>`,
         '    </testcase>',
       ];
     }),

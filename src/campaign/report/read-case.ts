@@ -5,19 +5,20 @@ import type { Model } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { readCaseMeta, type CaseMeta } from '../../store/case-meta.js';
 import { outsideReason } from '../../store/contained-path.js';
-import { readActualFile, readExpectedFile, type ActualOutcome } from '../../store/tensors-file.js';
+import { readActualFile, readExpectedFile, readInputsFile, type ActualOutcome } from '../../store/tensors-file.js';
 import type { ReportWorst } from './document.js';
 
 /** What a report shows of one case folder; whatever could not be read is named in `problems`. */
 export interface CaseContents {
   readonly model?: Model;
+  readonly inputs?: Map<string, Tensor>;
   readonly expected?: Map<string, Tensor>;
   readonly actual?: Map<string, Tensor>;
   readonly actualError?: string;
   readonly worst?: ReportWorst;
   readonly message?: string;
   readonly toolVersion?: string;
-  readonly backends: readonly { name: string; package: string; version: string }[];
+  readonly backends: readonly DescribedBackend[];
   readonly problems: string[];
 }
 
@@ -50,19 +51,32 @@ function readCaseFile<T>(file: string, campaignDir: string, problems: string[], 
   }
 }
 
+/** A SUT as a case's meta.json describes it: package and version, and where it ran when recorded. */
+export interface DescribedBackend {
+  readonly name: string;
+  readonly package: string;
+  readonly version: string;
+  readonly device?: string;
+}
+
 /** The SUT descriptions a record holds that name the package and version (a report shows both). */
-function describedBackends(meta: CaseMeta | undefined): { name: string; package: string; version: string }[] {
-  return (meta?.backends ?? []).flatMap((b) => (typeof b.package === 'string' && typeof b.version === 'string' ? [{ name: b.name, package: b.package, version: b.version }] : []));
+function describedBackends(meta: CaseMeta | undefined): DescribedBackend[] {
+  return (meta?.backends ?? []).flatMap((b) =>
+    typeof b.package === 'string' && typeof b.version === 'string'
+      ? [{ name: b.name, package: b.package, version: b.version, ...(typeof b.device === 'string' ? { device: b.device } : {}) }]
+      : [],
+  );
 }
 
 /**
- * Reads what a report needs from a case folder (model.json, expected.json, actual.json,
+ * Reads what a report needs from a case folder (model.json, inputs.json, expected.json, actual.json,
  * meta.json) of the campaign folder `campaignDir`. Unlike readCaseFolder it does not stop at the
  * first damaged file: a report of a partly copied campaign still shows what is there.
  */
 export function readCaseContents(dir: string, campaignDir: string): CaseContents {
   const problems: string[] = [];
   const model = readCaseFile(join(dir, 'model.json'), campaignDir, problems, readModelJsonFile);
+  const inputs = readCaseFile(join(dir, 'inputs.json'), campaignDir, problems, readInputsFile);
   const expected = readCaseFile(join(dir, 'expected.json'), campaignDir, problems, readExpectedFile);
   const actual: ActualOutcome | undefined = readCaseFile(join(dir, 'actual.json'), campaignDir, problems, readActualFile);
   const meta = readCaseFile(join(dir, 'meta.json'), campaignDir, problems, readCaseMeta);
@@ -72,6 +86,7 @@ export function readCaseContents(dir: string, campaignDir: string): CaseContents
     problems,
     backends: describedBackends(meta),
     ...(model ? { model } : {}),
+    ...(inputs ? { inputs } : {}),
     ...(expected ? { expected } : {}),
     ...(actual && 'outputs' in actual ? { actual: actual.outputs } : {}),
     ...(actual && 'error' in actual ? { actualError: actual.error } : {}),

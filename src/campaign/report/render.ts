@@ -1,6 +1,7 @@
 import { UserError } from '../../ir/errors.js';
 import { stableStringify } from '../../ir/json.js';
 import type { ReportDocument } from './document.js';
+import { currentEnvironment } from './environment.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -17,14 +18,14 @@ export function parseReportFormat(value: string): ReportFormat {
 
 /**
  * A campaign report in one format. `toolVersion` names tensorsmith in SARIF when the case folders
- * do not record the version that found the bugs. JSON writes NaN and the infinities as strings.
+ * do not record the version that found the bugs, and as the report's writer in HTML. JSON writes NaN and the infinities as strings.
  */
 export function renderReport(doc: ReportDocument, format: ReportFormat, toolVersion: string): string {
   switch (format) {
     case 'md':
       return renderMarkdown(doc);
     case 'html':
-      return renderHtml(doc);
+      return renderHtml(doc, currentEnvironment(toolVersion));
     case 'json':
       return stableStringify(doc);
     case 'junit':

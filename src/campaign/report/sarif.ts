@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { stableStringify } from '../../ir/json.js';
 import type { ReportBug, ReportDocument } from './document.js';
-import { describeVerdict, sutLabel, VERDICT_DESCRIPTIONS, worstLabel } from './labels.js';
+import { describeVerdict, statusLabel, sutLabel, VERDICT_DESCRIPTIONS, worstLabel } from './labels.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Locations are relative to the campaign folder, which SARIF names through this base id. */
@@ -9,6 +9,11 @@ const CAMPAIGN_BASE = 'CAMPAIGN';
 
 function uriOf(relative: string): string {
   return relative.split('/').map(encodeURIComponent).join('/');
+}
+
+/** What the signature database and the corpus say of the bug (` Status: known (corpus/NAME).`), when they say anything. */
+function statusSentence(bug: ReportBug): string {
+  return bug.status === undefined && bug.corpus === undefined ? '' : ` Status: ${statusLabel(bug)}.`;
 }
 
 function resultOf(doc: ReportDocument, bug: ReportBug, ruleIndex: number) {
@@ -20,7 +25,7 @@ function resultOf(doc: ReportDocument, bug: ReportBug, ruleIndex: number) {
     // A bug already in the signature database is still there, but it is not news.
     level: bug.status === 'known' ? 'warning' : 'error',
     message: {
-      text: `${bug.verdict} on ${sutLabel(bug)} with ops ${bug.ops.join(', ') || '(none recorded)'}: ${detail}. Replay: ${bug.replayCommand}`,
+      text: `${bug.verdict} on ${sutLabel(bug)} with ops ${bug.ops.join(', ') || '(none recorded)'}: ${detail}.${statusSentence(bug)} Replay: ${bug.replayCommand}`,
     },
     locations: [
       {
@@ -37,6 +42,7 @@ function resultOf(doc: ReportDocument, bug: ReportBug, ruleIndex: number) {
       occurrences: bug.occurrences,
       caseDir: bug.caseDir,
       ...(bug.status ? { status: bug.status } : {}),
+      ...(bug.corpus !== undefined ? { corpus: bug.corpus } : {}),
       ...(bug.reproScript ? { reproScript: bug.reproScript } : {}),
       ...(bug.worst ? { worst: bug.worst } : {}),
     },

@@ -3,12 +3,14 @@ import type { Model } from '../../ir/model.js';
 import { stridesOf, type Tensor } from '../../ir/tensor.js';
 import { toleranceDtypes } from '../../oracles/precision.js';
 import { TOLERANCES } from '../../oracles/tolerance.js';
-import type { ReportElement, ReportOutputWindow, ReportWorst } from './document.js';
+import type { ReportElement, ReportInputPreview, ReportOutputWindow, ReportWorst } from './document.js';
 
 /** Elements shown per output: enough to see a pattern, few enough to read. */
 export const WINDOW_ELEMENTS = 24;
 /** Outputs shown per bug (the worst element's first). */
 export const MAX_OUTPUTS = 4;
+/** Values shown per model input: enough to recognise the data, few enough for one line. */
+export const INPUT_PREVIEW_ELEMENTS = 16;
 
 /**
  * Whether one element disagrees, judged as compareOutputs judges it: the reference rounded to the
@@ -76,4 +78,17 @@ export function outputWindows(
   const tolerances = model ? toleranceDtypes(model) : new Map<string, DType>();
   const names = [...expected.keys()].sort((a, b) => Number(b === worst?.output) - Number(a === worst?.output));
   return names.slice(0, MAX_OUTPUTS).map((name) => windowOf(name, expected.get(name)!, actual?.get(name), tolerances.get(name), worst));
+}
+
+/**
+ * The first values of each input of a test, in the model's input order (inputs.json is keyed by
+ * name; a model input it lacks is left out, one the model does not name comes last).
+ */
+export function inputPreviews(model: Model | undefined, inputs: ReadonlyMap<string, Tensor>): ReportInputPreview[] {
+  const declared = (model?.inputs ?? []).map((i) => i.name).filter((name) => inputs.has(name));
+  const names = [...new Set([...declared, ...inputs.keys()])];
+  return names.map((name) => {
+    const t = inputs.get(name)!;
+    return { name, dtype: t.dtype, shape: t.shape, size: t.data.length, values: Array.from(t.data.subarray(0, INPUT_PREVIEW_ELEMENTS)) };
+  });
 }
