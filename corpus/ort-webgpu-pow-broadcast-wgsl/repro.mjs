@@ -15,25 +15,24 @@ import { fileURLToPath } from 'node:url';
 const CASE = {
   "kind": "runtime-error",
   "backend": "chrome-ort-webgpu",
-  "message": "WebGPU internal error: Error while parsing WGSL: :76:29 error: type mismatch for argument 2 in call to 'pow_v', expected 'vec4<f32>', got 'f32'",
+  "message": "WebGPU internal error: Error while parsing WGSL: :72:26 error: type mismatch for argument 1 in call to 'pow_v', expected 'vec4<f32>', got 'f32'",
   "sut": {
     "package": "onnxruntime-web",
     "version": "1.30.0"
   },
-  "seed": "1796284098156",
-  "testIndex": 594,
+  "seed": "tensorsmith run model.json --seed 0",
+  "testIndex": 0,
   "toolVersion": "0.1.0",
   "signature": "a9cd9bfcdc41fb87",
   "model": {
-    "nodes": 2,
+    "nodes": 1,
     "ops": [
-      "Conv",
       "Pow"
     ],
     "opset": 17
   }
 };
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const CLI = "/work/main/dist/cli/main.js";
 
 const folder = fileURLToPath(new URL('.', import.meta.url));
 const reproArgs = ['repro', folder, ...process.argv.slice(2)];

@@ -56,6 +56,7 @@ export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
     reason:
       'onnxruntime leaves an axis whose size does not change untouched, ignoring its roi; ONNX crops every axis to its roi ' +
       '([0 1 2 3] resized to 4 with roi [0.25, 0.75] is [1 1 2 2] nearest, onnxruntime gives [0 1 2 3])',
+    corpus: 'onnxruntime-resize-tf-crop-and-resize-roi',
   },
   {
     op: 'Resize',
@@ -70,6 +71,7 @@ export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
     dtypes: ['int32'],
     attrs: { mode: 'cubic' },
     reason: "onnxruntime's cubic kernel fails on int32 inputs ('Tensor type mismatch': it writes a float buffer)",
+    corpus: 'onnxruntime-resize-cubic-int32',
   },
   {
     op: 'Resize',

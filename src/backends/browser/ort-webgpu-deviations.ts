@@ -130,6 +130,7 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
       "along each spatial axis'; the WebGPU provider computes a Conv whose kernel covers the whole input (no begin padding) " +
       'as one matrix product, ignoring end padding and dilations, and a 1x1 Conv at stride 1 likewise, ignoring end padding: ' +
       'X [3,3,5], kernel 5, pads [0,3] gives 9 of the 36 outputs, in the wrong places, and 0 elsewhere',
+    corpus: 'ort-webgpu-conv-whole-input-kernel',
   },
   {
     op: 'Conv',
@@ -140,6 +141,7 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
       'of 3 but not of 4 (6, 9, 15, 18...; not 3) and output channels a multiple of 4, and a kernel that is not 1x1, the WebGPU ' +
       'provider computes wrong values (X [2,6,8], W [4,6,3]: outputs like -8.08 where -0.36 is expected); the condition is measured, ' +
       'not traced to its cause',
+    corpus: 'ort-webgpu-conv-channels-multiple-of-3',
   },
   {
     op: 'ConvTranspose',
@@ -158,6 +160,7 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
     reason:
       "ONNX's Gemm computes 'Y = alpha * A' * B' + beta * C' with float alpha and beta; on int32 the WebGPU provider converts " +
       'alpha and beta to int32 first (1.41 acts as 1, 0.49 as 0): A.B = 6 and C = -4 with alpha 1.409 is 4.45, truncated 4; it gives 2',
+    corpus: 'ort-webgpu-gemm-int32-fractional-alpha',
   },
   {
     op: 'InstanceNormalization',
@@ -167,6 +170,7 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
       'WebGPU provider compiles the epsilon of the first InstanceNormalization it runs into a shader it then reuses, so in a page ' +
       'that runs one with epsilon 0.5 a later one with epsilon 0.01 gets 0.5 (0.629 where 0.012 is expected); the node itself ' +
       'cannot show whether an earlier one of another epsilon ran on the same device',
+    corpus: 'ort-webgpu-instancenorm-epsilon-reused',
   },
   {
     op: 'LayerNormalization',
@@ -186,6 +190,7 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
       "ONNX's Pow 'supports multidirectional (i.e., Numpy-style) broadcasting'; where the output's last axis is a multiple of 4 " +
       'and an operand is broadcast along it (X [2,1], Y [1,8]; X [4], Y [1,1]; a Y of shape [1] or [] runs), the WebGPU provider builds a shader that ' +
       "does not compile ('type mismatch for argument 1 in call to pow_v, expected vec4<f32>, got f32')",
+    corpus: 'ort-webgpu-pow-broadcast-wgsl',
   },
   ...REDUCTIONS_WITH_ELEMENTWISE_STEP.map(
     (op): OrtDeviation => ({
@@ -196,6 +201,7 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
         "ONNX's noop_with_empty_axes: 'If true, no reduction is applied, but other operations will be performed. For example, " +
         "ReduceSumSquare acts as a vanilla Square.'; with no axes the WebGPU provider returns the input unchanged, skipping the " +
         'square, abs or log (ReduceSumSquare of -3 gives -3, not 9)',
+      corpus: 'ort-webgpu-reduce-noop-empty-axes',
     }),
   ),
   {
@@ -223,6 +229,7 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
       "ONNX's Where 'supports multidirectional (i.e., Numpy-style) broadcasting'; on bool X and Y, when an input is broadcast " +
       "(condition [7], X [7], Y [1,1,7]), the WebGPU provider builds a shader that does not compile ('cannot index type u32': " +
       'it indexes the u32 that packs four bools); bool inputs of one shape run',
+    corpus: 'ort-webgpu-where-bool-broadcast-wgsl',
   },
 ];
 

@@ -65,12 +65,14 @@ export const TFJS_DEVIATIONS: readonly TfjsDeviation[] = [
     when: (v) => !tfjsMatMulBatchesPair(shapeOf(v, 0), shapeOf(v, 1)),
     reason: (v) =>
       `tfjs BatchMatMul mis-broadcasts batch dims [${shapeOf(v, 0).slice(0, -2).join(', ')}] against [${shapeOf(v, 1).slice(0, -2).join(', ')}] (flattened batch indexing)`,
+    corpus: 'tfjs-batchmatmul-batch-broadcast',
   },
   {
     backends: ['webgpu'],
     ops: ['ArgMax', 'ArgMin'],
     when: (v) => shapeOf(v, 0).length === 1,
     reason: (v) => `tfjs-webgpu ${v.node.op} of a 1-D tensor gives shape [1] instead of []`,
+    corpus: 'tfjs-webgpu-argmax-1d',
   },
   {
     backends: ['webgpu'],
