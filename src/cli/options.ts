@@ -1,6 +1,6 @@
 import { statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isDType, type DType } from '../ir/dtype.js';
+import { DTYPES, isDType, type DType } from '../ir/dtype.js';
 import { UserError } from '../ir/errors.js';
 
 export function parseList(value: string): string[] {
@@ -73,10 +73,12 @@ export function parsePercent(flag: string, value: string): number {
   return n / 100;
 }
 
+/** --dtypes: a list of dtypes, or `all` (every dtype the generator supports). */
 export function parseDtypes(value: string): DType[] {
-  const list = parseNonEmptyList('--dtypes', value, 'dtype (float32, float64, int32, int64, bool)');
+  const list = parseNonEmptyList('--dtypes', value, 'dtype (float32, float64, int32, int64, bool), or all');
+  if (list.length === 1 && list[0] === 'all') return [...DTYPES];
   for (const d of list) {
-    if (!isDType(d)) throw new UserError(`--dtypes: unknown dtype '${d}' (use float32, float64, int32, int64, bool)`);
+    if (!isDType(d)) throw new UserError(`--dtypes: unknown dtype '${d}' (use float32, float64, int32, int64, bool, or all)`);
   }
   return list as DType[];
 }

@@ -29,7 +29,7 @@ function output(m: ReducedModel, op: string): string {
 
 /**
  * A campaign with the generator as a user gets it (every op, the default --pattern-share, coverage
- * guidance on; only the model size is capped) against a SUT whose bugs are all in its fusion pass
+ * guidance on; only the model size is capped, and the dtypes to the fixture's float32) against a SUT whose bugs are all in its fusion pass
  * (see the fixture's header): a fixed range of tests finds each of the three, lists it once,
  * reduced to its pattern's nodes, and lists nothing else. None of these bugs is in a single op, so
  * this is the generator's rewrite patterns (and their near misses) at work: with --pattern-share 0,
@@ -39,7 +39,7 @@ describe('a campaign against a compiler with fusion bugs', () => {
   it('finds each planted fusion bug with the default generator, reduced to its pattern, and nothing else', () => {
     const out = tempDir();
     // The last bug (Relu feeding a Clip's max) is first generated at test 87 of this seed.
-    const { run, summary } = fuzzFixture({ fixture: FIXTURE, sut: 'fusing-compiler', out, flags: ['--seed', 's2', '--index-limit', '100', '--max-nodes', '4'] });
+    const { run, summary } = fuzzFixture({ fixture: FIXTURE, sut: 'fusing-compiler', out, flags: ['--seed', 's2', '--index-limit', '100', '--max-nodes', '4', '--dtypes', 'float32'] });
     expect(run.status, run.stderr).toBe(1);
     expect(bugLabels(summary.bugs)).toEqual(bugLabels(PLANTED_BUGS));
     for (const bug of summary.bugs) {

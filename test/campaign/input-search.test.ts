@@ -36,6 +36,8 @@ function fuzzArgs(out: string, ...extra: string[]): string[] {
     'fuzz',
     '--seed', SEED,
     '--ops', GENERATOR.ops.join(','),
+    // The fixture SUT computes float32 only.
+    '--dtypes', 'float32',
     '--max-nodes', String(GENERATOR.maxNodes),
     '--max-tests', String(MAX_TESTS),
     '--time', '60',

@@ -82,7 +82,7 @@ describe('bad flags', () => {
       ['gen', '--ops', 'Relu', '--dtypes', 'bool'],
     ]) {
       const out = join(tempDir(), 'out');
-      expect(await refused([...argv, '--out', out])).toMatch(/no op is left by --(ops|exclude-ops) at opset 17 for dtypes (float32|bool), so no model can be built/);
+      expect(await refused([...argv, '--out', out])).toMatch(/no op is left by --(ops|exclude-ops) at opset 17 for dtypes [a-z0-9, ]+, so no model can be built/);
       expect(existsSync(out)).toBe(false);
     }
   });

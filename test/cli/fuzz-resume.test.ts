@@ -63,7 +63,7 @@ describe('fuzz --resume', () => {
       [['--max-nodes', '5'], /was run with --max-nodes 3, not with --max-nodes 5; drop --max-nodes/],
       [['--seed', 'other'], /was run with --seed restore, not with --seed other/],
       [['--ops', 'Log,Exp'], /was run with --ops Log,Exp,Add, not with --ops Log,Exp/],
-      [['--dtypes', 'float32,int32'], /was run without --dtypes|was run with --dtypes float32, not with --dtypes float32,int32/],
+      [['--dtypes', 'float32,int32'], /was run without --dtypes|was run with --dtypes all, not with --dtypes float32,int32/],
       [['--no-input-search'], /was run without --no-input-search, not with --no-input-search/],
       [['--backends', 'ref-cpu'], /was run with --backends log-wrong, not with --backends ref-cpu/],
     ] as const) {

@@ -10,6 +10,7 @@ import { EXIT_BUGS, EXIT_OK, type CliIo } from '../io.js';
 import { checkFileFlag, checkFolderFlag, parseNonEmptyList, parseNonNegativeInt, parsePercent, parsePositiveInt, parseTimeoutMs, parseDurationSec } from '../options.js';
 import { backendOptions, chromiumOption, createAdapters, type BackendFlags } from './backend-flags.js';
 import { backendsWithModules } from '../../backends/registry.js';
+import { expandBackendSets } from '../../backends/backend-sets.js';
 import { statusLine } from '../status-line.js';
 import { TOOL_VERSION } from '../version.js';
 import { generatorConfig, generatorOptions, inputChoice, inputSearchOptions, type GeneratorFlags, type InputSearchFlags } from './generator-flags.js';
@@ -31,7 +32,8 @@ function spareWorkers(suts: number): number {
   return suts >= 3 ? 1 : 2;
 }
 
-export const DEFAULT_FUZZ_BACKENDS = 'ort-disabled,ort-basic,ort-extended,ort-all';
+/** Every SUT that runs in Node here (see BACKEND_SETS), chosen by bench/defaults.mjs (README: defaults). */
+export const DEFAULT_FUZZ_BACKENDS = 'local';
 
 interface FuzzFlags extends GeneratorFlags, BackendFlags, InputSearchFlags {
   time: string;
@@ -109,7 +111,13 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     const maxTests = opts.maxTests === undefined ? undefined : parsePositiveInt('--max-tests', opts.maxTests);
     const indexLimit = opts.indexLimit === undefined ? undefined : parsePositiveInt('--index-limit', opts.indexLimit);
     const shard = opts.shard !== undefined ? parseShard(opts.shard) : WHOLE;
-    const backendNames = parseNonEmptyList('--backends', opts.backends, 'SUT (see tensorsmith backends)');
+    const listedBackends = parseNonEmptyList('--backends', opts.backends, 'SUT (see tensorsmith backends)');
+    // Set names (local, browser, all) become the SUTs of the set that run here; the campaign
+    // records that list, so a resume or a parallel job runs the same SUTs.
+    const sutRegistry = await backendsWithModules(opts.backendModule, chromiumOption(opts));
+    const backendNames = await expandBackendSets(listedBackends, sutRegistry, (name, why) => io.err(`skipping ${name}, which does not run here: ${why}\n`));
+    if (backendNames.length === 0) throw new UserError(`no SUT of --backends ${opts.backends} runs here: 'tensorsmith backends' says why`);
+    opts.backends = backendNames.join(',');
     if (opts.out !== undefined) checkFolderFlag('--out', opts.out);
     if (opts.cacheDir !== undefined) checkFolderFlag('--cache-dir', opts.cacheDir);
     if (opts.known !== undefined) checkFileFlag('--known', opts.known);

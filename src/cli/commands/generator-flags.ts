@@ -23,13 +23,20 @@ export interface GeneratorFlags {
   patternShare: string;
 }
 
-/** The generator's flags, shared by gen and fuzz. */
+/** Every dtype the generator supports (bench/defaults.mjs: as many bugs a minute as float32 alone, and the integer and bool ones besides). */
+export const DEFAULT_DTYPES = 'all';
+
+/**
+ * The generator's flags, shared by gen, fuzz and repro, with the same defaults, so that gen and
+ * repro --seed --index make the test a default campaign made: every dtype (the best first minute,
+ * measured by bench/defaults.mjs).
+ */
 export function generatorOptions(cmd: Command): Command {
   return cmd
     .option('--max-nodes <n>', 'nodes per model', '10')
     .option('--ops <list>', 'only these ops (comma-separated)')
     .option('--exclude-ops <list>', 'never these ops (comma-separated)')
-    .option('--dtypes <list>', 'tensor dtypes to generate (float32, float64, int32, int64, bool)', 'float32')
+    .option('--dtypes <list>', 'tensor dtypes to generate (float32, float64, int32, int64, bool), or all', DEFAULT_DTYPES)
     .option('--max-elements <n>', 'largest number of elements of any tensor', '4096')
     .option('--method <method>', 'smt (symbolic shapes, z3 fallback, forward and backward insertion) or random (no solver)', 'smt')
     .option('--opset <n>', 'ONNX opset of the models (ops follow their version in force there; Gelu needs 20)', String(DEFAULT_OPSET))

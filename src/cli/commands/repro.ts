@@ -11,7 +11,9 @@ import { builtinRegistry } from '../../opspec/ops/index.js';
 import { isBug } from '../../oracles/verdict.js';
 import { EXIT_BUGS, EXIT_ERROR, EXIT_OK, type CliIo } from '../io.js';
 import { checkFolderFlag, parseList, parsePositiveNumber } from '../options.js';
-import { backendOptions, sutHosting, type BackendFlags } from './backend-flags.js';
+import { backendOptions, chromiumOption, sutHosting, type BackendFlags } from './backend-flags.js';
+import { expandBackendSets } from '../../backends/backend-sets.js';
+import { builtinBackends } from '../../backends/registry.js';
 import { DEFAULT_FUZZ_BACKENDS } from './fuzz.js';
 import { generatorConfig, generatorOptions, inputChoice, inputSearchOptions, type GeneratorFlags, type InputSearchFlags } from './generator-flags.js';
 
@@ -119,7 +121,8 @@ export function reproCommand(program: Command, io: CliIo, setExit: (code: number
       const hint = inputs.search ? ' (or its input search ran out of budget on this machine: try a larger --search-ms)' : '';
       throw new UserError(`test ${index} of seed '${seed}' cannot judge a SUT, ${describeUntrusted(test.untrusted)}: a campaign discards it${hint}`);
     }
-    const names = cliBackends ?? campaign?.backends ?? parseList(DEFAULT_FUZZ_BACKENDS);
+    const listed = cliBackends ?? campaign?.backends ?? parseList(DEFAULT_FUZZ_BACKENDS);
+    const names = await expandBackendSets(listed, builtinBackends(chromiumOption(opts)), (name, why) => io.err(`skipping ${name}: ${why}\n`));
     const suts = await createReproAdapters(names, sutHosting(opts, campaign?.backendModules ?? [], io.cacheDir));
     const verdicts = await judgeTest(test, suts.adapters).finally(suts.close);
     for (const v of verdicts) {
