@@ -38,6 +38,11 @@ export class BugBook {
   /** @param corpus the bugs of the corpus: a finding that is one of them is listed as that known bug. */
   constructor(private readonly corpus: readonly CorpusBug[] = []) {}
 
+  /** The corpus bug of that name (a corpus entry's folder name), if the corpus has it. */
+  corpusBugNamed(name: string): CorpusBug | undefined {
+    return this.corpus.find((b) => b.name === name);
+  }
+
   /**
    * The corpus bug a finding is, if any: the one the SUT's recorded bugs name for the model (its
    * failure of the same class), else one of the same kind (class, family, message pattern) whose
@@ -46,7 +51,7 @@ export class BugBook {
    */
   corpusBugFor(finding: FindingKey & { named?: string | undefined }, triggerOf: (bug: CorpusBug) => readonly string[]): CorpusBug | undefined {
     if (finding.named !== undefined) {
-      const named = this.corpus.find((b) => b.name === finding.named);
+      const named = this.corpusBugNamed(finding.named);
       if (named && sameDefectClass(named.signature.class, finding.class)) return named;
     }
     return this.corpus.find((b) => {

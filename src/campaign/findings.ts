@@ -238,6 +238,11 @@ export class FindingHandler {
       this.ctx.listed(listed);
       return;
     }
+    // Reduced to a model the SUT's recorded bugs name: that corpus bug, however it failed (the
+    // same defect may show as wrong values on one backend and as an error on another).
+    const named = session.adapter.knownBug?.(reduced.model);
+    const corpusBug = named && this.ctx.book.corpusBugNamed(named.corpus);
+    if (corpusBug) return this.listAsCorpusBug(listed, corpusBug, session, pending);
     // A memory violation whose reduced test shows garbage values is still a memory violation.
     const original = pending.outcome.verdict;
     const signature = session.signatureOf(isMemoryViolation(original) && isNumeric(reduced.verdict.kind) ? original : reduced.verdict, reduced.model);
@@ -276,6 +281,17 @@ export class FindingHandler {
     await this.seenOnFamily(entry, session, { model: reduced.model, onnx: reduced.onnx, inputs: reduced.inputs, expected: reduced.expected }, reduced.verdict);
     this.finish(entry);
     this.ctx.listed(entry);
+  }
+
+  /** A listed, unreduced finding that turned out to be a corpus bug: folded into that bug's listing (made now if it has none). */
+  private listAsCorpusBug(listed: BugEntry, bug: CorpusBug, session: SutSession, pending: PendingReduction): void {
+    let into = this.ctx.book.get(bug.signature.hash);
+    if (!into) {
+      into = this.corpusSighting(bug, session, pending.test, pending.outcome);
+      // Its sightings are the listing's, which the fold adds.
+      into.occurrences = 0;
+    }
+    this.merge(listed, into);
   }
 
   /** A bug's listing is final: the signature database learns of it (on disk when the step is committed). */

@@ -107,6 +107,27 @@ describe('a campaign that meets a bug of the corpus', () => {
     expect(other.summary.perBackend['other-sigmoid']!.verdicts.unsupported).toBe(0);
   }, 120_000);
 
+  it('lists a finding whose reduced model the SUT\'s recorded bugs name as that corpus bug, though it fails another way', async () => {
+    const { corpus } = await sigmoidCorpus();
+    // The same defect seen as an error on another backend (tfjs-webgpu throws where tfjs-cpu computes wrong values).
+    const ref = referenceCpuAdapter();
+    const adapter: BackendAdapter = {
+      ...ref,
+      name: 'throwing-sigmoid',
+      family: 'another-runtime',
+      async run(prepared, inputs) {
+        const model = prepared as Parameters<typeof ref.run>[0];
+        if (model.nodes.some((n) => n.op === 'Sigmoid')) throw new Error('Sigmoid kernel: size mismatch');
+        return ref.run(model, inputs);
+      },
+      knownBug: (model) => (model.nodes.length === 1 && model.nodes[0]!.op === 'Sigmoid' ? { corpus: 'planted-sigmoid-offset', reason: 'Sigmoid is off' } : undefined),
+    };
+    const other = await campaign(tempDir(), corpus, { adapter });
+    expect(other.summary.bugs.map((b) => [b.status, b.corpus, b.verdict])).toEqual([['known', 'planted-sigmoid-offset', 'runtime-error']]);
+    expect(other.summary.bugs[0]!.occurrences).toBeGreaterThan(1);
+    expect(other.summary.newBugs).toBe(0);
+  }, 120_000);
+
   it("reads tensorsmith's own corpus: a signature per entry", () => {
     const names = corpusSignatures(BUNDLED_CORPUS);
     expect(names.size).toBeGreaterThanOrEqual(12);
