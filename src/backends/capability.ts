@@ -20,6 +20,13 @@ export const CAPABILITY_GAP_MESSAGES: readonly { readonly pattern: RegExp; reado
   { pattern: /\bdoes not support\b/, source: "onnxruntime's kernels (the WebGPU provider's)" },
 ];
 
+/**
+ * Messages that match a pattern above but report a failure, not a missing capability: every output
+ * of a tensorsmith model is a tensor, so onnxruntime-web saying an output is not one means its
+ * optimizer lost that output (a FastGelu fusion that swallowed a node whose value is a graph output).
+ */
+export const NOT_CAPABILITY_GAPS: readonly RegExp[] = [/Reading data from non-tensor typed value is not supported/];
+
 /** The name an adapter's error has when it says it does not implement something (see UnsupportedError). */
 const UNSUPPORTED_ERROR = 'UnsupportedError';
 
@@ -31,5 +38,5 @@ export function isCapabilityGap(error: unknown): boolean {
   if (error instanceof SutError && error.errorName === UNSUPPORTED_ERROR) return true;
   if (error instanceof Error && error.name === UNSUPPORTED_ERROR) return true;
   const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
-  return CAPABILITY_GAP_MESSAGES.some((m) => m.pattern.test(message));
+  return CAPABILITY_GAP_MESSAGES.some((m) => m.pattern.test(message)) && !NOT_CAPABILITY_GAPS.some((p) => p.test(message));
 }

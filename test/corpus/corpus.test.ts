@@ -45,7 +45,8 @@ afterAll(() => {
 function sut(name: string): BackendAdapter {
   let adapter = opened.get(name);
   if (!adapter) {
-    adapter = isBrowserSut(name) ? backends.createIsolated(name, { timeoutMs: 60_000, memoryLimitMb: 8192 }) : backends.create(name);
+    // Isolated, every one: a corpus bug may be a crash (onnxruntime's FastGelu fusion segfaults).
+    adapter = backends.createIsolated(name, { timeoutMs: 60_000, memoryLimitMb: 8192 });
     opened.set(name, adapter);
   }
   // Each bug in a fresh page or worker, as a campaign confirms one: the last one may have broken it
