@@ -114,20 +114,19 @@ function firstDeviation(model: Model, deviations: readonly OrtDeviation[]): { no
   return undefined;
 }
 
+/** A deviation a node runs into, as the sentence a verdict or a known bug gives. */
+function sentence({ node, deviation }: { node: Node; deviation: OrtDeviation }): string {
+  return `${node.op} (${node.name}): ${deviation.reason}`;
+}
+
 /** The first recorded deviation (of `deviations`, those without a corpus entry) a model's nodes run into, as a sentence. */
 export function ortKnownDeviation(model: Model, deviations: readonly OrtDeviation[] = ORT_DEVIATIONS): string | undefined {
-  const found = firstDeviation(
-    model,
-    deviations.filter((d) => d.corpus === undefined),
-  );
-  return found && `${found.node.op} (${found.node.name}): ${found.deviation.reason}`;
+  const found = firstDeviation(model, deviations.filter((d) => d.corpus === undefined));
+  return found && sentence(found);
 }
 
 /** The first recorded bug (a deviation of `deviations` with a corpus entry) a model's nodes run into. */
 export function ortKnownBug(model: Model, deviations: readonly OrtDeviation[] = ORT_DEVIATIONS): KnownBugMatch | undefined {
-  const found = firstDeviation(
-    model,
-    deviations.filter((d) => d.corpus !== undefined),
-  );
-  return found && { corpus: found.deviation.corpus!, reason: `${found.node.op} (${found.node.name}): ${found.deviation.reason}` };
+  const found = firstDeviation(model, deviations.filter((d) => d.corpus !== undefined));
+  return found && { corpus: found.deviation.corpus!, reason: sentence(found) };
 }

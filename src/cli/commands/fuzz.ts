@@ -145,7 +145,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     if (jobs > 1) {
       if (!io.self) throw new UserError('--jobs is not available here: the command cannot start copies of itself');
       // Bad SUT names and adapter modules are usage errors here, not failures of every worker.
-      (await backendsWithModules(opts.backendModule, chromiumOption(opts))).checkNames(backendNames);
+      sutRegistry.checkNames(backendNames);
       record();
       io.err(`tensorsmith ${TOOL_VERSION}: fuzzing ${opts.backends} with ${jobs} workers for ${timeSec}s, seed ${seed}, into ${outDir}\n`);
       summary = await runParallelCampaign({
