@@ -11,6 +11,7 @@ export { makeTensor } from './ir/tensor.js';
 export { fromTypedArray, toTypedArray, type NativeArray } from './api/tensors.js';
 export { defineAdapter } from './api/define-adapter.js';
 export { ORT_DEVIATIONS, ortKnownBug, ortKnownDeviation, type OrtDeviation } from './backends/onnxruntime-deviations.js';
+export { ORT_REWRITE_BUGS, ortRewriteKnownBug, type OrtRewriteBug } from './backends/onnxruntime-rewrite-bugs.js';
 export { ORT_CPU_UNSUPPORTED, ortSupports } from './backends/onnxruntime-support.js';
 export { TFJS_DEVIATIONS, tfjsKnownBug, tfjsKnownDeviation, type TfjsDeviation } from './backends/tfjs/deviations.js';
 export { tfjsSupports, tfjsUnsupportedNode } from './backends/tfjs/support.js';

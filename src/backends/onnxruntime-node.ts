@@ -6,6 +6,7 @@ import { fromNativeArray, toNativeArray, type Tensor } from '../ir/tensor.js';
 import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapter.js';
 import { ortSupports } from './onnxruntime-support.js';
 import { ortKnownBug, ortKnownDeviation } from './onnxruntime-deviations.js';
+import { ortRewriteKnownBug } from './onnxruntime-rewrite-bugs.js';
 import { rewritesOf, sessionWithDiff } from './onnxruntime-rewrites.js';
 
 import { ORT_FAMILY, ortNodeSessionOptions, type OrtOptLevel } from './onnxruntime-options.js';
@@ -70,7 +71,7 @@ export function onnxruntimeNodeAdapter(level: OrtOptLevel): BackendAdapter<OrtPr
       await session.release();
     },
     knownDeviation: ortKnownDeviation,
-    knownBug: ortKnownBug,
+    knownBug: (model) => ortKnownBug(model) ?? ortRewriteKnownBug(model, level),
   };
 }
 

@@ -4,6 +4,7 @@ import { fromNativeArray, toNativeArray, type Tensor } from '../ir/tensor.js';
 import type { BackendAdapter, BackendDescription, ModelArtifact } from './adapter.js';
 import { ortKnownBug, ortKnownDeviation } from './onnxruntime-deviations.js';
 import { ORT_FAMILY, ORT_WEB_SESSION_OPTIONS } from './onnxruntime-options.js';
+import { ortRewriteKnownBug } from './onnxruntime-rewrite-bugs.js';
 
 type OrtWeb = typeof import('onnxruntime-web');
 type Session = import('onnxruntime-web').InferenceSession;
@@ -43,7 +44,7 @@ export function onnxruntimeWebWasmAdapter(): BackendAdapter<Session> {
     },
     supports: () => true,
     knownDeviation: ortKnownDeviation,
-    knownBug: ortKnownBug,
+    knownBug: (model) => ortKnownBug(model) ?? ortRewriteKnownBug(model, ORT_WEB_SESSION_OPTIONS.graphOptimizationLevel),
     async prepare(artifact: ModelArtifact) {
       const ort = await loadOrtWeb();
       return ort.InferenceSession.create(artifact.onnx, { ...ORT_WEB_SESSION_OPTIONS, executionProviders: ['wasm'] });

@@ -36,6 +36,8 @@ export interface CorpusBug {
   readonly signature: BugSignature;
   /** The SUTs it was reproduced on (corpus.json). */
   readonly seenOn: readonly string[];
+  /** Classes other models show it as besides its signature's (corpus.json alsoShowsAs). */
+  readonly alsoShowsAs: readonly string[];
   /** The reduced model: a model that holds its nodes (on the same SUT family, failing the same way) is taken for it. */
   readonly model: Model;
   /** For wrong values: the output that was wrong (its cone is the trigger). */
@@ -47,10 +49,12 @@ export function readCorpusBugs(dir: string): CorpusBug[] {
   return entryFolders(dir).map(({ name, folder }) => {
     const meta = readCaseMeta(join(folder, 'meta.json'));
     const output = isNumeric(meta.verdict.kind) ? meta.verdict.worst?.output : undefined;
+    const entry = readCorpusEntry(join(folder, 'corpus.json'));
     return {
       name,
       signature: meta.signature,
-      seenOn: readCorpusEntry(join(folder, 'corpus.json')).seenOn,
+      seenOn: entry.seenOn,
+      alsoShowsAs: entry.alsoShowsAs ?? [],
       model: readModelJsonFile(join(folder, 'model.json')),
       ...(output !== undefined ? { output } : {}),
     };

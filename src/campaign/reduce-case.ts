@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { familyOf, type BackendAdapter } from '../backends/adapter.js';
+import { familyOf, type BackendAdapter, type KnownBugMatch } from '../backends/adapter.js';
 import { writeCaseFolder, type CaseMeta } from '../store/case-folder.js';
 import type { ReproCase } from './repro.js';
 import { UserError } from '../ir/errors.js';
@@ -43,7 +43,7 @@ export async function reduceCase(args: {
   /** The full timeout of a request (--timeout); candidates get adaptive ones below it. */
   timeoutMs: number;
   onProgress?: (nodes: number) => void;
-}): Promise<{ dir: string; reduced: ReducedTest }> {
+}): Promise<{ dir: string; reduced: ReducedTest; knownBug?: KnownBugMatch }> {
   const { adapter, registry } = args;
   const { test, meta, dir } = args.case;
   const verdict = { ...meta.verdict, backend: adapter.name };
@@ -69,7 +69,10 @@ export async function reduceCase(args: {
   if (!reduced) throw new UserError(`the bug stopped reproducing on ${adapter.name} during the reduction (is the SUT flaky?); nothing was written`);
   // The SUT that showed the reduced bug (another one than recorded when --backends chose it).
   const sut = { ...meta, backends: [await adapter.describe()] };
-  return { dir: writeReducedCase(dir, sut, reduced, new Date().toISOString(), familyOf(adapter)), reduced };
+  const written = writeReducedCase(dir, sut, reduced, new Date().toISOString(), familyOf(adapter));
+  // Reduced to a model the SUT's recorded bugs name: that corpus bug, however it failed.
+  const knownBug = adapter.knownBug?.(reduced.model);
+  return { dir: written, reduced, ...(knownBug ? { knownBug } : {}) };
 }
 
 /** `tensorsmith reduce` of a state bug's case: the setup test and the test it breaks, reduced in turn. */

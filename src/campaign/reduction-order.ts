@@ -4,7 +4,9 @@ import type { PendingReduction } from './findings.js';
 
 /**
  * Which waiting bug to reduce next (its index in `pending`), when reduction time is scarce (a
- * browser SUT judges a candidate in a second or more). Errors first: each sighting costs a worker
+ * browser SUT judges a candidate in a second or more). First a finding in a model the SUT's
+ * recorded bugs name (a corpus bug that failed another way than its case): reduced, it is most
+ * likely that known bug, and left unreduced it would be listed as new. Then errors: each sighting costs a worker
  * restart until a reduced trigger lets the campaign skip it. Then a bug whose kind (family, class
  * and message) no reduced bug has yet: reducing one of a kind lets the others that hold its
  * trigger merge into it unreduced. Then the smallest model: its reduction is the cheapest.
@@ -16,7 +18,7 @@ export function nextReduction(pending: readonly PendingReduction[], book: BugBoo
   pending.forEach((p, i) => {
     const listed = book.get(p.signature);
     const kindReduced = listed ? reducedKinds.has(kindKey(listed.family, listed.class, listed.pattern)) : false;
-    const key = [isNumeric(p.outcome.verdict.kind) ? 1 : 0, kindReduced ? 1 : 0, p.test.model.nodes.length];
+    const key = [p.outcome.knownBug ? 0 : 1, isNumeric(p.outcome.verdict.kind) ? 1 : 0, kindReduced ? 1 : 0, p.test.model.nodes.length];
     if (best < 0 || lexicallyBefore(key, bestKey)) {
       best = i;
       bestKey = key;

@@ -15,6 +15,13 @@ export interface CorpusEntry {
   readonly spec: { readonly op: string; readonly sentence: string };
   /** What the SUT does instead, and why that breaks the sentence. */
   readonly explanation?: string;
+  /**
+   * Bug classes other models show this bug as, besides the case's own (a fusion that drops a value
+   * crashes one model and makes another invalid; a dropped axis is wrong values, then a shape error
+   * in the next op): a failure of one of these classes in a model the SUT's recorded bugs name as
+   * this entry is taken for it without reduction.
+   */
+  readonly alsoShowsAs?: readonly string[];
   readonly status: 'open' | 'reported' | 'fixed';
   /** The upstream issue, or the version that fixed it. */
   readonly upstream?: string;
@@ -34,6 +41,7 @@ export function readCorpusEntry(file: string): CorpusEntry {
     replayOn: r.strings(o.replayOn, 'replayOn'),
     spec: { op: r.string(spec.op, 'spec.op'), sentence: r.string(spec.sentence, 'spec.sentence') },
     ...(o.explanation !== undefined ? { explanation: r.string(o.explanation, 'explanation') } : {}),
+    ...(o.alsoShowsAs !== undefined ? { alsoShowsAs: r.strings(o.alsoShowsAs, 'alsoShowsAs') } : {}),
     status,
     ...(o.upstream !== undefined ? { upstream: r.string(o.upstream, 'upstream') } : {}),
   };

@@ -131,4 +131,31 @@ describe('the order of waiting reductions', () => {
     expect(pending[nextReduction(pending, book)]!.signature).toBe('values');
     expect(nextReduction([], book)).toBe(-1);
   });
+
+  it('takes first a finding in a model the SUT\'s recorded bugs name, whatever its class', () => {
+    const book = new BugBook();
+    book.set(bug('error', { reduced: undefined }));
+    book.set(bug('named', { reduced: undefined, class: 'numeric', pattern: 'numeric' }));
+    const named: PendingReduction = { ...waiting('named', 'wrong-result', 9), outcome: { verdict: { kind: 'wrong-result', backend: 'tfjs-webgpu' }, knownBug: { corpus: 'tfjs-webgpu-prod-keepdims', reason: 'prod' } } };
+    const pending = [waiting('error', 'runtime-error', 2), named];
+    expect(pending[nextReduction(pending, book)]!.signature).toBe('named');
+  });
+});
+
+describe('corpus bugs named by the SUT\'s recorded bugs', () => {
+  const corpusBug = (alsoShowsAs: string[]) => ({
+    name: 'tfjs-webgpu-prod-keepdims',
+    signature: { hash: 'h', class: 'numeric', family: 'tfjs-webgpu', ops: ['ReduceProd'], kernels: ['ReduceProd'], pattern: 'numeric' },
+    seenOn: ['tfjs-webgpu'],
+    alsoShowsAs,
+    model: { opset: 17, inputs: [], weights: [], nodes: [], outputs: [] },
+  });
+  const finding = { class: 'runtime-error', family: 'tfjs-webgpu', pattern: 'All values in axis param must be in range', trigger: ['Concat(int32)', 'ReduceProd(int32)'], named: 'tfjs-webgpu-prod-keepdims' };
+
+  it('are taken for a failure of another class only when the entry says the bug shows as it', () => {
+    expect(new BugBook([corpusBug([])]).corpusBugFor(finding, () => ['ReduceProd(int32)'])).toBeUndefined();
+    expect(new BugBook([corpusBug(['runtime-error'])]).corpusBugFor(finding, () => ['ReduceProd(int32)'])?.name).toBe('tfjs-webgpu-prod-keepdims');
+    // Not named by the SUT's recorded bugs: the class must match.
+    expect(new BugBook([corpusBug(['runtime-error'])]).corpusBugFor({ ...finding, named: undefined }, () => ['ReduceProd(int32)'])).toBeUndefined();
+  });
 });

@@ -32,7 +32,7 @@ function sigmoidOff(): BackendAdapter {
   };
 }
 
-const campaign = async (outDir: string, corpusDir: string, options: { seed?: string; ops?: string[]; adapter?: BackendAdapter } = {}) => ({
+const campaign = async (outDir: string, corpusDir: string, options: { seed?: string; ops?: string[]; adapter?: BackendAdapter; reduce?: boolean } = {}) => ({
   outDir,
   summary: await runFuzzCampaign({
     seed: options.seed ?? 'corpus-known',
@@ -44,19 +44,19 @@ const campaign = async (outDir: string, corpusDir: string, options: { seed?: str
     adapters: [options.adapter ?? sigmoidOff()],
     registry,
     toolVersion: 'test',
-    reduction: { budget: { checks: 100, ms: 60_000 }, share: 1 },
+    ...(options.reduce === false ? {} : { reduction: { budget: { checks: 100, ms: 60_000 }, share: 1 } }),
   }),
 });
 
 /** A corpus folder whose one entry, planted-sigmoid-offset, is the first campaign's reduced Sigmoid bug. */
-async function sigmoidCorpus(): Promise<{ corpus: string; first: Awaited<ReturnType<typeof campaign>>; bug: BugEntry }> {
+async function sigmoidCorpus(triage: { alsoShowsAs?: string[] } = {}): Promise<{ corpus: string; first: Awaited<ReturnType<typeof campaign>>; bug: BugEntry }> {
   const first = await campaign(tempDir(), tempDir());
   const bug = first.summary.bugs.find((b) => b.reduced)!;
   const corpus = tempDir();
   const entry = join(corpus, 'planted-sigmoid-offset');
   mkdirSync(entry);
   cpSync(join(first.outDir, bug.reduced!.dir), entry, { recursive: true });
-  writeFileSync(join(entry, 'corpus.json'), JSON.stringify({ title: 'Sigmoid off by 0.5', seenOn: ['planted-sigmoid'], replayOn: ['planted-sigmoid'], spec: { op: 'Sigmoid', sentence: 'y = 1 / (1 + exp(-x))' }, status: 'open' }));
+  writeFileSync(join(entry, 'corpus.json'), JSON.stringify({ title: 'Sigmoid off by 0.5', seenOn: ['planted-sigmoid'], replayOn: ['planted-sigmoid'], spec: { op: 'Sigmoid', sentence: 'y = 1 / (1 + exp(-x))' }, status: 'open', ...triage }));
   return { corpus, first, bug };
 }
 
@@ -126,6 +126,31 @@ describe('a campaign that meets a bug of the corpus', () => {
     expect(other.summary.bugs.map((b) => [b.status, b.corpus, b.verdict])).toEqual([['known', 'planted-sigmoid-offset', 'runtime-error']]);
     expect(other.summary.bugs[0]!.occurrences).toBeGreaterThan(1);
     expect(other.summary.newBugs).toBe(0);
+  }, 120_000);
+
+  it('lists a failure of a class the entry says the bug also shows as, in a model the SUT\'s recorded bugs name, as that corpus bug without reducing it', async () => {
+    // A fusion that drops a value crashes one model and makes another invalid: the corpus entry says so.
+    const { corpus } = await sigmoidCorpus({ alsoShowsAs: ['runtime-error'] });
+    const ref = referenceCpuAdapter();
+    const adapter: BackendAdapter = {
+      ...ref,
+      name: 'throwing-sigmoid',
+      family: 'another-runtime',
+      async run(prepared, inputs) {
+        const model = prepared as Parameters<typeof ref.run>[0];
+        if (model.nodes.some((n) => n.op === 'Sigmoid')) throw new Error('Sigmoid kernel: size mismatch');
+        return ref.run(model, inputs);
+      },
+      knownBug: (model) => (model.nodes.some((n) => n.op === 'Sigmoid') ? { corpus: 'planted-sigmoid-offset', reason: 'Sigmoid is off' } : undefined),
+    };
+    const other = await campaign(tempDir(), corpus, { adapter, reduce: false });
+    expect(other.summary.bugs.map((b) => [b.status, b.corpus, b.verdict, b.reduced])).toEqual([['known', 'planted-sigmoid-offset', 'runtime-error', undefined]]);
+    expect(other.summary.newBugs).toBe(0);
+    // Without the entry's word, a failure of another class waits for its reduction to be taken for the bug.
+    const { corpus: plain } = await sigmoidCorpus();
+    const unreduced = await campaign(tempDir(), plain, { adapter, reduce: false });
+    expect(unreduced.summary.bugs.length).toBeGreaterThan(0);
+    expect(unreduced.summary.bugs.every((b) => b.status === 'new' && b.corpus === undefined)).toBe(true);
   }, 120_000);
 
   it("reads tensorsmith's own corpus: a signature per entry", () => {

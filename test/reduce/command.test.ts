@@ -13,6 +13,8 @@ import { runReference } from '../../src/reference-runtime/executor.js';
 import { judgeCandidate } from '../../src/reduce/same-bug.js';
 import { captureIo, tempDir } from '../helpers.js';
 import { FAULTY_OPS, faultyOps, tenNodeModel, wave } from './models.js';
+import { tanhGelu } from '../support/tanh-gelu.js';
+import { onnxruntimeNodeAdapter } from '../../src/backends/onnxruntime-node.js';
 
 const registry = builtinRegistry();
 const ABORT_MESSAGE = 'faulty-ops died (signal SIGABRT); stderr: faulty-ops: fatal error in the Softmax kernel, aborting';
@@ -104,6 +106,24 @@ describe('tensorsmith reduce', () => {
     expect(code).toBe(1);
     expect(out).toContain('(the wall-clock cap ended it; a larger --reduce-ms may shrink it further)');
     expect(JSON.parse(readFileSync(join(dir, 'reduced', 'meta.json'), 'utf8')).reduction).toMatchObject({ complete: false, budgetMs: 1 });
+  });
+
+  it('names the corpus bug the reduced model runs into, as the SUT\'s recorded bugs say', async () => {
+    // FastGeluFusion's invalid-model face: its corpus case is the crash face of the same missing check.
+    const gelu = tanhGelu({ halfReadTwice: true });
+    const model: Model = {
+      ...gelu,
+      nodes: [...gelu.nodes, { name: 'extra', op: 'Sigmoid', inputs: ['neg_out'], outputs: [{ name: 'extra_out', dtype: 'float32', shape: [2, 3] }], attrs: {} }],
+      outputs: [...gelu.outputs, 'extra_out'],
+    };
+    const test = { model, inputs: new Map([['x', wave([2, 3])]]) };
+    const { verdict } = await judgeCandidate(onnxruntimeNodeAdapter('extended'), test, registry);
+    expect(verdict.kind).toBe('compile-error');
+    const dir = writeCase(test, verdict, {});
+    const { code, out, err } = await reduce([dir, '--no-isolation']);
+    expect(err).toBe('');
+    expect(code).toBe(1);
+    expect(out).toMatch(/^a known bug: corpus\/onnxruntime-fastgelu-fusion-exposed-pow \(FastGeluFusion fuses the tanh-form Gelu from pow to product although its 0\.5x Mul \(half\) is also read by neg_half\); its report: .*corpus\/onnxruntime-fastgelu-fusion-exposed-pow\/README\.md$/m);
   });
 
   it('says the bug does not reproduce, exit 2, when the SUT no longer shows it', async () => {

@@ -1,5 +1,6 @@
 import { ortKnownBug, ortKnownDeviation } from '../onnxruntime-deviations.js';
-import { ORT_FAMILY } from '../onnxruntime-options.js';
+import { ortRewriteKnownBug } from '../onnxruntime-rewrite-bugs.js';
+import { ORT_FAMILY, ORT_WEB_SESSION_OPTIONS } from '../onnxruntime-options.js';
 import { tfjsKnownBug, tfjsKnownDeviation } from '../tfjs/deviations.js';
 import { tfjsKernelOf, tfjsSupports, tfjsUnsupportedNode } from '../tfjs/support.js';
 import { WGSL_PRECISION } from '../wgsl-precision.js';
@@ -54,7 +55,8 @@ function ortSpec(name: BrowserSutName, sut: Extract<PageSut, { kind: 'ort' }>): 
     // Kernels the WebGPU provider lacks run on its CPU (wasm) fallback: every op runs somewhere.
     supports: () => true,
     knownDeviation: provider === 'webgpu' ? ortWebGpuKnownDeviation : (model) => ortKnownDeviation(model),
-    knownBug: provider === 'webgpu' ? ortWebGpuKnownBug : (model) => ortKnownBug(model),
+    // The page's sessions run every optimization (ORT_WEB_SESSION_OPTIONS), and so the rewrites' bugs.
+    knownBug: (model) => (provider === 'webgpu' ? ortWebGpuKnownBug(model) : ortKnownBug(model)) ?? ortRewriteKnownBug(model, ORT_WEB_SESSION_OPTIONS.graphOptimizationLevel),
     ...(provider === 'webgpu' ? { precision: WGSL_PRECISION } : {}),
     reportsRewrites: false,
   };

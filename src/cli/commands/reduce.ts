@@ -5,6 +5,7 @@ import { configBackendModules, createReproAdapters } from '../../campaign/repro-
 import { UserError } from '../../ir/errors.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { reduceCase } from '../../campaign/reduce-case.js';
+import { BUNDLED_CORPUS } from '../../campaign/corpus-bugs.js';
 import { EXIT_BUGS, type CliIo } from '../io.js';
 import { parseList, parsePositiveInt, parseTimeoutMs } from '../options.js';
 import { DEFAULT_REDUCTION_BUDGET } from '../../reduce/search.js';
@@ -37,7 +38,7 @@ export function reduceCommand(program: Command, io: CliIo, setExit: (code: numbe
     const suts = await createReproAdapters([backend], sutHosting(opts, configBackendModules(c.meta.config, join(casePath, 'meta.json')), io.cacheDir));
     const from = c.test.model.nodes.length;
     const progress = io.errIsTty ? (nodes: number) => io.err(`\r\x1b[2Kreducing: ${from} -> ${nodes} nodes`) : undefined;
-    const { dir, reduced } = await reduceCase({
+    const { dir, reduced, knownBug } = await reduceCase({
       case: c,
       adapter: suts.adapters[0]!,
       registry,
@@ -52,6 +53,7 @@ export function reduceCommand(program: Command, io: CliIo, setExit: (code: numbe
     const note = stats.complete ? '' : stats.timedOut ? ' (the wall-clock cap ended it; a larger --reduce-ms may shrink it further)' : ' (the step budget ended it; a larger --reduce-steps may shrink it further)';
     io.out(`reduced from ${stats.fromNodes} to ${stats.toNodes} nodes in ${(stats.ms / 1000).toFixed(1)} s (${stats.checks} checks): ${dir}${note}\n`);
     io.out(`${reduced.verdict.kind} on ${reduced.verdict.backend}${reduced.verdict.message ? `: ${reduced.verdict.message}` : ''}\n`);
+    if (knownBug) io.out(`a known bug: corpus/${knownBug.corpus} (${knownBug.reason}); its report: ${join(BUNDLED_CORPUS, knownBug.corpus, 'README.md')}\n`);
     setExit(EXIT_BUGS);
   });
 }

@@ -1,0 +1,154 @@
+import type { Model, Node } from '../ir/model.js';
+import type { KnownBugMatch } from './adapter.js';
+import type { OrtOptLevel } from './onnxruntime-options.js';
+
+/**
+ * A recorded bug of one of onnxruntime's graph rewrites, as data: the rewrite, the lowest
+ * optimization level that runs it, the condition over the whole graph (a rewrite's bug is a
+ * property of a pattern and of what surrounds it, which a per-node deviation cannot state) and the
+ * corpus entry. A model it `finds` something in that fails on a SUT running the rewrite is that
+ * known bug, however it fails.
+ */
+export interface OrtRewriteBug {
+  readonly rewrite: string;
+  /** The lowest graph optimization level at which the rewrite runs. */
+  readonly from: OrtOptLevel;
+  readonly corpus: string;
+  /** What the model runs into, as a sentence; undefined when it does not. */
+  readonly finds: (model: Model) => string | undefined;
+}
+
+const FLT_EPSILON = 2 ** -23;
+
+/** How a model's values are used: which nodes read each (once per input slot), and which are graph outputs. */
+class Uses {
+  private readonly readers = new Map<string, Node[]>();
+  private readonly outputs: Set<string>;
+  private readonly producers = new Map<string, Node>();
+
+  constructor(readonly model: Model) {
+    for (const node of model.nodes) {
+      for (const name of node.inputs) this.readers.set(name, [...(this.readers.get(name) ?? []), node]);
+      for (const o of node.outputs) this.producers.set(o.name, node);
+    }
+    this.outputs = new Set(model.outputs);
+  }
+
+  /** The nodes that read a node's (first) output, once per input slot. */
+  readersOf(node: Node): readonly Node[] {
+    return this.readers.get(node.outputs[0]!.name) ?? [];
+  }
+
+  isGraphOutput(node: Node): boolean {
+    return node.outputs.some((o) => this.outputs.has(o.name));
+  }
+
+  producerOf(value: string): Node | undefined {
+    return this.producers.get(value);
+  }
+
+  /** The single reader of a node's value when it has exactly one (one input slot of one node). */
+  soleReader(node: Node): Node | undefined {
+    const readers = this.readersOf(node);
+    return readers.length === 1 ? readers[0] : undefined;
+  }
+
+  /** The value of a one-element weight. */
+  scalar(name: string): number | undefined {
+    const w = this.model.weights.find((x) => x.name === name);
+    return w && w.value.data.length === 1 ? Number(w.value.data[0]) : undefined;
+  }
+
+  /** The other input of a binary node than `value`, if `value` is one of its two. */
+  otherInput(node: Node, value: string): string | undefined {
+    if (node.inputs.length !== 2) return undefined;
+    if (node.inputs[0] === value) return node.inputs[1];
+    if (node.inputs[1] === value) return node.inputs[0];
+    return undefined;
+  }
+
+  /**
+   * Whether a binary node reads `value` and, as its other input, a one-element weight within
+   * FLT_EPSILON of `constant` (the test onnxruntime's fusions make of their constants).
+   */
+  withConstant(node: Node | undefined, op: string, value: string, constant: number): node is Node {
+    if (!node || node.op !== op) return false;
+    const other = this.otherInput(node, value);
+    const found = other === undefined ? undefined : this.scalar(other);
+    return found !== undefined && Math.abs(Math.fround(found) - Math.fround(constant)) <= FLT_EPSILON;
+  }
+}
+
+/** The nodes of a match of the tanh form of Gelu with x^3 as Pow, as onnxruntime's FastGeluFusion matches it. */
+interface TanhGeluMatch {
+  readonly pow: Node;
+  /** The Mul of 0.5 and x, which FastGeluFusion takes in without checking its other readers. */
+  readonly halfX: Node;
+  /** The last Mul: the fused node's output. */
+  readonly product: Node;
+}
+
+/**
+ * The tanh-form Gelu from `pow` (x^3): 0.5x * (1 + tanh(0.7978845834732056 * (x + 0.044715 * x^3))),
+ * float32, with the conditions onnxruntime's FastGeluFusion checks: every inner node has one reader
+ * and is no graph output, except that it does not check the Pow for being a graph output nor the
+ * 0.5x Mul for other readers, and the last Mul must not be a graph output. (Its other formula,
+ * x * 0.044715 * x, is not built by tensorsmith's generator: not matched here.)
+ */
+function tanhGeluAt(uses: Uses, pow: Node): TanhGeluMatch | undefined {
+  const x = pow.inputs[0];
+  const exponent = uses.scalar(pow.inputs[1] ?? '');
+  if (pow.op !== 'Pow' || x === undefined || pow.outputs[0]?.dtype !== 'float32' || exponent === undefined || Math.abs(exponent - 3) > FLT_EPSILON) return undefined;
+  const inner = (node: Node) => !uses.isGraphOutput(node) && uses.soleReader(node) !== undefined;
+  const cubed = uses.soleReader(pow);
+  if (!uses.withConstant(cubed, 'Mul', pow.outputs[0]!.name, 0.044715) || !inner(cubed)) return undefined;
+  const sum = uses.soleReader(cubed);
+  if (!sum || sum.op !== 'Add' || uses.otherInput(sum, cubed.outputs[0]!.name) !== x || !inner(sum)) return undefined;
+  const scaled = uses.soleReader(sum);
+  if (!uses.withConstant(scaled, 'Mul', sum.outputs[0]!.name, 0.7978845834732056) || !inner(scaled)) return undefined;
+  const tanh = uses.soleReader(scaled);
+  if (!tanh || tanh.op !== 'Tanh' || !inner(tanh)) return undefined;
+  const plusOne = uses.soleReader(tanh);
+  if (!uses.withConstant(plusOne, 'Add', tanh.outputs[0]!.name, 1) || !inner(plusOne)) return undefined;
+  const product = uses.soleReader(plusOne);
+  if (!product || product.op !== 'Mul' || uses.isGraphOutput(product)) return undefined;
+  const halfName = uses.otherInput(product, plusOne.outputs[0]!.name);
+  const halfX = halfName === undefined ? undefined : uses.producerOf(halfName);
+  if (!uses.withConstant(halfX, 'Mul', x, 0.5) || uses.isGraphOutput(halfX)) return undefined;
+  return { pow, halfX, product };
+}
+
+/** A tanh-form Gelu that FastGeluFusion fuses although one of its inner values is needed outside it, as a sentence. */
+function fastGeluLosesAValue(model: Model): string | undefined {
+  const uses = new Uses(model);
+  for (const node of model.nodes) {
+    const match = node.op === 'Pow' ? tanhGeluAt(uses, node) : undefined;
+    if (!match) continue;
+    const head = `FastGeluFusion fuses the tanh-form Gelu from ${match.pow.name} to ${match.product.name}`;
+    if (uses.isGraphOutput(match.pow)) return `${head} although the Pow's value is a graph output`;
+    const others = uses.readersOf(match.halfX).filter((r) => r !== match.product);
+    if (others.length > 0) return `${head} although its 0.5x Mul (${match.halfX.name}) is also read by ${others.map((r) => r.name).join(', ')}`;
+  }
+  return undefined;
+}
+
+export const ORT_REWRITE_BUGS: readonly OrtRewriteBug[] = [
+  {
+    rewrite: 'FastGeluFusion',
+    from: 'extended',
+    corpus: 'onnxruntime-fastgelu-fusion-exposed-pow',
+    finds: fastGeluLosesAValue,
+  },
+];
+
+const LEVEL_ORDER: readonly OrtOptLevel[] = ['disabled', 'basic', 'extended', 'all'];
+
+/** The first recorded rewrite bug a model runs into on an onnxruntime session at `level`. */
+export function ortRewriteKnownBug(model: Model, level: OrtOptLevel, bugs: readonly OrtRewriteBug[] = ORT_REWRITE_BUGS): KnownBugMatch | undefined {
+  for (const bug of bugs) {
+    if (LEVEL_ORDER.indexOf(level) < LEVEL_ORDER.indexOf(bug.from)) continue;
+    const found = bug.finds(model);
+    if (found !== undefined) return { corpus: bug.corpus, reason: found };
+  }
+  return undefined;
+}
