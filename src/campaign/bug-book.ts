@@ -45,9 +45,9 @@ export class BugBook {
 
   /**
    * The corpus bug a finding is, if any: the one the SUT's recorded bugs name for the model (its
-   * failure of the same class, or of one the entry says the bug also shows as), else one of the same kind (class, family, message pattern) whose
-   * reduced model's nodes the finding's model holds. `triggerOf` gives a corpus bug's trigger on the
-   * finding's SUT.
+   * failure of the same class, or of one the entry says the bug also shows as), else one of the
+   * same kind (class, family, message pattern) whose reduced model's nodes the finding's model
+   * holds. `triggerOf` gives a corpus bug's trigger on the finding's SUT.
    */
   corpusBugFor(finding: FindingKey & { named?: string | undefined }, triggerOf: (bug: CorpusBug) => readonly string[]): CorpusBug | undefined {
     if (finding.named !== undefined) {

@@ -6,10 +6,10 @@ import type { PendingReduction } from './findings.js';
  * Which waiting bug to reduce next (its index in `pending`), when reduction time is scarce (a
  * browser SUT judges a candidate in a second or more). First a finding in a model the SUT's
  * recorded bugs name (a corpus bug that failed another way than its case): reduced, it is most
- * likely that known bug, and left unreduced it would be listed as new. Then errors: each sighting costs a worker
- * restart until a reduced trigger lets the campaign skip it. Then a bug whose kind (family, class
- * and message) no reduced bug has yet: reducing one of a kind lets the others that hold its
- * trigger merge into it unreduced. Then the smallest model: its reduction is the cheapest.
+ * likely that known bug, and left unreduced it would be listed as new. Then errors: each sighting
+ * costs a worker restart until a reduced trigger lets the campaign skip it. Then a bug whose kind
+ * (family, class and message) no reduced bug has yet: reducing one of a kind lets the others that
+ * hold its trigger merge into it unreduced. Then the smallest model: its reduction is the cheapest.
  */
 export function nextReduction(pending: readonly PendingReduction[], book: BugBook): number {
   const reducedKinds = new Set(book.values().filter((b) => b.reduced).map((b) => kindKey(b.family, b.class, b.pattern)));

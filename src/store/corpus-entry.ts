@@ -29,6 +29,9 @@ export interface CorpusEntry {
 
 const STATUSES = ['open', 'reported', 'fixed'] as const;
 
+/** The classes a bug signature has (see bugSignature; 'memory' for a memory violation). */
+const DEFECT_CLASSES = ['numeric', 'memory', 'crash', 'hang', 'compile-error', 'runtime-error', 'state'] as const;
+
 export function readCorpusEntry(file: string): CorpusEntry {
   const raw = readJsonFile(file);
   const r = new FieldReader(file, 'fix the field (corpus/README.md says what each holds)');
@@ -41,7 +44,7 @@ export function readCorpusEntry(file: string): CorpusEntry {
     replayOn: r.strings(o.replayOn, 'replayOn'),
     spec: { op: r.string(spec.op, 'spec.op'), sentence: r.string(spec.sentence, 'spec.sentence') },
     ...(o.explanation !== undefined ? { explanation: r.string(o.explanation, 'explanation') } : {}),
-    ...(o.alsoShowsAs !== undefined ? { alsoShowsAs: r.strings(o.alsoShowsAs, 'alsoShowsAs') } : {}),
+    ...(o.alsoShowsAs !== undefined ? { alsoShowsAs: r.strings(o.alsoShowsAs, 'alsoShowsAs').map((c, i) => r.oneOf(c, DEFECT_CLASSES, `alsoShowsAs[${i}]`)) } : {}),
     status,
     ...(o.upstream !== undefined ? { upstream: r.string(o.upstream, 'upstream') } : {}),
   };

@@ -11,6 +11,7 @@ import { readCorpusEntry } from '../../src/store/corpus-entry.js';
 import { ORT_DEVIATIONS, ortKnownBug } from '../../src/backends/onnxruntime-deviations.js';
 import { ORT_WEBGPU_DEVIATIONS, ortWebGpuKnownBug } from '../../src/backends/browser/ort-webgpu-deviations.js';
 import { TFJS_DEVIATIONS, tfjsKnownBug } from '../../src/backends/tfjs/deviations.js';
+import { ORT_REWRITE_BUGS, ortRewriteKnownBug } from '../../src/backends/onnxruntime-rewrite-bugs.js';
 import { readModelJsonFile } from '../../src/ir/json.js';
 import type { Model } from '../../src/ir/model.js';
 import { browserSkipReason } from '../support/browser-availability.js';
@@ -78,6 +79,7 @@ describe('the corpus of real bugs', () => {
       ...ORT_DEVIATIONS.filter((d) => d.corpus).map((d) => ({ corpus: d.corpus!, knownBug: (m: Model) => ortKnownBug(m)?.corpus })),
       ...ORT_WEBGPU_DEVIATIONS.filter((d) => d.corpus).map((d) => ({ corpus: d.corpus!, knownBug: (m: Model) => ortWebGpuKnownBug(m)?.corpus })),
       ...TFJS_DEVIATIONS.filter((d) => d.corpus).map((d) => ({ corpus: d.corpus!, knownBug: (m: Model) => tfjsKnownBug(d.backends[0]!, m)?.corpus })),
+      ...ORT_REWRITE_BUGS.map((b) => ({ corpus: b.corpus, knownBug: (m: Model) => ortRewriteKnownBug(m, 'all', [b])?.corpus })),
     ];
     expect(named.length).toBeGreaterThan(0);
     for (const { corpus, knownBug } of named) {
