@@ -147,8 +147,9 @@ export function inferConcrete(
     has: ctx.has,
     int: (name) => constValue(ctx.int(name))!,
     ints: (name) => ctx.ints(name).map((x) => constValue(x)!),
-    float: ctx.float,
-    floats: ctx.floats,
+    // ONNX float attributes are float32 (AttributeProto.f): a SUT reads epsilon 1e-5 as 9.99999975e-6.
+    float: (name) => Math.fround(ctx.float(name)),
+    floats: (name) => ctx.floats(name).map((x) => Math.fround(x)),
     str: ctx.str,
   };
   return { outputs, attrs: concreteAttrs };

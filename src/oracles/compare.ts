@@ -4,6 +4,30 @@ import { stridesOf, type Tensor } from '../ir/tensor.js';
 import { allowedDifference, TOLERANCES, toleranceScale, type Tolerance } from './tolerance.js';
 import type { Verdict, WorstElement } from './verdict.js';
 
+/**
+ * How many times its error bound an element may be off: the bounds are worst cases for one correct
+ * float32 computation, and SUTs order sums and fuse operations their own ways (measured by
+ * bench/error-bounds.mjs; the README gives the distribution).
+ */
+export const SAFETY_FACTOR = 4;
+
+/** Below the smallest normal float32, a SUT may flush to zero. */
+const FLUSH_TO_ZERO = 2 ** -126;
+
+/** The difference allowed at an element with this error bound. */
+export function allowedByBound(bound: number): number {
+  return SAFETY_FACTOR * bound + FLUSH_TO_ZERO;
+}
+
+/** A wrong value, with its bound when it was judged by one: "is 0.505, expected 0.5 ± 3e-7: 1.7e4 times the bound". */
+export function wrongValueMessage(worst: WorstElement): string {
+  const at = `output '${worst.output}'[${worst.position.join(', ')}]`;
+  if (worst.bound === undefined) return `${at} is ${worst.actual}, expected ${worst.expected}`;
+  if (worst.bound === 0) return `${at} is ${worst.actual}, expected exactly ${worst.expected} (a copy of exact values)`;
+  const times = Number.isFinite(worst.errorRatio) ? worst.errorRatio * SAFETY_FACTOR : Infinity;
+  return `${at} is ${worst.actual}, expected ${worst.expected} ± ${worst.bound.toPrecision(2)}: ${times.toPrecision(2)} times the bound`;
+}
+
 /** The value a float32 (or float64) SUT should produce for a float64 reference value. */
 function roundTo(dtype: string, x: number): number {
   return dtype === 'float32' ? Math.fround(x) : x;
@@ -26,6 +50,11 @@ export function compareOutputs(args: {
   tolerances?: Readonly<Record<string, Tolerance>>;
   /** Per float output, the dtype whose tolerance applies (see toleranceDtypes); default its own. */
   toleranceDtypes?: ReadonlyMap<string, DType>;
+  /**
+   * Per-element error bounds (see errorBounds): when given, each float element is judged against
+   * SAFETY_FACTOR times its bound (an output absent from them is exact) instead of the tolerances.
+   */
+  bounds?: ReadonlyMap<string, Float64Array>;
 }): Verdict {
   const { backend, outputs, expected, actual } = args;
   let worst: WorstElement | undefined;
@@ -48,6 +77,7 @@ export function compareOutputs(args: {
     const tolDtype = (isFloat ? args.toleranceDtypes?.get(info.name) : undefined) ?? info.dtype;
     const tol = (args.tolerances ?? TOLERANCES)[tolDtype] ?? TOLERANCES[tolDtype];
     const scale = toleranceScale(e.data);
+    const bounds = isFloat && args.bounds ? (args.bounds.get(info.name) ?? new Float64Array(e.data.length)) : undefined;
     for (let i = 0; i < e.data.length; i++) {
       const ev = roundTo(info.dtype, e.data[i]!);
       const av = a.data[i]!;
@@ -58,13 +88,14 @@ export function compareOutputs(args: {
         expected: ev,
         actual: av,
         errorRatio,
+        ...(bounds ? { bound: bounds[i]! } : {}),
       });
       if (!Number.isFinite(ev) || !Number.isFinite(av)) {
         const same = (Number.isNaN(ev) && Number.isNaN(av)) || ev === av;
         if (!same && !nanWorst) nanWorst = element(Infinity);
         continue;
       }
-      const allowed = allowedDifference(tol, scale, ev);
+      const allowed = bounds ? allowedByBound(bounds[i]!) : allowedDifference(tol, scale, ev);
       const diff = Math.abs(av - ev);
       const ratio = allowed === 0 ? (diff === 0 ? 0 : Infinity) : diff / allowed;
       if (!worst || ratio > worst.errorRatio) worst = element(ratio);
@@ -82,7 +113,7 @@ export function compareOutputs(args: {
     return {
       kind: 'wrong-result',
       backend,
-      message: `output '${worst.output}'[${worst.position.join(', ')}] is ${worst.actual}, expected ${worst.expected}`,
+      message: wrongValueMessage(worst),
       worst,
     };
   }

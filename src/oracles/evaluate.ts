@@ -9,6 +9,13 @@ import { SutCrash, SutHang, SutInterrupted } from '../backends/isolation/isolate
 import { isCapabilityGap } from '../backends/capability.js';
 import { isBug, isNumeric, type Verdict } from './verdict.js';
 import { withinDeclaredPrecision } from './precision-envelope.js';
+import { testBounds, type OracleKind } from './test-bounds.js';
+
+/** How a SUT's outputs are judged. */
+export interface Judging {
+  /** Per-element error bounds (default), or the fixed tolerances of src/oracles/tolerance.ts. */
+  readonly oracle?: OracleKind;
+}
 
 export interface BackendOutcome {
   readonly verdict: Verdict;
@@ -69,8 +76,9 @@ export async function evaluateOnBackend(
   artifact: ModelArtifact,
   inputs: ReadonlyMap<string, Tensor>,
   expected: ReadonlyMap<string, Tensor>,
+  judging: Judging = {},
 ): Promise<BackendOutcome> {
-  const outcome = await judgeOnBackend(adapter, artifact, inputs, expected);
+  const outcome = await judgeOnBackend(adapter, artifact, inputs, expected, judging);
   if (!isBug(outcome.verdict.kind)) return outcome;
   const knownBug = adapter.knownBug?.(artifact.model);
   return knownBug ? { ...outcome, knownBug } : outcome;
@@ -81,6 +89,7 @@ async function judgeOnBackend(
   artifact: ModelArtifact,
   inputs: ReadonlyMap<string, Tensor>,
   expected: ReadonlyMap<string, Tensor>,
+  judging: Judging,
 ): Promise<BackendOutcome> {
   const backend = adapter.name;
   const missing = unsupportedNode(adapter, artifact.model);
@@ -96,7 +105,7 @@ async function judgeOnBackend(
   }
   const t1 = performance.now();
   const rewrites = adapter.rewritesOf?.(prepared);
-  const outcome = await runAndJudge({ adapter, artifact, prepared, inputs, expected });
+  const outcome = await runAndJudge({ adapter, artifact, prepared, inputs, expected, oracle: judging.oracle ?? 'bounds' });
   const timed = { ...outcome, prepareMs: t1 - t0, runMs: performance.now() - t1, ...(rewrites ? { rewrites } : {}) };
   try {
     await adapter.release?.(prepared);
@@ -117,6 +126,7 @@ async function runAndJudge(args: {
   prepared: unknown;
   inputs: ReadonlyMap<string, Tensor>;
   expected: ReadonlyMap<string, Tensor>;
+  oracle: OracleKind;
 }): Promise<BackendOutcome> {
   const { adapter, artifact, inputs, expected } = args;
   const backend = adapter.name;
@@ -128,16 +138,19 @@ async function runAndJudge(args: {
   }
   const malformed = malformedOutputs(backend, artifact.model, actual);
   if (malformed) return { verdict: { kind: 'runtime-error', backend, message: malformed } };
+  // The SUT's declared precision (WGSL's atan, say) widens the bounds of the ops it names.
+  const bounds = args.oracle === 'bounds' ? testBounds(artifact.model, inputs, adapter.precision) : undefined;
   const verdict = compareOutputs({
     backend,
     outputs: outputInfos(artifact.model),
     expected,
     actual,
     toleranceDtypes: toleranceDtypes(artifact.model),
+    ...(bounds ? { bounds } : {}),
   });
-  // A difference the SUT's declared precision allows (WGSL's atan, say) is no bug.
+  // Under fixed tolerances, a difference the SUT's declared precision allows is no bug.
   const explained =
-    isNumeric(verdict.kind) && verdict.worst && adapter.precision
+    !bounds && isNumeric(verdict.kind) && verdict.worst && adapter.precision
       ? withinDeclaredPrecision({ model: artifact.model, inputs, actual, failingOutput: verdict.worst.output, table: adapter.precision })
       : undefined;
   if (explained) {

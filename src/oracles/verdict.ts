@@ -87,6 +87,11 @@ export interface WorstElement {
   readonly actual: number;
   /** |actual - expected| over the allowed tolerance at that element (> 1 fails). */
   readonly errorRatio: number;
+  /**
+   * Judged by error bounds: the bound a correct float32 computation may be off by at that element
+   * (the allowed difference is the oracle's safety factor times it); absent under fixed tolerances.
+   */
+  readonly bound?: number;
 }
 
 export interface Verdict {

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { cpuKernels } from '../../src/reference-runtime/cpu/kernels/index.js';
+import { boundRules, errorBounds } from '../../src/reference-runtime/bounds/error-bounds.js';
+import { runReference } from '../../src/reference-runtime/executor.js';
+import type { Model, Node, ValueInfo } from '../../src/ir/model.js';
+import { makeTensor, type Tensor } from '../../src/ir/tensor.js';
+
+const f32 = (name: string, shape: number[]): ValueInfo => ({ name, dtype: 'float32', shape });
+const node = (name: string, op: string, inputs: string[], out: ValueInfo, attrs: Node['attrs'] = {}): Node => ({ name, op, inputs, outputs: [out], attrs });
+const u = 2 ** -24;
+
+function boundsOf(model: Model, inputs: Map<string, Tensor>): Map<string, Float64Array> {
+  return errorBounds(model, runReference(model, inputs));
+}
+
+describe('per-element error bounds of the reference run', () => {
+  it('has a rule for every op the reference runs', () => {
+    const rules = boundRules();
+    expect(cpuKernels().ops().filter((op) => rules.find(op) === undefined)).toEqual([]);
+  });
+
+  it('gives graph inputs and copies of them no error, and one rounding to an Add of them', () => {
+    const model: Model = {
+      opset: 17,
+      inputs: [f32('x', [3])],
+      weights: [{ name: 'w', value: makeTensor('float32', [3], [1, 2, 3]) }],
+      nodes: [node('t', 'Transpose', ['x'], f32('t', [3]), { perm: [0] }), node('a', 'Add', ['t', 'w'], f32('y', [3]))],
+      outputs: ['y'],
+    };
+    const b = boundsOf(model, new Map([['x', makeTensor('float32', [3], [0.5, -4, 8])]]));
+    expect(b.has('t')).toBe(false);
+    expect([...b.get('y')!]).toEqual([1.5 * u, 2 * u, 11 * u]);
+  });
+
+  it('grows a sum bound with its length and carries an input error through Exp by its derivative', () => {
+    const k = 64;
+    const model: Model = {
+      opset: 17,
+      inputs: [f32('a', [1, k]), f32('b', [k, 1])],
+      weights: [],
+      nodes: [node('m', 'MatMul', ['a', 'b'], f32('m', [1, 1])), node('e', 'Exp', ['m'], f32('y', [1, 1]))],
+      outputs: ['y'],
+    };
+    const ones = (shape: number[]) => makeTensor('float32', shape, new Array(k).fill(0.125));
+    const run = runReference(model, new Map([['a', ones([1, k])], ['b', ones([k, 1])]]));
+    const b = errorBounds(model, run);
+    const m = run.values.get('m')!.data[0]!;
+    expect(m).toBe(1);
+    // (k + 1) roundings of sum |a||b| = 1.
+    expect(b.get('m')![0]! / ((k + 1) * u)).toBeCloseTo(1, 4);
+    const y = Math.exp(1);
+    // exp(1 + e) - exp(1) ~ e * exp(1), plus the library's own units.
+    expect(b.get('y')![0]! / y).toBeGreaterThan((k + 1) * u);
+    expect(b.get('y')![0]! / y).toBeLessThan((k + 1 + 10) * u);
+  });
+
+  it('knows an InstanceNormalization of one element is its bias whatever the input, and that two nearly equal ones are meaningless', () => {
+    const model = (size: number): Model => ({
+      opset: 17,
+      inputs: [f32('x', [1, 1, size])],
+      weights: [
+        { name: 's', value: makeTensor('float32', [1], [1]) },
+        { name: 'b', value: makeTensor('float32', [1], [1]) },
+      ],
+      nodes: [node('n', 'InstanceNormalization', ['x', 's', 'b'], f32('y', [1, 1, size]), { epsilon: 1e-5 })],
+      outputs: ['y'],
+    });
+    const one = boundsOf(model(1), new Map([['x', makeTensor('float32', [1, 1, 1], [7e17])]]));
+    expect(one.get('y')![0]).toBeLessThan(4 * u);
+    const big = Math.fround(7e17);
+    const next = big + 2 ** 36; // one float32 ulp above
+    const two = boundsOf(model(2), new Map([['x', makeTensor('float32', [1, 1, 2], [big, next])]]));
+    expect(two.get('y')![0]).toBe(Infinity);
+  });
+});
