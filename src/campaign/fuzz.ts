@@ -24,6 +24,7 @@ import { countRewrites, emptyBackendStats, emptyVerdicts, tally, writeSummary, t
 import { SutSession, type JudgedTest } from '../oracles/sut-session.js';
 import { readProgress, writeProgress, type Progress } from '../store/progress.js';
 import { DEFAULT_INPUT_CHOICE, makeTestCase, type InputChoice } from './test-case.js';
+import type { OracleKind } from '../oracles/test-bounds.js';
 import { OutOfTime } from '../oracles/out-of-time.js';
 
 export type { BugEntry, CampaignSummary } from '../store/summary.js';
@@ -63,6 +64,8 @@ export interface FuzzOptions {
   readonly reduction?: ReductionPolicy;
   /** The full timeout of a SUT request; adaptive timeouts stay below it (default 30 s). */
   readonly timeoutMs?: number;
+  /** How float outputs are judged (default: per-element error bounds). */
+  readonly oracle?: OracleKind;
   /** Where capability probes are cached; what the campaign probes is added there. */
   readonly cacheDir?: string;
   /** Refuse SUTs that do not work here before the campaign starts (default: yes). */
@@ -120,7 +123,8 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
   const shard = options.shard ?? WHOLE;
   mkdirSync(join(outDir, 'bugs'), { recursive: true });
   const fullMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const sessions = adapters.map((a) => new SutSession(a, { fullMs }));
+  const oracle = options.oracle ?? 'bounds';
+  const sessions = adapters.map((a) => new SutSession(a, { fullMs }, { oracle }));
   await prepareSessions(sessions, registry, options.checkAvailability !== false);
   const descriptions = await Promise.all(adapters.map((a) => a.describe()));
   const corpus = readCorpusBugs(options.corpusDir ?? BUNDLED_CORPUS);
@@ -135,6 +139,7 @@ export async function runFuzzCampaign(options: FuzzOptions): Promise<CampaignSum
     seed: options.seed,
     shard,
     timeoutMs: fullMs,
+    oracle,
     ...(options.backendModules?.length ? { backendModules: options.backendModules } : {}),
     ...(options.reduction ? { reduction: options.reduction } : {}),
   };

@@ -1,3 +1,4 @@
+import { illConditioned } from './ill-conditioned.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { inferNode } from '../opspec/infer.js';
@@ -99,15 +100,16 @@ export function describeUntrusted(u: UntrustedValue): string {
     'outside-domain': "gets an input outside the op's domain",
     'near-discontinuity': 'gets an input next to a discontinuity',
     'integer-overflow': 'computes an integer its dtype cannot hold',
-    'ill-conditioned': 'amplifies float32 rounding beyond the tolerance',
+    'ill-conditioned': 'amplifies float32 rounding beyond what can be judged',
   }[u.reason];
   return `the reference ${what} at ${u.node} (${u.op})${u.detail ? `: ${u.detail}` : ''}`;
 }
 
 /**
  * Everything that makes a test's reference run untrustworthy: firstUntrustedValue's checks on the
- * run's values, then the rounding probe (a discrete result a float32 rounding difference would flip).
+ * run's values, then the rounding probe (a discrete result a float32 rounding difference would
+ * flip), then the error bounds (an output they leave nothing of to judge: ill-conditioned).
  */
 export function untrustedRun(model: Model, inputs: ReadonlyMap<string, Tensor>, run: ReferenceResult, registry: OpRegistry): UntrustedValue | undefined {
-  return firstUntrustedValue(model, run, registry) ?? roundingProbe(model, inputs, run, registry);
+  return firstUntrustedValue(model, run, registry) ?? roundingProbe(model, inputs, run, registry) ?? illConditioned(model, run);
 }

@@ -4,7 +4,7 @@ import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { bugSignature, triggerOf, type BugSignature } from './signature.js';
 import { isBug, isNumeric, type Verdict } from './verdict.js';
-import { evaluateOnBackend, type BackendOutcome } from './evaluate.js';
+import { evaluateOnBackend, type BackendOutcome, type Judging } from './evaluate.js';
 import { OutOfTime } from './out-of-time.js';
 
 /** A test as a SUT failed it: the model, its inputs, the reference's outputs and the SUT's. */
@@ -109,6 +109,8 @@ export class SutSession {
   constructor(
     readonly adapter: BackendAdapter,
     private readonly timeouts: SessionTimeouts,
+    /** How its outputs are judged (default: per-element error bounds). */
+    readonly judging: Judging = {},
   ) {
     this.name = adapter.name;
     this.family = familyOf(adapter);
@@ -149,7 +151,7 @@ export class SutSession {
     const first = this.control !== undefined && !this.used;
     this.used = true;
     this.cutByDeadline = false;
-    const outcome = await evaluateOnBackend(this.timed(options.fullTimeout === true), test, test.inputs, test.expected);
+    const outcome = await evaluateOnBackend(this.timed(options.fullTimeout === true), test, test.inputs, test.expected, this.judging);
     // Alone: the first test of a fresh worker; its verdict needs no second run to be confirmed. A
     // crash or hang may come from what a fresh page shares with earlier ones (its browser died of
     // an earlier test's GPU faults), so those count as alone only in a pristine worker.

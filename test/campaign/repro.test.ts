@@ -49,7 +49,7 @@ describe('tensorsmith repro CASE', () => {
     const dir = await logWrongCase();
     const r = await repro([dir, '--backend-module', FIXTURE]);
     expect(r.err).toBe('');
-    expect(r.out).toMatch(/^reproduces: wrong-result on log-wrong: output 'out'\[\d, \d\] is [\d.]+, expected [\d.]+$/m);
+    expect(r.out).toMatch(/^reproduces: wrong-result on log-wrong: output 'out'\[\d, \d\] is [\d.]+, expected [\d.]+ ± [\d.e+-]+: [\d.e+-]+ times the bound$/m);
     expect(r.code).toBe(1);
   });
 

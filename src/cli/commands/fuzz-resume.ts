@@ -33,6 +33,7 @@ const DEFINING_FLAGS = [
   'reduceMs',
   'reduceSteps',
   'reduceShare',
+  'oracle',
   'known',
 ] as const;
 

@@ -7,6 +7,7 @@ import { parseShard, WHOLE } from '../../campaign/shard.js';
 import { UserError } from '../../ir/errors.js';
 import { builtinRegistry } from '../../opspec/ops/index.js';
 import { EXIT_BUGS, EXIT_OK, type CliIo } from '../io.js';
+import { ORACLE_KINDS, type OracleKind } from '../../oracles/test-bounds.js';
 import { checkFileFlag, checkFolderFlag, parseNonEmptyList, parseNonNegativeInt, parsePercent, parsePositiveInt, parseTimeoutMs, parseDurationSec } from '../options.js';
 import { backendOptions, chromiumOption, createAdapters, type BackendFlags } from './backend-flags.js';
 import { backendsWithModules } from '../../backends/registry.js';
@@ -49,6 +50,7 @@ interface FuzzFlags extends GeneratorFlags, BackendFlags, InputSearchFlags {
   reduceMs: string;
   reduceSteps: string;
   reduceShare: string;
+  oracle: string;
 }
 
 /** The flags a --jobs worker gets again (everything but --jobs, --shard, --out, --resume, --known). */
@@ -56,7 +58,7 @@ function workerArguments(opts: FuzzFlags, seed: string, jobs: number): string[] 
   const args = ['--seed', seed, '--time', opts.time, '--backends', opts.backends, '--timeout', opts.timeout, '--memory-limit', opts.memoryLimit];
   args.push('--max-nodes', opts.maxNodes, '--dtypes', opts.dtypes, '--max-elements', opts.maxElements, '--method', opts.method, '--opset', opts.opset, '--pattern-share', opts.patternShare);
   if (!opts.guidance) args.push('--no-guidance');
-  args.push('--search-ms', opts.searchMs, '--reduce-ms', opts.reduceMs, '--reduce-steps', opts.reduceSteps, '--reduce-share', opts.reduceShare);
+  args.push('--search-ms', opts.searchMs, '--reduce-ms', opts.reduceMs, '--reduce-steps', opts.reduceSteps, '--reduce-share', opts.reduceShare, '--oracle', opts.oracle);
   if (!opts.inputSearch) args.push('--no-input-search');
   if (opts.searchSteps) args.push('--search-steps', opts.searchSteps);
   if (!opts.isolation) args.push('--no-isolation');
@@ -69,6 +71,12 @@ function workerArguments(opts: FuzzFlags, seed: string, jobs: number): string[] 
   for (const m of opts.backendModule) args.push('--backend-module', resolve(m));
   if (opts.chromium !== undefined) args.push('--chromium', resolve(opts.chromium));
   return args;
+}
+
+function parseOracle(value: string): OracleKind {
+  const kind = ORACLE_KINDS.find((k) => k === value);
+  if (!kind) throw new UserError(`--oracle must be ${ORACLE_KINDS.join(' or ')}, got '${value}'`);
+  return kind;
 }
 
 /** The line a bug gets when it is listed: class, SUT, ops, case folder and the command that replays it. */
@@ -97,7 +105,8 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
           .option('--known <file>', 'signature database of bugs seen before (default: <out>/signatures.json)')
           .option('--reduce-steps <n>', 'candidates each reduction may judge on the SUT (0: no reduction)', String(DEFAULT_REDUCTION_BUDGET.checks))
           .option('--reduce-ms <ms>', 'wall-clock cap of each reduction in milliseconds (0: no reduction)', String(DEFAULT_REDUCTION_BUDGET.ms))
-          .option('--reduce-share <percent>', "largest share of the campaign's time reduction may take; the rest waits for the end or for tensorsmith reduce", '25'),
+          .option('--reduce-share <percent>', "largest share of the campaign's time reduction may take; the rest waits for the end or for tensorsmith reduce", '25')
+          .option('--oracle <kind>', 'how float outputs are judged: bounds (per-element error bounds from the reference run) or fixed (rtol 1e-3 and atol 1e-4 times the largest magnitude, for float32)', 'bounds'),
         DEFAULT_FUZZ_BACKENDS,
       ),
     ),
@@ -127,6 +136,8 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
     const share = parsePercent('--reduce-share', opts.reduceShare);
     const reduction = reduceMs > 0 && reduceSteps > 0 && share > 0 ? { budget: { checks: reduceSteps, ms: reduceMs }, share } : undefined;
     const timeoutMs = parseTimeoutMs(opts.timeout);
+    // A campaign folder of a tensorsmith before the oracle flag was judged by fixed tolerances: resumed so.
+    const oracle = opts.oracle === undefined ? 'fixed' : parseOracle(opts.oracle);
     const seed = opts.seed ?? String(now().getTime());
     const outDir = opts.out ?? join('reports', `${now().toISOString().slice(0, 10)}-${seed}`);
     // Written once the flags and SUTs are known to be good: a refused command leaves no folder.
@@ -182,6 +193,7 @@ export function fuzzCommand(program: Command, io: CliIo, setExit: (code: number)
         ...(opts.known ? { knownPath: opts.known } : {}),
         ...(reduction ? { reduction } : {}),
         timeoutMs,
+        oracle,
         ...(io.cacheDir || opts.cacheDir ? { cacheDir: opts.cacheDir ?? io.cacheDir! } : {}),
         onBug: (bug: BugEntry) => status.above(bugLine(outDir, bug, opts.backendModule.map((m) => resolve(m)))),
         onProgress: status.update,

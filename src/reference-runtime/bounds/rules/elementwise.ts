@@ -78,6 +78,21 @@ const cast: BoundRule = (args) => {
   return [carried ? Float64Array.from(rounding, (r, i) => r + carried[i]!) : rounding];
 };
 
+/**
+ * HardSigmoid, max(0, min(1, alpha x + beta)), rounds alpha x and the sum: where alpha x and beta
+ * nearly cancel, that is a few units of |alpha x| + |beta|, not of the result. HardSwish multiplies
+ * it by x (alpha 1/6, beta 1/2).
+ */
+function hardSigmoid(op: 'HardSigmoid' | 'HardSwish'): BoundRule {
+  return (args) => {
+    const swish = op === 'HardSwish';
+    const alpha = swish ? 1 / 6 : args.attrs.float('alpha');
+    const beta = swish ? 0.5 : args.attrs.float('beta');
+    const absolute = (x: number, _y: number, unit: number) => 2 * unit * (Math.abs(alpha * x) + Math.abs(beta)) * (swish ? Math.abs(x) : 1);
+    return smoothUnary({ units: swish ? 3 : 2, absolute })(args);
+  };
+}
+
 export const ELEMENTWISE_RULES: Readonly<Record<string, BoundRule>> = {
   // Copies, negations and zeros: exact in themselves.
   Identity: copies(),
@@ -113,8 +128,8 @@ export const ELEMENTWISE_RULES: Readonly<Record<string, BoundRule>> = {
   Sqrt: smoothUnary(ROUNDED),
   Reciprocal: smoothUnary(ROUNDED),
   LeakyRelu: smoothUnary(ROUNDED),
-  HardSigmoid: smoothUnary({ units: 3 }),
-  HardSwish: smoothUnary({ units: 4 }),
+  HardSigmoid: hardSigmoid('HardSigmoid'),
+  HardSwish: hardSigmoid('HardSwish'),
   Softsign: smoothUnary({ units: 3 }),
   Pow: pow,
   Mod: mod,
