@@ -68,7 +68,10 @@ export function firstUntrustedValue(model: Model, run: CheckedRun, registry: OpR
       const detail = stability(inputs, attrs);
       if (detail) return { node: node.name, op: node.op, value: node.inputs[0]!, reason: 'near-discontinuity', detail };
     }
-    if (spec.numeric.conditioning) {
+    // A normalization's conditioning is its error bound's matter (see illConditioned): the bound
+    // knows when a correct float32 computation still gets the result (a plane of one element is its
+    // bias whatever it holds) and when nothing can.
+    if (spec.numeric.conditioning?.kind === 'remainder') {
       const inputs = node.inputs.map((n) => (n === '' ? undefined : values.get(n)));
       const { attrs } = inferNode(spec, node, inputs, constants, model.opset);
       const computed = node.inputs.map((n) => n !== '' && producers.has(n));

@@ -7,6 +7,8 @@ import type { OpRegistry } from '../opspec/registry.js';
 import { normalizationRounding } from '../reference-runtime/cpu/stability.js';
 import { broadcastShape, broadcastStrides, forEachBroadcast } from '../reference-runtime/cpu/indexing.js';
 import { runReference, type ReferenceResult } from '../reference-runtime/executor.js';
+import { errorBounds } from '../reference-runtime/bounds/error-bounds.js';
+import { largest } from '../reference-runtime/bounds/bound-rule.js';
 import { toleranceDtypes } from '../oracles/precision.js';
 import { allowedDifference, TOLERANCES, toleranceScale } from '../oracles/tolerance.js';
 import type { UntrustedValue } from './clean.js';
@@ -127,18 +129,25 @@ export function roundingProbe(model: Model, inputs: ReadonlyMap<string, Tensor>,
   return undefined;
 }
 
-/** Per normalization node, the absolute nudge of its outputs: its amplified input rounding, times the node's nudge size in NUDGEs. */
+/**
+ * Per normalization node, the absolute nudge of its outputs, times the node's nudge size in NUDGEs:
+ * the largest error bound of its outputs (see errorBounds: zero for a plane of one element, which
+ * is its bias whatever it holds), or where a bound is infinite its amplified input rounding.
+ */
 function normalizationNudges(model: Model, base: ReferenceResult, registry: OpRegistry, sizes: ReadonlyMap<Node, number>): Map<Node, number> {
   const constants = new Map(model.weights.map((w) => [w.name, w.value]));
   const nudges = new Map<Node, number>();
+  let bounds: Map<string, Float64Array> | undefined;
   for (const node of model.nodes) {
     const spec = registry.get(node.op, model.opset);
     const c = spec.numeric.conditioning;
     if (c?.kind !== 'normalization') continue;
+    bounds ??= errorBounds(model, base);
+    const bound = largest(bounds.get(node.outputs[0]!.name) ?? []);
     const inputs = node.inputs.map((n) => (n === '' ? undefined : base.values.get(n)));
     const { attrs } = inferNode(spec, node, inputs, constants, model.opset);
-    const rounding = normalizationRounding(c, inputs, attrs);
-    if (rounding) nudges.set(node, rounding.amplified * ((sizes.get(node) ?? NUDGE) / NUDGE));
+    const amount = Number.isFinite(bound) ? bound : normalizationRounding(c, inputs, attrs)?.amplified;
+    if (amount) nudges.set(node, amount * ((sizes.get(node) ?? NUDGE) / NUDGE));
   }
   return nudges;
 }

@@ -4,10 +4,18 @@ import { boundRules, errorBounds } from '../../src/reference-runtime/bounds/erro
 import { runReference } from '../../src/reference-runtime/executor.js';
 import type { Model, Node, ValueInfo } from '../../src/ir/model.js';
 import { makeTensor, type Tensor } from '../../src/ir/tensor.js';
+import type { BackendAdapter } from '../../src/backends/adapter.js';
+import { onnxruntimeNodeAdapter } from '../../src/backends/onnxruntime-node.js';
+import { tfjsAdapter } from '../../src/backends/tfjs-adapter.js';
+import { modelToOnnx } from '../../src/export/to-onnx.js';
+import { untrustedRun } from '../../src/inputsearch/clean.js';
+import { builtinRegistry } from '../../src/opspec/ops/index.js';
+import { evaluateOnBackend } from '../../src/oracles/evaluate.js';
 
 const f32 = (name: string, shape: number[]): ValueInfo => ({ name, dtype: 'float32', shape });
 const node = (name: string, op: string, inputs: string[], out: ValueInfo, attrs: Node['attrs'] = {}): Node => ({ name, op, inputs, outputs: [out], attrs });
 const u = 2 ** -24;
+const registry = builtinRegistry();
 
 function boundsOf(model: Model, inputs: Map<string, Tensor>): Map<string, Float64Array> {
   return errorBounds(model, runReference(model, inputs));
@@ -71,5 +79,41 @@ describe('per-element error bounds of the reference run', () => {
     const next = big + 2 ** 36; // one float32 ulp above
     const two = boundsOf(model(2), new Map([['x', makeTensor('float32', [1, 1, 2], [big, next])]]));
     expect(two.get('y')![0]).toBe(Infinity);
+  });
+});
+
+// 7e17 in the issue's campaign; the op's domain now stops at 1e17 (its squares must fit float32).
+describe('InstanceNormalization over a plane of one element holding 5e16 (the bias is the exact result)', () => {
+  const model = (size: number): Model => ({
+    opset: 17,
+    inputs: [f32('x', [1, 1, size])],
+    weights: [
+      { name: 's', value: makeTensor('float32', [1], [1]) },
+      { name: 'b', value: makeTensor('float32', [1], [1]) },
+    ],
+    nodes: [node('n', 'InstanceNormalization', ['x', 's', 'b'], f32('y', [1, 1, size]), { epsilon: 1e-5 })],
+    outputs: ['y'],
+  });
+  const judge = async (adapter: BackendAdapter, m: Model, inputs: Map<string, Tensor>) =>
+    (await evaluateOnBackend(adapter, { model: m, onnx: modelToOnnx(m, registry) }, inputs, runReference(m, inputs).outputs)).verdict;
+
+  it('is reported on onnxruntime, whose kernel folds the mean into the bias, and passes on tfjs-cpu, which gets the bias', async () => {
+    const inputs = new Map([['x', makeTensor('float32', [1, 1, 1], [5e16])]]);
+    const ort = await judge(onnxruntimeNodeAdapter('disabled'), model(1), inputs);
+    expect(ort.kind).toBe('wrong-result');
+    // A correct float32 computation gets the bias to a few units: the report says so.
+    expect(ort.worst!.bound!).toBeLessThan(1e-6);
+    expect(ort.message).toMatch(/expected 1 ± [\d.e-]+: [\d.e+]+ times the bound/);
+    const tfjs = await judge(tfjsAdapter('cpu'), model(1), inputs);
+    expect(tfjs.kind).toBe('ok');
+    // And the test is one to judge: nothing in it is untrusted.
+    expect(untrustedRun(model(1), inputs, runReference(model(1), inputs), registry)).toBeUndefined();
+  }, 60_000);
+
+  it('is discarded as ill-conditioned when the plane holds two values one float32 ulp apart: the result is meaningless', () => {
+    const big = Math.fround(5e16);
+    const inputs = new Map([['x', makeTensor('float32', [1, 1, 2], [big, big + 2 ** 32])]]);
+    const untrusted = untrustedRun(model(2), inputs, runReference(model(2), inputs), registry);
+    expect(untrusted).toMatchObject({ reason: 'ill-conditioned', op: 'InstanceNormalization' });
   });
 });
