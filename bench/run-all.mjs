@@ -11,7 +11,7 @@ let failed = false;
 const separate = new Set(['run-all.mjs', 'memory.mjs']);
 // Smaller sizes here than on their own (npm run bench:coverage runs 2000 tests); the extra
 // arguments come after, so `--tests N` still wins.
-const defaults = { 'coverage.mjs': ['--tests', '200'], 'defaults.mjs': ['--time', '30', '--runs', '1', '--only', 'ort4-float32,local-all'] };
+const defaults = { 'coverage.mjs': ['--tests', '200'], 'error-bounds.mjs': ['--tests', '150'], 'defaults.mjs': ['--time', '30', '--runs', '1', '--only', 'ort4-float32,local-all'] };
 for (const file of readdirSync(here).filter((f) => f.endsWith('.mjs') && !separate.has(f)).sort()) {
   console.log(`# ${file}`);
   const r = spawnSync(process.execPath, [join(here, file), ...(defaults[file] ?? []), ...extra], { stdio: 'inherit' });

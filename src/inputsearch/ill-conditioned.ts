@@ -17,16 +17,21 @@ function meaningless(values: ArrayLike<number>, bounds: Float64Array): string | 
 }
 
 /**
- * A test the error bounds say no SUT can be judged on: a graph output that a correct float32
- * computation may get arbitrarily wrong, or wrong by as much as its values. Named by the first node
- * of that output's cone whose own output already is (so that the input search moves away from it).
+ * A test the error bounds say no SUT can be judged on: every graph output is a float one that a
+ * correct float32 computation may get arbitrarily wrong, or wrong by as much as its values (an
+ * integer or bool output, or one float output with something left to judge, keeps the test). Named
+ * by the first node of the first output's cone whose own output already is meaningless (so that
+ * the input search moves away from it).
  */
 export function illConditioned(model: Model, run: ReferenceResult): UntrustedValue | undefined {
   const bounds = errorBounds(model, run);
-  for (const output of model.outputs) {
+  const judgeable = model.outputs.some((output) => {
     const b = bounds.get(output);
     const value = run.values.get(output);
-    if (!b || !value || !meaningless(value.data, b)) continue;
+    return !b || !value || !meaningless(value.data, b);
+  });
+  if (judgeable) return undefined;
+  for (const output of model.outputs) {
     const cone = coneOf(model, [output]).nodes;
     for (const node of model.nodes) {
       if (!cone.includes(node)) continue;

@@ -8,7 +8,7 @@ import { normalizationRounding } from '../reference-runtime/cpu/stability.js';
 import { broadcastShape, broadcastStrides, forEachBroadcast } from '../reference-runtime/cpu/indexing.js';
 import { runReference, type ReferenceResult } from '../reference-runtime/executor.js';
 import { errorBounds } from '../reference-runtime/bounds/error-bounds.js';
-import { largest } from '../reference-runtime/bounds/bound-rule.js';
+import { allowedByBound } from '../oracles/compare.js';
 import { toleranceDtypes } from '../oracles/precision.js';
 import { allowedDifference, TOLERANCES, toleranceScale } from '../oracles/tolerance.js';
 import type { UntrustedValue } from './clean.js';
@@ -72,22 +72,25 @@ export function roundingProbe(model: Model, inputs: ReadonlyMap<string, Tensor>,
   const sizes = new Map(model.nodes.map((node, i) => [node, NUDGE * (1 + ((i * GOLDEN) % 1))]));
   // A normalization's float32 error is its inputs' rounding amplified by 1 / deviation, not a
   // rounding of its output: its outputs are nudged by that much too.
-  const absolute = normalizationNudges(model, base, registry, sizes);
+  const bounds = errorBounds(model, base);
+  const absolute = normalizationNudges(model, base, registry, sizes, bounds);
   // So is a dot product's: its rounding grows with the terms it sums, not with its result, which
   // cancellation can make small (a Conv output near 0 whose Reciprocal a Sin then reads).
-  for (const [node, shift] of accumulationNudges(model, base, sizes)) absolute.set(node, (absolute.get(node) ?? 0) + shift);
+  const accumulation = accumulationNudges(model, base, sizes);
   for (const direction of [1, -1]) {
     const nudge = (node: Node, outputs: Tensor[]): Tensor[] => {
       if (isExact(factsOf(node))) return outputs;
       const size = sizes.get(node) ?? NUDGE;
-      const shift = absolute.get(node) ?? 0;
-      return outputs.map((t) =>
+      const perElement = absolute.get(node);
+      const shift = accumulation.get(node) ?? 0;
+      return outputs.map((t, k) =>
         isFloat(t)
           ? {
               ...t,
               data: t.data.map((x, i) => {
                 const sign = i % 2 === 0 ? direction : -direction;
-                return x * (1 + sign * size) + sign * shift;
+                // A normalization's bounds are those of its first output (Y).
+                return x * (1 + sign * size) + sign * (shift + (k === 0 ? (perElement?.[i] ?? 0) : 0));
               }),
             }
           : t,
@@ -123,31 +126,31 @@ export function roundingProbe(model: Model, inputs: ReadonlyMap<string, Tensor>,
         }
       }
     }
-    const amplified = amplification(model, base, nudged, judgedAtFloat32);
+    const amplified = amplification(model, base, nudged, judgedAtFloat32, bounds);
     if (amplified) return amplified;
   }
   return undefined;
 }
 
 /**
- * Per normalization node, the absolute nudge of its outputs, times the node's nudge size in NUDGEs:
- * the largest error bound of its outputs (see errorBounds: zero for a plane of one element, which
- * is its bias whatever it holds), or where a bound is infinite its amplified input rounding.
+ * Per normalization node, the absolute nudge of each element of its first output, times the node's
+ * nudge size in NUDGEs: the element's error bound (see errorBounds: zero for a plane of one element,
+ * which is its bias whatever it holds), or where it is infinite the amplified input rounding.
  */
-function normalizationNudges(model: Model, base: ReferenceResult, registry: OpRegistry, sizes: ReadonlyMap<Node, number>): Map<Node, number> {
+function normalizationNudges(model: Model, base: ReferenceResult, registry: OpRegistry, sizes: ReadonlyMap<Node, number>, bounds: ReadonlyMap<string, Float64Array>): Map<Node, Float64Array> {
   const constants = new Map(model.weights.map((w) => [w.name, w.value]));
-  const nudges = new Map<Node, number>();
-  let bounds: Map<string, Float64Array> | undefined;
+  const nudges = new Map<Node, Float64Array>();
   for (const node of model.nodes) {
     const spec = registry.get(node.op, model.opset);
     const c = spec.numeric.conditioning;
     if (c?.kind !== 'normalization') continue;
-    bounds ??= errorBounds(model, base);
-    const bound = largest(bounds.get(node.outputs[0]!.name) ?? []);
+    const bound = bounds.get(node.outputs[0]!.name);
+    if (!bound) continue;
     const inputs = node.inputs.map((n) => (n === '' ? undefined : base.values.get(n)));
     const { attrs } = inferNode(spec, node, inputs, constants, model.opset);
-    const amount = Number.isFinite(bound) ? bound : normalizationRounding(c, inputs, attrs)?.amplified;
-    if (amount) nudges.set(node, amount * ((sizes.get(node) ?? NUDGE) / NUDGE));
+    const fallback = normalizationRounding(c, inputs, attrs)?.amplified ?? 0;
+    const factor = (sizes.get(node) ?? NUDGE) / NUDGE;
+    nudges.set(node, Float64Array.from(bound, (b) => (Number.isFinite(b) ? b : fallback) * factor));
   }
   return nudges;
 }
@@ -191,26 +194,28 @@ function accumulationNudges(model: Model, base: ReferenceResult, sizes: Readonly
  * How far `after` is from `before` in units of the float32 tolerance (scaled by the tensor's
  * magnitude, as the oracle does), at its worst finite element.
  */
-function worstDeviation(before: Tensor, after: Tensor): { ratio: number; index: number } {
+function worstDeviation(before: Tensor, after: Tensor, bound: Float64Array | undefined): { ratio: number; index: number } {
   const scale = toleranceScale(before.data);
   let worst = { ratio: 0, index: -1 };
   for (let i = 0; i < before.data.length; i++) {
     const [b, a] = [before.data[i]!, after.data[i]!];
     if (!Number.isFinite(b) || !Number.isFinite(a)) continue;
-    const ratio = Math.abs(a - b) / allowedDifference(TOLERANCES.float32, scale, b);
+    // Within what the error-bound oracle allows there, the move is judged, not distrusted.
+    const allowed = Math.max(allowedDifference(TOLERANCES.float32, scale, b), bound ? allowedByBound(bound[i]!) : 0);
+    const ratio = Math.abs(a - b) / allowed;
     if (ratio > worst.ratio) worst = { ratio, index: i };
   }
   return worst;
 }
 
 /** The first output the nudges move beyond float32 tolerance, blamed on the first node of its cone they move so. */
-function amplification(model: Model, base: ReferenceResult, nudged: ReferenceResult, outputs: readonly string[]): UntrustedValue | undefined {
+function amplification(model: Model, base: ReferenceResult, nudged: ReferenceResult, outputs: readonly string[], bounds: ReadonlyMap<string, Float64Array>): UntrustedValue | undefined {
   for (const name of outputs) {
-    const moved = worstDeviation(base.values.get(name)!, nudged.values.get(name)!);
+    const moved = worstDeviation(base.values.get(name)!, nudged.values.get(name)!, bounds.get(name));
     if (moved.ratio <= 1) continue;
     const culprit =
       coneOf(model, [name]).nodes.find((node) =>
-        node.outputs.some((o) => (o.dtype === 'float32' || o.dtype === 'float64') && worstDeviation(base.values.get(o.name)!, nudged.values.get(o.name)!).ratio > 1),
+        node.outputs.some((o) => (o.dtype === 'float32' || o.dtype === 'float64') && worstDeviation(base.values.get(o.name)!, nudged.values.get(o.name)!, bounds.get(o.name)).ratio > 1),
       ) ?? model.nodes.find((node) => node.outputs.some((o) => o.name === name))!;
     const [before, after] = [base.values.get(name)!.data[moved.index], nudged.values.get(name)!.data[moved.index]];
     return {
