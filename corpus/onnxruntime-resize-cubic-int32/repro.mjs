@@ -25,7 +25,7 @@ const CASE = {
   "seed": "tensorsmith run model.json --seed 0",
   "testIndex": 0,
   "toolVersion": "0.1.0",
-  "signature": "95dab71f4c073467",
+  "signature": "27eb4b4cdaf8074a",
   "model": {
     "nodes": 1,
     "ops": [

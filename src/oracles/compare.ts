@@ -12,7 +12,7 @@ import type { Verdict, WorstElement } from './verdict.js';
 export const SAFETY_FACTOR = 4;
 
 /** Below the smallest normal float32, a SUT may flush to zero. */
-const FLUSH_TO_ZERO = 2 ** -126;
+export const FLUSH_TO_ZERO = 2 ** -126;
 
 /** The difference allowed at an element with this error bound. */
 export function allowedByBound(bound: number): number {

@@ -8,7 +8,7 @@ import { defectClass, type Verdict } from './verdict.js';
  * What a SUT's API wraps around its engine's message: one bug in onnxruntime's core reads the same
  * in onnxruntime-node and (wrapped) in onnxruntime-web.
  */
-const MESSAGE_WRAPPERS: readonly RegExp[] = [/^Can't create a session\. ERROR_CODE: \d+, ERROR_MESSAGE: /];
+const MESSAGE_WRAPPERS: readonly RegExp[] = [/^Can't create a session\. ERROR_CODE: \d+, ERROR_MESSAGE: /, /^Exception during initialization: /];
 
 /**
  * Strips what varies between two sightings of one bug from an error message: paths, quoted names,
@@ -18,6 +18,8 @@ const MESSAGE_WRAPPERS: readonly RegExp[] = [/^Can't create a session\. ERROR_CO
 export function normalizeMessage(message: string): string {
   return MESSAGE_WRAPPERS.reduce((m, w) => m.replace(w, ''), message)
     .replace(/(?:[A-Za-z]:)?[\\/][\w.\\/-]+/g, '<path>')
+    // onnxruntime's "file:line function-signature message": the signature is spelled per build.
+    .replace(/(<path>:\d+) (?:virtual )?[\w:<>,&* ]*?\([^()]*\)(?: const)? /g, '$1 <function> ')
     .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, '<name>')
     .replace(/\b(?:in|w|v|p|const|n|node|value)_?\d+(?:_\w+)?\b/g, '<value>')
     .replace(/\b0x[0-9a-f]+\b/gi, '<addr>')

@@ -27,3 +27,17 @@ export function testBounds(model: Model, inputs: ReadonlyMap<string, Tensor>, al
   }
   return bounds;
 }
+
+/**
+ * The bounds of a test's float graph outputs as float64 tensors of their shapes (zeros for an exact
+ * output): what a case folder's bounds.json holds for scripts that judge without tensorsmith.
+ */
+export function outputBounds(model: Model, inputs: ReadonlyMap<string, Tensor>, expected: ReadonlyMap<string, Tensor>): Map<string, Tensor> {
+  const bounds = testBounds(model, inputs);
+  const out = new Map<string, Tensor>();
+  for (const [name, e] of expected) {
+    if (e.dtype !== 'float32' && e.dtype !== 'float64') continue;
+    out.set(name, { dtype: 'float64', shape: e.shape, data: bounds.get(name) ?? new Float64Array(e.data.length) });
+  }
+  return out;
+}

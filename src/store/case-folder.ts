@@ -10,7 +10,9 @@ import { readCaseMeta, requireCampaignMeta, type CaseMeta } from './case-meta.js
 import { writeReproHtml } from './repro-html.js';
 import { writeReproScript } from './repro-script.js';
 import { writeReproPython } from './repro-python.js';
-import { actualFileText, expectedFileText, inputsFileText, readInputsFile } from './tensors-file.js';
+import { actualFileText, boundsFileText, expectedFileText, inputsFileText, readInputsFile } from './tensors-file.js';
+import { FLUSH_TO_ZERO, SAFETY_FACTOR } from '../oracles/compare.js';
+import { outputBounds } from '../oracles/test-bounds.js';
 
 export type { CaseMeta } from './case-meta.js';
 export type { FailedTest } from '../oracles/sut-session.js';
@@ -56,12 +58,29 @@ export function writeCaseFolder(dir: string, bug: BugCase): void {
   renameSync(tmp, dir);
 }
 
+/**
+ * The error bounds of a case's outputs, or none when the reference cannot compute them (a model the
+ * reference refuses): the scripts then judge by the fixed tolerances, and the case is written anyway.
+ */
+function caseBounds(bug: BugCase): Map<string, Tensor> | undefined {
+  try {
+    return outputBounds(bug.model, bug.inputs, bug.expected);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The files of one case (no atomicity: the caller writes into a temporary folder). */
 function writeCaseFiles(tmp: string, bug: BugCase): void {
   writeTestFiles(tmp, bug);
   writeFileSync(join(tmp, 'expected.json'), expectedFileText(bug.expected));
   writeFileSync(join(tmp, 'actual.json'), actualFileText(bug.meta.verdict.backend, bug.actual));
   writeFileSync(join(tmp, 'meta.json'), stableStringify(bug.meta));
+  // The standalone scripts judge by the error bounds, as the campaign did (unless it ran --oracle fixed).
+  if (bug.meta.config['oracle'] !== 'fixed') {
+    const bounds = caseBounds(bug);
+    if (bounds) writeFileSync(join(tmp, 'bounds.json'), boundsFileText(bounds, { safetyFactor: SAFETY_FACTOR, flushToZero: FLUSH_TO_ZERO }));
+  }
   if (bug.setup) writeTestFiles(join(tmp, 'setup'), bug.setup);
   writeReproScript(tmp, { meta: bug.meta, model: bug.model });
   writeReproPython(tmp, { meta: bug.meta, model: bug.model });

@@ -38,8 +38,10 @@ export function reproPython(meta: CaseMeta, model: Model): string | undefined {
 # A tensorsmith bug case, replayed with onnxruntime's Python package and numpy only: model.onnx on
 # inputs.json with the CPU execution provider at the graph optimization level the SUT ran (CASE
 # below), each output judged against expected.json (the float64 reference's values) by tensorsmith's
-# rule: |actual - expected| <= atol * scale + rtol * |expected|, scale being the output's largest
-# finite |expected| (at least 1); NaN and Inf must match.
+# rule: with bounds.json, |actual - expected| <= safetyFactor * bound + flushToZero per element (the
+# bound: the error a correct float32 computation may have there); without it, |actual - expected| <=
+# atol * scale + rtol * |expected|, scale being the output's largest finite |expected| (at least 1).
+# NaN and Inf must match.
 #   pip install onnxruntime==VERSION numpy && python3 repro.py
 # Exit code 1 while the bug is there, 0 once every output agrees, 2 when it cannot run.
 import base64
@@ -76,7 +78,7 @@ def tensors(name):
     return out
 
 
-def judge(out, expected, actual):
+def judge(out, expected, actual, rule, bound):
     label = "output '" + out["name"] + "'"
     if actual is None:
         return [label + " is missing"]
@@ -94,9 +96,15 @@ def judge(out, expected, actual):
             if not (math.isnan(ev) and math.isnan(av)) and ev != av:
                 bad.append((i, ev, av, "NaN/Inf mismatch"))
             continue
-        allowed = out["atol"] * scale + out["rtol"] * abs(ev)
+        if bound is not None:
+            b = float(bound[i])
+            allowed = rule["safetyFactor"] * b + rule["flushToZero"]
+            note = ("%.2e x the bound %.1e" % (abs(av - ev) / b, b)) if b > 0 else "must be exact"
+        else:
+            allowed = out["atol"] * scale + out["rtol"] * abs(ev)
+            note = "must be equal" if allowed == 0 else "%.2e x tolerance" % (abs(av - ev) / allowed)
         if abs(av - ev) > allowed:
-            bad.append((i, ev, av, "must be equal" if allowed == 0 else "%.2e x tolerance" % (abs(av - ev) / allowed)))
+            bad.append((i, ev, av, note))
     if not bad:
         print(label + ": ok")
         return []
@@ -123,9 +131,16 @@ def main():
         print("onnxruntime raised: " + str(e).splitlines()[0])
         print("recorded: " + CASE["message"])
         return 1
+    rule = None
+    bounds = {}
+    if os.path.exists(os.path.join(HERE, "bounds.json")):
+        with open(os.path.join(HERE, "bounds.json")) as f:
+            rule = json.load(f)
+        bounds = tensors("bounds.json")
     problems = []
     for out in CASE["outputs"]:
-        problems += judge(out, expected[out["name"]], results.get(out["name"]))
+        bound = bounds.get(out["name"])
+        problems += judge(out, expected[out["name"]], results.get(out["name"]), rule, None if bound is None else bound.ravel())
     for line in problems:
         print(line)
     print("the bug is there" if problems else "every output agrees with expected.json: the bug is gone")

@@ -94,7 +94,7 @@ const LOADERS: Record<OrtScriptSut['package'], string> = {
  */
 export function ortScriptBody(sut: OrtScriptSut, outputs: readonly ScriptOutput[], recorded: ScriptCase): string {
   const version = recorded.sut?.package === sut.package ? recorded.sut.version : undefined;
-  return `import { readFileSync } from 'node:fs';
+  return `import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 // The case as tensorsmith recorded it (the SUT's version is the one the bug was found with).
@@ -111,6 +111,9 @@ ${LOADERS[sut.package]}
 
 const here = new URL('.', import.meta.url);
 const readJson = (name) => JSON.parse(readFileSync(new URL(name, here), 'utf8'));
+// bounds.json (when the case has one): per float output, the error a correct float32 computation
+// may have at each element; the oracle allows safetyFactor times it (plus flushToZero).
+const BOUNDS = existsSync(new URL('bounds.json', here)) ? readJson('bounds.json') : undefined;
 
 // inputs.json and expected.json hold each tensor as base64 of its raw little-endian bytes.
 const ARRAYS = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array, bool: Uint8Array };
@@ -131,9 +134,11 @@ function position(shape, index) {
   return '[' + at.join(', ') + ']';
 }
 
-// The oracle's rule: |actual - expected| <= atol * scale + rtol * |expected|, scale being the largest
-// finite |expected| of the output (at least 1); NaN and Inf must match exactly.
+// The oracle's rule: with bounds.json, |actual - expected| <= safetyFactor * bound + flushToZero per
+// element; without, |actual - expected| <= atol * scale + rtol * |expected|, scale being the largest
+// finite |expected| of the output (at least 1). NaN and Inf must match exactly.
 function judge(out, expected, actual) {
+  const bound = BOUNDS && BOUNDS.outputs[out.name] ? decode(BOUNDS.outputs[out.name]) : undefined;
   const label = "output '" + out.name + "'";
   if (!actual) return [label + ' is missing'];
   if (actual.type !== out.dtype) return [label + ' has type ' + actual.type + ', expected ' + out.dtype];
@@ -154,18 +159,21 @@ function judge(out, expected, actual) {
       if (!(Number.isNaN(ev) && Number.isNaN(av)) && ev !== av) bad.push({ i, ev, av, ratio: Infinity, note: 'NaN/Inf mismatch' });
       continue;
     }
-    const allowed = out.atol * scale + out.rtol * Math.abs(ev);
+    const allowed = bound ? BOUNDS.safetyFactor * bound[i] + BOUNDS.flushToZero : out.atol * scale + out.rtol * Math.abs(ev);
     const diff = Math.abs(av - ev);
     const ratio = allowed === 0 ? (diff === 0 ? 0 : Infinity) : diff / allowed;
     worst = Math.max(worst, ratio);
-    if (ratio > 1) bad.push({ i, ev, av, ratio, note: Number.isFinite(ratio) ? ratio.toExponential(2) + ' x tolerance' : 'must be equal' });
+    const note = bound ? 'bound ' + bound[i].toExponential(1) + ', ' + (bound[i] > 0 ? (diff / bound[i]).toExponential(2) + ' x the bound' : 'must be exact') : Number.isFinite(ratio) ? ratio.toExponential(2) + ' x tolerance' : 'must be equal';
+    if (ratio > 1) bad.push({ i, ev, av, ratio, note });
   }
   const what = label + ' ' + shape + ' ' + out.dtype;
   if (bad.length === 0) {
-    console.log(what + ': ok (worst error ' + worst.toExponential(2) + ' of tolerance)');
+    console.log(what + ': ok (worst error ' + worst.toExponential(2) + ' of ' + (bound ? 'the allowed error' : 'tolerance') + ')');
     return [];
   }
-  const tolerance = out.atol === 0 && out.rtol === 0 ? 'exact' : 'tolerance ' + out.atol + ' * ' + scale + ' + ' + out.rtol + ' * |expected|';
+  const tolerance = bound
+    ? 'allowed: ' + BOUNDS.safetyFactor + " x each element's error bound"
+    : out.atol === 0 && out.rtol === 0 ? 'exact' : 'tolerance ' + out.atol + ' * ' + scale + ' + ' + out.rtol + ' * |expected|';
   const lines = [what + ': ' + bad.length + ' of ' + e.length + ' elements disagree (' + tolerance + ')'];
   bad.sort((x, y) => y.ratio - x.ratio);
   for (const b of bad.slice(0, SHOWN)) {

@@ -12,6 +12,7 @@ import { readJsonFile } from './json-file.js';
  */
 export const INPUTS_FORMAT = 'tensorsmith.inputs/1';
 export const OUTPUTS_FORMAT = 'tensorsmith.outputs/1';
+export const BOUNDS_FORMAT = 'tensorsmith.bounds/1';
 
 const REMEDY = 'regenerate the case folder or restore the file';
 
@@ -22,6 +23,19 @@ function readTop(file: string, wants: string, format: string): { r: FieldReader;
   const o = isRecord(raw) ? raw : r.fail('the file', `a JSON object with ${wants}`, raw);
   if (o.format !== undefined) r.format(o, format, 'a tensorsmith tensor file');
   return { r, o };
+}
+
+/**
+ * The text of a bounds.json file: per float graph output, the error bound of each element (float64),
+ * and the oracle's rule: |actual - expected| <= safetyFactor * bound + flushToZero.
+ */
+export function boundsFileText(bounds: ReadonlyMap<string, Tensor>, rule: { safetyFactor: number; flushToZero: number }): string {
+  return stableStringify({
+    format: BOUNDS_FORMAT,
+    note: 'per element, the error a correct float32 computation may have there; a SUT may be off by safetyFactor times it (plus flushToZero)',
+    ...rule,
+    outputs: tensorsToJson(bounds),
+  });
 }
 
 /** The text of an inputs.json file. */
@@ -52,6 +66,19 @@ export function expectedFileText(outputs: ReadonlyMap<string, Tensor>): string {
 export function readExpectedFile(file: string): Map<string, Tensor> {
   const { o } = readTop(file, '"outputs" (named tensors)', OUTPUTS_FORMAT);
   return tensorsFromJson(o.outputs, file);
+}
+
+/** A bounds.json file: per float output, each element's error bound, and the rule that judges by them. */
+export interface CaseBounds {
+  readonly safetyFactor: number;
+  readonly flushToZero: number;
+  readonly outputs: Map<string, Tensor>;
+}
+
+/** Reads a bounds.json file. */
+export function readBoundsFile(file: string): CaseBounds {
+  const { r, o } = readTop(file, '"outputs" (named tensors)', BOUNDS_FORMAT);
+  return { safetyFactor: r.number(o.safetyFactor, '"safetyFactor"'), flushToZero: r.number(o.flushToZero, '"flushToZero"'), outputs: tensorsFromJson(o.outputs, file) };
 }
 
 /** What a SUT gave: its outputs, or its error message. */

@@ -25,9 +25,9 @@ const SMALL_INPUTS = new Map<string, Tensor>([
 ]);
 
 /** A case folder with its repro.mjs, recording `verdict` (the SUT's outputs are not needed by the script). */
-async function scriptCase(name: string, verdict: Verdict, model: Model = smallModel(), inputs = SMALL_INPUTS): Promise<string> {
+async function scriptCase(name: string, verdict: Verdict, model: Model = smallModel(), inputs = SMALL_INPUTS, config: Record<string, unknown> = {}): Promise<string> {
   const dir = join(root, name);
-  await writeCase(dir, { model, inputs, verdict, sut: { package: 'onnxruntime-node', version: '1.30.0' } });
+  await writeCase(dir, { model, inputs, verdict, sut: { package: 'onnxruntime-node', version: '1.30.0' }, config });
   const { meta } = readCaseFolder(dir);
   writeReproScript(dir, { meta: meta!, model });
   return dir;
@@ -65,18 +65,33 @@ describe('the standalone repro.mjs of an onnxruntime case', () => {
     // A simulated wrong result: the reference said 0.5 more at [1, 0].
     alterExpected(dir, 'out', 2, (x) => x + 0.5);
     const bug = runScript(dir);
-    expect(bug.out).toMatch(/^output 'out' \[2, 2\] float32: 1 of 4 elements disagree \(tolerance 0\.0001 \* [\d.]+ \+ 0\.001 \* \|expected\|\)$/m);
-    expect(bug.out).toMatch(/^ {2}\[1, 0\] {2}expected [-\d.e]+ {2}actual [-\d.e]+ {2}\([\d.]+e\+\d+ x tolerance\)$/m);
+    expect(bug.out).toMatch(/^output 'out' \[2, 2\] float32: 1 of 4 elements disagree \(allowed: 4 x each element's error bound\)$/m);
+    expect(bug.out).toMatch(/^ {2}\[1, 0\] {2}expected [-\d.e]+ {2}actual [-\d.e]+ {2}\(bound [\d.e+-]+, [\d.]+e\+\d+ x the bound\)$/m);
     expect(bug.out).toMatch(/^BUG: 1 of 1 outputs disagree with the reference outputs in expected\.json$/m);
     expect(bug.code).toBe(1);
   });
 
-  it("applies the oracle's tolerance: a change within it passes, one past it fails, a NaN is a mismatch", async () => {
+  it("applies the oracle's error bounds (bounds.json): a change within the allowed multiple of an element's bound passes, one past it fails", async () => {
+    const within = await scriptCase('bounds-within', wrongOnOrtAll);
+    const bounds = JSON.parse(readFileSync(join(within, 'bounds.json'), 'utf8')) as { safetyFactor: number; outputs: unknown };
+    const bound = tensorsFromJson(bounds.outputs, 'bounds.json').get('out')!.data[0]!;
+    expect(bound).toBeGreaterThan(0);
+    alterExpected(within, 'out', 0, (x) => x + bound);
+    expect(runScript(within).code).toBe(0);
+    const past = await scriptCase('bounds-past', wrongOnOrtAll);
+    alterExpected(past, 'out', 0, (x) => x + 10 * bounds.safetyFactor * bound);
+    const r = runScript(past);
+    expect(r.out).toMatch(/\(bound [\d.e+-]+, [\d.e+-]+ x the bound\)/);
+    expect(r.code).toBe(1);
+  });
+
+  it("applies the fixed tolerance of a campaign run with --oracle fixed: a change within it passes, one past it fails, a NaN is a mismatch", async () => {
+    const fixed = { oracle: 'fixed' };
     // float32 output scale max(1, |max|): rtol 1e-3 and atol 1e-4 of it; 2e-4 relative is within.
-    const within = await scriptCase('within', wrongOnOrtAll);
+    const within = await scriptCase('within', wrongOnOrtAll, smallModel(), SMALL_INPUTS, fixed);
     alterExpected(within, 'out', 0, (x) => x * (1 + 2e-4));
     expect(runScript(within).code).toBe(0);
-    const past = await scriptCase('past', wrongOnOrtAll);
+    const past = await scriptCase('past', wrongOnOrtAll, smallModel(), SMALL_INPUTS, fixed);
     alterExpected(past, 'out', 0, (x) => x * (1 + 5e-3));
     expect(runScript(past).code).toBe(1);
     const nan = await scriptCase('nan', wrongOnOrtAll);

@@ -107,7 +107,7 @@ function reportBug(campaignDir: string, bug: RecordedBug, backends: readonly Bac
     ...common,
     backend,
     shownDir: campaignRelative(campaignDir, shownDir),
-    values: contents.expected ? outputWindows(contents.model, contents.expected, contents.actual, contents.worst) : [],
+    values: contents.expected ? outputWindows({ model: contents.model, expected: contents.expected, actual: contents.actual, worst: contents.worst, bounds: contents.bounds }) : [],
     inputValues: contents.inputs ? inputPreviews(contents.model, contents.inputs) : [],
     problems: [...locating, ...contents.problems],
     ...(message !== undefined ? { message } : {}),

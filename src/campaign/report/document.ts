@@ -65,6 +65,8 @@ export interface ReportWorst {
   readonly expected: number;
   readonly actual: number;
   readonly errorRatio: number;
+  /** Judged by error bounds: the element's bound (see WorstElement.bound). */
+  readonly bound?: number;
 }
 
 export interface ReportBackendStats {

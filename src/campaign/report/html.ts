@@ -145,7 +145,7 @@ function valuesTable(output: ReportOutputWindow, bug: ReportBug): string {
   const caption = output.actualShape
     ? `the SUT returned shape ${formatPosition(output.actualShape)}`
     : hasActual
-      ? `${output.mismatches} of ${output.size} elements out of tolerance`
+      ? `${output.mismatches} of ${output.size} elements disagree`
       : `${output.size} elements`;
   const last = output.elements[output.elements.length - 1];
   const range = output.elements.length < output.size && last ? `, elements ${output.elements[0]!.index} to ${last.index}` : '';

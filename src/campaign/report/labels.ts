@@ -3,7 +3,7 @@ import { formatNumber, formatPosition, formatRatio, plural } from './text.js';
 
 /** What each bug verdict means, for people reading a report and for SARIF rule descriptions. */
 export const VERDICT_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  'wrong-result': "The system under test computed an output that differs from the reference runtime's beyond tolerance.",
+  'wrong-result': "The system under test computed an output that differs from the reference runtime's by more than the oracle allows (a multiple of the error a correct float32 computation may have there, or the fixed tolerance).",
   'nan-mismatch': 'The system under test computed NaN or Inf where the reference runtime computed another value, or the reverse.',
   crash: "The system under test's process died (a signal, an abort, an uncaught exception or the memory limit).",
   hang: 'The system under test did not finish compiling or running the model within the timeout.',
@@ -30,7 +30,10 @@ export function statusLabel(bug: ReportBug): string {
 export function worstLabel(bug: ReportBug): string | undefined {
   const w = bug.worst;
   if (!w) return undefined;
-  return `output ${w.output} at ${formatPosition(w.position)}: expected ${formatNumber(w.expected)}, actual ${formatNumber(w.actual)} (${formatRatio(w.errorRatio)} x tolerance)`;
+  const at = `output ${w.output} at ${formatPosition(w.position)}`;
+  if (w.bound === undefined) return `${at}: expected ${formatNumber(w.expected)}, actual ${formatNumber(w.actual)} (${formatRatio(w.errorRatio)} x tolerance)`;
+  if (w.bound === 0) return `${at}: expected exactly ${formatNumber(w.expected)}, actual ${formatNumber(w.actual)}`;
+  return `${at}: expected ${formatNumber(w.expected)} ± ${formatNumber(w.bound)}, actual ${formatNumber(w.actual)} (${formatRatio(Math.abs(w.actual - w.expected) / w.bound)} x the bound)`;
 }
 
 export function modelLabel(bug: ReportBug): string | undefined {

@@ -92,7 +92,7 @@ function bugSection(doc: ReportDocument, bug: ReportBug, number: number): string
     ...(bug.message !== undefined ? [`- Message: ${mdCode(bug.message)}`] : []),
     ...(worst ? [`- Worst element: ${mdText(worst)}`] : []),
     ...(values && values.elements.some((e) => e.actual !== undefined)
-      ? [`- Output ${mdText(values.output)}: ${values.mismatches} of ${values.size} elements out of tolerance`]
+      ? [`- Output ${mdText(values.output)}: ${values.mismatches} of ${values.size} elements disagree`]
       : []),
     `- Occurrences: ${bug.occurrences} (first seen: ${mdText(firstSeenLabel(bug))})`,
     ...(model ? [`- Model: ${mdText(model)}`] : []),

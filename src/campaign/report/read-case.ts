@@ -5,7 +5,7 @@ import type { Model } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { readCaseMeta, type CaseMeta } from '../../store/case-meta.js';
 import { outsideReason } from '../../store/contained-path.js';
-import { readActualFile, readExpectedFile, readInputsFile, type ActualOutcome } from '../../store/tensors-file.js';
+import { readActualFile, readBoundsFile, readExpectedFile, readInputsFile, type ActualOutcome, type CaseBounds } from '../../store/tensors-file.js';
 import type { ReportWorst } from './document.js';
 
 /** What a report shows of one case folder; whatever could not be read is named in `problems`. */
@@ -15,6 +15,8 @@ export interface CaseContents {
   readonly expected?: Map<string, Tensor>;
   readonly actual?: Map<string, Tensor>;
   readonly actualError?: string;
+  /** bounds.json, when the case was judged by error bounds. */
+  readonly bounds?: CaseBounds;
   readonly worst?: ReportWorst;
   readonly message?: string;
   readonly toolVersion?: string;
@@ -80,6 +82,7 @@ export function readCaseContents(dir: string, campaignDir: string): CaseContents
   const expected = readCaseFile(join(dir, 'expected.json'), campaignDir, problems, readExpectedFile);
   const actual: ActualOutcome | undefined = readCaseFile(join(dir, 'actual.json'), campaignDir, problems, readActualFile);
   const meta = readCaseFile(join(dir, 'meta.json'), campaignDir, problems, readCaseMeta);
+  const bounds = existsSync(join(dir, 'bounds.json')) ? readCaseFile(join(dir, 'bounds.json'), campaignDir, problems, readBoundsFile) : undefined;
   const worst = meta?.verdict.worst;
   const message = meta?.verdict.message;
   return {
@@ -90,6 +93,7 @@ export function readCaseContents(dir: string, campaignDir: string): CaseContents
     ...(expected ? { expected } : {}),
     ...(actual && 'outputs' in actual ? { actual: actual.outputs } : {}),
     ...(actual && 'error' in actual ? { actualError: actual.error } : {}),
+    ...(bounds ? { bounds } : {}),
     ...(worst ? { worst: { ...worst, position: [...worst.position] } } : {}),
     ...(message !== undefined ? { message } : {}),
     ...(meta?.toolVersion !== undefined ? { toolVersion: meta.toolVersion } : {}),

@@ -4,6 +4,7 @@ import { stridesOf, type Tensor } from '../../ir/tensor.js';
 import { toleranceDtypes } from '../../oracles/precision.js';
 import { TOLERANCES } from '../../oracles/tolerance.js';
 import type { ReportElement, ReportInputPreview, ReportOutputWindow, ReportWorst } from './document.js';
+import type { CaseBounds } from '../../store/tensors-file.js';
 
 /** Elements shown per output: enough to see a pattern, few enough to read. */
 export const WINDOW_ELEMENTS = 24;
@@ -14,13 +15,13 @@ export const INPUT_PREVIEW_ELEMENTS = 16;
 
 /**
  * Whether one element disagrees, judged as compareOutputs judges it: the reference rounded to the
- * output's dtype, non-finite values compared exactly, finite ones within atol * scale + rtol * |x|.
+ * output's dtype, non-finite values compared exactly, finite ones within the safety factor times
+ * the element's error bound (bounds.json) or, without bounds, within atol * scale + rtol * |x|.
  */
-function mismatches(dtype: string, tolerance: DType, scale: number, expected: number, actual: number): boolean {
+function mismatches(dtype: string, allowed: (e: number) => number, expected: number, actual: number): boolean {
   const e = dtype === 'float32' ? Math.fround(expected) : expected;
   if (!Number.isFinite(e) || !Number.isFinite(actual)) return !((Number.isNaN(e) && Number.isNaN(actual)) || e === actual);
-  const tol = TOLERANCES[tolerance];
-  return Math.abs(actual - e) > tol.atol * scale + tol.rtol * Math.abs(e);
+  return Math.abs(actual - e) > allowed(e);
 }
 
 function isDTypeName(d: string): d is DType {
@@ -33,13 +34,19 @@ function windowOf(
   actual: Tensor | undefined,
   toleranceDtype: DType | undefined,
   worst: ReportWorst | undefined,
+  bounds: CaseBounds | undefined,
 ): ReportOutputWindow {
   const size = expected.data.length;
   const comparable = actual !== undefined && actual.shape.length === expected.shape.length && actual.shape.every((d, i) => d === expected.shape[i]);
   const tolerance = toleranceDtype ?? (isDTypeName(expected.dtype) ? expected.dtype : 'float64');
   let scale = 1;
   for (const x of expected.data) if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
-  const isMismatch = (i: number) => comparable && mismatches(expected.dtype, tolerance, scale, expected.data[i]!, actual.data[i]!);
+  const tol = TOLERANCES[tolerance];
+  const isFloat = expected.dtype === 'float32' || expected.dtype === 'float64';
+  const bound = bounds && isFloat ? bounds.outputs.get(name) : undefined;
+  const allowedAt = (i: number) => (e: number) =>
+    bounds && isFloat ? bounds.safetyFactor * (bound?.data[i] ?? 0) + bounds.flushToZero : tol.atol * scale + tol.rtol * Math.abs(e);
+  const isMismatch = (i: number) => comparable && mismatches(expected.dtype, allowedAt(i), expected.data[i]!, actual.data[i]!);
   let mismatchCount = 0;
   for (let i = 0; i < size; i++) if (isMismatch(i)) mismatchCount++;
   // Around the worst element when it is in this output (a third of the window before it), else the first elements.
@@ -69,15 +76,18 @@ function windowOf(
 }
 
 /** Expected vs actual windows of a case's outputs, the output holding the worst element first. */
-export function outputWindows(
-  model: Model | undefined,
-  expected: ReadonlyMap<string, Tensor>,
-  actual: ReadonlyMap<string, Tensor> | undefined,
-  worst: ReportWorst | undefined,
-): ReportOutputWindow[] {
+export function outputWindows(args: {
+  model: Model | undefined;
+  expected: ReadonlyMap<string, Tensor>;
+  actual: ReadonlyMap<string, Tensor> | undefined;
+  worst: ReportWorst | undefined;
+  /** bounds.json, when the case was judged by error bounds. */
+  bounds?: CaseBounds | undefined;
+}): ReportOutputWindow[] {
+  const { model, expected, actual, worst } = args;
   const tolerances = model ? toleranceDtypes(model) : new Map<string, DType>();
   const names = [...expected.keys()].sort((a, b) => Number(b === worst?.output) - Number(a === worst?.output));
-  return names.slice(0, MAX_OUTPUTS).map((name) => windowOf(name, expected.get(name)!, actual?.get(name), tolerances.get(name), worst));
+  return names.slice(0, MAX_OUTPUTS).map((name) => windowOf(name, expected.get(name)!, actual?.get(name), tolerances.get(name), worst, args.bounds));
 }
 
 /**

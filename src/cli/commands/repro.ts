@@ -126,7 +126,7 @@ export function reproCommand(program: Command, io: CliIo, setExit: (code: number
     const suts = await createReproAdapters(names, sutHosting(opts, campaign?.backendModules ?? [], io.cacheDir));
     const verdicts = await judgeTest(test, suts.adapters).finally(suts.close);
     for (const v of verdicts) {
-      const detail = v.message ? `: ${v.message}` : v.worst ? ` (worst error ${v.worst.errorRatio.toExponential(2)} of tolerance)` : '';
+      const detail = v.message ? `: ${v.message}` : v.worst ? ` (worst error ${v.worst.errorRatio.toExponential(2)} of the allowed error)` : '';
       io.out(`${v.backend.padEnd(14)} ${v.kind}${detail}\n`);
     }
     setExit(verdicts.some((v) => isBug(v.kind)) ? EXIT_BUGS : EXIT_OK);

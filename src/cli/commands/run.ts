@@ -32,7 +32,7 @@ export function runCommand(program: Command, io: CliIo, setExit: (code: number) 
         let bugs = 0;
         for (const { verdict, knownBug } of result.outcomes) {
           if (isBug(verdict.kind)) bugs++;
-          const detail = verdict.message ? `: ${verdict.message}` : verdict.worst ? ` (worst error ${verdict.worst.errorRatio.toExponential(2)} of tolerance)` : '';
+          const detail = verdict.message ? `: ${verdict.message}` : verdict.worst ? ` (worst error ${verdict.worst.errorRatio.toExponential(2)} of the allowed error)` : '';
           const known = knownBug ? ` [known bug corpus/${knownBug.corpus}]` : '';
           io.out(`${verdict.backend.padEnd(14)} ${verdict.kind}${known}${detail}\n`);
         }

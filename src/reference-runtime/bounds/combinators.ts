@@ -26,17 +26,15 @@ export const exact: BoundRule = () => [];
 /**
  * Outputs whose elements are copies of elements of the `data` inputs (Reshape, Gather, Concat,
  * Where's X and Y), their negations (Neg, Abs) or the largest of a window (MaxPool): the kernel run
- * on the bounds moves each element's bound where its value goes. `zero` inputs are constants the
- * output may hold (Pad's constant value): exact, so their bound is zero.
+ * on the bounds moves each element's bound where its value goes (an exact data input's bound is zero).
  */
-export function copies(options: { data?: readonly number[]; zero?: readonly number[] } = {}): BoundRule {
+export function copies(options: { data?: readonly number[] } = {}): BoundRule {
   const data = options.data ?? [0];
   return (args) => {
     if (!data.some((i) => args.inputBounds[i] !== undefined)) return [];
     const inputs = args.inputs.map((t, i) => {
       if (!t) return t;
       if (data.includes(i)) return boundTensor(t, args.inputBounds[i]);
-      if (options.zero?.includes(i)) return tensorLike(t, new Float64Array(t.data.length));
       return t;
     });
     return args.rerun(inputs).map((t, i) => (args.outputs[i] && isFloatTensor(args.outputs[i]!) ? Float64Array.from(t.data, Math.abs) : undefined));

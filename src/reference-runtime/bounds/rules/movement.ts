@@ -18,8 +18,8 @@ export const MOVEMENT_RULES: Readonly<Record<string, BoundRule>> = {
   DepthToSpace: copies(),
   SpaceToDepth: copies(),
   Trilu: copies(),
-  // Its padding is the constant value (exact), an edge copy or a reflection.
-  Pad: copies({ zero: [2] }),
+  // Its padding is the constant value (a computed one carries its error), an edge copy or a reflection.
+  Pad: copies({ data: [0, 2] }),
   // The largest of each window: within the largest error in the window.
   MaxPool: copies(),
   GlobalMaxPool: copies(),
