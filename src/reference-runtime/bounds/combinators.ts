@@ -8,7 +8,6 @@ import {
   gamma,
   ownRounding,
   shifted,
-  tensorLike,
   unitRoundoff,
   widenedAbs,
   type BoundArgs,
