@@ -2,7 +2,8 @@
 // local SUT's float outputs lie from the reference, in units of the element's error bound (see
 // src/reference-runtime/bounds). Per SUT and per op family (of the node that computed the output),
 // it prints the distribution of observed error / bound over the elements of tests the SUT passed,
-// and how many tests each SUT failed on values. The oracle's SAFETY_FACTOR is chosen from it.
+// and how many tests each SUT failed on values, with the first failures (to triage: each must be a
+// real bug, or the bounds are wrong). The oracle's SAFETY_FACTOR is chosen from it.
 //   --tests N     test indices 0..N-1 (default 300)
 //   --seed S      campaign seed (default error-bounds)
 //   --backends    comma-separated SUTs (default: ort-disabled,ort-all,ort-web-wasm,tfjs-cpu,tfjs-wasm,tfjs-webgpu)
@@ -45,6 +46,7 @@ const adapters = BACKENDS.map((name) => backends.create(name));
 const ratios = new Map(); // "sut\u0000family" -> number[]
 const failed = new Map(BACKENDS.map((b) => [b, 0]));
 const judged = new Map(BACKENDS.map((b) => [b, 0]));
+const failures = [];
 // The default campaign's generator: 10 nodes, every dtype.
 const config = { maxNodes: 10, dtypes: ['float32', 'float64', 'int32', 'int64', 'bool'] };
 for (let index = 0; index < TESTS; index++) {
@@ -57,7 +59,11 @@ for (let index = 0; index < TESTS; index++) {
     if (kind === 'unsupported' || !outcome.actual) continue;
     judged.set(adapter.name, judged.get(adapter.name) + 1);
     if (kind !== 'ok') {
-      if (kind === 'wrong-result' || kind === 'nan-mismatch') failed.set(adapter.name, failed.get(adapter.name) + 1);
+      if (kind === 'wrong-result' || kind === 'nan-mismatch') {
+        failed.set(adapter.name, failed.get(adapter.name) + 1);
+        const known = outcome.knownBug ? ` [known bug corpus/${outcome.knownBug.corpus}]` : '';
+        failures.push(`${adapter.name} test ${index} [${[...new Set(test.model.nodes.map((n) => n.op))].sort().join(', ')}]${known}: ${outcome.verdict.message}`);
+      }
       continue;
     }
     const bounds = testBounds(test.model, test.inputs, adapter.precision);
@@ -88,12 +94,13 @@ const rows = [...ratios.entries()]
   })
   .sort((a, b) => a.sut.localeCompare(b.sut) || a.family.localeCompare(b.family));
 if (args.includes('--json')) {
-  console.log(JSON.stringify({ tests: TESTS, seed: SEED, safetyFactor: SAFETY_FACTOR, rows, failed: Object.fromEntries(failed), judged: Object.fromEntries(judged) }, null, 2));
+  console.log(JSON.stringify({ tests: TESTS, seed: SEED, safetyFactor: SAFETY_FACTOR, rows, failed: Object.fromEntries(failed), judged: Object.fromEntries(judged), failures }, null, 2));
 } else {
   const fmt = (x) => (Number.isFinite(x) ? x.toExponential(1) : String(x));
   console.log(`observed error / bound on the elements of passing tests (${TESTS} tests, seed ${SEED}; the oracle allows ${SAFETY_FACTOR} x the bound)`);
   console.log(['SUT'.padEnd(14), 'family'.padEnd(15), 'elements'.padStart(9), 'p50'.padStart(8), 'p99'.padStart(8), 'p99.9'.padStart(8), 'max'.padStart(8)].join(' '));
   for (const r of rows) console.log([r.sut.padEnd(14), r.family.padEnd(15), String(r.elements).padStart(9), fmt(r.p50).padStart(8), fmt(r.p99).padStart(8), fmt(r.p999).padStart(8), fmt(r.max).padStart(8)].join(' '));
   console.log('tests failed on values / judged: ' + BACKENDS.map((b) => `${b} ${failed.get(b)}/${judged.get(b)}`).join(', '));
+  for (const f of failures.slice(0, 40)) console.log('  ' + f);
 }
 process.exit(0);

@@ -72,7 +72,7 @@ describe('tensorsmith reduce', () => {
     expect(code).toBe(1);
     expect(out.split('\n')[0]).toMatch(new RegExp(`^reduced from 10 to 1 nodes in \\d+\\.\\d s \\(\\d+ checks\\): ${join(dir, 'reduced')}$`));
     const reducedDir = join(dir, 'reduced');
-    expect(readdirSync(reducedDir).sort()).toEqual(['actual.json', 'expected.json', 'inputs.json', 'meta.json', 'model.json', 'model.onnx', 'repro.mjs']);
+    expect(readdirSync(reducedDir).sort()).toEqual(['actual.json', 'bounds.json', 'expected.json', 'inputs.json', 'meta.json', 'model.json', 'model.onnx', 'repro.mjs']);
     const meta = JSON.parse(readFileSync(join(reducedDir, 'meta.json'), 'utf8')) as CaseMeta;
     expect(meta).toMatchObject({ seed: 'reduce-test', testIndex: 7, verdict: { kind: 'wrong-result', backend: 'faulty-ops' } });
     expect(meta.signature.ops).toEqual(['Tanh']);
