@@ -115,10 +115,6 @@ export function withFloats(attrs: ConcreteAttrs, floats: Readonly<Record<string,
   return { ...attrs, float: (name) => (name in floats ? floats[name]! : attrs.float(name)), has: (name) => name in floats || attrs.has(name) };
 }
 
-/** Whether any input carries an error. */
-export function anyBound(args: BoundArgs): boolean {
-  return args.inputBounds.some((b) => b !== undefined);
-}
 
 /** The largest element (0 for none), without spreading a large array into arguments. */
 export function largest(values: ArrayLike<number>): number {
