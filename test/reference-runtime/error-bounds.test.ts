@@ -117,3 +117,19 @@ describe('InstanceNormalization over a plane of one element holding 5e16 (the bi
     expect(untrusted).toMatchObject({ reason: 'ill-conditioned', op: 'InstanceNormalization' });
   });
 });
+
+describe('norms of values whose squares underflow float32', () => {
+  it('allow the flushed terms: ReduceL2 of 3e-24s is meaningless in float32, and the test is discarded as ill-conditioned', () => {
+    const model: Model = {
+      opset: 17,
+      inputs: [f32('x', [2])],
+      weights: [],
+      nodes: [node('n', 'ReduceL2', ['x'], f32('y', []), { keepdims: 0 })],
+      outputs: ['y'],
+    };
+    const inputs = new Map([['x', makeTensor('float32', [2], [2.8284e-24, 2.8284e-24])]]);
+    const run = runReference(model, inputs);
+    expect(errorBounds(model, run).get('y')![0]).toBeGreaterThan(1e-20);
+    expect(untrustedRun(model, inputs, run, registry)).toMatchObject({ reason: 'ill-conditioned', op: 'ReduceL2' });
+  });
+});
