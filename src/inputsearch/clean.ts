@@ -1,4 +1,5 @@
 import { illConditioned } from './ill-conditioned.js';
+import { errorBounds } from '../reference-runtime/bounds/error-bounds.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { inferNode } from '../opspec/infer.js';
@@ -114,5 +115,9 @@ export function describeUntrusted(u: UntrustedValue): string {
  * flip), then the error bounds (an output they leave nothing of to judge: ill-conditioned).
  */
 export function untrustedRun(model: Model, inputs: ReadonlyMap<string, Tensor>, run: ReferenceResult, registry: OpRegistry): UntrustedValue | undefined {
-  return firstUntrustedValue(model, run, registry) ?? roundingProbe(model, inputs, run, registry) ?? illConditioned(model, run);
+  const found = firstUntrustedValue(model, run, registry);
+  if (found) return found;
+  // The probe and the conditioning check read the same bounds: computed once.
+  const bounds = errorBounds(model, run);
+  return roundingProbe(model, inputs, run, registry, bounds) ?? illConditioned(model, run, bounds);
 }

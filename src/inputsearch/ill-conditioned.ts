@@ -23,8 +23,7 @@ function meaningless(values: ArrayLike<number>, bounds: Float64Array): string | 
  * by the first node of the first output's cone whose own output already is meaningless (so that
  * the input search moves away from it).
  */
-export function illConditioned(model: Model, run: ReferenceResult): UntrustedValue | undefined {
-  const bounds = errorBounds(model, run);
+export function illConditioned(model: Model, run: ReferenceResult, bounds: ReadonlyMap<string, Float64Array> = errorBounds(model, run)): UntrustedValue | undefined {
   const judgeable = model.outputs.some((output) => {
     const b = bounds.get(output);
     const value = run.values.get(output);

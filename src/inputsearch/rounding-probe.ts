@@ -54,7 +54,13 @@ function isFloat(t: Tensor): boolean {
  * an InstanceNormalization's nearly equal outputs is found out. The first node in its cone whose own output
  * moved beyond the tolerance is named, so that the input search shrinks that node's inputs.
  */
-export function roundingProbe(model: Model, inputs: ReadonlyMap<string, Tensor>, base: ReferenceResult, registry: OpRegistry): UntrustedValue | undefined {
+export function roundingProbe(
+  model: Model,
+  inputs: ReadonlyMap<string, Tensor>,
+  base: ReferenceResult,
+  registry: OpRegistry,
+  bounds: ReadonlyMap<string, Float64Array> = errorBounds(model, base),
+): UntrustedValue | undefined {
   const factsOf = (node: Node): NumericFacts => registry.get(node.op, model.opset).numeric;
   const watched = model.nodes.flatMap((node) =>
     node.outputs.filter((o) => o.dtype === 'bool' || isIntDType(o.dtype) || isStep(factsOf(node))).map((o) => ({ node, name: o.name })),
@@ -72,7 +78,6 @@ export function roundingProbe(model: Model, inputs: ReadonlyMap<string, Tensor>,
   const sizes = new Map(model.nodes.map((node, i) => [node, NUDGE * (1 + ((i * GOLDEN) % 1))]));
   // A normalization's float32 error is its inputs' rounding amplified by 1 / deviation, not a
   // rounding of its output: its outputs are nudged by that much too.
-  const bounds = errorBounds(model, base);
   const absolute = normalizationNudges(model, base, registry, sizes, bounds);
   // So is a dot product's: its rounding grows with the terms it sums, not with its result, which
   // cancellation can make small (a Conv output near 0 whose Reciprocal a Sin then reads).

@@ -49,10 +49,6 @@ export function unitRoundoff(dtype: DType): number {
   return dtype === 'float64' ? 2 ** -53 : 2 ** -24;
 }
 
-export function isFloatDType(dtype: DType): boolean {
-  return dtype === 'float32' || dtype === 'float64';
-}
-
 /** The accumulated rounding of n operations (Higham's gamma_n): n u / (1 - n u), or Infinity past 1. */
 export function gamma(n: number, unit: number): number {
   const nu = n * unit;

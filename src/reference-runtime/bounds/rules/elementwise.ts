@@ -1,5 +1,6 @@
 import { broadcastShape, broadcastStrides, forEachBroadcast } from '../../cpu/indexing.js';
-import { broadcastBound, isFloatDType, ownRounding, unitRoundoff, type BoundRule } from '../bound-rule.js';
+import { isFloatDType } from '../../../ir/dtype.js';
+import { broadcastBound, ownRounding, unitRoundoff, type BoundRule } from '../bound-rule.js';
 import { copies, corners, exact, largestOf, smoothUnary, type OwnError } from '../combinators.js';
 
 /**
