@@ -1,23 +1,12 @@
 import { DTYPES, type DType } from '../ir/dtype.js';
-import { makeTensor, type Tensor } from '../ir/tensor.js';
+import { makeTensor, toNativeArray, type NativeArray, type Tensor } from '../ir/tensor.js';
 
-/** The typed array a runtime holds a dtype's values in (int64: BigInt64Array, bool: Uint8Array). */
-export type NativeArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+/** The typed array a runtime holds a dtype's values in (int64: BigInt64Array, bool: Uint8Array, float16: its bits in a Uint16Array). */
+export type { NativeArray } from '../ir/tensor.js';
 
 /** A tensorsmith tensor's values as the typed array runtimes take for its dtype (onnxruntime, tfjs). */
 export function toTypedArray(t: Tensor): NativeArray {
-  switch (t.dtype) {
-    case 'float32':
-      return Float32Array.from(t.data);
-    case 'float64':
-      return Float64Array.from(t.data);
-    case 'int32':
-      return Int32Array.from(t.data);
-    case 'int64':
-      return BigInt64Array.from(t.data, (x) => BigInt(x));
-    case 'bool':
-      return Uint8Array.from(t.data, (x) => (x ? 1 : 0));
-  }
+  return toNativeArray(t);
 }
 
 /**

@@ -26,6 +26,13 @@ const ORT_TYPES: Record<DType, ort.Tensor.Type> = {
   int32: 'int32',
   int64: 'int64',
   bool: 'bool',
+  float16: 'float16',
+  int8: 'int8',
+  uint8: 'uint8',
+  int16: 'int16',
+  uint16: 'uint16',
+  uint32: 'uint32',
+  uint64: 'uint64',
 };
 
 /** Converts our tensors to onnxruntime's (the dtype's own typed array). */

@@ -10,10 +10,10 @@ import type { OpRegistry } from '../opspec/registry.js';
  */
 export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   Conv: ['float64'],
-  Relu: ['int64'],
-  // Registered for float32 and float64 only (and uint8 for DepthToSpace, which tensorsmith does not use).
-  DepthToSpace: ['int32', 'int64', 'bool'],
-  SpaceToDepth: ['int32', 'int64', 'bool'],
+  Relu: ['int64', 'int16'],
+  // Registered for float32, float64 and uint8 only.
+  DepthToSpace: ['int32', 'int64', 'bool', 'int16', 'uint16', 'uint32', 'uint64'],
+  SpaceToDepth: ['int32', 'int64', 'bool', 'int16', 'uint16', 'uint32', 'uint64'],
   // Elementwise float ops whose CPU kernels onnxruntime registers for float32 only.
   Acos: ['float64'],
   Acosh: ['float64'],
@@ -37,7 +37,7 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   // Registered for float32 only.
   Mean: ['float64'],
   // Registered for float32/float64/int32/int64/uint8/string, not bool.
-  Where: ['bool'],
+  Where: ['bool', 'int8', 'int16', 'uint16', 'uint32', 'uint64'],
   // Registered for float32 only (Conv above likewise).
   ConvTranspose: ['float64'],
   InstanceNormalization: ['float64'],
@@ -45,10 +45,32 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   LpPool: ['float64'],
   GlobalAveragePool: ['float64'],
   GlobalMaxPool: ['float64'],
-  // Registered for float32/float64 (and unsigned ints), not int32/int64.
-  Gemm: ['int32', 'int64'],
+  // Registered for float32/float64 only.
+  Gemm: ['int32', 'int64', 'uint32', 'uint64'],
   // Registered for float32, int32, int8 and uint8 only.
-  Resize: ['float64', 'int64', 'bool'],
+  Resize: ['float64', 'int64', 'bool', 'int16', 'uint16', 'uint32', 'uint64'],
+  // The 8- and 16-bit and unsigned integer types onnxruntime registers no kernel for (probed the same
+  // way; float16 always loads: onnxruntime casts a float16 node it has no kernel for to float32).
+  ArgMax: ['int16', 'uint16', 'uint32', 'uint64'],
+  ArgMin: ['int16', 'uint16', 'uint32', 'uint64'],
+  Clip: ['uint16'],
+  CumSum: ['uint32', 'uint64'],
+  Max: ['int16', 'uint16'],
+  Min: ['int16', 'uint16'],
+  PRelu: ['uint32', 'uint64'],
+  Pad: ['int16', 'uint16'],
+  ReduceL1: ['uint32', 'uint64'],
+  ReduceL2: ['uint32', 'uint64'],
+  // At opset 18 its function body applies Log to the unsigned sum, which the type check refuses.
+  ReduceLogSum: ['uint32', 'uint64'],
+  ReduceLogSumExp: ['uint32', 'uint64'],
+  ReduceMax: ['uint32', 'uint64'],
+  ReduceMean: ['uint32', 'uint64'],
+  ReduceMin: ['uint32', 'uint64'],
+  ReduceProd: ['uint32', 'uint64'],
+  ReduceSum: ['uint32', 'uint64'],
+  ReduceSumSquare: ['uint32', 'uint64'],
+  Trilu: ['int8', 'int16', 'uint8', 'uint16', 'uint32', 'uint64'],
 };
 
 let registry: OpRegistry | undefined;

@@ -21,12 +21,19 @@ function loadOrtWeb(): Promise<OrtWeb> {
   return loading;
 }
 
-const DTYPES: Record<DType, 'float32' | 'float64' | 'int32' | 'int64' | 'bool'> = {
+const DTYPES: Record<DType, DType> = {
   float32: 'float32',
   float64: 'float64',
   int32: 'int32',
   int64: 'int64',
   bool: 'bool',
+  float16: 'float16',
+  int8: 'int8',
+  uint8: 'uint8',
+  int16: 'int16',
+  uint16: 'uint16',
+  uint32: 'uint32',
+  uint64: 'uint64',
 };
 
 /**

@@ -1,4 +1,4 @@
-import { dtypeFromOnnx, onnxDataType } from '../ir/dtype.js';
+import { dtypeFromOnnx, onnxDataType, type DType } from '../ir/dtype.js';
 import { UserError } from '../ir/errors.js';
 import { tensorElementsProblem } from '../ir/limits.js';
 import { UnsupportedModelError } from './errors.js';
@@ -40,11 +40,20 @@ export function tensorFromProto(p: OnnxTypes.ITensorProto, where: string): Tenso
       throw new UserError(`${where}: ${(e as Error).message}; the tensor's raw_data does not match its dims and data type (the file is damaged or was written wrongly)`);
     }
   }
-  const fields: Record<string, ArrayLike<number | { toNumber(): number }> | null | undefined> = {
+  // ONNX keeps every type of 32 bits or fewer but float32 in int32_data (float16 as its bits), and
+  // uint32 and uint64 in uint64_data.
+  const fields: Record<DType, ArrayLike<number | { toNumber(): number }> | null | undefined> = {
     float32: p.floatData,
     float64: p.doubleData,
+    float16: p.int32Data,
+    int8: p.int32Data,
+    uint8: p.int32Data,
+    int16: p.int32Data,
+    uint16: p.int32Data,
     int32: p.int32Data,
     int64: p.int64Data,
+    uint32: p.uint64Data,
+    uint64: p.uint64Data,
     bool: p.int32Data,
   };
   const values = Array.from(fields[dtype] ?? [], (x) => toNumber(x as number));

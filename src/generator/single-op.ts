@@ -1,6 +1,6 @@
 import { randomTensor } from './values.js';
 import type { Rng } from './rng.js';
-import type { DType } from '../ir/dtype.js';
+import { isIntDType, type DType } from '../ir/dtype.js';
 import { DEFAULT_OPSET, type Model } from '../ir/model.js';
 import { generateModel, GenerationError } from './generate.js';
 import type { OpSpec } from '../opspec/spec.js';
@@ -20,7 +20,7 @@ export function drawInput(
 ): Tensor {
   const t = randomTensor(rng, info.dtype, info.shape, range);
   if (info.dtype === 'bool') return t;
-  const isInt = info.dtype === 'int32' || info.dtype === 'int64';
+  const isInt = isIntDType(info.dtype);
   const drawn = isInt ? Math.ceil(range * 2) : range;
   let lo = -drawn;
   let hi = drawn;

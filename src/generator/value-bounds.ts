@@ -1,4 +1,4 @@
-import type { DType } from '../ir/dtype.js';
+import { isIntDType, isUnsignedDType, type DType } from '../ir/dtype.js';
 import { DEFAULT_OPSET } from '../ir/model.js';
 import { ANY, interval, intersect, ruleInterval, type Interval } from '../opspec/interval.js';
 import { INTEGER_LIMITS, type NumericFacts } from '../opspec/numeric.js';
@@ -14,6 +14,13 @@ export const SEARCH_LIMIT = 16;
 /** What an input or data weight can hold: anything the search may choose. */
 export const LEAF_RANGE: Interval = { lo: -SEARCH_LIMIT, hi: SEARCH_LIMIT };
 const INTEGER_LEAF_RANGE: Interval = interval(-SEARCH_LIMIT, SEARCH_LIMIT, { integral: true });
+const UNSIGNED_LEAF_RANGE: Interval = interval(0, SEARCH_LIMIT, { integral: true });
+
+/** The interval the input search keeps a leaf of this dtype within (unsigned integers: never negative). */
+export function searchInterval(dtype: DType): Interval {
+  if (isUnsignedDType(dtype)) return UNSIGNED_LEAF_RANGE;
+  return isIntDType(dtype) ? INTEGER_LEAF_RANGE : LEAF_RANGE;
+}
 
 /** What an op's first output can hold given what its inputs can, from the op's range facts. */
 function forwardRange(f: NumericFacts | undefined, inputs: readonly Interval[]): Interval {
@@ -62,8 +69,8 @@ export class ValueBounds {
   private readonly bools = new Set<string>();
 
   /** A graph input or data weight: the search chooses its values. */
-  addLeaf(name: string, dtype: string): void {
-    this.ranges.set(name, dtype === 'int32' || dtype === 'int64' ? INTEGER_LEAF_RANGE : LEAF_RANGE);
+  addLeaf(name: string, dtype: DType): void {
+    this.ranges.set(name, searchInterval(dtype));
     if (dtype === 'bool') this.bools.add(name);
   }
 

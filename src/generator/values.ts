@@ -1,26 +1,17 @@
-import type { DType } from '../ir/dtype.js';
+import { isFloatDType, isUnsignedDType, type DType } from '../ir/dtype.js';
 import type { Model, ValueInfo } from '../ir/model.js';
 import { makeTensor, sizeOf, type Tensor } from '../ir/tensor.js';
 import type { Rng } from './rng.js';
 
-/** Random values of a dtype: floats uniform in [-range, range], ints in [-range, range], bools fair. */
+/** Random values of a dtype: floats uniform in [-range, range], ints in [-2 range, 2 range] (unsigned: [0, 2 range]), bools fair. */
 export function randomTensor(rng: Rng, dtype: DType, shape: readonly number[], range = 2): Tensor {
   const n = sizeOf(shape);
   const data = new Float64Array(n);
+  const intLimit = Math.ceil(range * 2);
   for (let i = 0; i < n; i++) {
-    switch (dtype) {
-      case 'float32':
-      case 'float64':
-        data[i] = rng.uniform(-range, range);
-        break;
-      case 'int32':
-      case 'int64':
-        data[i] = rng.int(-Math.ceil(range * 2), Math.ceil(range * 2));
-        break;
-      case 'bool':
-        data[i] = rng.bool() ? 1 : 0;
-        break;
-    }
+    if (dtype === 'bool') data[i] = rng.bool() ? 1 : 0;
+    else if (isFloatDType(dtype)) data[i] = rng.uniform(-range, range);
+    else data[i] = rng.int(isUnsignedDType(dtype) ? 0 : -intLimit, intLimit);
   }
   return makeTensor(dtype, shape, data);
 }

@@ -2,6 +2,7 @@ import { illConditioned } from './ill-conditioned.js';
 import { errorBounds } from '../reference-runtime/bounds/error-bounds.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
+import { floatFormat } from '../ir/float-format.js';
 import { inferNode } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { rulesInForce } from '../opspec/spec.js';
@@ -18,12 +19,6 @@ export interface UntrustedValue {
   readonly detail?: string;
 }
 
-const FLOAT32_MIN_NORMAL = 2 ** -126;
-const FLOAT64_MIN_NORMAL = 2 ** -1022;
-
-function isFloat(t: Tensor): boolean {
-  return t.dtype === 'float32' || t.dtype === 'float64';
-}
 
 /** What the trust checks read of a reference run: its values and the integer faults it met. */
 export type CheckedRun = Pick<ReferenceResult, 'values' | 'integerFaults'>;
@@ -81,13 +76,12 @@ export function firstUntrustedValue(model: Model, run: CheckedRun, registry: OpR
     }
     for (const o of node.outputs) {
       const t = values.get(o.name);
-      if (!t || !isFloat(t)) continue;
-      const f32 = t.dtype === 'float32';
-      const minNormal = f32 ? FLOAT32_MIN_NORMAL : FLOAT64_MIN_NORMAL;
+      const format = t ? floatFormat(t.dtype) : undefined;
+      if (!t || !format) continue;
       for (const x of t.data) {
-        const r = f32 ? Math.fround(x) : x;
+        const r = format.round(x);
         if (!Number.isFinite(r)) return { node: node.name, op: node.op, value: o.name, reason: 'nan-or-inf' };
-        if (x !== 0 && Math.abs(r) < minNormal) return { node: node.name, op: node.op, value: o.name, reason: 'subnormal' };
+        if (x !== 0 && Math.abs(r) < format.minNormal) return { node: node.name, op: node.op, value: o.name, reason: 'subnormal' };
       }
     }
     const fault = faults.get(node.name);

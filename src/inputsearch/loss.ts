@@ -1,16 +1,14 @@
 import type { Model, Node } from '../ir/model.js';
 import { broadcastShape, broadcastStrides, forEachBroadcast } from '../reference-runtime/cpu/indexing.js';
 import type { Tensor } from '../ir/tensor.js';
+import { isFloatDType } from '../ir/dtype.js';
+import { floatFormat } from '../ir/float-format.js';
 import { elementwiseJump, nearestJump, type NumericFacts } from '../opspec/numeric.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { rulesInForce, type DomainRule } from '../opspec/spec.js';
 import type { ReferenceResult } from '../reference-runtime/executor.js';
 import type { UntrustedValue } from './clean.js';
 
-/** Where float32 stops: larger magnitudes become Inf in a float32 SUT. */
-const FLOAT32_MAX = 3.4028234663852886e38;
-const FLOAT32_MIN_NORMAL = 2 ** -126;
-const FLOAT64_MIN_NORMAL = 2 ** -1022;
 
 /**
  * How far inside a domain bound the loss keeps pushing, relative to the bound's size (at least 0.01):
@@ -78,8 +76,10 @@ export function lossSeeds(model: Model, run: ReferenceResult, untrusted: Untrust
       const y = run.values.get(untrusted.value)!;
       if (y.data.every(Number.isFinite)) {
         const g = seedOf(untrusted.value, y);
+        // Where the dtype stops (float32's 3.4e38, float16's 65504): larger magnitudes are Inf in a SUT.
+        const max = floatFormat(y.dtype)?.max ?? Infinity;
         y.data.forEach((v, i) => {
-          if (Math.abs(v) > FLOAT32_MAX / 16) {
+          if (Math.abs(v) > max / 16) {
             g[i] = Math.sign(v);
             pushed = true;
           }
@@ -88,7 +88,7 @@ export function lossSeeds(model: Model, run: ReferenceResult, untrusted: Untrust
       }
       for (const name of node.inputs) {
         const x = name ? run.values.get(name) : undefined;
-        if (!x || (x.dtype !== 'float32' && x.dtype !== 'float64') || !x.data.every(Number.isFinite)) continue;
+        if (!x || !isFloatDType(x.dtype) || !x.data.every(Number.isFinite)) continue;
         const g = seedOf(name, x);
         x.data.forEach((v, i) => {
           if (Math.abs(v) > 1) {
@@ -101,7 +101,7 @@ export function lossSeeds(model: Model, run: ReferenceResult, untrusted: Untrust
     }
     case 'subnormal': {
       const y = run.values.get(untrusted.value)!;
-      const minNormal = y.dtype === 'float32' ? FLOAT32_MIN_NORMAL : FLOAT64_MIN_NORMAL;
+      const minNormal = floatFormat(y.dtype)?.minNormal ?? 0;
       const g = seedOf(untrusted.value, y);
       y.data.forEach((v, i) => {
         if (v !== 0 && Math.abs(v) < minNormal * 1e6) {

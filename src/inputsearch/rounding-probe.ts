@@ -1,6 +1,6 @@
 import { coneOf, type Model, type Node } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
-import { isIntDType } from '../ir/dtype.js';
+import { isFloatDType, isIntDType } from '../ir/dtype.js';
 import { isExact, isStep, type NumericFacts } from '../opspec/numeric.js';
 import { inferNode } from '../opspec/infer.js';
 import type { OpRegistry } from '../opspec/registry.js';
@@ -31,7 +31,12 @@ const NUDGE = 1e-6;
 const GOLDEN = (Math.sqrt(5) - 1) / 2;
 
 function isFloat(t: Tensor): boolean {
-  return t.dtype === 'float32' || t.dtype === 'float64';
+  return isFloatDType(t.dtype);
+}
+
+/** A float16 value rounds 2^13 times coarser than a float32 one: its nudges are that much larger. */
+function nudgeScale(t: Tensor): number {
+  return t.dtype === 'float16' ? 2 ** 13 : 1;
 }
 
 /**
@@ -70,7 +75,7 @@ export function roundingProbe(
     const d = factsOf(node).discontinuity;
     return d.kind === 'quotient' && !isIntDType(node.outputs[0]!.dtype) ? [{ node, truncated: d.truncated(node.attrs) }] : [];
   });
-  const judgedAtFloat32 = [...toleranceDtypes(model)].filter(([, d]) => d === 'float32').map(([name]) => name);
+  const judgedAtFloat32 = [...toleranceDtypes(model)].filter(([, d]) => d === 'float32' || d === 'float16').map(([name]) => name);
   if (watched.length === 0 && remainders.length === 0 && judgedAtFloat32.length === 0) return undefined;
   // Each node gets its own size of nudge, 1 to 2 times NUDGE: two tensors nudged alike would keep a
   // tie between them (x and Sin(Asin(x)) against LeakyRelu(x)), and so would two chains whose sizes
@@ -95,7 +100,7 @@ export function roundingProbe(
               data: t.data.map((x, i) => {
                 const sign = i % 2 === 0 ? direction : -direction;
                 // A normalization's bounds are those of its first output (Y).
-                return x * (1 + sign * size) + sign * (shift + (k === 0 ? (perElement?.[i] ?? 0) : 0));
+                return x * (1 + sign * size * nudgeScale(t)) + sign * (shift + (k === 0 ? (perElement?.[i] ?? 0) : 0));
               }),
             }
           : t,
@@ -206,7 +211,7 @@ function worstDeviation(before: Tensor, after: Tensor, bound: Float64Array | und
     const [b, a] = [before.data[i]!, after.data[i]!];
     if (!Number.isFinite(b) || !Number.isFinite(a)) continue;
     // Within what the error-bound oracle allows there, the move is judged, not distrusted.
-    const allowed = Math.max(allowedDifference(TOLERANCES.float32, scale, b), bound ? allowedByBound(bound[i]!) : 0);
+    const allowed = Math.max(allowedDifference(TOLERANCES[before.dtype === 'float16' ? 'float16' : 'float32'], scale, b), bound ? allowedByBound(bound[i]!, before.dtype) : 0);
     const ratio = Math.abs(a - b) / allowed;
     if (ratio > worst.ratio) worst = { ratio, index: i };
   }
@@ -220,7 +225,7 @@ function amplification(model: Model, base: ReferenceResult, nudged: ReferenceRes
     if (moved.ratio <= 1) continue;
     const culprit =
       coneOf(model, [name]).nodes.find((node) =>
-        node.outputs.some((o) => (o.dtype === 'float32' || o.dtype === 'float64') && worstDeviation(base.values.get(o.name)!, nudged.values.get(o.name)!, bounds.get(o.name)).ratio > 1),
+        node.outputs.some((o) => isFloatDType(o.dtype) && worstDeviation(base.values.get(o.name)!, nudged.values.get(o.name)!, bounds.get(o.name)).ratio > 1),
       ) ?? model.nodes.find((node) => node.outputs.some((o) => o.name === name))!;
     const [before, after] = [base.values.get(name)!.data[moved.index], nudged.values.get(name)!.data[moved.index]];
     return {

@@ -1,10 +1,11 @@
 import type { Model } from '../ir/model.js';
+import { isIntDType } from '../ir/dtype.js';
 import { makeTensor, type Tensor } from '../ir/tensor.js';
 import type { Rng } from '../generator/rng.js';
 import { randomTensor } from '../generator/values.js';
 // Searched values stay within this magnitude (larger ones only hide bugs behind overflow); the
 // generator's value bounds assume the same limit.
-import { SEARCH_LIMIT } from '../generator/value-bounds.js';
+import { searchInterval } from '../generator/value-bounds.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { backward } from '../reference-runtime/autodiff/backward.js';
 import type { GradientRegistry } from '../reference-runtime/autodiff/gradient.js';
@@ -61,7 +62,7 @@ interface LeafState {
 }
 
 function isInteger(leaf: SearchLeaf): boolean {
-  return leaf.dtype === 'int32' || leaf.dtype === 'int64';
+  return isIntDType(leaf.dtype);
 }
 
 function tensorOf(state: LeafState): Tensor {
@@ -154,6 +155,7 @@ function descend(states: readonly LeafState[], grads: ReadonlyMap<string, Float6
   for (const s of states) {
     const g = grads.get(s.leaf.name);
     if (!g) continue;
+    const { lo, hi } = searchInterval(s.leaf.dtype);
     for (let i = 0; i < g.length; i++) {
       const gi = g[i]!;
       if (!Number.isFinite(gi)) continue;
@@ -161,7 +163,7 @@ function descend(states: readonly LeafState[], grads: ReadonlyMap<string, Float6
       s.v[i] = BETA2 * s.v[i]! + (1 - BETA2) * gi * gi;
       if (s.v[i] === 0) continue;
       const step = (LEARNING_RATE * (s.m[i]! / correction1)) / (Math.sqrt(s.v[i]! / correction2) + 1e-12);
-      s.values[i] = Math.min(SEARCH_LIMIT, Math.max(-SEARCH_LIMIT, s.values[i]! - step));
+      s.values[i] = Math.min(hi, Math.max(lo, s.values[i]! - step));
       if (gi !== 0) moved = true;
     }
   }

@@ -1,4 +1,4 @@
-import { isIntDType, type DType } from '../ir/dtype.js';
+import { INTEGER_RANGES, isIntDType, type DType } from '../ir/dtype.js';
 import type { Attrs } from '../ir/model.js';
 import type { Interval } from './interval.js';
 
@@ -122,10 +122,7 @@ export type IntegerOverflow =
  * The integers each integer dtype holds for the reference: int64 only to 2^53, where float64 stops
  * being exact. Beyond them an integer result is an overflow (see IntegerOverflow).
  */
-export const INTEGER_LIMITS: Readonly<Partial<Record<DType, readonly [number, number]>>> = {
-  int32: [-(2 ** 31), 2 ** 31 - 1],
-  int64: [-(2 ** 53), 2 ** 53],
-};
+export const INTEGER_LIMITS: Readonly<Partial<Record<DType, readonly [number, number]>>> = INTEGER_RANGES;
 
 /**
  * The facts of an op about which nothing is declared but what `given` says: any value, rounded,

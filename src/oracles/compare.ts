@@ -1,4 +1,5 @@
-import type { DType } from '../ir/dtype.js';
+import { isFloatDType, type DType } from '../ir/dtype.js';
+import { floatFormat, roundToDType } from '../ir/float-format.js';
 import type { ValueInfo } from '../ir/model.js';
 import { stridesOf, type Tensor } from '../ir/tensor.js';
 import { allowedDifference, TOLERANCES, toleranceScale, type Tolerance } from './tolerance.js';
@@ -14,9 +15,9 @@ export const SAFETY_FACTOR = 4;
 /** Below the smallest normal float32, a SUT may flush to zero. */
 export const FLUSH_TO_ZERO = 2 ** -126;
 
-/** The difference allowed at an element with this error bound. */
-export function allowedByBound(bound: number): number {
-  return SAFETY_FACTOR * bound + FLUSH_TO_ZERO;
+/** The difference allowed at an element with this error bound (of a float16 output: flushed below half's 2^-14). */
+export function allowedByBound(bound: number, dtype?: DType): number {
+  return SAFETY_FACTOR * bound + (dtype === 'float16' ? floatFormat('float16')!.minNormal : FLUSH_TO_ZERO);
 }
 
 /** A wrong value, with its bound when it was judged by one: "is 0.505, expected 0.5 ± 3e-7: 1.7e4 times the bound". */
@@ -28,10 +29,6 @@ export function wrongValueMessage(worst: WorstElement): string {
   return `${at} is ${worst.actual}, expected ${worst.expected} ± ${worst.bound.toPrecision(2)}: ${times.toPrecision(2)} times the bound`;
 }
 
-/** The value a float32 (or float64) SUT should produce for a float64 reference value. */
-function roundTo(dtype: string, x: number): number {
-  return dtype === 'float32' ? Math.fround(x) : x;
-}
 
 function position(shape: readonly number[], index: number): number[] {
   return stridesOf(shape).map((s, i) => Math.floor(index / s) % shape[i]!);
@@ -73,13 +70,13 @@ export function compareOutputs(args: {
     if (a.dtype !== info.dtype) {
       return { kind: 'wrong-result', backend, message: `output '${info.name}' has dtype ${a.dtype}, expected ${info.dtype}` };
     }
-    const isFloat = info.dtype === 'float32' || info.dtype === 'float64';
+    const isFloat = isFloatDType(info.dtype);
     const tolDtype = (isFloat ? args.toleranceDtypes?.get(info.name) : undefined) ?? info.dtype;
     const tol = (args.tolerances ?? TOLERANCES)[tolDtype] ?? TOLERANCES[tolDtype];
     const scale = toleranceScale(e.data);
     const bounds = isFloat && args.bounds ? (args.bounds.get(info.name) ?? new Float64Array(e.data.length)) : undefined;
     for (let i = 0; i < e.data.length; i++) {
-      const ev = roundTo(info.dtype, e.data[i]!);
+      const ev = roundToDType(info.dtype, e.data[i]!);
       const av = a.data[i]!;
       const element = (errorRatio: number): WorstElement => ({
         output: info.name,
@@ -95,7 +92,7 @@ export function compareOutputs(args: {
         if (!same && !nanWorst) nanWorst = element(Infinity);
         continue;
       }
-      const allowed = bounds ? allowedByBound(bounds[i]!) : allowedDifference(tol, scale, ev);
+      const allowed = bounds ? allowedByBound(bounds[i]!, info.dtype) : allowedDifference(tol, scale, ev);
       const diff = Math.abs(av - ev);
       const ratio = allowed === 0 ? (diff === 0 ? 0 : Infinity) : diff / allowed;
       if (!worst || ratio > worst.errorRatio) worst = element(ratio);

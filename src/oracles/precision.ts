@@ -1,4 +1,4 @@
-import type { DType } from '../ir/dtype.js';
+import { isFloatDType, type DType } from '../ir/dtype.js';
 import type { Model } from '../ir/model.js';
 
 /**
@@ -8,7 +8,7 @@ import type { Model } from '../ir/model.js';
  */
 export function toleranceDtypes(model: Model): Map<string, DType> {
   const floatsOf = new Map<string, Set<DType>>();
-  const own = (dtype: DType) => new Set<DType>(dtype === 'float32' || dtype === 'float64' ? [dtype] : []);
+  const own = (dtype: DType) => new Set<DType>(isFloatDType(dtype) ? [dtype] : []);
   for (const i of model.inputs) floatsOf.set(i.name, own(i.dtype));
   for (const w of model.weights) floatsOf.set(w.name, own(w.value.dtype));
   for (const node of model.nodes) {
@@ -19,7 +19,8 @@ export function toleranceDtypes(model: Model): Map<string, DType> {
   const result = new Map<string, DType>();
   for (const name of model.outputs) {
     const floats = floatsOf.get(name) ?? new Set<DType>();
-    if (floats.has('float32')) result.set(name, 'float32');
+    if (floats.has('float16')) result.set(name, 'float16');
+    else if (floats.has('float32')) result.set(name, 'float32');
     else if (floats.has('float64')) result.set(name, 'float64');
   }
   return result;

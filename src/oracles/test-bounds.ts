@@ -1,3 +1,4 @@
+import { isFloatDType } from '../ir/dtype.js';
 import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { errorBounds, type OpAllowances } from '../reference-runtime/bounds/error-bounds.js';
@@ -36,7 +37,7 @@ export function outputBounds(model: Model, inputs: ReadonlyMap<string, Tensor>, 
   const bounds = testBounds(model, inputs);
   const out = new Map<string, Tensor>();
   for (const [name, e] of expected) {
-    if (e.dtype !== 'float32' && e.dtype !== 'float64') continue;
+    if (!isFloatDType(e.dtype)) continue;
     out.set(name, { dtype: 'float64', shape: e.shape, data: bounds.get(name) ?? new Float64Array(e.data.length) });
   }
   return out;

@@ -13,8 +13,16 @@ export interface Tolerance {
 export const TOLERANCES: Readonly<Record<DType, Tolerance>> = {
   float32: { rtol: 1e-3, atol: 1e-4 },
   float64: { rtol: 1e-7, atol: 1e-9 },
+  // A half has 11 significant bits: its unit roundoff is 2^-11, 2^13 times float32's.
+  float16: { rtol: 1e-2, atol: 4e-3 },
   int32: { rtol: 0, atol: 0 },
   int64: { rtol: 0, atol: 0 },
+  int8: { rtol: 0, atol: 0 },
+  int16: { rtol: 0, atol: 0 },
+  uint8: { rtol: 0, atol: 0 },
+  uint16: { rtol: 0, atol: 0 },
+  uint32: { rtol: 0, atol: 0 },
+  uint64: { rtol: 0, atol: 0 },
   bool: { rtol: 0, atol: 0 },
 };
 

@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../ir/errors.js';
 import type { Tensor } from '../ir/tensor.js';
+import { isFloatDType } from '../ir/dtype.js';
+import { roundToDType } from '../ir/float-format.js';
 import { decodeOnnxModel, modelFromOnnx, onnxInputNames, UnsupportedModelError } from '../export/from-onnx.js';
 import { decodeTensorFile } from '../export/tensor-proto.js';
 import type { OpRegistry } from '../opspec/registry.js';
@@ -121,10 +123,10 @@ export function compareConformance(expected: Tensor, actual: Tensor): string | u
   if (expected.shape.length !== actual.shape.length || expected.shape.some((d, i) => d !== actual.shape[i])) {
     return `shape [${actual.shape.join(', ')}], expected [${expected.shape.join(', ')}]`;
   }
-  const float = expected.dtype === 'float32' || expected.dtype === 'float64';
+  const float = isFloatDType(expected.dtype);
   for (let i = 0; i < expected.data.length; i++) {
     const e = expected.data[i]!;
-    const a = float && expected.dtype === 'float32' ? Math.fround(actual.data[i]!) : actual.data[i]!;
+    const a = roundToDType(expected.dtype, actual.data[i]!);
     const ok = float
       ? (Number.isNaN(e) && Number.isNaN(a)) || e === a || Math.abs(a - e) <= CONFORMANCE_ATOL + CONFORMANCE_RTOL * Math.abs(e)
       : a === e;

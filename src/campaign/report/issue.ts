@@ -15,7 +15,7 @@ const SHOWN_VALUES = 64;
 
 function formatValue(dtype: string, x: number): string {
   if (dtype === 'bool') return x ? 'true' : 'false';
-  if (dtype === 'float32' || dtype === 'float64') return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(dtype === 'float32' ? 9 : 17)));
+  if (dtype === 'float32' || dtype === 'float64' || dtype === 'float16') return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(dtype === 'float32' ? 9 : dtype === 'float16' ? 5 : 17)));
   return String(x);
 }
 

@@ -1,5 +1,6 @@
 import type { DType } from '../../ir/dtype.js';
 import type { Model } from '../../ir/model.js';
+import { roundToDType } from '../../ir/float-format.js';
 import { stridesOf, type Tensor } from '../../ir/tensor.js';
 import { toleranceDtypes } from '../../oracles/precision.js';
 import { TOLERANCES } from '../../oracles/tolerance.js';
@@ -19,7 +20,7 @@ export const INPUT_PREVIEW_ELEMENTS = 16;
  * the element's error bound (bounds.json) or, without bounds, within atol * scale + rtol * |x|.
  */
 function mismatches(dtype: string, allowed: (e: number) => number, expected: number, actual: number): boolean {
-  const e = dtype === 'float32' ? Math.fround(expected) : expected;
+  const e = isDTypeName(dtype) ? roundToDType(dtype, expected) : expected;
   if (!Number.isFinite(e) || !Number.isFinite(actual)) return !((Number.isNaN(e) && Number.isNaN(actual)) || e === actual);
   return Math.abs(actual - e) > allowed(e);
 }
@@ -42,7 +43,7 @@ function windowOf(
   let scale = 1;
   for (const x of expected.data) if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
   const tol = TOLERANCES[tolerance];
-  const isFloat = expected.dtype === 'float32' || expected.dtype === 'float64';
+  const isFloat = expected.dtype === 'float32' || expected.dtype === 'float64' || expected.dtype === 'float16';
   const bound = bounds && isFloat ? bounds.outputs.get(name) : undefined;
   const allowedAt = (i: number) => (e: number) =>
     bounds && isFloat ? bounds.safetyFactor * (bound?.data[i] ?? 0) + bounds.flushToZero : tol.atol * scale + tol.rtol * Math.abs(e);

@@ -4,7 +4,7 @@ import { interval, negate, product, sum } from '../interval.js';
 import { facts, type NumericFacts } from '../numeric.js';
 import { broadcastMany } from '../shapes.js';
 import type { AttrSpec, DomainRule, InputSlot, OpSpec, SpecContext } from '../spec.js';
-import { NUMERIC } from './dtypes.js';
+import { NUMERIC, WIDE_NUMERIC } from './dtypes.js';
 
 export interface BroadcastOpOptions {
   /** The dtypes the type variable T may take. */
@@ -50,13 +50,13 @@ export function broadcastOp(name: string, sinceVersion: number, options: Broadca
 
 /**
  * Add, Sub, Mul and Div at versions 7, 13 and 14: 13 only adds bfloat16 and 14 8- and 16-bit
- * integers, so for our dtypes the three are the same op (older opsets appear in ONNX's expanded tests).
+ * integers, so apart from those dtypes the three are the same op (older opsets appear in ONNX's expanded tests).
  */
 function arithmetic(name: string, numeric: NumericFacts, domain?: readonly DomainRule[]): [OpSpec, OpSpec, OpSpec] {
   const options = { dtypes: NUMERIC, numeric, ...(domain ? { domain } : {}) };
   return [
-    broadcastOp(name, 7, { ...options, supersededAt: 13 }),
-    broadcastOp(name, 13, { ...options, supersededAt: 14 }),
+    broadcastOp(name, 7, { ...options, dtypes: WIDE_NUMERIC, supersededAt: 13 }),
+    broadcastOp(name, 13, { ...options, dtypes: WIDE_NUMERIC, supersededAt: 14 }),
     broadcastOp(name, 14, options),
   ];
 }

@@ -1,13 +1,13 @@
 import { constValue, rule, TRUE, FALSE } from '../expr.js';
 import type { OpSpec } from '../spec.js';
-import { NUMERIC } from './dtypes.js';
+import { WIDE_NUMERIC } from './dtypes.js';
 import { facts } from '../numeric.js';
 
 /** CumSum (opset 14): running sums along the axis given by a rank-0 constant input. */
 export const cumSum: OpSpec = {
   name: 'CumSum',
   sinceVersion: 14,
-  dtypes: NUMERIC,
+  dtypes: WIDE_NUMERIC,
   inputs: [
     { name: 'x', rank: [1, 5] },
     { name: 'axis', dtypes: ['int32', 'int64'], rank: () => 0, constantFrom: 'axis' },

@@ -1,6 +1,6 @@
 import { constValue, eq, or, rule, type BoolExpr, type IntExpr } from '../expr.js';
 import type { OpSpec, SpecContext } from '../spec.js';
-import { NUMERIC } from './dtypes.js';
+import { WIDE_NUMERIC } from './dtypes.js';
 import { facts } from '../numeric.js';
 
 /** [M, K] of op(A) and [K', N] of op(B), after transA and transB. */
@@ -17,7 +17,7 @@ function operandDims(ctx: SpecContext): { m: IntExpr; k: IntExpr; k2: IntExpr; n
 export const gemm: OpSpec = {
   name: 'Gemm',
   sinceVersion: 13,
-  dtypes: NUMERIC,
+  dtypes: WIDE_NUMERIC,
   inputs: [
     { name: 'A', rank: () => 2 },
     { name: 'B', rank: () => 2 },

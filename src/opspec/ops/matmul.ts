@@ -1,7 +1,7 @@
 import { eq, rule, type IntExpr } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { broadcast } from '../shapes.js';
-import { NUMERIC } from './dtypes.js';
+import { WIDE_NUMERIC } from './dtypes.js';
 import { facts } from '../numeric.js';
 
 /** numpy.matmul: 1-D operands are promoted and the promoted dim is dropped; batch dims broadcast. */
@@ -19,7 +19,7 @@ function matmulShapes(a: readonly IntExpr[], b: readonly IntExpr[]) {
 export const matmul: OpSpec = {
   name: 'MatMul',
   sinceVersion: 13,
-  dtypes: NUMERIC,
+  dtypes: WIDE_NUMERIC,
   inputs: [
     { name: 'A', rank: [1, 4] },
     { name: 'B', rank: [1, 4] },

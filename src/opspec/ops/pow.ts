@@ -1,7 +1,7 @@
 import { facts } from '../numeric.js';
 import type { OpSpec } from '../spec.js';
 import { broadcastOp } from './binary.js';
-import { FLOATS, NUMERIC } from './dtypes.js';
+import { FLOATS, FLOATS_AND_WIDE_SIGNED, NUMERIC } from './dtypes.js';
 
 /**
  * Pow: base X of type T. From version 12 the exponent Y has an independent type T1 and T takes
@@ -22,7 +22,7 @@ const integerPowers = facts({ overflow: 'grows' });
 
 function heterogeneousPow(sinceVersion: number, supersededAt?: number): OpSpec {
   return broadcastOp('Pow', sinceVersion, {
-    dtypes: NUMERIC,
+    dtypes: FLOATS_AND_WIDE_SIGNED,
     ...(supersededAt !== undefined ? { supersededAt } : {}),
     inputs: [
       { name: 'X', rank: [0, 5] },

@@ -1,6 +1,6 @@
 import { eq, FALSE, or, rule, type BoolExpr } from '../expr.js';
 import type { OpSpec } from '../spec.js';
-import { NUMERIC } from './dtypes.js';
+import { WIDE_NUMERIC } from './dtypes.js';
 import { facts } from '../numeric.js';
 
 /**
@@ -10,7 +10,7 @@ import { facts } from '../numeric.js';
 export const prelu: OpSpec = {
   name: 'PRelu',
   sinceVersion: 16,
-  dtypes: NUMERIC,
+  dtypes: WIDE_NUMERIC,
   inputs: [
     { name: 'X', rank: [0, 5] },
     { name: 'slope', rank: [0, 5] },

@@ -6,7 +6,10 @@ import { SQUARES_FIT_FLOAT32 } from './squares.js';
 import { bounded } from '../ranges.js';
 import type { DomainRule, OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
-import { ALL, NUMERIC } from './dtypes.js';
+import { WIDE_NUMERIC } from './dtypes.js';
+
+/** ReduceMax and ReduceMin take 8-bit integers too. */
+const ORDERED_REDUCIBLE: readonly DType[] = [...WIDE_NUMERIC, 'int8', 'uint8'];
 
 /** The axes a reduction reduces, normalized; undefined when they are out of range or repeated. */
 export function reducedAxes(rank: number, axes: readonly number[] | undefined, noopWithEmptyAxes: boolean): number[] | undefined {
@@ -51,7 +54,7 @@ function versionFields(name: string, v: ReduceVersion) {
     name,
     sinceVersion: v.sinceVersion,
     ...(v.supersededAt !== undefined ? { supersededAt: v.supersededAt } : {}),
-    dtypes: v.dtypes ?? NUMERIC,
+    dtypes: v.dtypes ?? WIDE_NUMERIC,
     ...(v.domain ? { domain: v.domain } : {}),
     numeric: v.numeric,
   };
@@ -127,8 +130,8 @@ export const [reduceSumSquare, reduceSumSquare18] = reduce13and18('ReduceSumSqua
 // ReduceMax and ReduceMin changed again at opset 20 to accept bool.
 export const [reduceMax, reduceMax18] = reduce13and18('ReduceMax', largest, undefined, 20);
 export const [reduceMin, reduceMin18] = reduce13and18('ReduceMin', smallest, undefined, 20);
-export const reduceMax20 = reduceWithAxesInput('ReduceMax', { sinceVersion: 20, dtypes: ALL, numeric: largest });
-export const reduceMin20 = reduceWithAxesInput('ReduceMin', { sinceVersion: 20, dtypes: ALL, numeric: smallest });
+export const reduceMax20 = reduceWithAxesInput('ReduceMax', { sinceVersion: 20, dtypes: [...ORDERED_REDUCIBLE, 'bool'], numeric: largest });
+export const reduceMin20 = reduceWithAxesInput('ReduceMin', { sinceVersion: 20, dtypes: [...ORDERED_REDUCIBLE, 'bool'], numeric: smallest });
 
 /** Every reduction spec, every version. */
 export const REDUCE_SPECS: readonly OpSpec[] = [

@@ -4,7 +4,7 @@ import { erf as erfOf, sigmoid as sigmoidOf } from '../math.js';
 import { facts, type NumericFacts } from '../numeric.js';
 import { bounded, COPY_FACTS, monotone, rounding } from '../ranges.js';
 import type { AttrSpec, DomainRule, OpSpec } from '../spec.js';
-import { ALL, FLOATS, NUMERIC } from './dtypes.js';
+import { ALL, FLOATS, NUMERIC, SIGNED_NUMERIC } from './dtypes.js';
 
 export interface UnaryOptions {
   /** The opset at which ONNX changed the op (types aside from ours do not count). */
@@ -32,7 +32,7 @@ export function unary(name: string, sinceVersion: number, dtypes: readonly DType
   };
 }
 
-export const relu = unary('Relu', 14, NUMERIC, {
+export const relu = unary('Relu', 14, SIGNED_NUMERIC, {
   numeric: facts({
     range: {
       forward: ([x]) => interval(Math.max(0, x!.lo), Math.max(0, x!.hi), { integral: x!.integral === true }),
@@ -63,7 +63,7 @@ export const abs = unary('Abs', 13, NUMERIC, {
     overflow: 'edge-cases',
   }),
 });
-export const neg = unary('Neg', 13, NUMERIC, {
+export const neg = unary('Neg', 13, SIGNED_NUMERIC, {
   numeric: facts({
     range: { forward: ([x]) => negate(x!), backward: (out) => [interval(-out.hi, -out.lo)], keepsZero: true },
     exactness: { kind: 'copies', negations: true },
@@ -113,8 +113,8 @@ const isInfAttrs: Readonly<Record<string, AttrSpec>> = {
   detect_positive: { kind: 'choice', choices: [0, 1], default: 1 },
 };
 const isInfFacts = facts();
-export const isInf10 = unary('IsInf', 10, FLOATS, { supersededAt: 20, outputDtype: 'bool', attrs: isInfAttrs, numeric: isInfFacts });
-// Version 20 only adds float16, bfloat16 and float8 input types.
+export const isInf10 = unary('IsInf', 10, ['float32', 'float64'], { supersededAt: 20, outputDtype: 'bool', attrs: isInfAttrs, numeric: isInfFacts });
+// Version 20 adds float16, bfloat16 and float8 input types.
 export const isInf20 = unary('IsInf', 20, FLOATS, { outputDtype: 'bool', attrs: isInfAttrs, numeric: isInfFacts });
 
 // Versions 19 and 21 only add float8 and int4 types: for our dtypes all three are the same op.

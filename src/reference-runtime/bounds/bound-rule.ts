@@ -1,6 +1,7 @@
 import type { DType } from '../../ir/dtype.js';
 import type { Node } from '../../ir/model.js';
 import type { Tensor } from '../../ir/tensor.js';
+import { floatFormat } from '../../ir/float-format.js';
 import type { ConcreteAttrs, ConcreteType } from '../../opspec/infer.js';
 import { broadcastStrides, forEachBroadcast } from '../cpu/indexing.js';
 
@@ -46,7 +47,7 @@ export type BoundRule = (args: BoundArgs) => readonly (Float64Array | undefined)
 
 /** The unit roundoff of a float dtype: half an ulp of 1. */
 export function unitRoundoff(dtype: DType): number {
-  return dtype === 'float64' ? 2 ** -53 : 2 ** -24;
+  return floatFormat(dtype)?.unitRoundoff ?? 2 ** -24;
 }
 
 /** The accumulated rounding of n operations (Higham's gamma_n): n u / (1 - n u), or Infinity past 1. */

@@ -1,3 +1,4 @@
+import { isFloatDType } from '../../ir/dtype.js';
 import type { Tensor } from '../../ir/tensor.js';
 import type { ConcreteAttrs } from '../../opspec/infer.js';
 import {
@@ -41,7 +42,7 @@ export function copies(options: { data?: readonly number[] } = {}): BoundRule {
 }
 
 function isFloatTensor(t: Tensor): boolean {
-  return t.dtype === 'float32' || t.dtype === 'float64';
+  return isFloatDType(t.dtype);
 }
 
 /**

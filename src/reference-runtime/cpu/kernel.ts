@@ -1,6 +1,6 @@
 import type { ConcreteAttrs, ConcreteType } from '../../opspec/infer.js';
 import { INTEGER_LIMITS } from '../../opspec/numeric.js';
-import type { DType } from '../../ir/dtype.js';
+import { isFloatDType, type DType } from '../../ir/dtype.js';
 import { castValues, type Tensor } from '../../ir/tensor.js';
 import { OpTable } from '../op-table.js';
 
@@ -56,14 +56,14 @@ export function integerFaultOf(t: Tensor): IntegerFault | undefined {
  */
 export function result(type: ConcreteType, data: Float64Array, unwrapped: Float64Array = data): Tensor {
   const fault = firstIntegerFault(type.dtype, unwrapped);
-  if (type.dtype !== 'float32' && type.dtype !== 'float64') castValues(type.dtype, data);
+  if (!isFloatDType(type.dtype)) castValues(type.dtype, data);
   const t: Tensor = { dtype: type.dtype, shape: type.shape, data };
   if (fault) integerFaults.set(t, fault);
   return t;
 }
 
 export function isFloat(d: DType): boolean {
-  return d === 'float32' || d === 'float64';
+  return isFloatDType(d);
 }
 
 /** An explicit registry of CPU kernels, one per op, built from family groups; a second one for an op throws. */

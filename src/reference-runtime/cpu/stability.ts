@@ -1,4 +1,4 @@
-import type { DType } from '../../ir/dtype.js';
+import { isFloatDType, type DType } from '../../ir/dtype.js';
 import type { ConcreteAttrs } from '../../opspec/infer.js';
 import { elementwiseJump, nearestJump, type Conditioning, type Discontinuity, type JumpLocation } from '../../opspec/numeric.js';
 import { normalizeAxis } from '../../opspec/shapes.js';
@@ -18,7 +18,7 @@ export type StabilityCheck = (inputs: readonly (Tensor | undefined)[], attrs: Co
 export const STABILITY_MARGIN = 1e-4;
 
 function isFloat(t: Tensor | undefined): t is Tensor {
-  return t !== undefined && (t.dtype === 'float32' || t.dtype === 'float64');
+  return t !== undefined && isFloatDType(t.dtype);
 }
 
 function near(x: number, boundary: number, scale = Math.abs(x)): boolean {

@@ -23,7 +23,10 @@ export interface OrtPageConfig {
 }
 
 type Ort = typeof OrtWeb;
-const TYPES: Record<DType, 'float32' | 'float64' | 'int32' | 'int64' | 'bool'> = { float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool' };
+const TYPES: Record<DType, DType> = {
+  float32: 'float32', float64: 'float64', float16: 'float16', int32: 'int32', int64: 'int64', int8: 'int8', int16: 'int16',
+  uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', uint64: 'uint64', bool: 'bool',
+};
 
 function dtypeOf(type: string): DType {
   const found = (Object.keys(TYPES) as DType[]).find((d) => TYPES[d] === type);

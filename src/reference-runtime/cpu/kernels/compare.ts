@@ -1,4 +1,5 @@
 import type { Tensor } from '../../../ir/tensor.js';
+import { roundToDType } from '../../../ir/float-format.js';
 import { result, type Kernel } from '../kernel.js';
 import { mapBroadcast2 } from './binary.js';
 
@@ -8,8 +9,8 @@ import { mapBroadcast2 } from './binary.js';
  * that rounds to exactly the other operand would compare differently.
  */
 export function asStored(t: Tensor): Float64Array {
-  if (t.dtype !== 'float32') return t.data;
-  return t.data.map(Math.fround);
+  if (t.dtype !== 'float32' && t.dtype !== 'float16') return t.data;
+  return t.data.map((x) => roundToDType(t.dtype, x));
 }
 
 function compareKernel(f: (a: number, b: number) => boolean): Kernel {

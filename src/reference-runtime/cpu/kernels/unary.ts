@@ -1,6 +1,7 @@
 import type { Kernel, KernelArgs } from '../kernel.js';
 import { result } from '../kernel.js';
 import { erf, sigmoid } from '../../../opspec/math.js';
+import { roundToDType } from '../../../ir/float-format.js';
 
 /** An elementwise kernel whose function depends on the node (its attributes, its input dtype). */
 export function unaryKernelWith(make: (args: KernelArgs) => (x: number) => number): Kernel {
@@ -24,7 +25,10 @@ export function unaryKernel(f: (x: number) => number): Kernel {
  * side: f sees that value.
  */
 export function stepKernel(f: (x: number) => number): Kernel {
-  return unaryKernelWith(({ inputs }) => (inputs[0]!.dtype === 'float32' ? (x) => f(Math.fround(x)) : f));
+  return unaryKernelWith(({ inputs }) => {
+    const dtype = inputs[0]!.dtype;
+    return (x) => f(roundToDType(dtype, x));
+  });
 }
 
 /**
@@ -64,8 +68,9 @@ export const unaryKernels: Readonly<Record<string, Kernel>> = {
   Not: unaryKernel((x) => (x ? 0 : 1)),
   IsNaN: unaryKernel((x) => (Number.isNaN(x) ? 1 : 0)),
   IsInf: unaryKernelWith(({ attrs, inputs }) => {
-    // A float32 tensor holds infinity where its float64 value is beyond float32's range.
-    const held = inputs[0]!.dtype === 'float32' ? Math.fround : (x: number) => x;
+    // A float32 (float16) tensor holds infinity where its float64 value is beyond its range.
+    const dtype = inputs[0]!.dtype;
+    const held = (x: number) => roundToDType(dtype, x);
     const negative = attrs.int('detect_negative') !== 0;
     const positive = attrs.int('detect_positive') !== 0;
     return (value) => {
