@@ -7,6 +7,8 @@ import { SutError } from './isolation/worker-process.js';
 export const CAPABILITY_GAP_MESSAGES: readonly { readonly pattern: RegExp; readonly source: string }[] = [
   { pattern: /\bNOT_IMPLEMENTED\b/, source: 'onnxruntime status code' },
   { pattern: /Could not find an implementation for/, source: "onnxruntime's kernel registry" },
+  // Its wording when a float16 node it would cast to float32 has no float32 kernel either (Pow of a uint8 exponent).
+  { pattern: /Failed to find kernel for \w+\(\d+\)/, source: "onnxruntime's cast inserter" },
   // The WebGPU build's wording for the same thing: no provider took the node (its CPU provider has
   // no float64 kernels), and the memcpy transformer fails before the kernel registry can say so.
   { pattern: /Provider type for \w+ node with name '[^']*' is not set/, source: "onnxruntime's memcpy transformer" },

@@ -73,6 +73,9 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   Trilu: ['int8', 'int16', 'uint8', 'uint16', 'uint32', 'uint64'],
 };
 
+/** The exponent types (Pow's T1) onnxruntime's CPU Pow takes, whatever the base (probed likewise). */
+const ORT_POW_EXPONENTS: readonly DType[] = ['float32', 'float64', 'float16', 'int32', 'int64'];
+
 let registry: OpRegistry | undefined;
 
 /**
@@ -81,6 +84,7 @@ let registry: OpRegistry | undefined;
  * make every Where or Pow unsupported.
  */
 export function ortSupports(op: string, dtypes: readonly DType[]): boolean {
+  if (op === 'Pow' && dtypes[1] !== undefined && !ORT_POW_EXPONENTS.includes(dtypes[1])) return false;
   const missing = ORT_CPU_UNSUPPORTED[op];
   if (!missing) return true;
   registry ??= builtinRegistry();

@@ -49,7 +49,8 @@ export function tfjsUnsupportedNode(model: Model): string | undefined {
   for (const { node, infos, attrs } of resolveNodes(model, ops())) {
     const entry = TFJS_OPS[node.op]!;
     for (const o of node.outputs) {
-      if (o.dtype === 'float64' || (o.dtype === 'int64' && !INDEX_OUTPUTS.has(node.op))) return `${node.op} gives ${o.dtype} (tfjs has no ${o.dtype})`;
+      const held = o.dtype === 'float32' || o.dtype === 'int32' || o.dtype === 'bool' || (o.dtype === 'int64' && INDEX_OUTPUTS.has(node.op));
+      if (!held) return `${node.op} gives ${o.dtype} (tfjs has no ${o.dtype})`;
     }
     const why = entry.unsupported?.(attrs, infos, node);
     if (why) return `${node.op}: tfjs cannot express ${why}`;
