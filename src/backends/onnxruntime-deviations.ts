@@ -60,17 +60,17 @@ export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
   },
   {
     op: 'Resize',
-    dtypes: ['int32'],
+    dtypes: ['int32', 'int8', 'uint8'],
     attrs: { mode: 'linear' },
     reason:
-      'onnxruntime interpolates int32 in float32 and truncates, so a result that is exactly an integer can come out one below ' +
-      '([-4, 5] at 1/3 is -1; onnxruntime gives 0)',
+      'onnxruntime interpolates integers (int32, int8, uint8) in float32 and truncates, so a result that is exactly an integer ' +
+      'can come out one below ([-4, 5] at 1/3 is -1; onnxruntime gives 0)',
   },
   {
     op: 'Resize',
-    dtypes: ['int32'],
+    dtypes: ['int32', 'int8', 'uint8'],
     attrs: { mode: 'cubic' },
-    reason: "onnxruntime's cubic kernel fails on int32 inputs ('Tensor type mismatch': it writes a float buffer)",
+    reason: "onnxruntime's cubic kernel fails on integer inputs, int32, int8 and uint8 ('Tensor type mismatch': it writes a float buffer)",
     corpus: 'onnxruntime-resize-cubic-int32',
   },
   {

@@ -53,7 +53,7 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   // way; float16 always loads: onnxruntime casts a float16 node it has no kernel for to float32).
   ArgMax: ['int16', 'uint16', 'uint32', 'uint64'],
   ArgMin: ['int16', 'uint16', 'uint32', 'uint64'],
-  Clip: ['uint16'],
+  Clip: ['int16', 'uint16'],
   CumSum: ['uint32', 'uint64'],
   Max: ['int16', 'uint16'],
   Min: ['int16', 'uint16'],
@@ -61,7 +61,6 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   Pad: ['int16', 'uint16'],
   ReduceL1: ['uint32', 'uint64'],
   ReduceL2: ['uint32', 'uint64'],
-  // At opset 18 its function body applies Log to the unsigned sum, which the type check refuses.
   ReduceLogSum: ['uint32', 'uint64'],
   ReduceLogSumExp: ['uint32', 'uint64'],
   ReduceMax: ['uint32', 'uint64'],
