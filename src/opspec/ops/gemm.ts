@@ -50,5 +50,5 @@ export const gemm: OpSpec = {
 /** Before version 11, C is required. */
 const requiredC = { inputs: gemm.inputs.map((slot) => (slot.name === 'C' ? { name: 'C', rank: [0, 2] as const } : slot)) };
 
-/** Gemm-7 multiplies floats only and 9 integers too, both with a required C; 11 makes C optional, 13 adds bfloat16. */
-export const GEMM_SPECS: readonly OpSpec[] = allVersions(gemm, [[7, { dtypes: FLOATS, ...requiredC }], [9, requiredC], 11]);
+/** Gemm-7 multiplies floats only (nothing overflows) and 9 integers too, both with a required C; 11 makes C optional, 13 adds bfloat16. */
+export const GEMM_SPECS: readonly OpSpec[] = allVersions(gemm, [[7, { dtypes: FLOATS, numeric: facts(), ...requiredC }], [9, requiredC], 11]);

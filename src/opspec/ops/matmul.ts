@@ -30,5 +30,5 @@ export const matmul: OpSpec = {
   numeric: facts({ overflow: 'grows' }),
 };
 
-/** MatMul-1 multiplies floats only; 9 adds integers, 13 bfloat16. */
-export const MATMUL_SPECS: readonly OpSpec[] = allVersions(matmul, [[1, { dtypes: FLOATS }], 9]);
+/** MatMul-1 multiplies floats only (nothing overflows); 9 adds integers, 13 bfloat16. */
+export const MATMUL_SPECS: readonly OpSpec[] = allVersions(matmul, [[1, { dtypes: FLOATS, numeric: facts() }], 9]);

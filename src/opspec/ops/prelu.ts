@@ -32,5 +32,5 @@ export const prelu: OpSpec = {
   numeric: facts({ overflow: 'grows' }),
 };
 
-/** PRelu-7 takes floats only; 9 adds integers, 16 bfloat16. */
-export const OLDER_PRELU_SPECS: readonly OpSpec[] = olderVersions(prelu, [[7, { dtypes: FLOATS }], 9]);
+/** PRelu-7 takes floats only (nothing overflows); 9 adds integers, 16 bfloat16. */
+export const OLDER_PRELU_SPECS: readonly OpSpec[] = olderVersions(prelu, [[7, { dtypes: FLOATS, numeric: facts() }], 9]);

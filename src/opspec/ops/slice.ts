@@ -92,7 +92,7 @@ export const slice: OpSpec = {
     const r = ctx.inputs[0]!.shape.length;
     const indexTypes = new Set(ctx.inputs.slice(1).flatMap((x) => (x ? [x.dtype] : [])));
     const req: BoolExpr[] = [
-      rule('starts, ends, axes and steps have one dtype', indexTypes.size === 1 ? TRUE : FALSE),
+      rule('starts, ends, axes and steps have one dtype', indexTypes.size <= 1 ? TRUE : FALSE),
       rule('starts, ends, axes and steps have one length', ends.length === starts.length && steps.length === starts.length ? TRUE : FALSE),
       rule(`axes are distinct and in [${-r}, ${r - 1}], one per start`, axes ? TRUE : FALSE),
     ];

@@ -109,7 +109,15 @@ export const split18: OpSpec = {
 };
 
 /** Split with `split` as an attribute (opsets 2 to 12) instead of a constant input: otherwise as Split-13. */
-const split11: OpSpec = { ...split13, inputs: [inputs[0]!] };
+const split11: OpSpec = {
+  ...split13,
+  inputs: [inputs[0]!],
+  attrs: (ranks) => {
+    const attrs = commonAttrs(ranks[0]!);
+    // Without `split` the parts are equal.
+    return { ...attrs, split: { ...attrs.split!, optional: true } };
+  },
+};
 
 /** Split-2 takes no negative axis, 11 does; both give the sizes as an attribute. */
 export const SPLIT_SPECS: readonly OpSpec[] = [

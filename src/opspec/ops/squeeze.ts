@@ -85,7 +85,14 @@ function axesAsAttribute(spec: OpSpec): OpSpec {
   return { ...spec, inputs: [spec.inputs[0]!] };
 }
 
-const squeeze11 = axesAsAttribute(squeeze);
+// Squeeze's axes are optional (without them every dim of size 1 goes).
+const squeeze11: OpSpec = {
+  ...axesAsAttribute(squeeze),
+  attrs: (ranks) => {
+    const { axes } = squeeze.attrs!(ranks);
+    return { axes: { ...axes!, optional: true } };
+  },
+};
 const unsqueeze11 = axesAsAttribute(unsqueeze);
 
 /**

@@ -140,7 +140,7 @@ function deepChannel(channel: string, bh: string, bw: string, b: number, channel
 const depthToSpaceKernel: WebGpuKernel = {
   program(args) {
     const b = args.attrs.int('blocksize');
-    const crd = args.attrs.str('mode') === 'CRD';
+    const crd = args.attrs.has('mode') && args.attrs.str('mode') === 'CRD';
     const channels = args.outputs[0]!.shape[1]!;
     const dc = deepChannel('c[1]', `(c[2] % ${b}u)`, `(c[3] % ${b}u)`, b, channels, crd);
     return program('DepthToSpace', args, { body: `  output0[index] = ${readAt(args, ['c[0]', dc, `c[2] / ${b}u`, `c[3] / ${b}u`])};`, key: { b, crd } });
