@@ -75,6 +75,20 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
 /** The exponent types (Pow's T1) onnxruntime's CPU Pow takes, whatever the base (probed likewise). */
 const ORT_POW_EXPONENTS: readonly DType[] = ['float32', 'float64', 'float16', 'int32', 'int64'];
 
+/**
+ * Further op/dtype combinations onnxruntime lacks below an opset (its kernels for an op's older
+ * versions are registered for fewer types), found the same way with single-op models at each
+ * older version's opset: op -> [the first opset that has them, the dtypes].
+ */
+export const ORT_CPU_UNSUPPORTED_BEFORE: Readonly<Record<string, readonly (readonly [opset: number, dtypes: readonly DType[]])[]>> = {
+  Clip: [[12, ['float64']]],
+  LeakyRelu: [[16, ['float64']]],
+  Max: [[8, ['float64']]],
+  Min: [[8, ['float64']]],
+  MaxPool: [[8, ['float64']]],
+  PRelu: [[16, ['float64', 'int32', 'int64']]],
+};
+
 let registry: OpRegistry | undefined;
 
 /**
@@ -82,12 +96,13 @@ let registry: OpRegistry | undefined;
  * op's type variable T, not of every input: Where's bool condition or Pow's exponent type must not
  * make every Where or Pow unsupported.
  */
-export function ortSupports(op: string, dtypes: readonly DType[]): boolean {
+export function ortSupports(op: string, dtypes: readonly DType[], opset?: number): boolean {
   if (op === 'Pow' && dtypes[1] !== undefined && !ORT_POW_EXPONENTS.includes(dtypes[1])) return false;
-  const missing = ORT_CPU_UNSUPPORTED[op];
-  if (!missing) return true;
+  const older = opset === undefined ? [] : (ORT_CPU_UNSUPPORTED_BEFORE[op] ?? []).filter(([first]) => opset < first).flatMap(([, d]) => d);
+  const missing = [...(ORT_CPU_UNSUPPORTED[op] ?? []), ...older];
+  if (missing.length === 0) return true;
   registry ??= builtinRegistry();
-  const spec = registry.versions(op).at(-1);
+  const spec = (opset === undefined ? undefined : registry.find(op, opset)) ?? registry.versions(op).at(-1);
   if (!spec) return !dtypes.some((d) => missing.includes(d));
   return !missing.includes(typeVariable(spec, dtypes.map((dtype) => ({ dtype }))));
 }

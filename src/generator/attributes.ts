@@ -38,7 +38,7 @@ export function drawAttr(decl: AttrSpec, ctx: { rng: Rng; domains: VarDomains; f
       return rng
         .shuffle([...Array(decl.rank).keys()])
         .slice(0, n)
-        .map((a) => (rng.bool(0.3) ? a - decl.rank : a));
+        .map((a) => (rng.bool(0.3) && !decl.nonNegative ? a - decl.rank : a));
     }
   }
 }

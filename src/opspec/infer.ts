@@ -144,6 +144,7 @@ export function inferConcrete(
     return { dtype: o.dtype, shape };
   });
   const concreteAttrs: ConcreteAttrs = {
+    opset: node.opset,
     has: ctx.has,
     int: (name) => constValue(ctx.int(name))!,
     ints: (name) => ctx.ints(name).map((x) => constValue(x)!),
@@ -175,6 +176,8 @@ function checkValueRanges(spec: OpSpec, ctx: ReturnType<typeof makeContext>, con
 
 /** Attribute values with the spec's defaults applied and shape-typed inputs bound: what kernels read. */
 export interface ConcreteAttrs {
+  /** The model's opset: where ONNX changed what an attribute means (Softmax's axis before 13), kernels read it. */
+  readonly opset: number;
   has(name: string): boolean;
   int(name: string): number;
   ints(name: string): number[];

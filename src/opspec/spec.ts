@@ -83,6 +83,8 @@ type AttrChoice =
       readonly rank: number;
       readonly count: readonly [number, number];
       readonly default?: readonly number[];
+      /** Never written as negative axes (ops before opset 11 did not accept them). */
+      readonly nonNegative?: boolean;
     };
 
 /** The ONNX AttributeProto kind an attribute spec is exported as. */

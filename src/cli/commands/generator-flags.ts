@@ -88,10 +88,15 @@ function checkOpsLeft(config: GeneratorConfig & { opset: number; dtypes: readonl
   );
 }
 
-/** tensorsmith's specs cover opsets 7 to 21; models below 13 would lose most ops. */
+/** tensorsmith's specs cover every version of their ops in force from opset 7 to 21. */
+export const MIN_OPSET = 7;
+export const MAX_OPSET = 21;
+
 function parseOpset(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 13 || n > 21) throw new UserError(`--opset must be an integer from 13 to 21, got '${value}'`);
+  if (!Number.isInteger(n) || n < MIN_OPSET || n > MAX_OPSET) {
+    throw new UserError(`--opset must be an integer from ${MIN_OPSET} to ${MAX_OPSET}, got '${value}'`);
+  }
   return n;
 }
 

@@ -7,6 +7,7 @@ import { bounded } from '../ranges.js';
 import type { DomainRule, OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
 import { FLOATS_AND_WIDE_SIGNED, WIDE_NUMERIC } from './dtypes.js';
+import { nonNegativeAxes, olderVersions, type OlderVersion } from './versions.js';
 
 /** ReduceMax and ReduceMin take 8-bit integers too. */
 const ORDERED_REDUCIBLE: readonly DType[] = [...WIDE_NUMERIC, 'int8', 'uint8'];
@@ -136,8 +137,21 @@ export const [reduceMin, reduceMin18] = reduce13and18('ReduceMin', smallest, und
 export const reduceMax20 = reduceWithAxesInput('ReduceMax', { sinceVersion: 20, dtypes: [...ORDERED_REDUCIBLE, 'bool'], numeric: largest });
 export const reduceMin20 = reduceWithAxesInput('ReduceMin', { sinceVersion: 20, dtypes: [...ORDERED_REDUCIBLE, 'bool'], numeric: smallest });
 
+/** Reduce-1 takes no negative axes (11 does); ReduceMax-12 and ReduceMin-12 add 8-bit integers, 13 bfloat16. */
+function olderReductions(spec13: OpSpec, twelve: boolean): OpSpec[] {
+  const versions: OlderVersion[] = [[1, nonNegativeAxes(spec13, ['axes'])], 11, ...(twelve ? [12] : [])];
+  return olderVersions(spec13, versions);
+}
+
+// ReduceSum's axes became an input at 13, the other reductions' at 18.
+const reduceSum11 = reduceWithAxesAttr('ReduceSum', { sinceVersion: 11, supersededAt: 13, numeric: sums });
+
 /** Every reduction spec, every version. */
 export const REDUCE_SPECS: readonly OpSpec[] = [
+  ...olderVersions(reduceSum11, [[1, nonNegativeAxes(reduceSum11, ['axes'])]]),
+  reduceSum11,
+  ...[reduceMean, reduceProd, reduceL1, reduceL2, reduceLogSum, reduceLogSumExp, reduceSumSquare].flatMap((spec) => olderReductions(spec, false)),
+  ...[reduceMax, reduceMin].flatMap((spec) => olderReductions(spec, true)),
   reduceSum,
   reduceMean, reduceMean18,
   reduceProd, reduceProd18,

@@ -9,6 +9,7 @@ import { routed } from '../helpers.js';
  */
 function withoutExtrapolation(attrs: ConcreteAttrs): ConcreteAttrs {
   return {
+    opset: attrs.opset,
     has: (name) => attrs.has(name),
     int: (name) => attrs.int(name),
     ints: (name) => attrs.ints(name),

@@ -1,6 +1,6 @@
+import { softmaxLanes } from '../../../opspec/ops/softmax.js';
 import type { Tensor } from '../../../ir/tensor.js';
 import { normalizeAxis } from '../../../opspec/shapes.js';
-import { splitAt } from '../../cpu/indexing.js';
 import { expandToNormalized } from '../../cpu/kernels/layer-norm.js';
 import { largest, unitRoundoff, type BoundRule } from '../bound-rule.js';
 import { LIBRARY_UNITS } from './elementwise.js';
@@ -171,8 +171,7 @@ function softmaxLike(log: boolean): BoundRule {
     const x = args.inputs[0]!;
     const y = args.outputs[0]!;
     const unit = unitRoundoff(y.dtype);
-    const axis = normalizeAxis(args.attrs.int('axis'), x.shape.length);
-    const { outer, len, inner } = splitAt(x.shape, axis);
+    const { outer, len, inner } = softmaxLanes(x.shape, args.attrs);
     const bound = args.inputBounds[0];
     const out = new Float64Array(y.data.length);
     for (let o = 0; o < outer; o++) {
