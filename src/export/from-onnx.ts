@@ -140,7 +140,8 @@ export function modelFromOnnx(bytes: Uint8Array | OnnxTypes.ModelProto, registry
       if (e instanceof SpecViolation) throw new UnsupportedModelError(`node '${name}' (${op}): ${e.message}`);
       throw e;
     }
-    const outputNames = np.output ?? [];
+    // An omitted optional output ('', as LSTM's Y beside a wanted Y_h) is still computed: it gets a name no one reads.
+    const outputNames = (np.output ?? []).map((n, i) => (n === '' ? `${name}:omitted-output-${i}` : n));
     const outputs = outputNames.map((n, i) => ({ name: n, dtype: outs[i]!.dtype, shape: outs[i]!.shape }));
     for (const o of outputs) {
       const tooBig = tensorElementsProblem(o.shape);
@@ -192,6 +193,8 @@ function attributeValue(a: OnnxTypes.IAttributeProto, where: string): AttrValue 
       return (a.ints ?? []).map((x) => toNumber(x));
     case T.FLOATS:
       return [...(a.floats ?? [])];
+    case T.STRINGS:
+      return (a.strings ?? []).map((s) => new TextDecoder().decode(s));
     default:
       throw new UnsupportedModelError(`${where} has attribute type ${a.type}, which is not supported`);
   }

@@ -38,6 +38,7 @@ import { trilu } from './trilu.js';
 import { celu, elu, gelu, hardSigmoid, hardSwish, leakyRelu, selu, softplus, softsign } from './activations.js';
 import { cast13, cast19, cast21 } from './cast.js';
 import { clip } from './clip.js';
+import { gru14, gru7, lstm14, lstm7, rnn14, rnn7 } from './recurrent.js';
 import { acos, acosh, asin, asinh, atan, atanh, cos, cosh, sin, sinh, tan } from './trig.js';
 import {
   abs, ceil, erf, exp, floor, identity16, identity19, identity21, isInf10, isInf20, isNaN13, isNaN20,
@@ -59,6 +60,7 @@ export const BUILTIN_SPECS: readonly OpSpec[] = [
   pad13, pad18, pad19, gather, gatherElements, trilu, depthToSpace, spaceToDepth, shape13, shape,
   ...REDUCE_SPECS, argMax, argMin, softmax, logSoftmax, cumSum,
   resize13, resize18, resize19,
+  rnn7, rnn14, gru7, gru14, lstm7, lstm14,
 ];
 
 /** The registry of every built-in operator spec. */

@@ -11,6 +11,7 @@ function flippedReverse(attrs: ConcreteAttrs): ConcreteAttrs {
     float: (name) => attrs.float(name),
     floats: (name) => attrs.floats(name),
     str: (name) => attrs.str(name),
+    strs: (name) => attrs.strs(name),
   };
 }
 

@@ -39,6 +39,7 @@ import { activationKernels } from './activations.js';
 import { castKernel } from './cast.js';
 import { clipKernel } from './clip.js';
 import { trigKernels } from './trig.js';
+import { recurrentKernels } from './recurrent/run.js';
 
 /** The registry of every float64 CPU kernel. */
 export function cpuKernels(): KernelRegistry {
@@ -72,6 +73,7 @@ export function cpuKernels(): KernelRegistry {
       LayerNormalization: layerNormKernel,
     },
     poolKernels,
+    recurrentKernels,
     flattenKernels,
     squeezeKernels,
     gatherKernels,
