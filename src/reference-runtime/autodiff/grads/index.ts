@@ -17,6 +17,7 @@ import { poolGradients } from './pool.js';
 import { powGradients } from './pow.js';
 import { preluGradients } from './prelu.js';
 import { recurrentGradients } from './recurrent.js';
+import { lossGradients } from './loss.js';
 import { reduceGradients } from './reduce.js';
 import { resizeGradients } from './resize.js';
 import { shapeGradients } from './shape.js';
@@ -49,6 +50,7 @@ export function cpuGradients(): GradientRegistry {
     powGradients,
     preluGradients,
     recurrentGradients,
+    lossGradients,
     reduceGradients,
     resizeGradients,
     shapeGradients,

@@ -40,6 +40,7 @@ import { castKernel } from './cast.js';
 import { clipKernel } from './clip.js';
 import { trigKernels } from './trig.js';
 import { recurrentKernels } from './recurrent/run.js';
+import { lossKernels } from './loss.js';
 
 /** The registry of every float64 CPU kernel. */
 export function cpuKernels(): KernelRegistry {
@@ -74,6 +75,7 @@ export function cpuKernels(): KernelRegistry {
     },
     poolKernels,
     recurrentKernels,
+    lossKernels,
     flattenKernels,
     squeezeKernels,
     gatherKernels,
