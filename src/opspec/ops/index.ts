@@ -39,6 +39,7 @@ import { celu, elu, gelu, hardSigmoid, hardSwish, leakyRelu, selu, softplus, sof
 import { cast13, cast19, cast21 } from './cast.js';
 import { clip } from './clip.js';
 import { negativeLogLikelihoodLoss12, negativeLogLikelihoodLoss13, softmaxCrossEntropyLoss12, softmaxCrossEntropyLoss13 } from './loss.js';
+import { gridSample16, gridSample20 } from './grid-sample.js';
 import { gru14, gru7, lstm14, lstm7, rnn14, rnn7 } from './recurrent.js';
 import { acos, acosh, asin, asinh, atan, atanh, cos, cosh, sin, sinh, tan } from './trig.js';
 import {
@@ -63,6 +64,7 @@ export const BUILTIN_SPECS: readonly OpSpec[] = [
   resize13, resize18, resize19,
   rnn7, rnn14, gru7, gru14, lstm7, lstm14,
   negativeLogLikelihoodLoss12, negativeLogLikelihoodLoss13, softmaxCrossEntropyLoss12, softmaxCrossEntropyLoss13,
+  gridSample16, gridSample20,
 ];
 
 /** The registry of every built-in operator spec. */

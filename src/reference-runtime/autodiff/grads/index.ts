@@ -18,6 +18,7 @@ import { powGradients } from './pow.js';
 import { preluGradients } from './prelu.js';
 import { recurrentGradients } from './recurrent.js';
 import { lossGradients } from './loss.js';
+import { gridSampleGradients } from './grid-sample.js';
 import { reduceGradients } from './reduce.js';
 import { resizeGradients } from './resize.js';
 import { shapeGradients } from './shape.js';
@@ -51,6 +52,7 @@ export function cpuGradients(): GradientRegistry {
     preluGradients,
     recurrentGradients,
     lossGradients,
+    gridSampleGradients,
     reduceGradients,
     resizeGradients,
     shapeGradients,

@@ -41,6 +41,7 @@ import { clipKernel } from './clip.js';
 import { trigKernels } from './trig.js';
 import { recurrentKernels } from './recurrent/run.js';
 import { lossKernels } from './loss.js';
+import { gridSampleKernel } from './grid-sample.js';
 
 /** The registry of every float64 CPU kernel. */
 export function cpuKernels(): KernelRegistry {
@@ -58,7 +59,7 @@ export function cpuKernels(): KernelRegistry {
     softmaxKernels,
     argKernels,
     { CumSum: cumSumKernel },
-    { Resize: resizeKernel },
+    { Resize: resizeKernel, GridSample: gridSampleKernel },
     {
       MatMul: matmulKernel,
       Conv: convKernel,
