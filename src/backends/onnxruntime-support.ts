@@ -49,6 +49,12 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   Gemm: ['int32', 'int64'],
   // Registered for float32, int32, int8 and uint8 only.
   Resize: ['float64', 'int64', 'bool'],
+  // Registered for float32 only: RNN has no double kernel; GRU and LSTM load one that fails at run
+  // time ('GRU operator does not support double yet'); GridSample-16 has none (onnxruntime 1.30).
+  RNN: ['float64'],
+  GRU: ['float64'],
+  LSTM: ['float64'],
+  GridSample: ['float64'],
 };
 
 let registry: OpRegistry | undefined;

@@ -73,7 +73,8 @@ function recurrentSpec(op: RecurrentOp, sinceVersion: number, supersededAt?: num
     inputs,
     attrs: () => {
       const attrs: Record<string, AttrSpec> = {
-        hidden_size: { kind: 'int', domain: [1, 8], optional: true },
+        // Optional in ONNX (R's last dim gives it), but onnxruntime refuses a node without it.
+        hidden_size: { kind: 'int', domain: [1, 8] },
         direction: { kind: 'string', choices: ['forward', 'reverse', 'bidirectional'], default: 'forward' },
         // One list for both directions of a bidirectional op: A or 2A names, as the direction needs.
         activations: { kind: 'strings', length: [A, 2 * A], choices: GENERATED_ACTIVATIONS, accept: IMPORTED_ACTIVATIONS, optional: true },

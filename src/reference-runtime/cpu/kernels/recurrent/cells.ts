@@ -76,6 +76,7 @@ export function lstmCell(inputForget: boolean): Cell {
     const candidate = act(tape, w, 1, pre(3));
     const cNext = tape.add(tape.mul(f, c), tape.mul(i, candidate));
     const o = act(tape, w, 0, peep(pre(1), 1, cNext));
-    return { h: tape.mul(o, act(tape, w, 2, cNext)), c: cNext };
+    // The clip bounds the gates' inputs, not the cell state's: onnxruntime applies h to C_t unclipped.
+    return { h: tape.mul(o, tape.activate(w.fns[2]!, cNext)), c: cNext };
   };
 }
