@@ -77,7 +77,10 @@ function recurrentSpec(op: RecurrentOp, sinceVersion: number, supersededAt?: num
         hidden_size: { kind: 'int', domain: [1, 8] },
         direction: { kind: 'string', choices: ['forward', 'reverse', 'bidirectional'], default: 'forward' },
         // One list for both directions of a bidirectional op: A or 2A names, as the direction needs.
-        activations: { kind: 'strings', length: [A, 2 * A], choices: GENERATED_ACTIVATIONS, accept: IMPORTED_ACTIVATIONS, optional: true },
+        // The length is drawn before the direction is known: GRU and LSTM draw A names (a drawn
+        // length in [A, 2A] misses more often than not, and LSTM then hardly ever appears in a
+        // model), so their bidirectional nodes are generated with the default activations only.
+        activations: { kind: 'strings', length: A === 1 ? [1, 2] : A, choices: GENERATED_ACTIVATIONS, accept: IMPORTED_ACTIVATIONS, optional: true },
         // Generated empty, so that every activation takes its ONNX default; imports may give values.
         activation_alpha: { kind: 'floats', length: 0, choices: [], optional: true },
         activation_beta: { kind: 'floats', length: 0, choices: [], optional: true },
