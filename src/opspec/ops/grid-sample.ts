@@ -47,7 +47,7 @@ function gridSampleSpec(sinceVersion: number, supersededAt?: number): OpSpec {
     },
     // Normalized coordinates: [-1, 1] spans the input; a little beyond exercises the padding.
     domain: [{ input: 1, min: -1.25, max: 1.25 }],
-    numeric: facts(),
+    numeric: facts({ discontinuity: { kind: 'sample-rounding' } }),
   };
 }
 
