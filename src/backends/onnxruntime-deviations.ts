@@ -36,6 +36,23 @@ export interface OrtDeviation {
 }
 
 export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
+  ...['RNN', 'GRU', 'LSTM'].map(
+    (op): OrtDeviation => ({
+      op,
+      attrs: { layout: 1 },
+      reason: `onnxruntime's CPU ${op} kernel refuses layout 1 ('Batchwise recurrent operations (layout == 1) are not supported')`,
+    }),
+  ),
+  {
+    op: 'GridSample',
+    when: (_node, inputs) => inputs[0] !== undefined && inputs[1] !== undefined && inputs[0].dtype !== inputs[1].dtype,
+    reason: "onnxruntime registers GridSample with one type for X and the grid ('Could not find an implementation' for a float32 X and a float64 grid)",
+  },
+  {
+    op: 'GridSample',
+    when: (_node, inputs) => inputs[0]?.shape.length === 3,
+    reason: "onnxruntime's GridSample samples 2-D and 3-D grids only ('Only 4-D or 5-D tensor is supported'); GridSample-20 allows 1-D",
+  },
   {
     op: 'ConvTranspose',
     hasAttrs: ['output_shape'],

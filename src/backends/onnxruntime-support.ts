@@ -70,6 +70,12 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   ReduceSum: ['uint32', 'uint64'],
   ReduceSumSquare: ['uint32', 'uint64'],
   Trilu: ['int8', 'int16', 'uint8', 'uint16', 'uint32', 'uint64'],
+  // Registered for float32 only: RNN has no double kernel; GRU and LSTM load one that fails at run
+  // time ('GRU operator does not support double yet'); GridSample-16 has none (onnxruntime 1.30).
+  RNN: ['float64'],
+  GRU: ['float64'],
+  LSTM: ['float64'],
+  GridSample: ['float64'],
 };
 
 /** The exponent types (Pow's T1) onnxruntime's CPU Pow takes, whatever the base (probed likewise). */

@@ -167,7 +167,8 @@ export function modelFromOnnx(bytes: Uint8Array | OnnxTypes.ModelProto, registry
       const why = slot ? whyNotConstant(inputNames[Number(slot[1])] ?? '', producers, constants, new Set(inputs.map((i) => i.name)), options.fold !== undefined) : undefined;
       throw new UnsupportedModelError(`node '${name}' (${op}): ${e.message}${why ? `; ${why}` : ''}`);
     }
-    const outputNames = np.output ?? [];
+    // An omitted optional output ('', as LSTM's Y beside a wanted Y_h) is still computed: it gets a name no one reads.
+    const outputNames = (np.output ?? []).map((n, i) => (n === '' ? `${name}:omitted-output-${i}` : n));
     const outputs = outputNames.map((n, i) => ({ name: n, dtype: outs[i]!.dtype, shape: outs[i]!.shape }));
     for (const o of outputs) {
       const tooBig = tensorElementsProblem(o.shape);

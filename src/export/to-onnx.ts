@@ -21,7 +21,7 @@ function valueInfoProto(v: ValueInfo): OnnxTypes.ValueInfoProto {
   });
 }
 
-function attributeProto(name: string, kind: 'int' | 'ints' | 'float' | 'floats' | 'string', value: AttrValue): OnnxTypes.AttributeProto {
+function attributeProto(name: string, kind: 'int' | 'ints' | 'float' | 'floats' | 'string' | 'strings', value: AttrValue): OnnxTypes.AttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   switch (kind) {
     case 'int':
@@ -34,6 +34,8 @@ function attributeProto(name: string, kind: 'int' | 'ints' | 'float' | 'floats' 
       return onnx.AttributeProto.create({ name, type: T.INTS, ints: [...(value as number[])] });
     case 'floats':
       return onnx.AttributeProto.create({ name, type: T.FLOATS, floats: [...(value as number[])] });
+    case 'strings':
+      return onnx.AttributeProto.create({ name, type: T.STRINGS, strings: (value as string[]).map((s) => new TextEncoder().encode(s)) });
   }
 }
 

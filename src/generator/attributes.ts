@@ -29,6 +29,8 @@ export function drawAttr(decl: AttrSpec, ctx: { rng: Rng; domains: VarDomains; f
       return Array.from({ length: length(decl.length) }, () => rng.pick(decl.choices));
     case 'string':
       return rng.pick(decl.choices);
+    case 'strings':
+      return Array.from({ length: length(decl.length) }, () => rng.pick(decl.choices));
     case 'choice':
       return rng.pick(decl.choices);
     case 'perm':

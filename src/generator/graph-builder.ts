@@ -550,7 +550,8 @@ export class GraphBuilder {
       const attrs: Record<string, AttrValue> = {};
       for (const [name, b] of node.attrs) {
         if (node.spec.inputs.some((s) => s.constantFrom === name)) continue;
-        attrs[name] = typeof b === 'string' || typeof b === 'number' ? b : Array.isArray(b) ? b.map((x: IntExpr | number) => (typeof x === 'number' ? x : num(x))) : num(b as IntExpr);
+        if (isStringList(b)) attrs[name] = b;
+        else attrs[name] = typeof b === 'string' || typeof b === 'number' ? b : Array.isArray(b) ? b.map((x: IntExpr | number) => (typeof x === 'number' ? x : num(x))) : num(b as IntExpr);
       }
       const outTypes = inferConcrete(node.spec, {
         inputs: node.inputs.map((n) => (n === '' ? undefined : types.get(n))),
@@ -580,4 +581,9 @@ function topologicalOrder(nodes: readonly SymNode[], available: Set<string>): Sy
     for (const o of node!.outputs) available.add(o);
   }
   return ordered;
+}
+
+/** A strings attribute's binding (the recurrent ops' activations): concrete already. */
+function isStringList(b: AttrBinding): b is readonly string[] {
+  return Array.isArray(b) && b.length > 0 && b.every((x) => typeof x === 'string');
 }

@@ -77,6 +77,8 @@ export function attrText(name: string, a: AttrSpec): string {
       return `${name}: floats from {${a.choices.join(', ')}}`;
     case 'string':
       return `${name}: one of ${[...a.choices, ...(a.accept ?? []).map((x) => `${x} (import only)`)].join(', ')}`;
+    case 'strings':
+      return `${name}: ${typeof a.length === 'number' ? a.length : a.length.join('..')} strings from {${a.choices.join(', ')}}`;
     case 'choice':
       return `${name}: one of ${a.choices.join(', ')}`;
     case 'perm':

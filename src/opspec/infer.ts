@@ -152,6 +152,7 @@ export function inferConcrete(
     float: (name) => Math.fround(ctx.float(name)),
     floats: (name) => ctx.floats(name).map((x) => Math.fround(x)),
     str: ctx.str,
+    strs: ctx.strs,
   };
   return { outputs, attrs: concreteAttrs };
 }
@@ -184,6 +185,7 @@ export interface ConcreteAttrs {
   float(name: string): number;
   floats(name: string): readonly number[];
   str(name: string): string;
+  strs(name: string): readonly string[];
 }
 
 function attrMatches(decl: AttrSpec, value: AttrValue): boolean {
@@ -199,6 +201,8 @@ function attrMatches(decl: AttrSpec, value: AttrValue): boolean {
       return Array.isArray(value) && value.every((x) => typeof x === 'number');
     case 'string':
       return typeof value === 'string' && (decl.choices.includes(value) || (decl.accept ?? []).includes(value));
+    case 'strings':
+      return Array.isArray(value) && value.every((x) => typeof x === 'string' && (decl.choices.includes(x) || (decl.accept ?? []).includes(x)));
     case 'ints':
     case 'perm':
     case 'axes':

@@ -93,6 +93,11 @@ export type Discontinuity =
    */
   | { readonly kind: 'window-extreme' }
   /**
+   * A nearest-mode sample (GridSample): the element read jumps where a grid coordinate, unnormalized,
+   * is a half-integer (the rounding tie), for nodes whose mode is nearest.
+   */
+  | { readonly kind: 'sample-rounding' }
+  /**
    * A float remainder: jumps where the quotient of the first two operands crosses an integer,
    * truncated or floored as `truncated` says for the node's attributes (Mod's fmod).
    */
@@ -168,7 +173,7 @@ export function nearestJump(at: JumpLocation, x: number): number {
   }
 }
 
-const DISCONTINUITY_KINDS = new Set(['none', 'elementwise', 'cast', 'comparison', 'arg-extreme', 'window-extreme', 'quotient']);
+const DISCONTINUITY_KINDS = new Set(['none', 'elementwise', 'cast', 'comparison', 'arg-extreme', 'window-extreme', 'sample-rounding', 'quotient']);
 const EXACTNESS_KINDS = new Set(['rounded', 'copies', 'steps', 'converted']);
 const OVERFLOW_KINDS = new Set(['never', 'grows', 'edge-cases', 'from-float']);
 

@@ -65,6 +65,15 @@ type AttrChoice =
       readonly choices: readonly number[];
       readonly default?: readonly number[];
     }
+  /** A list of strings, each drawn from `choices` (the recurrent ops' activations). */
+  | {
+      readonly kind: 'strings';
+      readonly length: number | readonly [number, number];
+      readonly choices: readonly string[];
+      /** Further values that are valid (imported models may use them) but are not generated. */
+      readonly accept?: readonly string[];
+      readonly default?: readonly string[];
+    }
   | {
       readonly kind: 'string';
       /** The values the generator draws from. */
@@ -88,7 +97,7 @@ type AttrChoice =
     };
 
 /** The ONNX AttributeProto kind an attribute spec is exported as. */
-export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'floats' | 'string' {
+export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'floats' | 'string' | 'strings' {
   switch (a.kind) {
     case 'int':
     case 'choice':
@@ -103,6 +112,8 @@ export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'floats' |
       return 'floats';
     case 'string':
       return 'string';
+    case 'strings':
+      return 'strings';
   }
 }
 
@@ -117,6 +128,7 @@ export interface SpecContext {
   float(name: string): number;
   floats(name: string): readonly number[];
   str(name: string): string;
+  strs(name: string): readonly string[];
   /** Whether the attribute was given (rather than defaulted). */
   has(name: string): boolean;
   /** How many outputs the node declares (Split's parts, MaxPool's optional Indices...). */

@@ -121,6 +121,17 @@ const REDUCTIONS_WITH_ELEMENTWISE_STEP = ['ReduceL1', 'ReduceL2', 'ReduceLogSum'
  * provider has no kernel for (float64, some int64) run nowhere in its build: capability gaps, not here.
  */
 export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
+  ...['GRU', 'LSTM'].map(
+    (op): OrtDeviation => ({
+      op,
+      // Seen refusing LeakyRelu, HardSigmoid, Elu, Softplus; Sigmoid and Tanh (the defaults) run.
+      when: (node) => {
+        const names = node.attrs.activations;
+        return Array.isArray(names) && names.some((n) => typeof n === 'string' && !['sigmoid', 'tanh'].includes(n.toLowerCase()));
+      },
+      reason: `the WebGPU provider's ${op} translates only some activations to WGSL ('Unsupported ${op} activation'); Sigmoid and Tanh run`,
+    }),
+  ),
   {
     op: 'Conv',
     dtypes: ['float32'],

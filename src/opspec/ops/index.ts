@@ -38,6 +38,9 @@ import { trilu } from './trilu.js';
 import { celu, elu, gelu, hardSigmoid, hardSwish, leakyRelu, OLDER_ACTIVATION_SPECS, selu, softplus, softsign } from './activations.js';
 import { cast13, cast19, cast21, cast6, cast9 } from './cast.js';
 import { clip, OLDER_CLIP_SPECS } from './clip.js';
+import { negativeLogLikelihoodLoss12, negativeLogLikelihoodLoss13, softmaxCrossEntropyLoss12, softmaxCrossEntropyLoss13 } from './loss.js';
+import { gridSample16, gridSample20 } from './grid-sample.js';
+import { gru14, gru7, lstm14, lstm7, rnn14, rnn7 } from './recurrent.js';
 import { acos, acosh, asin, asinh, atan, atanh, cos, cosh, sin, sinh, tan } from './trig.js';
 import {
   abs, ceil, erf, exp, floor, identity16, identity19, identity21, isInf10, isInf20, isNaN13, isNaN20,
@@ -62,6 +65,9 @@ export const BUILTIN_SPECS: readonly OpSpec[] = [
   // Versions older than the ones above (each file says how they differ).
   ...OLDER_UNARY_SPECS, ...OLDER_ACTIVATION_SPECS, ...OLDER_CLIP_SPECS, ...OLDER_COMPARE_SPECS, ...OLDER_VARIADIC_SPECS,
   ...OLDER_MOD_SPECS, ...OLDER_PRELU_SPECS,
+  rnn7, rnn14, gru7, gru14, lstm7, lstm14,
+  negativeLogLikelihoodLoss12, negativeLogLikelihoodLoss13, softmaxCrossEntropyLoss12, softmaxCrossEntropyLoss13,
+  gridSample16, gridSample20,
 ];
 
 /** The registry of every built-in operator spec. */

@@ -9,6 +9,9 @@ import type { BoundArgs, BoundRule, OpAllowance } from './bound-rule.js';
 import { ELEMENTWISE_RULES } from './rules/elementwise.js';
 import { MOVEMENT_RULES } from './rules/movement.js';
 import { NORMALIZATION_RULES } from './rules/normalization.js';
+import { RECURRENT_RULES } from './rules/recurrent.js';
+import { LOSS_RULES } from './rules/loss.js';
+import { GRID_SAMPLE_RULES } from './rules/grid-sample.js';
 import { resizeRule } from './rules/resize.js';
 import { SUM_RULES } from './rules/sums.js';
 
@@ -21,7 +24,7 @@ export class BoundRuleRegistry extends OpTable<BoundRule> {
 
 /** Every op's rule. */
 export function boundRules(): BoundRuleRegistry {
-  return new BoundRuleRegistry([ELEMENTWISE_RULES, MOVEMENT_RULES, SUM_RULES, NORMALIZATION_RULES, { Resize: resizeRule }]);
+  return new BoundRuleRegistry([ELEMENTWISE_RULES, MOVEMENT_RULES, SUM_RULES, NORMALIZATION_RULES, { Resize: resizeRule }, RECURRENT_RULES, LOSS_RULES, GRID_SAMPLE_RULES]);
 }
 
 let defaults: { rules: BoundRuleRegistry; kernels: KernelRegistry } | undefined;

@@ -12,6 +12,7 @@ function flippedReverse(attrs: ConcreteAttrs): ConcreteAttrs {
     float: (name) => attrs.float(name),
     floats: (name) => attrs.floats(name),
     str: (name) => attrs.str(name),
+    strs: (name) => attrs.strs(name),
   };
 }
 

@@ -16,6 +16,9 @@ import { normGradients } from './norm.js';
 import { poolGradients } from './pool.js';
 import { powGradients } from './pow.js';
 import { preluGradients } from './prelu.js';
+import { recurrentGradients } from './recurrent.js';
+import { lossGradients } from './loss.js';
+import { gridSampleGradients } from './grid-sample.js';
 import { reduceGradients } from './reduce.js';
 import { resizeGradients } from './resize.js';
 import { shapeGradients } from './shape.js';
@@ -47,6 +50,9 @@ export function cpuGradients(): GradientRegistry {
     poolGradients,
     powGradients,
     preluGradients,
+    recurrentGradients,
+    lossGradients,
+    gridSampleGradients,
     reduceGradients,
     resizeGradients,
     shapeGradients,

@@ -16,6 +16,7 @@ function withoutExtrapolation(attrs: ConcreteAttrs): ConcreteAttrs {
     float: (name) => (name === 'extrapolation_value' ? 0 : attrs.float(name)),
     floats: (name) => attrs.floats(name),
     str: (name) => attrs.str(name),
+    strs: (name) => attrs.strs(name),
   };
 }
 

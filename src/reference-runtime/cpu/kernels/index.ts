@@ -39,6 +39,9 @@ import { activationKernels } from './activations.js';
 import { castKernel } from './cast.js';
 import { clipKernel } from './clip.js';
 import { trigKernels } from './trig.js';
+import { recurrentKernels } from './recurrent/run.js';
+import { lossKernels } from './loss.js';
+import { gridSampleKernel } from './grid-sample.js';
 
 /** The registry of every float64 CPU kernel. */
 export function cpuKernels(): KernelRegistry {
@@ -56,7 +59,7 @@ export function cpuKernels(): KernelRegistry {
     softmaxKernels,
     argKernels,
     { CumSum: cumSumKernel },
-    { Resize: resizeKernel },
+    { Resize: resizeKernel, GridSample: gridSampleKernel },
     {
       MatMul: matmulKernel,
       Conv: convKernel,
@@ -72,6 +75,8 @@ export function cpuKernels(): KernelRegistry {
       LayerNormalization: layerNormKernel,
     },
     poolKernels,
+    recurrentKernels,
+    lossKernels,
     flattenKernels,
     squeezeKernels,
     gatherKernels,
