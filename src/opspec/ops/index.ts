@@ -35,6 +35,14 @@ import { split13, split18 } from './split.js';
 import { squeeze, unsqueeze } from './squeeze.js';
 import { tile } from './tile.js';
 import { trilu } from './trilu.js';
+import { topK1, topK10, topK11 } from './topk.js';
+import { nonZero9, nonZero13 } from './nonzero.js';
+import { compress9, compress11 } from './compress.js';
+import { scatter9, scatterElements11, scatterElements13, scatterElements16, scatterElements18 } from './scatter-elements.js';
+import { scatterND11, scatterND13, scatterND16, scatterND18 } from './scatter-nd.js';
+import { gatherND11, gatherND12, gatherND13 } from './gather-nd.js';
+import { maxUnpool9, maxUnpool11 } from './maxunpool.js';
+import { einsum } from './einsum.js';
 import { celu, elu, gelu, hardSigmoid, hardSwish, leakyRelu, selu, softplus, softsign } from './activations.js';
 import { cast13, cast19, cast21 } from './cast.js';
 import { clip } from './clip.js';
@@ -59,6 +67,10 @@ export const BUILTIN_SPECS: readonly OpSpec[] = [
   pad13, pad18, pad19, gather, gatherElements, trilu, depthToSpace, spaceToDepth, shape13, shape,
   ...REDUCE_SPECS, argMax, argMin, softmax, logSoftmax, cumSum,
   resize13, resize18, resize19,
+  topK1, topK10, topK11, nonZero9, nonZero13, compress9, compress11,
+  scatter9, scatterElements11, scatterElements13, scatterElements16, scatterElements18,
+  scatterND11, scatterND13, scatterND16, scatterND18, gatherND11, gatherND12, gatherND13,
+  maxUnpool9, maxUnpool11, einsum,
 ];
 
 /** The registry of every built-in operator spec. */

@@ -39,6 +39,12 @@ import { activationKernels } from './activations.js';
 import { castKernel } from './cast.js';
 import { clipKernel } from './clip.js';
 import { trigKernels } from './trig.js';
+import { topKKernel } from './topk.js';
+import { compressKernel, nonZeroKernel } from './selection.js';
+import { scatterKernels } from './scatter.js';
+import { gatherNDKernel } from './gather-nd.js';
+import { maxUnpoolKernel } from './maxunpool.js';
+import { einsumKernel } from './einsum.js';
 
 /** The registry of every float64 CPU kernel. */
 export function cpuKernels(): KernelRegistry {
@@ -75,6 +81,8 @@ export function cpuKernels(): KernelRegistry {
     flattenKernels,
     squeezeKernels,
     gatherKernels,
+    scatterKernels,
+    { TopK: topKKernel, NonZero: nonZeroKernel, Compress: compressKernel, GatherND: gatherNDKernel, MaxUnpool: maxUnpoolKernel, Einsum: einsumKernel },
     {
       Split: splitKernel,
       Slice: sliceKernel,
