@@ -49,6 +49,9 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   Gemm: ['int32', 'int64'],
   // Registered for float32, int32, int8 and uint8 only.
   Resize: ['float64', 'int64', 'bool'],
+  // Registered without float64 (NonZero: bool, float32, int32, int64, uint8; MaxUnpool: float32).
+  NonZero: ['float64'],
+  MaxUnpool: ['float64'],
 };
 
 let registry: OpRegistry | undefined;

@@ -1,7 +1,7 @@
 /**
  * The equations the generator draws for Einsum operands of given ranks: transposes, reductions,
  * batch and broadcast matrix products, elementwise, inner and outer products, contractions of one
- * dim. Every one is valid for those ranks (the dims it pairs up are left to the spec's rules).
+ * dim (with '...' in single-operand forms only). Every one is valid for those ranks (the dims it pairs up are left to the spec's rules).
  * Diagonals (a letter twice in one operand) are not drawn; imported models may hold them.
  */
 
@@ -29,8 +29,8 @@ function binary(r0: number, r1: number): string[] {
       out.push(`${b}ij,${b}jk->${b}ik`, `${b}ij,${b}kj->${b}ki`);
     }
   }
-  if (r0 >= 2 && r1 >= 2) out.push('...ij,...jk->...ik');
-  if (r0 >= 2 && r1 === 1) out.push('...ij,j->...i');
+  // Batch dims are spelled out: onnxruntime rejects '...' that covers different dims in two operands.
+  if (r0 >= 2 && r1 === 1) out.push(`${word(3, r0 - 2)}ij,j->${word(3, r0 - 2)}i`);
   if (r0 >= 1 && r1 >= 1) {
     // Contract A's last dim with B's first; implicit mode orders the rest alphabetically.
     const a = word(0, r0 - 1);

@@ -2,7 +2,7 @@ import { c, constValue, eq, FALSE, le, rule, sub, TRUE, type BoolExpr, type IntE
 import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
 import { ALL } from './dtypes.js';
 import { indicesAlong } from './index-values.js';
-import { scatterFacts, scatterReductions } from './scatter-facts.js';
+import { boolReductionRule, scatterFacts, scatterReductions } from './scatter-facts.js';
 
 function scatterAxis(ctx: SpecContext): number | undefined {
   const r = ctx.inputs[0]!.shape.length;
@@ -61,7 +61,7 @@ function scatterElements(name: 'ScatterElements' | 'Scatter', version: number, s
       const low = negatives ? -r : 0;
       const given = constValue(ctx.int('axis'))!;
       if (axis === undefined || given < low) return [rule(`axis in [${low}, ${r - 1}]`, FALSE)];
-      const rules: BoolExpr[] = [rule(`axis in [${low}, ${r - 1}]`, TRUE)];
+      const rules: BoolExpr[] = [rule(`axis in [${low}, ${r - 1}]`, TRUE), ...boolReductionRule(ctx, reductionOf(ctx, version))];
       indices!.shape.forEach((d, i) => {
         rules.push(rule(`updates dim ${i} = indices dim ${i}`, eq(updates!.shape[i]!, d)));
         // Off the axis an update lands at its own position; along it, distinct indices need room.

@@ -1,4 +1,6 @@
+import { FALSE, rule, TRUE, type BoolExpr } from '../expr.js';
 import { ANY, hull } from '../interval.js';
+import type { SpecContext } from '../spec.js';
 import { facts, type NumericFacts } from '../numeric.js';
 
 /** The reductions a scatter op's version accepts: none before 16, add and mul from 16, max and min from 18. */
@@ -19,4 +21,12 @@ export function scatterFacts(version: number): NumericFacts {
     });
   }
   return facts({ overflow: 'grows' });
+}
+
+/**
+ * Bools take no reduction: ONNX defines add, mul, max and min on numbers, and onnxruntime rejects
+ * max and min of bools.
+ */
+export function boolReductionRule(ctx: SpecContext, reduction: string): BoolExpr[] {
+  return ctx.dtype === 'bool' ? [rule('bool data takes no reduction', reduction === 'none' ? TRUE : FALSE)] : [];
 }

@@ -3,7 +3,7 @@ import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
 import { ALL } from './dtypes.js';
 import { addressedDims, tupleEnvelope, tupleLengthOf } from './index-tuples.js';
 import { indexTuples } from './index-values.js';
-import { scatterFacts, scatterReductions } from './scatter-facts.js';
+import { boolReductionRule, scatterFacts, scatterReductions } from './scatter-facts.js';
 
 const reductionOf = (ctx: SpecContext, version: number) => (version >= 16 ? ctx.str('reduction') : 'none');
 
@@ -54,7 +54,11 @@ function scatterND(version: 11 | 13 | 16 | 18): OpSpec {
       const k = tupleLengthOf(indices!);
       if (k === undefined) return [rule('the tuple length is known', FALSE)];
       const last = indices!.shape[q - 1]!;
-      const rules: BoolExpr[] = [rule('the index tuples address at least one dim', ge(last, 1)), rule('tuple length <= rank of data', le(last, r))];
+      const rules: BoolExpr[] = [
+        rule('the index tuples address at least one dim', ge(last, 1)),
+        rule('tuple length <= rank of data', le(last, r)),
+        ...boolReductionRule(ctx, reductionOf(ctx, version)),
+      ];
       if (k < 1 || k > r) return rules;
       const expected = [...indices!.shape.slice(0, -1), ...data!.shape.slice(k)];
       if (updates!.shape.length !== expected.length) return [...rules, rule(`updates have rank ${expected.length} (indices rank - 1 + data rank - tuple length)`, FALSE)];
