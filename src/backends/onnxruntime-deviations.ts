@@ -35,6 +35,19 @@ export interface OrtDeviation {
   readonly corpus?: string;
 }
 
+/** Whether a MaxUnpool node's output_shape input differs from the shape its attributes infer. */
+function unpoolsBeyondInferred(node: Node, inputs: readonly (DeviationInput | undefined)[]): boolean {
+  const [x, , given] = inputs;
+  if (!x || !given) return false;
+  const ints = (name: string, fallback: number) => {
+    const a = node.attrs[name];
+    return Array.isArray(a) ? a : new Array<number>(2 * (x.shape.length - 2)).fill(fallback);
+  };
+  const s = x.shape.length - 2;
+  const [kernel, strides, pads] = [ints('kernel_shape', 1), ints('strides', 1), ints('pads', 0)];
+  return node.outputs[0]!.shape.slice(2).some((d, i) => d !== (x.shape[i + 2]! - 1) * strides[i]! + kernel[i]! - pads[i]! - pads[i + s]!);
+}
+
 export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
   ...['RNN', 'GRU', 'LSTM'].map(
     (op): OrtDeviation => ({
@@ -52,6 +65,13 @@ export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
     op: 'GridSample',
     when: (_node, inputs) => inputs[0]?.shape.length === 3,
     reason: "onnxruntime's GridSample samples 2-D and 3-D grids only ('Only 4-D or 5-D tensor is supported'); GridSample-20 allows 1-D",
+  },
+  {
+    op: 'MaxUnpool',
+    when: unpoolsBeyondInferred,
+    reason:
+      "with an output_shape larger than the inferred shape, onnxruntime reads the indices as flat positions in output_shape; " +
+      "ONNX's reference (and its conformance test, which onnxruntime skips) places them in the inferred shape and pads after it",
   },
   {
     op: 'ConvTranspose',

@@ -76,6 +76,9 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   GRU: ['float64'],
   LSTM: ['float64'],
   GridSample: ['float64'],
+  // Registered without float64 (NonZero: bool, float32, int32, int64, uint8; MaxUnpool: float32).
+  NonZero: ['float64'],
+  MaxUnpool: ['float64'],
 };
 
 /** The exponent types (Pow's T1) onnxruntime's CPU Pow takes, whatever the base (probed likewise). */

@@ -41,7 +41,13 @@ export interface SymValue {
 type WeightFill =
   | { readonly kind: 'random' }
   | { readonly kind: 'constant'; readonly values: AttrBinding; readonly scalar: boolean }
-  | { readonly kind: 'ranged'; readonly lo: IntExpr; readonly hi: IntExpr }
+  | {
+      readonly kind: 'ranged';
+      readonly lo: IntExpr;
+      readonly hi: IntExpr;
+      /** The spec's own draw (InputSlot.drawValues), given how to evaluate the node's dims. */
+      readonly draw?: (num: (e: IntExpr | number) => number, draw: (lo: number, hi: number) => number) => number[];
+    }
   /** Exact values a rewrite matches (Gelu's sqrt(2), 0.5): kept out of the input search. */
   | { readonly kind: 'exact'; readonly values: readonly number[] };
 
@@ -90,7 +96,7 @@ export type InsertResult = { readonly ok: true; readonly outputs: readonly strin
 type Filler =
   | { readonly kind: 'omitted' }
   | { readonly kind: 'existing'; readonly value: SymValue }
-  | { readonly kind: 'constant'; readonly slot: number }
+  | { readonly kind: 'constant'; readonly slot: number; readonly dtype: DType }
   | {
       readonly kind: 'new';
       readonly dtype: DType;
@@ -242,7 +248,9 @@ export class GraphBuilder {
         const want = slot.dtypes ?? [slot.dtype ?? T];
         if (usable.some((x) => want.includes(x.dtype))) anchor = i;
       }
-      if (anchor < 0) return fail('no existing value has a dtype it accepts');
+      // An op whose data is all generator-chosen constants (NonZero's) reads no existing value.
+      const constantsOnly = spec.inputs.every((s) => s.optional === true || s.constantFrom !== undefined);
+      if (anchor < 0 && !constantsOnly) return fail('no existing value has a dtype it accepts');
     }
 
     const newDomains = new Map<string, readonly [number, number]>();
@@ -260,9 +268,12 @@ export class GraphBuilder {
     const fillers: Filler[] = [];
     /** Dims a request gave as expressions of earlier dims: they must stay positive. */
     const givenDims: IntExpr[] = [];
+    const earlierTensors = (): (SymTensor | undefined)[] =>
+      fillers.map((f) => (f.kind === 'existing' ? { dtype: f.value.dtype, shape: f.value.dims } : f.kind === 'new' ? { dtype: f.dtype, shape: f.dims } : undefined));
     for (let i = 0; i < count; i++) {
       const slot = slotAt(spec, i)!;
-      const [lo, hi] = rankRange(slot, ranks);
+      const generatedRank = slot.generatedRank?.(earlierTensors());
+      const [lo, hi] = generatedRank === undefined ? rankRange(slot, ranks) : [generatedRank, generatedRank];
       const wish = directed(i);
       if (wish && wish.kind !== 'present') {
         switch (wish.kind) {
@@ -312,15 +323,19 @@ export class GraphBuilder {
       }
       if (lo > maxRank) return fail(`needs rank ${lo}, above the maximum rank ${maxRank}`);
       if (slot.constantFrom) {
-        fillers.push({ kind: 'constant', slot: i });
+        fillers.push({ kind: 'constant', slot: i, dtype: slot.dtypes?.[slot.dtypes.length - 1] ?? slot.dtype ?? T });
         ranks.push(lo);
         continue;
       }
       const dtype = slotDtype(i);
       const rank = () => drawRank(rng, lo, Math.min(hi, maxRank));
       if (slot.valueRange) {
-        const r = rank();
-        fillers.push({ kind: 'new', dtype, dims: newDims(r), as: 'ranged', slot: i });
+        const tuple = slot.tupleLength?.(ranks);
+        if (tuple && tuple[0] > tuple[1]) return fail(`its input ${slot.name} can address no dims of the data`);
+        const r = tuple ? drawRank(rng, Math.max(lo, 1), Math.min(hi, maxRank)) : rank();
+        // The tuple length is a number: output ranks depend on it.
+        const dims = tuple ? newDims(r, [...new Array<undefined>(r - 1), rng.int(tuple[0], tuple[1])]) : newDims(r);
+        fillers.push({ kind: 'new', dtype, dims, as: 'ranged', slot: i });
         ranks.push(r);
         continue;
       }
@@ -365,9 +380,8 @@ export class GraphBuilder {
         case 'new':
           return { dtype: f.dtype, shape: f.dims };
         case 'constant': {
-          const slot = slotAt(spec, f.slot)!;
-          const b = bindings.get(slot.constantFrom!);
-          return { dtype: slot.dtypes?.[slot.dtypes.length - 1] ?? slot.dtype ?? 'int64', shape: Array.isArray(b) ? [c(b.length)] : [] };
+          const b = bindings.get(slotAt(spec, f.slot)!.constantFrom!);
+          return { dtype: f.dtype, shape: Array.isArray(b) ? [c(b.length)] : [] };
         }
       }
     });
@@ -376,11 +390,28 @@ export class GraphBuilder {
     let constraints: BoolExpr[];
     let outShapes: readonly SymTensor[];
     const ranges = new Map<number, readonly [IntExpr, IntExpr]>();
+    const draws = new Map<number, NonNullable<WeightFill & { kind: 'ranged' }>['draw']>();
     try {
       constraints = [...(spec.requires?.(ctx) ?? [])];
       outShapes = spec.outputs(ctx);
       fillers.forEach((f, i) => {
-        if (f.kind === 'new' && f.as === 'ranged') ranges.set(i, slotAt(spec, i)!.valueRange!(ctx));
+        if (f.kind !== 'new' || f.as !== 'ranged') return;
+        const slot = slotAt(spec, i)!;
+        ranges.set(i, slot.valueRange!(ctx));
+        const drawValues = slot.drawValues;
+        if (!drawValues) return;
+        // Evaluated once the dims are known: the spec draws on the concrete node.
+        draws.set(i, (num, draw) => {
+          const concrete = makeContext({
+            spec,
+            inputs: symInputs.map((x) => (x ? { dtype: x.dtype, shape: x.shape.map((d) => c(num(d))) } : undefined)),
+            declared,
+            bindings: new Map([...bindings].map(([name, b]) => [name, concreteBinding(b, num)])),
+            outputCount,
+            opset,
+          });
+          return drawValues(concrete, f.dims.map(num), draw);
+        });
       });
     } catch (e) {
       return fail(`the spec rejected the draw (${(e as Error).message})`);
@@ -429,7 +460,7 @@ export class GraphBuilder {
     this.witness = nextWitness;
     this.caps.push(...newCaps);
     for (const [k, d] of newDomains) this.domains.set(k, d);
-    return { ok: true, outputs: this.commit({ spec, fillers, bindings, outShapes, ranges, target }) };
+    return { ok: true, outputs: this.commit({ spec, fillers, bindings, outShapes, ranges, draws, target }) };
   }
 
   /** A graph input a backward insertion of `spec` could produce, if any. */
@@ -449,9 +480,10 @@ export class GraphBuilder {
     bindings: ReadonlyMap<string, AttrBinding>;
     outShapes: readonly SymTensor[];
     ranges: ReadonlyMap<number, readonly [IntExpr, IntExpr]>;
+    draws: ReadonlyMap<number, NonNullable<WeightFill & { kind: 'ranged' }>['draw']>;
     target: SymValue | undefined;
   }): string[] {
-    const { spec, fillers, bindings, outShapes, ranges, target } = args;
+    const { spec, fillers, bindings, outShapes, ranges, draws, target } = args;
     const inputs = fillers.map((f, i): string => {
       switch (f.kind) {
         case 'omitted':
@@ -460,10 +492,9 @@ export class GraphBuilder {
           f.value.uses++;
           return f.value.name;
         case 'constant': {
-          const slot = slotAt(spec, f.slot)!;
-          const b = bindings.get(slot.constantFrom!)!;
+          const b = bindings.get(slotAt(spec, f.slot)!.constantFrom!)!;
           const name = this.fresh('const');
-          const dtype = slot.dtypes?.[slot.dtypes.length - 1] ?? slot.dtype ?? 'int64';
+          const dtype = f.dtype;
           const scalar = !Array.isArray(b);
           this.addValue({ name, dtype, dims: scalar ? [] : [c((b as readonly unknown[]).length)], uses: 1, origin: 'weight', fill: { kind: 'constant', values: b, scalar } });
           this.bounds.addFixed(name);
@@ -477,7 +508,7 @@ export class GraphBuilder {
             : f.as === 'weight'
               ? { kind: 'random' }
               : range
-                ? { kind: 'ranged', lo: range[0], hi: range[1] }
+                ? { kind: 'ranged', lo: range[0], hi: range[1], ...(draws.get(i) ? { draw: draws.get(i)! } : {}) }
                 : undefined;
           this.addValue({ name, dtype: f.dtype, dims: f.dims, uses: 1, origin: f.as === 'input' ? 'input' : 'weight', ...(fill ? { fill } : {}) });
           if (f.as === 'ranged' || f.exact) this.bounds.addFixed(name);
@@ -530,6 +561,7 @@ export class GraphBuilder {
           case 'random':
             return { name: x.name, value: randomTensor(dataRng, x.dtype, dims) };
           case 'ranged': {
+            if (fill.draw) return { name: x.name, value: makeTensor(x.dtype, dims, fill.draw(num, (lo, hi) => dataRng.int(lo, hi))) };
             const [lo, hi] = [num(fill.lo), num(fill.hi)];
             return { name: x.name, value: makeTensor(x.dtype, dims, Array.from({ length: sizeOf(dims) }, () => dataRng.int(lo, hi))) };
           }
@@ -567,6 +599,13 @@ export class GraphBuilder {
     const outputs = this.valueList.filter((x) => x.origin === 'node' && (x.uses === 0 || this.exposed.has(x.name))).map((x) => x.name);
     return { opset, inputs, weights, nodes: ordered, outputs };
   }
+}
+
+/** An attribute binding with every symbolic int evaluated. */
+function concreteBinding(b: AttrBinding, num: (e: IntExpr | number) => number): AttrBinding {
+  if (typeof b === 'string' || typeof b === 'number') return b;
+  if (Array.isArray(b)) return b.map((x: IntExpr | number) => num(x));
+  return num(b as IntExpr);
 }
 
 /** Kahn's order: a node comes once all its inputs exist; ties keep insertion order. */

@@ -76,7 +76,7 @@ export function attrText(name: string, a: AttrSpec): string {
     case 'floats':
       return `${name}: floats from {${a.choices.join(', ')}}`;
     case 'string':
-      return `${name}: one of ${[...a.choices, ...(a.accept ?? []).map((x) => `${x} (import only)`)].join(', ')}`;
+      return `${name}: one of ${[...a.choices, ...(a.accept ?? []).map((x) => `${x} (import only)`), ...(a.acceptWhen ? [`${a.acceptWhen.what} (import only)`] : [])].join(', ')}`;
     case 'strings':
       return `${name}: ${typeof a.length === 'number' ? a.length : a.length.join('..')} strings from {${a.choices.join(', ')}}`;
     case 'choice':

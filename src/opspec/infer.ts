@@ -200,7 +200,7 @@ function attrMatches(decl: AttrSpec, value: AttrValue): boolean {
     case 'floats':
       return Array.isArray(value) && value.every((x) => typeof x === 'number');
     case 'string':
-      return typeof value === 'string' && (decl.choices.includes(value) || (decl.accept ?? []).includes(value));
+      return typeof value === 'string' && (decl.choices.includes(value) || (decl.accept ?? []).includes(value) || decl.acceptWhen?.test(value) === true);
     case 'strings':
       return Array.isArray(value) && value.every((x) => typeof x === 'string' && (decl.choices.includes(x) || (decl.accept ?? []).includes(x)));
     case 'ints':
@@ -237,6 +237,7 @@ function checkAttrChoices(spec: OpSpec, declared: Readonly<Record<string, AttrSp
 
 function checkAttrKind(name: string, decl: AttrSpec, value: AttrValue): void {
   if (attrMatches(decl, value)) return;
-  const what = decl.kind === 'string' ? `one of ${[...decl.choices, ...(decl.accept ?? [])].join(', ')}` : `of kind ${decl.kind}`;
+  const what =
+    decl.kind === 'string' ? `one of ${[...decl.choices, ...(decl.accept ?? [])].join(', ')}${decl.acceptWhen ? ` or ${decl.acceptWhen.what}` : ''}` : `of kind ${decl.kind}`;
   throw new SpecViolation(`attribute '${name}' must be ${what}, got ${JSON.stringify(value)}`);
 }

@@ -35,6 +35,25 @@ export interface InputSlot {
    * gathered dim). The generator fills such an input with in-range values and makes it a weight.
    */
   readonly valueRange?: (ctx: SpecContext) => readonly [IntExpr, IntExpr];
+  /**
+   * Draws the values of a `valueRange` input where one range for every element is not enough:
+   * per-component ranges (GatherND's index tuples address dims of different sizes) or no repeats
+   * (ScatterElements' indices, where ONNX leaves duplicates undefined). `ctx` is concrete, `shape`
+   * the input's; `draw(lo, hi)` gives a seeded integer in [lo, hi]. The values must still lie in
+   * `valueRange`, which stays the envelope an imported model is checked against.
+   */
+  readonly drawValues?: (ctx: SpecContext, shape: readonly number[], draw: (lo: number, hi: number) => number) => number[];
+  /**
+   * An index-tuple input (GatherND's, ScatterND's indices): its last dim says how many leading data
+   * dims a tuple addresses, and output ranks depend on it, so the generator draws it as a number in
+   * this range (given the earlier inputs' ranks) instead of leaving it to the solver.
+   */
+  readonly tupleLength?: (earlierRanks: readonly number[]) => readonly [number, number];
+  /**
+   * The rank the generator gives this input, when earlier inputs decide it beyond their ranks
+   * (ScatterND's updates: from the indices' tuple length). The spec's rules still check it.
+   */
+  readonly generatedRank?: (earlier: readonly (SymTensor | undefined)[]) => number | undefined;
   /** The last slot may repeat (Concat, Sum...): how many inputs it takes. */
   readonly variadic?: readonly [min: number, max: number];
 }
@@ -80,6 +99,8 @@ type AttrChoice =
       readonly choices: readonly string[];
       /** Further values that are valid (imported models may use them) but are not generated. */
       readonly accept?: readonly string[];
+      /** Values beyond `accept` that are valid, by a test (Einsum's equations), and what they are. */
+      readonly acceptWhen?: { readonly test: (value: string) => boolean; readonly what: string };
       readonly default?: string;
     }
   /** One int drawn from a rank-dependent set, e.g. an axis in [-r, r-1]. */

@@ -165,6 +165,19 @@ export const ORT_WEBGPU_DEVIATIONS: readonly OrtDeviation[] = [
     corpus: 'ort-webgpu-convtranspose-group-one-output-channel',
   },
   {
+    op: 'Einsum',
+    when: (node) => {
+      const equation = String(node.attrs.equation ?? '').replace(/ /g, '');
+      const [lhs = '', rhs] = equation.split('->');
+      // '...' moved to another place in the output than it has in the (single) operand.
+      return rhs !== undefined && lhs.includes('...') && !lhs.includes(',') && lhs.indexOf('...') !== rhs.indexOf('...');
+    },
+    reason:
+      "ONNX's Einsum takes numpy's notation, where '...d->d...' moves the last axis to the front (a transpose); the WebGPU " +
+      'provider computes wrong values for it (X [4,2,2,3]) where onnxruntime-node and the reference agree; found by the per-op ' +
+      'agreement test, not reduced further',
+  },
+  {
     op: 'Gemm',
     dtypes: ['int32'],
     when: (node) => [node.attrs.alpha ?? 1, node.attrs.beta ?? 1].some((v) => !Number.isInteger(v)),

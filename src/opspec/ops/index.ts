@@ -41,6 +41,14 @@ import { clip, OLDER_CLIP_SPECS } from './clip.js';
 import { negativeLogLikelihoodLoss12, negativeLogLikelihoodLoss13, softmaxCrossEntropyLoss12, softmaxCrossEntropyLoss13 } from './loss.js';
 import { gridSample16, gridSample20 } from './grid-sample.js';
 import { gru14, gru7, lstm14, lstm7, rnn14, rnn7 } from './recurrent.js';
+import { topK1, topK10, topK11 } from './topk.js';
+import { nonZero9, nonZero13 } from './nonzero.js';
+import { compress9, compress11 } from './compress.js';
+import { scatter9, scatterElements11, scatterElements13, scatterElements16, scatterElements18 } from './scatter-elements.js';
+import { scatterND11, scatterND13, scatterND16, scatterND18 } from './scatter-nd.js';
+import { gatherND11, gatherND12, gatherND13 } from './gather-nd.js';
+import { maxUnpool9, maxUnpool11 } from './maxunpool.js';
+import { einsum } from './einsum.js';
 import { acos, acosh, asin, asinh, atan, atanh, cos, cosh, sin, sinh, tan } from './trig.js';
 import {
   abs, ceil, erf, exp, floor, identity16, identity19, identity21, isInf10, isInf20, isNaN13, isNaN20,
@@ -68,6 +76,10 @@ export const BUILTIN_SPECS: readonly OpSpec[] = [
   rnn7, rnn14, gru7, gru14, lstm7, lstm14,
   negativeLogLikelihoodLoss12, negativeLogLikelihoodLoss13, softmaxCrossEntropyLoss12, softmaxCrossEntropyLoss13,
   gridSample16, gridSample20,
+  topK1, topK10, topK11, nonZero9, nonZero13, compress9, compress11,
+  scatter9, scatterElements11, scatterElements13, scatterElements16, scatterElements18,
+  scatterND11, scatterND13, scatterND16, scatterND18, gatherND11, gatherND12, gatherND13,
+  maxUnpool9, maxUnpool11, einsum,
 ];
 
 /** The registry of every built-in operator spec. */

@@ -7,6 +7,7 @@ import { OpTable } from '../op-table.js';
 import { isFloatDType } from '../../ir/dtype.js';
 import type { BoundArgs, BoundRule, OpAllowance } from './bound-rule.js';
 import { ELEMENTWISE_RULES } from './rules/elementwise.js';
+import { INDEXING_RULES } from './rules/indexing.js';
 import { MOVEMENT_RULES } from './rules/movement.js';
 import { NORMALIZATION_RULES } from './rules/normalization.js';
 import { RECURRENT_RULES } from './rules/recurrent.js';
@@ -24,7 +25,9 @@ export class BoundRuleRegistry extends OpTable<BoundRule> {
 
 /** Every op's rule. */
 export function boundRules(): BoundRuleRegistry {
-  return new BoundRuleRegistry([ELEMENTWISE_RULES, MOVEMENT_RULES, SUM_RULES, NORMALIZATION_RULES, { Resize: resizeRule }, RECURRENT_RULES, LOSS_RULES, GRID_SAMPLE_RULES]);
+  return new BoundRuleRegistry([
+    ELEMENTWISE_RULES, MOVEMENT_RULES, INDEXING_RULES, SUM_RULES, NORMALIZATION_RULES, { Resize: resizeRule }, RECURRENT_RULES, LOSS_RULES, GRID_SAMPLE_RULES,
+  ]);
 }
 
 let defaults: { rules: BoundRuleRegistry; kernels: KernelRegistry } | undefined;

@@ -8,6 +8,7 @@ import { convTransposeGradients } from './conv-transpose.js';
 import { convGradients } from './conv.js';
 import { cumSumGradients } from './cumsum.js';
 import { gemmGradients } from './gemm.js';
+import { indexingGradients } from './indexing.js';
 import { logicalGradients } from './logical.js';
 import { matmulGradients } from './matmul.js';
 import { modGradients } from './mod.js';
@@ -42,6 +43,7 @@ export function cpuGradients(): GradientRegistry {
     convGradients,
     cumSumGradients,
     gemmGradients,
+    indexingGradients,
     logicalGradients,
     matmulGradients,
     modGradients,

@@ -42,6 +42,12 @@ import { trigKernels } from './trig.js';
 import { recurrentKernels } from './recurrent/run.js';
 import { lossKernels } from './loss.js';
 import { gridSampleKernel } from './grid-sample.js';
+import { topKKernel } from './topk.js';
+import { compressKernel, nonZeroKernel } from './selection.js';
+import { scatterKernels } from './scatter.js';
+import { gatherNDKernel } from './gather-nd.js';
+import { maxUnpoolKernel } from './maxunpool.js';
+import { einsumKernel } from './einsum.js';
 
 /** The registry of every float64 CPU kernel. */
 export function cpuKernels(): KernelRegistry {
@@ -80,6 +86,8 @@ export function cpuKernels(): KernelRegistry {
     flattenKernels,
     squeezeKernels,
     gatherKernels,
+    scatterKernels,
+    { TopK: topKKernel, NonZero: nonZeroKernel, Compress: compressKernel, GatherND: gatherNDKernel, MaxUnpool: maxUnpoolKernel, Einsum: einsumKernel },
     {
       Split: splitKernel,
       Slice: sliceKernel,
