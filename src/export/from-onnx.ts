@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { dtypeFromOnnx } from '../ir/dtype.js';
+import { dtypeFromOnnx, onnxDataType } from '../ir/dtype.js';
 import { UserError } from '../ir/errors.js';
 import type { AttrValue, Model, Node, ValueInfo, Weight } from '../ir/model.js';
 import { tensorElementsProblem } from '../ir/limits.js';
@@ -192,6 +192,12 @@ function attributeValue(a: OnnxTypes.IAttributeProto, where: string): AttrValue 
       return (a.ints ?? []).map((x) => toNumber(x));
     case T.FLOATS:
       return [...(a.floats ?? [])];
+    case T.TENSOR: {
+      // A one-element tensor (ConstantOfShape's value) is held as [ONNX data type code, value].
+      const t = tensorFromProto(a.t ?? {}, where);
+      if (t.data.length !== 1) throw new UnsupportedModelError(`${where} is a tensor of ${t.data.length} elements; only one-element tensor attributes are supported`);
+      return [onnxDataType(t.dtype), t.data[0]!];
+    }
     default:
       throw new UnsupportedModelError(`${where} has attribute type ${a.type}, which is not supported`);
   }

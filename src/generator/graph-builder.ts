@@ -90,7 +90,7 @@ export type InsertResult = { readonly ok: true; readonly outputs: readonly strin
 type Filler =
   | { readonly kind: 'omitted' }
   | { readonly kind: 'existing'; readonly value: SymValue }
-  | { readonly kind: 'constant'; readonly slot: number }
+  | { readonly kind: 'constant'; readonly slot: number; readonly dtype: DType }
   | {
       readonly kind: 'new';
       readonly dtype: DType;
@@ -242,7 +242,9 @@ export class GraphBuilder {
         const want = slot.dtypes ?? [slot.dtype ?? T];
         if (usable.some((x) => want.includes(x.dtype))) anchor = i;
       }
-      if (anchor < 0) return fail('no existing value has a dtype it accepts');
+      // An op made of constants alone (ConstantOfShape, Range) reads no value: it needs no anchor.
+      const readsValues = spec.inputs.some((slot) => !slot.constantFrom && !slot.optional);
+      if (anchor < 0 && readsValues) return fail('no existing value has a dtype it accepts');
     }
 
     const newDomains = new Map<string, readonly [number, number]>();
@@ -312,7 +314,8 @@ export class GraphBuilder {
       }
       if (lo > maxRank) return fail(`needs rank ${lo}, above the maximum rank ${maxRank}`);
       if (slot.constantFrom) {
-        fillers.push({ kind: 'constant', slot: i });
+        // A slot of the type variable (Range's start) holds T; a shape-typed one its own dtype.
+        fillers.push({ kind: 'constant', slot: i, dtype: slot.dtypes?.[slot.dtypes.length - 1] ?? slot.dtype ?? T });
         ranks.push(lo);
         continue;
       }
@@ -354,7 +357,7 @@ export class GraphBuilder {
       }
       const omittable = !constantAttrs.has(name) && (decl.default !== undefined || decl.optional === true);
       if (omittable && rng.bool(0.3)) continue;
-      bindings.set(name, drawAttr(decl, { rng, domains: newDomains, fresh: (p) => this.fresh(p) }));
+      bindings.set(name, drawAttr(decl, { rng, domains: newDomains, fresh: (p) => this.fresh(p), dtype: T }));
     }
     const symInputs: (SymTensor | undefined)[] = fillers.map((f) => {
       switch (f.kind) {
@@ -367,7 +370,7 @@ export class GraphBuilder {
         case 'constant': {
           const slot = slotAt(spec, f.slot)!;
           const b = bindings.get(slot.constantFrom!);
-          return { dtype: slot.dtypes?.[slot.dtypes.length - 1] ?? slot.dtype ?? 'int64', shape: Array.isArray(b) ? [c(b.length)] : [] };
+          return { dtype: f.dtype, shape: Array.isArray(b) ? [c(b.length)] : [] };
         }
       }
     });
@@ -463,7 +466,7 @@ export class GraphBuilder {
           const slot = slotAt(spec, f.slot)!;
           const b = bindings.get(slot.constantFrom!)!;
           const name = this.fresh('const');
-          const dtype = slot.dtypes?.[slot.dtypes.length - 1] ?? slot.dtype ?? 'int64';
+          const dtype = f.dtype;
           const scalar = !Array.isArray(b);
           this.addValue({ name, dtype, dims: scalar ? [] : [c((b as readonly unknown[]).length)], uses: 1, origin: 'weight', fill: { kind: 'constant', values: b, scalar } });
           this.bounds.addFixed(name);

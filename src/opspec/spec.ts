@@ -73,6 +73,17 @@ type AttrChoice =
       readonly accept?: readonly string[];
       readonly default?: string;
     }
+  /**
+   * A one-element tensor attribute (ConstantOfShape's value), held in the IR as [ONNX data type
+   * code, value]. The generator gives it the node's type T when `dtypes` has it, and a value of
+   * `values` (truncated for an integer dtype, 0 or 1 for bool).
+   */
+  | {
+      readonly kind: 'scalar-tensor';
+      readonly dtypes: readonly DType[];
+      readonly values: readonly number[];
+      readonly default?: readonly [code: number, value: number];
+    }
   /** One int drawn from a rank-dependent set, e.g. an axis in [-r, r-1]. */
   | { readonly kind: 'choice'; readonly choices: readonly number[]; readonly default?: number }
   /** A permutation of 0..length-1. */
@@ -85,8 +96,10 @@ type AttrChoice =
       readonly default?: readonly number[];
     };
 
+export type OnnxAttrKind = 'int' | 'ints' | 'float' | 'floats' | 'string' | 'tensor';
+
 /** The ONNX AttributeProto kind an attribute spec is exported as. */
-export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'floats' | 'string' {
+export function onnxAttrKind(a: AttrSpec): OnnxAttrKind {
   switch (a.kind) {
     case 'int':
     case 'choice':
@@ -101,6 +114,8 @@ export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'floats' |
       return 'floats';
     case 'string':
       return 'string';
+    case 'scalar-tensor':
+      return 'tensor';
   }
 }
 

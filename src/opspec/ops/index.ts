@@ -35,6 +35,16 @@ import { split13, split18 } from './split.js';
 import { squeeze, unsqueeze } from './squeeze.js';
 import { tile } from './tile.js';
 import { trilu } from './trilu.js';
+import { constantOfShape, constantOfShape20, constantOfShape9 } from './constant-of-shape.js';
+import { size, size1, size13, size19 } from './size.js';
+import { dropout10, dropout12, dropout13, dropout7 } from './dropout.js';
+import { hardmax, hardmax1, hardmax11 } from './hardmax.js';
+import { shrink, thresholdedRelu } from './thresholds.js';
+import { eyeLike } from './eye-like.js';
+import { range } from './range.js';
+import { oneHot, oneHot9 } from './one-hot.js';
+import { castLike, castLike15, castLike19 } from './cast-like.js';
+import { globalLpPool, lrn, lrn1, meanVarianceNormalization, meanVarianceNormalization9 } from './local-norm.js';
 import { celu, elu, gelu, hardSigmoid, hardSwish, leakyRelu, selu, softplus, softsign } from './activations.js';
 import { cast13, cast19, cast21 } from './cast.js';
 import { clip } from './clip.js';
@@ -59,6 +69,10 @@ export const BUILTIN_SPECS: readonly OpSpec[] = [
   pad13, pad18, pad19, gather, gatherElements, trilu, depthToSpace, spaceToDepth, shape13, shape,
   ...REDUCE_SPECS, argMax, argMin, softmax, logSoftmax, cumSum,
   resize13, resize18, resize19,
+  constantOfShape9, constantOfShape20, constantOfShape, size1, size13, size19, size,
+  dropout7, dropout10, dropout12, dropout13, hardmax1, hardmax11, hardmax, thresholdedRelu, shrink,
+  eyeLike, range, oneHot9, oneHot, castLike15, castLike19, castLike, lrn1, lrn,
+  meanVarianceNormalization9, meanVarianceNormalization, globalLpPool,
 ];
 
 /** The registry of every built-in operator spec. */

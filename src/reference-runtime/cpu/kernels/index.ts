@@ -39,6 +39,13 @@ import { activationKernels } from './activations.js';
 import { castKernel } from './cast.js';
 import { clipKernel } from './clip.js';
 import { trigKernels } from './trig.js';
+import { constantOfShapeKernel, eyeLikeKernel, rangeKernel, sizeKernel } from './constants.js';
+import { oneHotKernel } from './one-hot.js';
+import { dropoutKernel } from './dropout.js';
+import { hardmaxKernel } from './hardmax.js';
+import { shrinkKernel, thresholdedReluKernel } from './thresholds.js';
+import { castLikeKernel } from './cast-like.js';
+import { globalLpPoolKernel, lrnKernel, mvnKernel } from './local-norm.js';
 
 /** The registry of every float64 CPU kernel. */
 export function cpuKernels(): KernelRegistry {
@@ -86,5 +93,8 @@ export function cpuKernels(): KernelRegistry {
       SpaceToDepth: spaceToDepthKernel,
       Shape: shapeKernel,
     },
+    { ConstantOfShape: constantOfShapeKernel, Size: sizeKernel, Range: rangeKernel, EyeLike: eyeLikeKernel, OneHot: oneHotKernel },
+    { Dropout: dropoutKernel, Hardmax: hardmaxKernel, ThresholdedRelu: thresholdedReluKernel, Shrink: shrinkKernel, CastLike: castLikeKernel },
+    { LRN: lrnKernel, MeanVarianceNormalization: mvnKernel, GlobalLpPool: globalLpPoolKernel },
   ]);
 }
