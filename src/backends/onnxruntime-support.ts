@@ -49,6 +49,18 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   Gemm: ['int32', 'int64'],
   // Registered for float32, int32, int8 and uint8 only.
   Resize: ['float64', 'int64', 'bool'],
+  // Registered for float32 only; MeanVarianceNormalization's float64 falls back to its function
+  // body, whose float32 epsilon does not type-check against float64.
+  ThresholdedRelu: ['float64'],
+  Hardmax: ['float64'],
+  LRN: ['float64'],
+  MeanVarianceNormalization: ['float64'],
+  GlobalLpPool: ['float64'],
+  // Registered outputs: float32, float64, int32, int64 (and uint64); inputs likewise.
+  EyeLike: ['bool'],
+  // A few (indices, values, depth) combinations only: with the generator's float32 depth, float32
+  // values take int32, int64 or float32 indices; int32 values only int64 indices.
+  OneHot: ['float64', 'int32', 'int64', 'bool'],
 };
 
 let registry: OpRegistry | undefined;

@@ -215,7 +215,8 @@ function attrMatches(decl: AttrSpec, value: AttrValue): boolean {
 /**
  * `choice` attributes whose choices are only what the generator draws, not every value ONNX accepts
  * and the kernels handle: Shape's start and end are clamped to [0, r] whatever they are; Reshape's
- * allowzero, Resize's exclude_outside and antialias may be 1; LpPool's and GlobalLpPool's p may be any order; Cast's
+ * allowzero, Resize's exclude_outside and antialias may be 1; LpPool's and GlobalLpPool's p may be any order; LRN's size
+ * may be even and EyeLike's dtype bool (onnxruntime runs neither); Cast's
  * saturate only matters for float8 types. Every other `choice` lists all the values its op accepts (a flag's 0/1, an
  * axis in [-r, r-1]...), so a value outside it is an invalid model, not a SUT bug.
  */
@@ -225,6 +226,8 @@ const OPEN_CHOICES: Readonly<Record<string, readonly string[]>> = {
   Resize: ['exclude_outside', 'antialias'],
   LpPool: ['p'],
   GlobalLpPool: ['p'],
+  LRN: ['size'],
+  EyeLike: ['dtype'],
   Cast: ['saturate'],
 };
 

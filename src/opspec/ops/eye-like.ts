@@ -20,7 +20,8 @@ export const eyeLike: OpSpec = {
   dtypes: ALL,
   inputs: [{ name: 'input', rank: () => 2 }],
   attrs: () => ({
-    dtype: { kind: 'choice', choices: ALL.map(onnxDataType), optional: true },
+    // Any dtype is valid; onnxruntime has no bool output, so the generator draws the others.
+    dtype: { kind: 'choice', choices: ALL.filter((d) => d !== 'bool').map(onnxDataType), optional: true },
     k: { kind: 'choice', choices: [-3, -2, -1, 0, 1, 2, 3], default: 0 },
   }),
   requires: (ctx) => [rule('dtype names a dtype tensorsmith has', outputDtype(ctx) ? TRUE : FALSE)],

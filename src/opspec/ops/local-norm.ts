@@ -20,7 +20,8 @@ function lrnSpec(sinceVersion: number, supersededAt: number | undefined): OpSpec
       alpha: { kind: 'float', range: [1e-4, 0.1], default: 1e-4 },
       beta: { kind: 'float', range: [0.5, 1], default: 0.75 },
       bias: { kind: 'float', range: [0.5, 2], default: 1 },
-      size: { kind: 'choice', choices: [1, 2, 3, 4, 5] },
+      // Any size >= 1 is valid; onnxruntime takes odd ones only, so the generator draws those.
+      size: { kind: 'choice', choices: [1, 3, 5] },
     }),
     requires: (ctx) => [rule('size >= 1', (constValue(ctx.int('size')) ?? 0) >= 1 ? TRUE : FALSE)],
     outputs: (ctx) => [ctx.inputs[0]!],

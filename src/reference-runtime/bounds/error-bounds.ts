@@ -11,6 +11,8 @@ import { MOVEMENT_RULES } from './rules/movement.js';
 import { NORMALIZATION_RULES } from './rules/normalization.js';
 import { resizeRule } from './rules/resize.js';
 import { SUM_RULES } from './rules/sums.js';
+import { GENERATOR_RULES } from './rules/generators.js';
+import { LOCAL_NORM_RULES } from './rules/local-norm.js';
 
 /** An explicit registry of error-bound rules, one per op; a second one for an op throws. */
 export class BoundRuleRegistry extends OpTable<BoundRule> {
@@ -21,7 +23,7 @@ export class BoundRuleRegistry extends OpTable<BoundRule> {
 
 /** Every op's rule. */
 export function boundRules(): BoundRuleRegistry {
-  return new BoundRuleRegistry([ELEMENTWISE_RULES, MOVEMENT_RULES, SUM_RULES, NORMALIZATION_RULES, { Resize: resizeRule }]);
+  return new BoundRuleRegistry([ELEMENTWISE_RULES, MOVEMENT_RULES, SUM_RULES, NORMALIZATION_RULES, { Resize: resizeRule }, GENERATOR_RULES, LOCAL_NORM_RULES]);
 }
 
 let defaults: { rules: BoundRuleRegistry; kernels: KernelRegistry } | undefined;
