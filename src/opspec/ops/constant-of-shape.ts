@@ -34,8 +34,8 @@ function constantOfShapeSpec(sinceVersion: number, supersededAt?: number): OpSpe
       }),
     ],
     outputs: (ctx) => [{ dtype: valueDtype(ctx)!, shape: ctx.ints('shape') }],
-    // Every element is the attribute's value, exactly.
-    numeric: facts({ exactness: { kind: 'copies' } }),
+    // Every element is the attribute's value (no input's: not 'copies').
+    numeric: facts(),
   };
 }
 

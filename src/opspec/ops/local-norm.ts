@@ -1,5 +1,6 @@
 import { c, constValue, FALSE, rule, TRUE } from '../expr.js';
-import { facts } from '../numeric.js';
+import { facts, type Discontinuity } from '../numeric.js';
+import { mvnGroups } from '../groups.js';
 import type { OpSpec } from '../spec.js';
 import { FLOATS } from './dtypes.js';
 
@@ -53,9 +54,30 @@ function mvnSpec(sinceVersion: number, supersededAt: number | undefined): OpSpec
       return [rule(`axes are distinct and in [${-r}, ${r - 1}]`, ok ? TRUE : FALSE)];
     },
     outputs: (ctx) => [ctx.inputs[0]!],
-    numeric: facts(),
+    numeric: facts({ discontinuity: { kind: 'own', near: flatGroup } }),
   };
 }
+
+/**
+ * A group whose deviation is within the margin of its largest magnitude: 1e-9 hardly guards the
+ * division, so the rounding of nearly equal values decides the output.
+ */
+const flatGroup: Extract<Discontinuity, { kind: 'own' }>['near'] = ([x], attrs, margin) => {
+  if (!x) return undefined;
+  for (const group of mvnGroups(x.shape, attrs.ints('axes'))) {
+    if (group.length < 2) continue;
+    let mean = 0;
+    let largest = 0;
+    for (const k of group) {
+      mean += x.data[k]! / group.length;
+      largest = Math.max(largest, Math.abs(x.data[k]!));
+    }
+    let variance = 0;
+    for (const k of group) variance += (x.data[k]! - mean) ** 2 / group.length;
+    if (Math.sqrt(variance) <= margin * largest && largest > 0) return `a group's deviation ${Math.sqrt(variance)} is within ${margin} of its values (up to ${largest})`;
+  }
+  return undefined;
+};
 
 export const meanVarianceNormalization9 = mvnSpec(9, 13);
 export const meanVarianceNormalization = mvnSpec(13, undefined);

@@ -1,4 +1,4 @@
-import { c, constValue, eq, ge, rule, sub, FALSE, TRUE, type IntExpr } from '../expr.js';
+import { c, constValue, eq, ge, rule, FALSE, TRUE, type IntExpr } from '../expr.js';
 import { facts } from '../numeric.js';
 import type { OpSpec, SpecContext } from '../spec.js';
 import { ALL } from './dtypes.js';
@@ -22,7 +22,7 @@ function scalarDepth(ctx: SpecContext): IntExpr {
  * OneHot: the indices with a new axis of length depth at 'axis', holding values[1] (on) where the
  * index along it equals the element and values[0] (off) elsewhere; an index outside the valid range
  * gives all off. Version 11 counts negative indices from the back ([-depth, depth - 1]); version 9
- * takes [0, depth - 1]. The generator draws indices within the range.
+ * takes [0, depth - 1]. Depth is a constant.
  */
 function oneHotSpec(sinceVersion: number, supersededAt: number | undefined): OpSpec {
   const negativeIndices = sinceVersion >= 11;
@@ -32,9 +32,10 @@ function oneHotSpec(sinceVersion: number, supersededAt: number | undefined): OpS
     ...(supersededAt !== undefined ? { supersededAt } : {}),
     dtypes: ALL,
     inputs: [
+      // Any index is defined (out of range or between integers: all off), so a float one jumps at integers.
       // onnxruntime registers few (indices, values, depth) combinations: a float32 depth (the
       // generator's, the last of its dtypes) goes with int32, int64 and float32 indices.
-      { name: 'indices', dtypes: ['int64', 'int32', 'float32'], rank: [0, 4], valueRange: (ctx) => [negativeIndices ? sub(0, depth(ctx)) : c(0), sub(depth(ctx), 1)] },
+      { name: 'indices', dtypes: ['int64', 'int32', 'float32'], rank: [0, 4] },
       { name: 'depth', dtypes: ['int32', 'int64', 'float64', 'float32'], rank: [0, 1], constantFrom: 'depth' },
       { name: 'values', rank: () => 1 },
     ],
@@ -62,7 +63,10 @@ function oneHotSpec(sinceVersion: number, supersededAt: number | undefined): OpS
       shape.splice(axis < 0 ? axis + shape.length + 1 : axis, 0, depth(ctx));
       return [{ dtype: ctx.dtype, shape }];
     },
+    // Version 9 leaves negative indices out of range; onnxruntime's one kernel for both may not.
+    domain: [{ input: 0, min: negativeIndices ? -1e9 : 0, max: 1e9 }],
     numeric: facts({
+      discontinuity: { kind: 'elementwise', at: 'integer' },
       // Copies of off and on.
       range: { forward: ([, , values]) => values!, backward: (out) => [undefined, undefined, out] },
       exactness: { kind: 'copies' },

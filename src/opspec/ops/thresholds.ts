@@ -1,5 +1,22 @@
 import { interval } from '../interval.js';
-import { facts } from '../numeric.js';
+import { facts, type Discontinuity } from '../numeric.js';
+
+/** Jumps of an elementwise op at the points `at` gives for its attributes. */
+function jumpsAt(at: (attrs: { float(name: string): number }) => readonly number[]): Discontinuity {
+  return {
+    kind: 'own',
+    near: ([x], attrs, margin) => {
+      if (!x) return undefined;
+      const points = at(attrs);
+      for (let i = 0; i < x.data.length; i++) {
+        const v = x.data[i]!;
+        const p = points.find((q) => v !== q && Math.abs(v - q) <= margin * Math.max(1, Math.abs(v)));
+        if (p !== undefined) return `an input (${v}) is within ${margin} of the threshold ${p}`;
+      }
+      return undefined;
+    },
+  };
+}
 import { FLOATS, NUMERIC } from './dtypes.js';
 import { unary } from './unary.js';
 
@@ -15,6 +32,7 @@ export const thresholdedRelu = unary('ThresholdedRelu', 10, FLOATS, {
     // Zero or a copy of x.
     range: { forward: ([x]) => interval(Math.min(0, x!.lo), Math.max(0, x!.hi), { integral: x!.integral === true, zeros: true }) },
     exactness: { kind: 'copies', zero: true },
+    discontinuity: jumpsAt((attrs) => [attrs.float('alpha')]),
   }),
 });
 
@@ -29,5 +47,6 @@ export const shrink = unary('Shrink', 9, NUMERIC, {
     lambd: { kind: 'float', range: [0, 1.5], default: 0.5 },
   },
   domain: [{ input: 0, min: -(2 ** 16), max: 2 ** 16 }],
-  numeric: facts({ overflow: 'edge-cases' }),
+  // bias moves x towards 0 (a negative one, which the generator does not draw, could leave int32).
+  numeric: facts({ discontinuity: jumpsAt((attrs) => [-attrs.float('lambd'), attrs.float('lambd')]) }),
 });

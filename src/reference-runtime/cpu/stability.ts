@@ -96,6 +96,8 @@ export function stabilityCheck(d: Discontinuity, outputDtype: DType): StabilityC
       return argExtreme;
     case 'quotient':
       return quotient;
+    case 'own':
+      return (inputs, attrs) => d.near(inputs, attrs, STABILITY_MARGIN);
     default:
       return undefined;
   }

@@ -1,4 +1,5 @@
-import { lrnDenominators, lrnWindow, mvnGroups, MVN_EPSILON } from '../../cpu/kernels/local-norm.js';
+import { mvnGroups } from '../../../opspec/groups.js';
+import { lrnDenominators, lrnWindow, MVN_EPSILON } from '../../cpu/kernels/local-norm.js';
 import { exact, type OpGradient } from '../gradient.js';
 
 /**

@@ -1,4 +1,5 @@
-import { lrnDenominators, lrnWindow, mvnGroups, MVN_EPSILON } from '../../cpu/kernels/local-norm.js';
+import { mvnGroups } from '../../../opspec/groups.js';
+import { lrnDenominators, lrnWindow, MVN_EPSILON } from '../../cpu/kernels/local-norm.js';
 import { unitRoundoff, type BoundRule } from '../bound-rule.js';
 import { LIBRARY_UNITS } from './elementwise.js';
 import { normalizationBound, type Group } from './normalization.js';

@@ -1,4 +1,4 @@
-import { normalizeAxis } from '../../../opspec/shapes.js';
+import { mvnGroups } from '../../../opspec/groups.js';
 import { result, type Kernel } from '../kernel.js';
 
 /** LRN's window around channel c: from c - floor((size - 1) / 2) to c + ceil((size - 1) / 2), clipped to the channels. */
@@ -34,23 +34,6 @@ export const lrnKernel: Kernel = ({ inputs, attrs, outputs }) => {
 
 /** MeanVarianceNormalization's epsilon, added to the standard deviation (ONNX's function body). */
 export const MVN_EPSILON = 1e-9;
-
-/** The groups of element indices that share MVN statistics: one per position of the dims not in 'axes'. */
-export function mvnGroups(shape: readonly number[], axes: readonly number[]): number[][] {
-  const r = shape.length;
-  const reduced = new Set(axes.map((a) => normalizeAxis(a, r)));
-  const groups = new Map<number, number[]>();
-  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
-  const total = shape.reduce((a, b) => a * b, 1);
-  for (let i = 0; i < total; i++) {
-    let key = 0;
-    for (let d = 0; d < r; d++) if (!reduced.has(d)) key = key * shape[d]! + (Math.floor(i / strides[d]!) % shape[d]!);
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push(i);
-  }
-  return [...groups.values()];
-}
 
 /** MeanVarianceNormalization: (x - mean) / (sqrt(variance) + 1e-9) per group, the variance taken two-pass. */
 export const mvnKernel: Kernel = ({ inputs, attrs, outputs }) => {
