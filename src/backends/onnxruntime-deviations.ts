@@ -74,6 +74,26 @@ export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
       "ONNX's reference (and its conformance test, which onnxruntime skips) places them in the inferred shape and pads after it",
   },
   {
+    op: 'Shrink',
+    dtypes: ['float64'],
+    reason:
+      'onnxruntime computes a float64 Shrink in float32: x - bias is rounded to float32 ' +
+      '(1.1234567890123 - 0.5613460540771484 gives 0.5621107816696167, not 0.5621107349351515)',
+  },
+  {
+    op: 'MeanVarianceNormalization',
+    // A group of one element (every normalized dim of size 1) has zero variance whatever it holds.
+    when: (node, [x]) => {
+      const axes = node.attrs['axes'];
+      const r = x?.shape.length ?? 0;
+      const normalized = Array.isArray(axes) ? axes.map((a) => (a < 0 ? a + r : a)) : [0, 2, 3];
+      return x !== undefined && normalized.every((a) => (x.shape[a] ?? 1) === 1);
+    },
+    reason:
+      "onnxruntime's kernel divides by the standard deviation without ONNX's 1e-9, so a group of zero variance gives NaN " +
+      '([3] normalized over axis 0 is 0 / (0 + 1e-9) = 0 in ONNX, NaN in onnxruntime)',
+  },
+  {
     op: 'ConvTranspose',
     hasAttrs: ['output_shape'],
     reason:

@@ -12,7 +12,7 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   Conv: ['float64'],
   Relu: ['int64', 'int16'],
   // Registered for float32, float64 and uint8 only.
-  DepthToSpace: ['int32', 'int64', 'bool', 'int16', 'uint16', 'uint32', 'uint64'],
+  DepthToSpace: ['int32', 'int64', 'bool', 'int16', 'uint16', 'uint32', 'uint64', 'int8', 'uint8'],
   SpaceToDepth: ['int32', 'int64', 'bool', 'int16', 'uint16', 'uint32', 'uint64'],
   // Elementwise float ops whose CPU kernels onnxruntime registers for float32 only.
   Acos: ['float64'],
@@ -72,13 +72,28 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   Trilu: ['int8', 'int16', 'uint8', 'uint16', 'uint32', 'uint64'],
   // Registered for float32 only: RNN has no double kernel; GRU and LSTM load one that fails at run
   // time ('GRU operator does not support double yet'); GridSample-16 has none (onnxruntime 1.30).
-  RNN: ['float64'],
+  RNN: ['float64', 'float16'],
   GRU: ['float64'],
   LSTM: ['float64'],
   GridSample: ['float64'],
   // Registered without float64 (NonZero: bool, float32, int32, int64, uint8; MaxUnpool: float32).
-  NonZero: ['float64'],
+  NonZero: ['float64', 'int8', 'int16', 'uint16', 'uint32', 'uint64'],
   MaxUnpool: ['float64'],
+  // Registered for float32 only; MeanVarianceNormalization's float64 falls back to its function
+  // body, whose float32 epsilon does not type-check against float64.
+  ThresholdedRelu: ['float64'],
+  Hardmax: ['float64'],
+  LRN: ['float64'],
+  MeanVarianceNormalization: ['float64'],
+  GlobalLpPool: ['float64'],
+  // Registered outputs: float32, float64, int32, int64 (and uint64); inputs likewise.
+  EyeLike: ['bool', 'int8', 'int16', 'uint8', 'uint16', 'uint32'],
+  // A few (indices, values, depth) combinations only: with the generator's float32 depth, float32
+  // values take int32, int64 or float32 indices; int32 values only int64 indices.
+  OneHot: ['float64', 'int32', 'int64', 'bool', 'int8', 'int16', 'uint8', 'uint16', 'uint32', 'uint64'],
+  // The new ops' 8- and 16-bit, unsigned and float16 gaps (probed likewise).
+  Einsum: ['int8', 'int16', 'uint8', 'uint16', 'uint32', 'uint64'],
+  TopK: ['uint16', 'uint32', 'uint64'],
 };
 
 /** The exponent types (Pow's T1) onnxruntime's CPU Pow takes, whatever the base (probed likewise). */

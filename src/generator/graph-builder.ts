@@ -248,9 +248,9 @@ export class GraphBuilder {
         const want = slot.dtypes ?? [slot.dtype ?? T];
         if (usable.some((x) => want.includes(x.dtype))) anchor = i;
       }
-      // An op whose data is all generator-chosen constants (NonZero's) reads no existing value.
-      const constantsOnly = spec.inputs.every((s) => s.optional === true || s.constantFrom !== undefined);
-      if (anchor < 0 && !constantsOnly) return fail('no existing value has a dtype it accepts');
+      // An op made of constants alone (ConstantOfShape, Range) reads no value: it needs no anchor.
+      const readsValues = spec.inputs.some((slot) => !slot.constantFrom && !slot.optional);
+      if (anchor < 0 && readsValues) return fail('no existing value has a dtype it accepts');
     }
 
     const newDomains = new Map<string, readonly [number, number]>();
@@ -323,6 +323,7 @@ export class GraphBuilder {
       }
       if (lo > maxRank) return fail(`needs rank ${lo}, above the maximum rank ${maxRank}`);
       if (slot.constantFrom) {
+        // A slot of the type variable (Range's start) holds T; a shape-typed one its own dtype.
         fillers.push({ kind: 'constant', slot: i, dtype: slot.dtypes?.[slot.dtypes.length - 1] ?? slot.dtype ?? T });
         ranks.push(lo);
         continue;
@@ -369,7 +370,7 @@ export class GraphBuilder {
       }
       const omittable = !constantAttrs.has(name) && (decl.default !== undefined || decl.optional === true);
       if (omittable && rng.bool(0.3)) continue;
-      bindings.set(name, drawAttr(decl, { rng, domains: newDomains, fresh: (p) => this.fresh(p) }));
+      bindings.set(name, drawAttr(decl, { rng, domains: newDomains, fresh: (p) => this.fresh(p), dtype: T }));
     }
     const symInputs: (SymTensor | undefined)[] = fillers.map((f) => {
       switch (f.kind) {
@@ -380,7 +381,8 @@ export class GraphBuilder {
         case 'new':
           return { dtype: f.dtype, shape: f.dims };
         case 'constant': {
-          const b = bindings.get(slotAt(spec, f.slot)!.constantFrom!);
+          const slot = slotAt(spec, f.slot)!;
+          const b = bindings.get(slot.constantFrom!);
           return { dtype: f.dtype, shape: Array.isArray(b) ? [c(b.length)] : [] };
         }
       }

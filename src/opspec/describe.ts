@@ -85,5 +85,7 @@ export function attrText(name: string, a: AttrSpec): string {
       return `${name}: a permutation of ${a.length} axes`;
     case 'axes':
       return `${name}: ${a.count.join('..')} distinct axes of rank ${a.rank}`;
+    case 'scalar-tensor':
+      return `${name}: a one-element tensor of ${a.dtypes.join(', ')} holding one of ${a.values.join(', ')}`;
   }
 }

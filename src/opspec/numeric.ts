@@ -1,6 +1,7 @@
 import { INTEGER_RANGES, isIntDType, type DType } from '../ir/dtype.js';
 import type { Attrs } from '../ir/model.js';
 import type { Interval } from './interval.js';
+import type { ConcreteAttrs } from './infer.js';
 
 /**
  * What every layer needs to know about an op's values, beside its shapes: the generator bounds
@@ -101,7 +102,19 @@ export type Discontinuity =
    * A float remainder: jumps where the quotient of the first two operands crosses an integer,
    * truncated or floored as `truncated` says for the node's attributes (Mod's fmod).
    */
-  | { readonly kind: 'quotient'; readonly truncated: (attrs: Attrs) => boolean };
+  | { readonly kind: 'quotient'; readonly truncated: (attrs: Attrs) => boolean }
+  /**
+   * Where the op's own rule says: `near` describes an input element within `margin` (relative, of
+   * at least 1) of a jump, or returns undefined. ThresholdedRelu jumps at alpha, Shrink at +-lambd;
+   * MeanVarianceNormalization divides by a deviation that nearly equal values make vanish.
+   */
+  | { readonly kind: 'own'; readonly near: (inputs: readonly (ValuesOf | undefined)[], attrs: ConcreteAttrs, margin: number) => string | undefined };
+
+/** What an `own` discontinuity reads of an input: its shape and values. */
+export interface ValuesOf {
+  readonly shape: readonly number[];
+  readonly data: ArrayLike<number>;
+}
 
 /**
  * Whether an integer result can leave what its dtype holds (int64: beyond 2^53, where float64 stops
@@ -173,7 +186,7 @@ export function nearestJump(at: JumpLocation, x: number): number {
   }
 }
 
-const DISCONTINUITY_KINDS = new Set(['none', 'elementwise', 'cast', 'comparison', 'arg-extreme', 'window-extreme', 'sample-rounding', 'quotient']);
+const DISCONTINUITY_KINDS = new Set(['none', 'elementwise', 'cast', 'comparison', 'arg-extreme', 'window-extreme', 'sample-rounding', 'quotient', 'own']);
 const EXACTNESS_KINDS = new Set(['rounded', 'copies', 'steps', 'converted']);
 const OVERFLOW_KINDS = new Set(['never', 'grows', 'edge-cases', 'from-float']);
 

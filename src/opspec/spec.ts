@@ -103,6 +103,17 @@ type AttrChoice =
       readonly acceptWhen?: { readonly test: (value: string) => boolean; readonly what: string };
       readonly default?: string;
     }
+  /**
+   * A one-element tensor attribute (ConstantOfShape's value), held in the IR as [ONNX data type
+   * code, value]. The generator gives it the node's type T when `dtypes` has it, and a value of
+   * `values` (truncated for an integer dtype, 0 or 1 for bool).
+   */
+  | {
+      readonly kind: 'scalar-tensor';
+      readonly dtypes: readonly DType[];
+      readonly values: readonly number[];
+      readonly default?: readonly [code: number, value: number];
+    }
   /** One int drawn from a rank-dependent set, e.g. an axis in [-r, r-1]. */
   | { readonly kind: 'choice'; readonly choices: readonly number[]; readonly default?: number }
   /** A permutation of 0..length-1. */
@@ -117,8 +128,10 @@ type AttrChoice =
       readonly nonNegative?: boolean;
     };
 
+export type OnnxAttrKind = 'int' | 'ints' | 'float' | 'floats' | 'string' | 'strings' | 'tensor';
+
 /** The ONNX AttributeProto kind an attribute spec is exported as. */
-export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'floats' | 'string' | 'strings' {
+export function onnxAttrKind(a: AttrSpec): OnnxAttrKind {
   switch (a.kind) {
     case 'int':
     case 'choice':
@@ -135,6 +148,8 @@ export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'floats' |
       return 'string';
     case 'strings':
       return 'strings';
+    case 'scalar-tensor':
+      return 'tensor';
   }
 }
 

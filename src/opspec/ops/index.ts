@@ -49,6 +49,16 @@ import { scatterND11, scatterND13, scatterND16, scatterND18 } from './scatter-nd
 import { gatherND11, gatherND12, gatherND13 } from './gather-nd.js';
 import { maxUnpool9, maxUnpool11 } from './maxunpool.js';
 import { einsum } from './einsum.js';
+import { constantOfShape, constantOfShape20, constantOfShape9 } from './constant-of-shape.js';
+import { size, size1, size13, size19 } from './size.js';
+import { dropout10, dropout12, dropout13, dropout7 } from './dropout.js';
+import { hardmax, hardmax1, hardmax11 } from './hardmax.js';
+import { shrink, thresholdedRelu } from './thresholds.js';
+import { eyeLike } from './eye-like.js';
+import { range } from './range.js';
+import { oneHot, oneHot9 } from './one-hot.js';
+import { castLike, castLike15, castLike19 } from './cast-like.js';
+import { globalLpPool, lrn, lrn1, meanVarianceNormalization, meanVarianceNormalization9 } from './local-norm.js';
 import { acos, acosh, asin, asinh, atan, atanh, cos, cosh, sin, sinh, tan } from './trig.js';
 import {
   abs, ceil, erf, exp, floor, identity16, identity19, identity21, isInf10, isInf20, isNaN13, isNaN20,
@@ -80,6 +90,10 @@ export const BUILTIN_SPECS: readonly OpSpec[] = [
   scatter9, scatterElements11, scatterElements13, scatterElements16, scatterElements18,
   scatterND11, scatterND13, scatterND16, scatterND18, gatherND11, gatherND12, gatherND13,
   maxUnpool9, maxUnpool11, einsum,
+  constantOfShape9, constantOfShape20, constantOfShape, size1, size13, size19, size,
+  dropout7, dropout10, dropout12, dropout13, hardmax1, hardmax11, hardmax, thresholdedRelu, shrink,
+  eyeLike, range, oneHot9, oneHot, castLike15, castLike19, castLike, lrn1, lrn,
+  meanVarianceNormalization9, meanVarianceNormalization, globalLpPool,
 ];
 
 /** The registry of every built-in operator spec. */

@@ -28,6 +28,9 @@ import { trigGradients } from './trig.js';
 import { unaryGradients } from './unary.js';
 import { variadicGradients } from './variadic.js';
 import { whereGradients } from './where.js';
+import { generatorGradients } from './generators.js';
+import { selectionGradients } from './selection.js';
+import { localNormGradients } from './local-norm.js';
 import { GradientRegistry } from '../gradient.js';
 
 /** The registry of every op's vector-Jacobian rule: one family file per kernel family. */
@@ -63,5 +66,8 @@ export function cpuGradients(): GradientRegistry {
     unaryGradients,
     variadicGradients,
     whereGradients,
+    generatorGradients,
+    selectionGradients,
+    localNormGradients,
   ]);
 }

@@ -9,7 +9,7 @@ import { LIBRARY_UNITS } from './elementwise.js';
 const LINEAR_LIMIT = 0.25;
 
 /** One group of elements that share their statistics: its element indices, and per element the scale and bias index. */
-interface Group {
+export interface Group {
   readonly elements: readonly number[];
   readonly gamma: (k: number) => number;
   readonly gammaBound: (k: number) => number;
@@ -26,7 +26,7 @@ interface Group {
  *   mean's error and its own rounding; the variance and the root their relative ones.
  * Past LINEAR_LIMIT of the standard deviation, the first-order bound is no bound: infinite.
  */
-function normalizationBound(x: Tensor, bound: Float64Array | undefined, groups: readonly Group[], epsilon: number, y: Tensor): Float64Array {
+export function normalizationBound(x: Tensor, bound: Float64Array | undefined, groups: readonly Group[], epsilon: number, y: Tensor): Float64Array {
   const unit = unitRoundoff(y.dtype);
   const out = new Float64Array(y.data.length);
   for (const g of groups) {

@@ -48,6 +48,13 @@ import { scatterKernels } from './scatter.js';
 import { gatherNDKernel } from './gather-nd.js';
 import { maxUnpoolKernel } from './maxunpool.js';
 import { einsumKernel } from './einsum.js';
+import { constantOfShapeKernel, eyeLikeKernel, rangeKernel, sizeKernel } from './constants.js';
+import { oneHotKernel } from './one-hot.js';
+import { dropoutKernel } from './dropout.js';
+import { hardmaxKernel } from './hardmax.js';
+import { shrinkKernel, thresholdedReluKernel } from './thresholds.js';
+import { castLikeKernel } from './cast-like.js';
+import { globalLpPoolKernel, lrnKernel, mvnKernel } from './local-norm.js';
 
 /** The registry of every float64 CPU kernel. */
 export function cpuKernels(): KernelRegistry {
@@ -99,5 +106,8 @@ export function cpuKernels(): KernelRegistry {
       SpaceToDepth: spaceToDepthKernel,
       Shape: shapeKernel,
     },
+    { ConstantOfShape: constantOfShapeKernel, Size: sizeKernel, Range: rangeKernel, EyeLike: eyeLikeKernel, OneHot: oneHotKernel },
+    { Dropout: dropoutKernel, Hardmax: hardmaxKernel, ThresholdedRelu: thresholdedReluKernel, Shrink: shrinkKernel, CastLike: castLikeKernel },
+    { LRN: lrnKernel, MeanVarianceNormalization: mvnKernel, GlobalLpPool: globalLpPoolKernel },
   ]);
 }
