@@ -79,7 +79,7 @@ describe('the corpus of real bugs', () => {
       ...ORT_DEVIATIONS.filter((d) => d.corpus).map((d) => ({ corpus: d.corpus!, knownBug: (m: Model) => ortKnownBug(m)?.corpus })),
       ...ORT_WEBGPU_DEVIATIONS.filter((d) => d.corpus).map((d) => ({ corpus: d.corpus!, knownBug: (m: Model) => ortWebGpuKnownBug(m)?.corpus })),
       ...TFJS_DEVIATIONS.filter((d) => d.corpus).map((d) => ({ corpus: d.corpus!, knownBug: (m: Model) => tfjsKnownBug(d.backends[0]!, m)?.corpus })),
-      ...ORT_REWRITE_BUGS.map((b) => ({ corpus: b.corpus, knownBug: (m: Model) => ortRewriteKnownBug(m, 'all', [b])?.corpus })),
+      ...ORT_REWRITE_BUGS.map((b) => ({ corpus: b.corpus, knownBug: (m: Model) => ortRewriteKnownBug(m, b.from, [b])?.corpus })),
     ];
     expect(named.length).toBeGreaterThan(0);
     for (const { corpus, knownBug } of named) {
