@@ -94,6 +94,7 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   // The new ops' 8- and 16-bit, unsigned and float16 gaps (probed likewise).
   Einsum: ['int8', 'int16', 'uint8', 'uint16', 'uint32', 'uint64'],
   TopK: ['uint16', 'uint32', 'uint64'],
+  BitShift: ['uint16'],
 };
 
 /** The exponent types (Pow's T1) onnxruntime's CPU Pow takes, whatever the base (probed likewise). */

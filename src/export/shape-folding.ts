@@ -127,8 +127,9 @@ export function foldNode(
   const attrs: Record<string, AttrValue> = {};
   const tensorAttrs = new Map<string, Tensor>();
   for (const a of np.attribute ?? []) {
-    // ConstantOfShape's `value` is a tensor attribute, which only folded nodes may have.
-    if (a.type === onnx.AttributeProto.AttributeType.TENSOR && a.t) tensorAttrs.set(a.name ?? '', tensorFromProto(a.t, `node '${name}' (${op}) attribute '${a.name}'`));
+    // A tensor attribute of one element (ConstantOfShape's `value`) is an attribute like the others; a
+    // larger one only folded nodes may have.
+    if (a.type === onnx.AttributeProto.AttributeType.TENSOR && a.t && (a.t.dims ?? []).reduce((n: number, d) => n * Number(d), 1) !== 1) tensorAttrs.set(a.name ?? '', tensorFromProto(a.t, `node '${name}' (${op}) attribute '${a.name}'`));
     else attrs[a.name ?? ''] = attributeValue(a, `${op} attribute '${a.name}'`);
   }
   let values;

@@ -49,6 +49,7 @@ import { scatterND11, scatterND13, scatterND16, scatterND18 } from './scatter-nd
 import { gatherND11, gatherND12, gatherND13 } from './gather-nd.js';
 import { maxUnpool9, maxUnpool11 } from './maxunpool.js';
 import { einsum } from './einsum.js';
+import { bitShift } from './bitshift.js';
 import { constantOfShape, constantOfShape20, constantOfShape9 } from './constant-of-shape.js';
 import { size, size1, size13, size19 } from './size.js';
 import { dropout10, dropout12, dropout13, dropout7 } from './dropout.js';
@@ -89,7 +90,7 @@ export const BUILTIN_SPECS: readonly OpSpec[] = [
   topK1, topK10, topK11, nonZero9, nonZero13, compress9, compress11,
   scatter9, scatterElements11, scatterElements13, scatterElements16, scatterElements18,
   scatterND11, scatterND13, scatterND16, scatterND18, gatherND11, gatherND12, gatherND13,
-  maxUnpool9, maxUnpool11, einsum,
+  maxUnpool9, maxUnpool11, einsum, bitShift,
   constantOfShape9, constantOfShape20, constantOfShape, size1, size13, size19, size,
   dropout7, dropout10, dropout12, dropout13, hardmax1, hardmax11, hardmax, thresholdedRelu, shrink,
   eyeLike, range, oneHot9, oneHot, castLike15, castLike19, castLike, lrn1, lrn,

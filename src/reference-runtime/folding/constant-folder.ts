@@ -18,9 +18,9 @@ import { FOLD_ONLY_OPS } from './fold-only-ops.js';
 export function cpuConstantFolder(registry: OpRegistry = builtinRegistry(), kernels: KernelRegistry = cpuKernels()): ConstantFolder {
   return (request) => {
     const spec = registry.find(request.op, request.opset);
-    if (!spec) return FOLD_ONLY_OPS[request.op]?.(request);
     const kernel = kernels.find(request.op);
-    if (!kernel || request.tensorAttrs.size > 0) return undefined;
+    // A tensor attribute of more than one element (which no spec declares) is computed directly too.
+    if (!spec || !kernel || request.tensorAttrs.size > 0) return FOLD_ONLY_OPS[request.op]?.(request);
     const { outputs, attrs } = inferConcrete(spec, {
       inputs: request.types,
       attrs: request.attrs,

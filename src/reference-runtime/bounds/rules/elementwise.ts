@@ -117,6 +117,7 @@ export const ELEMENTWISE_RULES: Readonly<Record<string, BoundRule>> = {
   LessOrEqual: exact,
   Not: exact,
   And: exact,
+  BitShift: exact,
   Or: exact,
   Xor: exact,
   IsNaN: exact,

@@ -48,6 +48,7 @@ import { scatterKernels } from './scatter.js';
 import { gatherNDKernel } from './gather-nd.js';
 import { maxUnpoolKernel } from './maxunpool.js';
 import { einsumKernel } from './einsum.js';
+import { bitShiftKernel } from './bitshift.js';
 import { constantOfShapeKernel, eyeLikeKernel, rangeKernel, sizeKernel } from './constants.js';
 import { oneHotKernel } from './one-hot.js';
 import { dropoutKernel } from './dropout.js';
@@ -67,7 +68,7 @@ export function cpuKernels(): KernelRegistry {
     compareKernels,
     logicalKernels,
     variadicKernels,
-    { Pow: powKernel, Mod: modKernel, PRelu: preluKernel, Where: whereKernel },
+    { BitShift: bitShiftKernel, Pow: powKernel, Mod: modKernel, PRelu: preluKernel, Where: whereKernel },
     reduceKernels,
     softmaxKernels,
     argKernels,
