@@ -5,6 +5,8 @@ import { bounded } from '../ranges.js';
 import type { OpSpec, SpecContext } from '../spec.js';
 import { ALL } from './dtypes.js';
 
+const EYE_LIKE_OUTPUTS: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'uint64'];
+
 /** The output dtype: the 'dtype' attribute's, else the input's. */
 function outputDtype(ctx: SpecContext): DType | undefined {
   return ctx.has('dtype') ? dtypeFromOnnx(constValue(ctx.int('dtype'))!) : ctx.dtype;
@@ -20,8 +22,9 @@ export const eyeLike: OpSpec = {
   dtypes: ALL,
   inputs: [{ name: 'input', rank: () => 2 }],
   attrs: () => ({
-    // Any dtype is valid; onnxruntime has no bool output, so the generator draws the others.
-    dtype: { kind: 'choice', choices: ALL.filter((d) => d !== 'bool').map(onnxDataType), optional: true },
+    // Any dtype is valid; the generator draws the outputs onnxruntime registers (float32, float64,
+    // int32, int64, uint64); imported models may name any.
+    dtype: { kind: 'choice', choices: EYE_LIKE_OUTPUTS.map(onnxDataType), optional: true },
     k: { kind: 'choice', choices: [-3, -2, -1, 0, 1, 2, 3], default: 0 },
   }),
   requires: (ctx) => [rule('dtype names a dtype tensorsmith has', outputDtype(ctx) ? TRUE : FALSE)],

@@ -35,7 +35,8 @@ function oneHotSpec(sinceVersion: number, supersededAt: number | undefined): OpS
       // Any index is defined (out of range or between integers: all off), so a float one jumps at integers.
       // onnxruntime registers few (indices, values, depth) combinations: a float32 depth (the
       // generator's, the last of its dtypes) goes with int32, int64 and float32 indices.
-      { name: 'indices', dtypes: ['int64', 'int32', 'float32'], rank: [0, 4] },
+      // ONNX's shape inference requires rank >= 1 ("Indices tensor must have rank >= 1").
+      { name: 'indices', dtypes: ['int64', 'int32', 'float32'], rank: [1, 4] },
       { name: 'depth', dtypes: ['int32', 'int64', 'float64', 'float32'], rank: [0, 1], constantFrom: 'depth' },
       { name: 'values', rank: () => 1 },
     ],
