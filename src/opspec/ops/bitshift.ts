@@ -10,5 +10,6 @@ export const bitShift = broadcastOp('BitShift', 11, {
   dtypes: ['uint8', 'uint16', 'uint32', 'uint64'],
   attrs: { direction: { kind: 'string', choices: ['LEFT', 'RIGHT'] } },
   domain: [{ input: 1, min: 0, max: 7 }],
-  numeric: facts({ overflow: 'grows' }),
+  // A left shift wraps to the type's width, a defined result (the kernel wraps it): no overflow.
+  numeric: facts({ overflow: 'never' }),
 });

@@ -41,7 +41,8 @@ export const clip6: OpSpec = {
     max: { kind: 'float', range: [0, 6], default: FLOAT32_MAX },
   }),
   outputs: (ctx) => [ctx.inputs[0]!],
-  numeric,
+  // The bounds are attributes, not input elements (see Pad-2): the copies facts do not apply.
+  numeric: facts(),
 };
 
 export const OLDER_CLIP_SPECS: readonly OpSpec[] = [clip6, ...olderVersions(clip, [[11, { dtypes: FLOATS }], 12])];
