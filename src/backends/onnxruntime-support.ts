@@ -95,6 +95,9 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   Einsum: ['int8', 'int16', 'uint8', 'uint16', 'uint32', 'uint64'],
   TopK: ['uint16', 'uint32', 'uint64'],
   BitShift: ['uint16'],
+  // float16 loads without a reduction only: with add, mul, max or min there is no kernel.
+  ScatterElements: ['float16'],
+  ScatterND: ['float16'],
 };
 
 /** The exponent types (Pow's T1) onnxruntime's CPU Pow takes, whatever the base (probed likewise). */
