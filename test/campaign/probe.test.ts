@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { UnsupportedError, type BackendAdapter } from '../../src/backends/adapter.js';
 import { loadProbe, probeBackend, saveProbe, withProbe } from '../../src/campaign/probe.js';
 import { referenceCpuAdapter } from '../../src/backends/reference-cpu.js';
-import { builtinRegistry } from '../../src/opspec/ops/index.js';
+import { BUILTIN_SPECS } from '../../src/opspec/ops/index.js';
+import { OpRegistry } from '../../src/opspec/registry.js';
 import { runCli } from '../../src/cli/program.js';
 import { captureIo, tempDir } from '../helpers.js';
 
-const registry = builtinRegistry();
+// The ops the partial adapter treats specially, and two it runs plainly: probing every op x dtype of
+// the registry is what 'backends --probe' below does.
+const registry = new OpRegistry(BUILTIN_SPECS.filter((s) => ['Softsign', 'Tanh', 'Add', 'Sin', 'Cos', 'Relu'].includes(s.name)));
 
 /**
  * ref-cpu that says it has no Softsign at all and no float64 Tanh (the way SUTs say it), whose Sin
@@ -67,5 +70,5 @@ describe('capability probing', () => {
     expect(await runCli(['backends', '--probe', '--cache-dir', dir], io)).toBe(0);
     expect(io.stderr()).toMatch(/ort-disabled: \d+ of \d+ op\/dtype pairs supported/);
     expect(io.stderr()).toMatch(/ref-cpu: (\d+) of \1 op\/dtype pairs supported/);
-  }, 120_000);
+  }, 300_000);
 });
