@@ -224,6 +224,9 @@ export class GraphBuilder {
         : spec.inputs.length;
     const slotDtype = (i: number): DType => {
       const slot = slotAt(spec, i)!;
+      const source = slot.dtypeOf === undefined ? undefined : fillers[spec.inputs.findIndex((s) => s.name === slot.dtypeOf)];
+      if (source?.kind === 'existing') return source.value.dtype;
+      if (source?.kind === 'new') return source.dtype;
       if (!slot.dtypes) return slot.dtype ?? T;
       const preferred = slot.dtypes.filter((d) => dtypes.includes(d));
       return rng.pick(preferred.length > 0 ? preferred : slot.dtypes);
@@ -238,7 +241,7 @@ export class GraphBuilder {
     if (!target && !request.slots) {
       for (let i = 0; i < count && anchor < 0; i++) {
         const slot = slotAt(spec, i)!;
-        if (slot.constantFrom || slot.valueRange || directed(i)) continue;
+        if (slot.constantFrom || slot.valueRange || slot.weight || directed(i)) continue;
         const want = slot.dtypes ?? [slot.dtype ?? T];
         if (usable.some((x) => want.includes(x.dtype))) anchor = i;
       }
@@ -321,6 +324,12 @@ export class GraphBuilder {
       if (slot.valueRange) {
         const r = rank();
         fillers.push({ kind: 'new', dtype, dims: newDims(r), as: 'ranged', slot: i });
+        ranks.push(r);
+        continue;
+      }
+      if (slot.weight) {
+        const r = rank();
+        fillers.push({ kind: 'new', dtype, dims: newDims(r), as: 'weight', slot: i });
         ranks.push(r);
         continue;
       }

@@ -96,7 +96,18 @@ export type Discontinuity =
    * A float remainder: jumps where the quotient of the first two operands crosses an integer,
    * truncated or floored as `truncated` says for the node's attributes (Mod's fmod).
    */
-  | { readonly kind: 'quotient'; readonly truncated: (attrs: Attrs) => boolean };
+  | { readonly kind: 'quotient'; readonly truncated: (attrs: Attrs) => boolean }
+  /**
+   * An integer result that rounds a real value half to even before saturating (the quantization
+   * ops): jumps where that value crosses a half-integer. `of` names the value: the quotient x /
+   * scale (QuantizeLinear), x / scale and -min / scale with the scale computed from x
+   * (DynamicQuantizeLinear), or an exact integer sum times the float multiplier in_scale *
+   * w_scale / out_scale (QLinearConv, QLinearMatMul), which a float32 SUT rounds on its own.
+   */
+  | { readonly kind: 'requantize'; readonly of: RequantizedValue };
+
+/** Which real value a quantization op rounds (see Discontinuity 'requantize'). */
+export type RequantizedValue = 'quotient' | 'dynamic' | 'conv' | 'matmul';
 
 /**
  * Whether an integer result can leave what its dtype holds (int64: beyond 2^53, where float64 stops
@@ -168,7 +179,7 @@ export function nearestJump(at: JumpLocation, x: number): number {
   }
 }
 
-const DISCONTINUITY_KINDS = new Set(['none', 'elementwise', 'cast', 'comparison', 'arg-extreme', 'window-extreme', 'quotient']);
+const DISCONTINUITY_KINDS = new Set(['none', 'elementwise', 'cast', 'comparison', 'arg-extreme', 'window-extreme', 'quotient', 'requantize']);
 const EXACTNESS_KINDS = new Set(['rounded', 'copies', 'steps', 'converted']);
 const OVERFLOW_KINDS = new Set(['never', 'grows', 'edge-cases', 'from-float']);
 

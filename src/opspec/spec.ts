@@ -35,6 +35,13 @@ export interface InputSlot {
    * gathered dim). The generator fills such an input with in-range values and makes it a weight.
    */
   readonly valueRange?: (ctx: SpecContext) => readonly [IntExpr, IntExpr];
+  /**
+   * Always a new weight (an initializer), never an existing value or a graph input: a quantization
+   * scale, which runtimes (and their QDQ fusions) require to be constant.
+   */
+  readonly weight?: boolean;
+  /** The slot takes the dtype the named earlier slot was given (QLinearConv's w_zero_point: w's). */
+  readonly dtypeOf?: string;
   /** The last slot may repeat (Concat, Sum...): how many inputs it takes. */
   readonly variadic?: readonly [min: number, max: number];
 }

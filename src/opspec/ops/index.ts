@@ -37,6 +37,11 @@ import { tile } from './tile.js';
 import { trilu } from './trilu.js';
 import { celu, elu, gelu, hardSigmoid, hardSwish, leakyRelu, selu, softplus, softsign } from './activations.js';
 import { cast13, cast19, cast21 } from './cast.js';
+import {
+  dequantizeLinear10, dequantizeLinear13, dequantizeLinear19, dequantizeLinear21, dynamicQuantizeLinear,
+  quantizeLinear10, quantizeLinear13, quantizeLinear19, quantizeLinear21,
+} from './quantize.js';
+import { convInteger, matMulInteger, qlinearConv, qlinearMatMul10, qlinearMatMul21 } from './qlinear.js';
 import { clip } from './clip.js';
 import { acos, acosh, asin, asinh, atan, atanh, cos, cosh, sin, sinh, tan } from './trig.js';
 import {
@@ -59,6 +64,9 @@ export const BUILTIN_SPECS: readonly OpSpec[] = [
   pad13, pad18, pad19, gather, gatherElements, trilu, depthToSpace, spaceToDepth, shape13, shape,
   ...REDUCE_SPECS, argMax, argMin, softmax, logSoftmax, cumSum,
   resize13, resize18, resize19,
+  quantizeLinear10, quantizeLinear13, quantizeLinear19, quantizeLinear21,
+  dequantizeLinear10, dequantizeLinear13, dequantizeLinear19, dequantizeLinear21, dynamicQuantizeLinear,
+  qlinearConv, qlinearMatMul10, qlinearMatMul21, matMulInteger, convInteger,
 ];
 
 /** The registry of every built-in operator spec. */

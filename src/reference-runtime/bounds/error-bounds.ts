@@ -11,6 +11,7 @@ import { MOVEMENT_RULES } from './rules/movement.js';
 import { NORMALIZATION_RULES } from './rules/normalization.js';
 import { resizeRule } from './rules/resize.js';
 import { SUM_RULES } from './rules/sums.js';
+import { QUANTIZE_RULES } from './rules/quantize.js';
 
 /** An explicit registry of error-bound rules, one per op; a second one for an op throws. */
 export class BoundRuleRegistry extends OpTable<BoundRule> {
@@ -21,7 +22,7 @@ export class BoundRuleRegistry extends OpTable<BoundRule> {
 
 /** Every op's rule. */
 export function boundRules(): BoundRuleRegistry {
-  return new BoundRuleRegistry([ELEMENTWISE_RULES, MOVEMENT_RULES, SUM_RULES, NORMALIZATION_RULES, { Resize: resizeRule }]);
+  return new BoundRuleRegistry([ELEMENTWISE_RULES, MOVEMENT_RULES, SUM_RULES, NORMALIZATION_RULES, { Resize: resizeRule }, QUANTIZE_RULES]);
 }
 
 let defaults: { rules: BoundRuleRegistry; kernels: KernelRegistry } | undefined;

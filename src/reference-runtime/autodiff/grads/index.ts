@@ -16,6 +16,7 @@ import { normGradients } from './norm.js';
 import { poolGradients } from './pool.js';
 import { powGradients } from './pow.js';
 import { preluGradients } from './prelu.js';
+import { quantizeGradients } from './quantize.js';
 import { reduceGradients } from './reduce.js';
 import { resizeGradients } from './resize.js';
 import { shapeGradients } from './shape.js';
@@ -47,6 +48,7 @@ export function cpuGradients(): GradientRegistry {
     poolGradients,
     powGradients,
     preluGradients,
+    quantizeGradients,
     reduceGradients,
     resizeGradients,
     shapeGradients,

@@ -39,6 +39,8 @@ import { activationKernels } from './activations.js';
 import { castKernel } from './cast.js';
 import { clipKernel } from './clip.js';
 import { trigKernels } from './trig.js';
+import { quantizeKernels } from './quantize.js';
+import { qlinearKernels } from './qlinear.js';
 
 /** The registry of every float64 CPU kernel. */
 export function cpuKernels(): KernelRegistry {
@@ -86,5 +88,7 @@ export function cpuKernels(): KernelRegistry {
       SpaceToDepth: spaceToDepthKernel,
       Shape: shapeKernel,
     },
+    quantizeKernels,
+    qlinearKernels,
   ]);
 }
