@@ -71,7 +71,20 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   ReduceSum: ['uint32', 'uint64'],
   ReduceSumSquare: ['uint32', 'uint64'],
   Trilu: ['int8', 'int16', 'uint8', 'uint16', 'uint32', 'uint64'],
+  // Registered for float (and float16 from 19) x only, not the int32 x that ONNX allows.
+  QuantizeLinear: ['int32'],
 };
+
+/**
+ * QLinearConv and QLinearMatMul: onnxruntime's kernels take an int8 x only with an int8 w, and
+ * quantize y to x's own type (probed likewise: every other combination of the 8-bit types fails
+ * with 'Could not find an implementation'). Their required inputs are x, x_scale, x_zero_point, w,
+ * w_scale, w_zero_point, y_scale, y_zero_point.
+ */
+function ortQLinearSupports(dtypes: readonly DType[]): boolean {
+  const [x, , , w, , , , y] = dtypes;
+  return !(x === 'int8' && w === 'uint8') && (y === undefined || y === x);
+}
 
 /** The exponent types (Pow's T1) onnxruntime's CPU Pow takes, whatever the base (probed likewise). */
 const ORT_POW_EXPONENTS: readonly DType[] = ['float32', 'float64', 'float16', 'int32', 'int64'];
@@ -85,6 +98,7 @@ let registry: OpRegistry | undefined;
  */
 export function ortSupports(op: string, dtypes: readonly DType[]): boolean {
   if (op === 'Pow' && dtypes[1] !== undefined && !ORT_POW_EXPONENTS.includes(dtypes[1])) return false;
+  if ((op === 'QLinearConv' || op === 'QLinearMatMul') && !ortQLinearSupports(dtypes)) return false;
   const missing = ORT_CPU_UNSUPPORTED[op];
   if (!missing) return true;
   registry ??= builtinRegistry();

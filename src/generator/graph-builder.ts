@@ -39,7 +39,8 @@ export interface SymValue {
 }
 
 type WeightFill =
-  | { readonly kind: 'random' }
+  /** Random values; `atLeast` moves them above a domain's minimum (a quantization scale: positive). */
+  | { readonly kind: 'random'; readonly atLeast?: number }
   | { readonly kind: 'constant'; readonly values: AttrBinding; readonly scalar: boolean }
   | { readonly kind: 'ranged'; readonly lo: IntExpr; readonly hi: IntExpr }
   /** Exact values a rewrite matches (Gelu's sqrt(2), 0.5): kept out of the input search. */
@@ -98,6 +99,7 @@ type Filler =
       readonly as: 'input' | 'weight' | 'ranged';
       readonly slot: number;
       readonly exact?: readonly number[];
+      readonly atLeast?: number;
     };
 
 export interface BuilderLimits {
@@ -329,7 +331,10 @@ export class GraphBuilder {
       }
       if (slot.weight) {
         const r = rank();
-        fillers.push({ kind: 'new', dtype, dims: newDims(r), as: 'weight', slot: i });
+        // Drawn within the slot's domain minimum from the start: runtimes take a scale only as a
+        // constant, and a single-op test draws only the graph inputs anew.
+        const mins = (spec.domain ?? []).flatMap((rule) => (rule.input === i && rule.min !== undefined ? [rule.min] : []));
+        fillers.push({ kind: 'new', dtype, dims: newDims(r), as: 'weight', slot: i, ...(mins.length > 0 ? { atLeast: Math.max(...mins) } : {}) });
         ranks.push(r);
         continue;
       }
@@ -389,7 +394,10 @@ export class GraphBuilder {
       constraints = [...(spec.requires?.(ctx) ?? [])];
       outShapes = spec.outputs(ctx);
       fillers.forEach((f, i) => {
-        if (f.kind === 'new' && f.as === 'ranged') ranges.set(i, slotAt(spec, i)!.valueRange!(ctx));
+        if (f.kind === 'new' && f.as === 'ranged') {
+          const slot = slotAt(spec, i)!;
+          ranges.set(i, (slot.drawRange ?? slot.valueRange)!(ctx));
+        }
       });
     } catch (e) {
       return fail(`the spec rejected the draw (${(e as Error).message})`);
@@ -398,8 +406,11 @@ export class GraphBuilder {
     const newCaps: BoolExpr[] = [];
     for (const out of outShapes) {
       // Outputs keep to --dtypes (Cast's target, say), except the bool and int64 results that
-      // comparisons, ArgMax and Shape produce whatever their inputs.
-      if (!dtypes.includes(out.dtype) && out.dtype !== 'bool' && out.dtype !== 'int64') return fail(`its output would be ${out.dtype}, outside the allowed dtypes`);
+      // comparisons, ArgMax and Shape produce whatever their inputs, and results of a type the op's
+      // type variable never takes, which the op fixes (MatMulInteger's int32 sums, QuantizeLinear's
+      // uint8, DequantizeLinear's float32).
+      const madeByOp = !spec.dtypes.includes(out.dtype);
+      if (!dtypes.includes(out.dtype) && out.dtype !== 'bool' && out.dtype !== 'int64' && !madeByOp) return fail(`its output would be ${out.dtype}, outside the allowed dtypes`);
       for (const d of out.shape) constraints.push(ge(d, 1));
       newCaps.push(le(product(out.shape), maxElements));
     }
@@ -484,7 +495,7 @@ export class GraphBuilder {
           const fill: WeightFill | undefined = f.exact
             ? { kind: 'exact', values: f.exact }
             : f.as === 'weight'
-              ? { kind: 'random' }
+              ? { kind: 'random', ...(f.atLeast !== undefined ? { atLeast: f.atLeast } : {}) }
               : range
                 ? { kind: 'ranged', lo: range[0], hi: range[1] }
                 : undefined;
@@ -536,8 +547,11 @@ export class GraphBuilder {
         const dims = shape(x);
         const fill = x.fill!;
         switch (fill.kind) {
-          case 'random':
-            return { name: x.name, value: randomTensor(dataRng, x.dtype, dims) };
+          case 'random': {
+            const value = randomTensor(dataRng, x.dtype, dims);
+            const atLeast = fill.atLeast;
+            return { name: x.name, value: atLeast === undefined ? value : makeTensor(x.dtype, dims, Array.from(value.data, (v) => atLeast + Math.abs(v))) };
+          }
           case 'ranged': {
             const [lo, hi] = [num(fill.lo), num(fill.hi)];
             return { name: x.name, value: makeTensor(x.dtype, dims, Array.from({ length: sizeOf(dims) }, () => dataRng.int(lo, hi))) };

@@ -36,6 +36,11 @@ export interface InputSlot {
    */
   readonly valueRange?: (ctx: SpecContext) => readonly [IntExpr, IntExpr];
   /**
+   * Where within valueRange the generator draws such an input (a zero point: near the small values
+   * the search gives quantized inputs, though the whole type is valid). Default: all of valueRange.
+   */
+  readonly drawRange?: (ctx: SpecContext) => readonly [IntExpr, IntExpr];
+  /**
    * Always a new weight (an initializer), never an existing value or a graph input: a quantization
    * scale, which runtimes (and their QDQ fusions) require to be constant.
    */

@@ -5,7 +5,10 @@ import { drawRank, type GraphBuilder, type SlotFill, type SymValue } from '../gr
 import type { Rng } from '../rng.js';
 import type { DimOf, Pattern, StepSlot } from './pattern.js';
 
-/** Every pattern is float32: the fusions they target are float-only in the SUTs. */
+/**
+ * Patterns read and produce float32: the fusions they target are float-only in the SUTs (a QDQ
+ * unit's inner steps are 8-bit, as their steps say).
+ */
 const PATTERN_DTYPE: DType = 'float32';
 
 export interface PatternInsertion {
@@ -22,7 +25,9 @@ export interface PatternInsertion {
 export function patternFits(pattern: Pattern, registry: OpRegistry, opset: number, dtypes: readonly DType[]): boolean {
   if (!dtypes.includes(PATTERN_DTYPE)) return false;
   if (pattern.opsets && (opset < pattern.opsets[0] || opset > pattern.opsets[1])) return false;
-  return pattern.steps.every((s) => registry.find(s.op, opset)?.dtypes.includes(s.dtype ?? PATTERN_DTYPE) === true);
+  // A step of an integer type (a DequantizeLinear of uint8) needs that type allowed too.
+  const allowed = (d: DType) => d === PATTERN_DTYPE || d === 'bool' || dtypes.includes(d);
+  return pattern.steps.every((s) => allowed(s.dtype ?? PATTERN_DTYPE) && registry.find(s.op, opset)?.dtypes.includes(s.dtype ?? PATTERN_DTYPE) === true);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DType } from '../../ir/dtype.js';
+import { INTEGER_RANGES, type DType } from '../../ir/dtype.js';
 import { c, constValue, eq, FALSE, rule, TRUE, type BoolExpr, type IntExpr } from '../expr.js';
 import type { AttrSpec, DomainRule, InputSlot, SpecContext } from '../spec.js';
 
@@ -28,7 +28,7 @@ export function scaleDomain(input: number): DomainRule {
  * quantized inputs within 16 of zero and a zero point far from them saturates everything. int32
  * (DequantizeLinear's accumulator input) has a zero point of 0 by definition.
  */
-const ZERO_POINTS: Readonly<Partial<Record<DType, readonly [number, number]>>> = {
+const DRAWN_ZERO_POINTS: Readonly<Partial<Record<DType, readonly [number, number]>>> = {
   uint8: [0, 32],
   int8: [-16, 16],
   uint16: [0, 64],
@@ -36,9 +36,15 @@ const ZERO_POINTS: Readonly<Partial<Record<DType, readonly [number, number]>>> =
   int32: [0, 0],
 };
 
-/** The values a zero point of that type is drawn from. */
+/** The values a zero point of that type may hold: the whole type, but 0 for int32. */
 export function zeroPointRange(dtype: DType): readonly [IntExpr, IntExpr] {
-  const [lo, hi] = ZERO_POINTS[dtype] ?? [0, 0];
+  const [lo, hi] = dtype === 'int32' ? [0, 0] : (INTEGER_RANGES[dtype] ?? [0, 0]);
+  return [c(lo), c(hi)];
+}
+
+/** The values a zero point of that type is drawn from (see DRAWN_ZERO_POINTS). */
+export function drawnZeroPointRange(dtype: DType): readonly [IntExpr, IntExpr] {
+  const [lo, hi] = DRAWN_ZERO_POINTS[dtype] ?? [0, 0];
   return [c(lo), c(hi)];
 }
 
@@ -48,8 +54,7 @@ export function scaleSlot(name: string, options: { dtype?: DType; rank: readonly
 }
 
 /**
- * A zero point: a constant whose values the generator draws within the type's range (see
- * ZERO_POINTS), of the rank of the scale slot `scaleIndex`. Without `types` it is of type T;
+ * A zero point: a constant within the type's range, drawn near zero (see DRAWN_ZERO_POINTS), of the rank of the scale slot `scaleIndex`. Without `types` it is of type T;
  * with them it takes one of them on its own, or with `dtypeOf` the named slot's.
  */
 export function zeroPointSlot(
@@ -64,6 +69,7 @@ export function zeroPointSlot(
     rank: options.rank ?? ((ranks) => ranks[options.scaleIndex] ?? 0),
     ...(options.optional ? { optional: true } : {}),
     valueRange: (ctx) => zeroPointRange(ctx.inputs[index]!.dtype),
+    drawRange: (ctx) => drawnZeroPointRange(ctx.inputs[index]!.dtype),
   };
 }
 
