@@ -1,4 +1,4 @@
-import type { DType } from '../ir/dtype.js';
+import { isIntDType, type DType } from '../ir/dtype.js';
 import type { AttrValue, Model, Node, ValueInfo, Weight } from '../ir/model.js';
 import { makeTensor, sizeOf } from '../ir/tensor.js';
 import { makeContext, type AttrBinding } from '../opspec/context.js';
@@ -406,10 +406,9 @@ export class GraphBuilder {
     const newCaps: BoolExpr[] = [];
     for (const out of outShapes) {
       // Outputs keep to --dtypes (Cast's target, say), except the bool and int64 results that
-      // comparisons, ArgMax and Shape produce whatever their inputs, and results of a type the op's
-      // type variable never takes, which the op fixes (MatMulInteger's int32 sums, QuantizeLinear's
-      // uint8, DequantizeLinear's float32).
-      const madeByOp = !spec.dtypes.includes(out.dtype);
+      // comparisons, ArgMax and Shape produce whatever their inputs, and what an op of integer
+      // inputs makes of a type of its own (MatMulInteger's int32 sums, DequantizeLinear's float32).
+      const madeByOp = isIntDType(T) && !spec.dtypes.includes(out.dtype);
       if (!dtypes.includes(out.dtype) && out.dtype !== 'bool' && out.dtype !== 'int64' && !madeByOp) return fail(`its output would be ${out.dtype}, outside the allowed dtypes`);
       for (const d of out.shape) constraints.push(ge(d, 1));
       newCaps.push(le(product(out.shape), maxElements));

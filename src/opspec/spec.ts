@@ -146,6 +146,12 @@ export interface OpSpec {
   readonly outputCount?: readonly [min: number, max: number];
   /** The dtypes the type variable T may take. */
   readonly dtypes: readonly DType[];
+  /**
+   * The types the first output takes whatever T is, where the op makes a type of its own
+   * (QuantizeLinear's 8-bit results): the generator leaves the op out of models where none of them
+   * is allowed, as it leaves out an op none of whose T it allows.
+   */
+  readonly outputDtypes?: readonly DType[];
   readonly inputs: readonly InputSlot[];
   /** Declares the attributes for the given input ranks (rank-dependent lengths and choices). */
   readonly attrs?: (ranks: readonly number[]) => Readonly<Record<string, AttrSpec>>;

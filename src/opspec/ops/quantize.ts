@@ -57,6 +57,7 @@ function quantizeLinear(sinceVersion: number, supersededAt?: number): OpSpec {
     sinceVersion,
     ...(supersededAt !== undefined ? { supersededAt } : {}),
     dtypes,
+    outputDtypes: sinceVersion >= 21 ? QUANTIZED_16BIT : QUANTIZED_8BIT,
     inputs: [
       { name: 'x', rank: [1, 5] },
       scaleSlot('y_scale', { ...(sinceVersion < 19 ? { dtype: 'float32' as const } : {}), rank: perAxis ? [0, 1] : [0, 0] }),
@@ -113,6 +114,7 @@ export const dynamicQuantizeLinear: OpSpec = {
   sinceVersion: 11,
   outputCount: [3, 3],
   dtypes: ['float32'],
+  outputDtypes: ['uint8'],
   inputs: [{ name: 'x', rank: [1, 5] }],
   outputs: (ctx) => [
     { dtype: 'uint8', shape: ctx.inputs[0]!.shape },
