@@ -137,6 +137,8 @@ export const REWRITE_SIGNS: readonly RewriteSign[] = [
   { name: 'QDQSelectorActionTransformer:QLinearAdd', shows: all(goes('Add'), appears('com.microsoft:QLinearAdd')) },
   { name: 'QDQSelectorActionTransformer:QLinearAveragePool', shows: all(goes('AveragePool'), appears('com.microsoft:QLinearAveragePool')) },
   { name: 'QDQSelectorActionTransformer:QLinearConcat', shows: all(goes('Concat'), appears('com.microsoft:QLinearConcat')) },
+  // An 8-bit QLinearConv in NCHW converted to NHWC (level all).
+  { name: 'NhwcTransformer:QLinearConv', shows: all(goes('QLinearConv'), appears('com.microsoft:QLinearConv')) },
   // A Relu before a Q whose zero point is the type's minimum: the Q clamps the same.
   { name: 'ReluQuantFusion', shows: all(goes('Relu'), nothingAppears, remains('QuantizeLinear')) },
   // A DQ -> Q pair removed: DoubleQDQPairsRemover (basic), or the drop-QDQ action around MaxPool,

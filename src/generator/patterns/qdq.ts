@@ -102,6 +102,24 @@ export const QDQ_PATTERNS: readonly Pattern[] = [
     targets: { onnxruntime: ['QDQPairRemoval'] },
   },
   {
+    name: 'qlinearconv-nhwc',
+    summary: 'Q -> QLinearConv (uint8) -> DQ: at level all the QLinearConv goes to NHWC (com.microsoft QLinearConv between Transposes)',
+    inputs: X4,
+    steps: [
+      { id: 'q', op: 'QuantizeLinear', slots: [ref('x'), exact(0.05), zeroPoint(8)] },
+      {
+        id: 'conv',
+        op: 'QLinearConv',
+        // w's zero point takes w's type, whichever 8-bit type w was drawn in.
+        slots: [ref('q'), exact(0.05), zeroPoint(8), weight((d) => [undefined, d('x', 1), undefined, undefined]), exact(0.02), exact(0), exact(0.1), zeroPoint(16)],
+        attrs: { group: 1 },
+        dtype: 'uint8',
+      },
+      { id: 'y', op: 'DequantizeLinear', slots: [ref('conv'), exact(0.1), zeroPoint(16)], dtype: 'uint8' },
+    ],
+    targets: { onnxruntime: ['NhwcTransformer:QLinearConv'] },
+  },
+  {
     name: 'qdq-double',
     summary: 'Q -> DQ -> Q -> DQ with equal parameters: the middle DQ -> Q pair is removed',
     inputs: X,
