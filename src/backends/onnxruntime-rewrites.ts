@@ -129,6 +129,21 @@ export const REWRITE_SIGNS: readonly RewriteSign[] = [
   { name: 'NotWhereFusion', shows: all(goes('Not'), nothingAppears) },
   { name: 'FuseReluClip', shows: all(goes('Relu'), nothingAppears, remains('Clip')) },
   { name: 'TransposeOptimizer', shows: all(goes('Transpose'), nothingAppears, not(remains('Gemm'))) },
+  // QDQ node units (DQ on the inputs, the op, Q on the output) fused into the quantized op. The
+  // float op goes and the quantized one appears; the DQ count need not fall, since a DQ that other
+  // nodes read too is first duplicated (EnsureUniqueDQForNodeUnit).
+  { name: 'QDQSelectorActionTransformer:QLinearConv', shows: all(goes('Conv'), (d) => appears('QLinearConv')(d) || appears('com.microsoft:QLinearConv')(d)) },
+  { name: 'QDQSelectorActionTransformer:QLinearMatMul', shows: all(goes('MatMul'), appears('QLinearMatMul')) },
+  { name: 'QDQSelectorActionTransformer:QLinearAdd', shows: all(goes('Add'), appears('com.microsoft:QLinearAdd')) },
+  { name: 'QDQSelectorActionTransformer:QLinearAveragePool', shows: all(goes('AveragePool'), appears('com.microsoft:QLinearAveragePool')) },
+  { name: 'QDQSelectorActionTransformer:QLinearConcat', shows: all(goes('Concat'), appears('com.microsoft:QLinearConcat')) },
+  // An 8-bit QLinearConv in NCHW converted to NHWC (level all).
+  { name: 'NhwcTransformer:QLinearConv', shows: all(goes('QLinearConv'), appears('com.microsoft:QLinearConv')) },
+  // A Relu before a Q whose zero point is the type's minimum: the Q clamps the same.
+  { name: 'ReluQuantFusion', shows: all(goes('Relu'), nothingAppears, remains('QuantizeLinear')) },
+  // A DQ -> Q pair removed: DoubleQDQPairsRemover (basic), or the drop-QDQ action around MaxPool,
+  // Reshape or Transpose (extended). Op counts cannot tell the two apart.
+  { name: 'QDQPairRemoval', shows: all(goes('DequantizeLinear'), goes('QuantizeLinear'), nothingAppears) },
 ];
 
 /** NCHWc's own rewrites: one per blocked op kind, and its conv taking in a following activation. */

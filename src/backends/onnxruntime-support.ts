@@ -98,7 +98,20 @@ export const ORT_CPU_UNSUPPORTED: Readonly<Record<string, readonly DType[]>> = {
   // float16 loads without a reduction only: with add, mul, max or min there is no kernel.
   ScatterElements: ['float16'],
   ScatterND: ['float16'],
+  // Registered for float (and float16 from 19) x only, not the int32 x that ONNX allows.
+  QuantizeLinear: ['int32'],
 };
+
+/**
+ * QLinearConv and QLinearMatMul: onnxruntime's kernels take an int8 x only with an int8 w, and
+ * quantize y to x's own type (probed likewise: every other combination of the 8-bit types fails
+ * with 'Could not find an implementation'). Their required inputs are x, x_scale, x_zero_point, w,
+ * w_scale, w_zero_point, y_scale, y_zero_point.
+ */
+function ortQLinearSupports(dtypes: readonly DType[]): boolean {
+  const [x, , , w, , , , y] = dtypes;
+  return !(x === 'int8' && w === 'uint8') && (y === undefined || y === x);
+}
 
 /** The exponent types (Pow's T1) onnxruntime's CPU Pow takes, whatever the base (probed likewise). */
 const ORT_POW_EXPONENTS: readonly DType[] = ['float32', 'float64', 'float16', 'int32', 'int64'];
@@ -126,6 +139,7 @@ let registry: OpRegistry | undefined;
  */
 export function ortSupports(op: string, dtypes: readonly DType[], opset?: number): boolean {
   if (op === 'Pow' && dtypes[1] !== undefined && !ORT_POW_EXPONENTS.includes(dtypes[1])) return false;
+  if ((op === 'QLinearConv' || op === 'QLinearMatMul') && !ortQLinearSupports(dtypes)) return false;
   const older = opset === undefined ? [] : (ORT_CPU_UNSUPPORTED_BEFORE[op] ?? []).filter(([first]) => opset < first).flatMap(([, d]) => d);
   const missing = [...(ORT_CPU_UNSUPPORTED[op] ?? []), ...older];
   if (missing.length === 0) return true;

@@ -55,7 +55,8 @@ export function allowedSpecs(config: GeneratorConfig, registry: OpRegistry): OpS
     .all(opset)
     .filter((s) => !config.ops || config.ops.includes(s.name))
     .filter((s) => !(config.excludeOps ?? []).includes(s.name))
-    .filter((s) => s.dtypes.some((d) => dtypes.includes(d)));
+    .filter((s) => s.dtypes.some((d) => dtypes.includes(d)))
+    .filter((s) => !s.outputDtypes || s.outputDtypes.some((d) => dtypes.includes(d)));
 }
 
 /** The first input's highest rank (see generateModel). */

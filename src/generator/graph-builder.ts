@@ -1,4 +1,4 @@
-import type { DType } from '../ir/dtype.js';
+import { isIntDType, type DType } from '../ir/dtype.js';
 import type { AttrValue, Model, Node, ValueInfo, Weight } from '../ir/model.js';
 import { makeTensor, sizeOf } from '../ir/tensor.js';
 import { makeContext, type AttrBinding } from '../opspec/context.js';
@@ -39,7 +39,8 @@ export interface SymValue {
 }
 
 type WeightFill =
-  | { readonly kind: 'random' }
+  /** Random values; `atLeast` moves them above a domain's minimum (a quantization scale: positive). */
+  | { readonly kind: 'random'; readonly atLeast?: number }
   | { readonly kind: 'constant'; readonly values: AttrBinding; readonly scalar: boolean }
   | {
       readonly kind: 'ranged';
@@ -104,6 +105,7 @@ type Filler =
       readonly as: 'input' | 'weight' | 'ranged';
       readonly slot: number;
       readonly exact?: readonly number[];
+      readonly atLeast?: number;
     };
 
 export interface BuilderLimits {
@@ -230,6 +232,9 @@ export class GraphBuilder {
         : spec.inputs.length;
     const slotDtype = (i: number): DType => {
       const slot = slotAt(spec, i)!;
+      const source = slot.dtypeOf === undefined ? undefined : fillers[spec.inputs.findIndex((s) => s.name === slot.dtypeOf)];
+      if (source?.kind === 'existing') return source.value.dtype;
+      if (source?.kind === 'new') return source.dtype;
       if (!slot.dtypes) return slot.dtype ?? T;
       const preferred = slot.dtypes.filter((d) => dtypes.includes(d));
       return rng.pick(preferred.length > 0 ? preferred : slot.dtypes);
@@ -244,7 +249,7 @@ export class GraphBuilder {
     if (!target && !request.slots) {
       for (let i = 0; i < count && anchor < 0; i++) {
         const slot = slotAt(spec, i)!;
-        if (slot.constantFrom || slot.valueRange || directed(i)) continue;
+        if (slot.constantFrom || slot.valueRange || slot.weight || directed(i)) continue;
         const want = slot.dtypes ?? [slot.dtype ?? T];
         if (usable.some((x) => want.includes(x.dtype))) anchor = i;
       }
@@ -340,6 +345,15 @@ export class GraphBuilder {
         ranks.push(r);
         continue;
       }
+      if (slot.weight) {
+        const r = rank();
+        // Drawn within the slot's domain minimum from the start: runtimes take a scale only as a
+        // constant, and a single-op test draws only the graph inputs anew.
+        const mins = (spec.domain ?? []).flatMap((rule) => (rule.input === i && rule.min !== undefined ? [rule.min] : []));
+        fillers.push({ kind: 'new', dtype, dims: newDims(r), as: 'weight', slot: i, ...(mins.length > 0 ? { atLeast: Math.max(...mins) } : {}) });
+        ranks.push(r);
+        continue;
+      }
       // A domain-limited slot (Log's, Acosh's) takes no value that could never satisfy its domain.
       const rules = (spec.domain ?? []).filter((r) => r.input === i);
       const fits = usable.filter(
@@ -399,7 +413,7 @@ export class GraphBuilder {
       fillers.forEach((f, i) => {
         if (f.kind !== 'new' || f.as !== 'ranged') return;
         const slot = slotAt(spec, i)!;
-        ranges.set(i, slot.valueRange!(ctx));
+        ranges.set(i, (slot.drawRange ?? slot.valueRange)!(ctx));
         const drawValues = slot.drawValues;
         if (!drawValues) return;
         // Evaluated once the dims are known: the spec draws on the concrete node.
@@ -422,8 +436,10 @@ export class GraphBuilder {
     const newCaps: BoolExpr[] = [];
     for (const out of outShapes) {
       // Outputs keep to --dtypes (Cast's target, say), except the bool and int64 results that
-      // comparisons, ArgMax and Shape produce whatever their inputs.
-      if (!dtypes.includes(out.dtype) && out.dtype !== 'bool' && out.dtype !== 'int64') return fail(`its output would be ${out.dtype}, outside the allowed dtypes`);
+      // comparisons, ArgMax and Shape produce whatever their inputs, and what an op of integer
+      // inputs makes of a type of its own (MatMulInteger's int32 sums, DequantizeLinear's float32).
+      const madeByOp = isIntDType(T) && !spec.dtypes.includes(out.dtype);
+      if (!dtypes.includes(out.dtype) && out.dtype !== 'bool' && out.dtype !== 'int64' && !madeByOp) return fail(`its output would be ${out.dtype}, outside the allowed dtypes`);
       for (const d of out.shape) constraints.push(ge(d, 1));
       newCaps.push(le(product(out.shape), maxElements));
     }
@@ -508,7 +524,7 @@ export class GraphBuilder {
           const fill: WeightFill | undefined = f.exact
             ? { kind: 'exact', values: f.exact }
             : f.as === 'weight'
-              ? { kind: 'random' }
+              ? { kind: 'random', ...(f.atLeast !== undefined ? { atLeast: f.atLeast } : {}) }
               : range
                 ? { kind: 'ranged', lo: range[0], hi: range[1], ...(draws.get(i) ? { draw: draws.get(i)! } : {}) }
                 : undefined;
@@ -560,8 +576,11 @@ export class GraphBuilder {
         const dims = shape(x);
         const fill = x.fill!;
         switch (fill.kind) {
-          case 'random':
-            return { name: x.name, value: randomTensor(dataRng, x.dtype, dims) };
+          case 'random': {
+            const value = randomTensor(dataRng, x.dtype, dims);
+            const atLeast = fill.atLeast;
+            return { name: x.name, value: atLeast === undefined ? value : makeTensor(x.dtype, dims, Array.from(value.data, (v) => atLeast + Math.abs(v))) };
+          }
           case 'ranged': {
             if (fill.draw) return { name: x.name, value: makeTensor(x.dtype, dims, fill.draw(num, (lo, hi) => dataRng.int(lo, hi))) };
             const [lo, hi] = [num(fill.lo), num(fill.hi)];

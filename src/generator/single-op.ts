@@ -52,7 +52,9 @@ export async function singleOpModel(registry: OpRegistry, spec: OpSpec, dtype: D
   try {
     // Rank 4 at most, as these per-op property tests always drew: the generator now favours ranks 5
     // and 6, on which no Resize draw of 80 reaches the int32 overflow its facts declare.
-    return (await generateModel({ maxNodes: 1, ops: [spec.name], dtypes: [dtype], opset, maxRank: 4 }, registry, rng.fork('model'))).model;
+    // An op that makes a type of its own (QuantizeLinear's uint8) gets those types allowed too.
+    const dtypes = [dtype, ...(spec.outputDtypes ?? []).filter((d) => d !== dtype)];
+    return (await generateModel({ maxNodes: 1, ops: [spec.name], dtypes, opset, maxRank: 4 }, registry, rng.fork('model'))).model;
   } catch (e) {
     if (e instanceof GenerationError) return undefined;
     throw e;

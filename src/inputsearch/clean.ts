@@ -61,7 +61,7 @@ export function firstUntrustedValue(model: Model, run: CheckedRun, registry: OpR
     if (stability) {
       const inputs = node.inputs.map((n) => (n === '' ? undefined : values.get(n)));
       const { attrs } = inferNode(spec, node, inputs, constants, model.opset);
-      const detail = stability(inputs, attrs);
+      const detail = stability(inputs, attrs, node.outputs);
       if (detail) return { node: node.name, op: node.op, value: node.inputs[0]!, reason: 'near-discontinuity', detail };
     }
     // A normalization's conditioning is its error bound's matter (see illConditioned): the bound

@@ -108,13 +108,24 @@ export type Discontinuity =
    * at least 1) of a jump, or returns undefined. ThresholdedRelu jumps at alpha, Shrink at +-lambd;
    * MeanVarianceNormalization divides by a deviation that nearly equal values make vanish.
    */
-  | { readonly kind: 'own'; readonly near: (inputs: readonly (ValuesOf | undefined)[], attrs: ConcreteAttrs, margin: number) => string | undefined };
+  | { readonly kind: 'own'; readonly near: (inputs: readonly (ValuesOf | undefined)[], attrs: ConcreteAttrs, margin: number) => string | undefined }
+  /**
+   * An integer result that rounds a real value half to even before saturating (the quantization
+   * ops): jumps where that value crosses a half-integer. `of` names the value: the quotient x /
+   * scale (QuantizeLinear), x / scale and -min / scale with the scale computed from x
+   * (DynamicQuantizeLinear), or an exact integer sum times the float multiplier in_scale *
+   * w_scale / out_scale (QLinearConv, QLinearMatMul), which a float32 SUT rounds on its own.
+   */
+  | { readonly kind: 'requantize'; readonly of: RequantizedValue };
 
 /** What an `own` discontinuity reads of an input: its shape and values. */
 export interface ValuesOf {
   readonly shape: readonly number[];
   readonly data: ArrayLike<number>;
 }
+
+/** Which real value a quantization op rounds (see Discontinuity 'requantize'). */
+export type RequantizedValue = 'quotient' | 'dynamic' | 'conv' | 'matmul';
 
 /**
  * Whether an integer result can leave what its dtype holds (int64: beyond 2^53, where float64 stops
@@ -186,7 +197,7 @@ export function nearestJump(at: JumpLocation, x: number): number {
   }
 }
 
-const DISCONTINUITY_KINDS = new Set(['none', 'elementwise', 'cast', 'comparison', 'arg-extreme', 'window-extreme', 'sample-rounding', 'quotient', 'own']);
+const DISCONTINUITY_KINDS = new Set(['none', 'elementwise', 'cast', 'comparison', 'arg-extreme', 'window-extreme', 'sample-rounding', 'quotient', 'own', 'requantize']);
 const EXACTNESS_KINDS = new Set(['rounded', 'copies', 'steps', 'converted']);
 const OVERFLOW_KINDS = new Set(['never', 'grows', 'edge-cases', 'from-float']);
 

@@ -54,6 +54,18 @@ export interface InputSlot {
    * (ScatterND's updates: from the indices' tuple length). The spec's rules still check it.
    */
   readonly generatedRank?: (earlier: readonly (SymTensor | undefined)[]) => number | undefined;
+  /**
+   * Where within valueRange the generator draws such an input (a zero point: near the small values
+   * the search gives quantized inputs, though the whole type is valid). Default: all of valueRange.
+   */
+  readonly drawRange?: (ctx: SpecContext) => readonly [IntExpr, IntExpr];
+  /**
+   * Always a new weight (an initializer), never an existing value or a graph input: a quantization
+   * scale, which runtimes (and their QDQ fusions) require to be constant.
+   */
+  readonly weight?: boolean;
+  /** The slot takes the dtype the named earlier slot was given (QLinearConv's w_zero_point: w's). */
+  readonly dtypeOf?: string;
   /** The last slot may repeat (Concat, Sum...): how many inputs it takes. */
   readonly variadic?: readonly [min: number, max: number];
 }
@@ -184,6 +196,12 @@ export interface OpSpec {
   readonly outputCount?: readonly [min: number, max: number];
   /** The dtypes the type variable T may take. */
   readonly dtypes: readonly DType[];
+  /**
+   * The types the first output takes whatever T is, where the op makes a type of its own
+   * (QuantizeLinear's 8-bit results): the generator leaves the op out of models where none of them
+   * is allowed, as it leaves out an op none of whose T it allows.
+   */
+  readonly outputDtypes?: readonly DType[];
   readonly inputs: readonly InputSlot[];
   /** Declares the attributes for the given input ranks (rank-dependent lengths and choices). */
   readonly attrs?: (ranks: readonly number[]) => Readonly<Record<string, AttrSpec>>;

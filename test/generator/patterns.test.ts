@@ -26,7 +26,9 @@ async function buildAlone(pattern: Pattern, tries = 4, from = 0): Promise<Model 
     const rng = new Rng(`${pattern.name}/${i}`);
     const solver = new Z3Fallback(z3, rng.fork('z3'));
     try {
-      const builder = new GraphBuilder({ dtypes: ['float32'], maxElements: 4096, maxRank: 4, opset: 17 }, registry, rng, solver);
+      // float32, and the integer types of the pattern's own steps (a QDQ unit's uint8 and int8).
+      const stepTypes = pattern.steps.flatMap((s) => (s.dtype && s.dtype !== 'bool' ? [s.dtype] : []));
+      const builder = new GraphBuilder({ dtypes: [...new Set(['float32' as const, ...stepTypes])], maxElements: 4096, maxRank: 4, opset: 17 }, registry, rng, solver);
       const input = builder.addInput('float32', pattern.inputs[0]!.rank[0]);
       // The pattern reads a computed value, as in a campaign's models (some eliminations keep an
       // op whose input is a graph input).

@@ -5,6 +5,7 @@ import { MATMUL_PATTERNS } from './matmul.js';
 import { NORMALIZATION_PATTERNS } from './normalization.js';
 import type { Pattern } from './pattern.js';
 import { REWRITE_PATTERNS } from './rewrites.js';
+import { QDQ_PATTERNS } from './qdq.js';
 
 /** Checks a pattern list: unique names, near misses of patterns that exist, steps that read what exists. */
 export function checkedPatterns(patterns: readonly Pattern[]): readonly Pattern[] {
@@ -38,6 +39,16 @@ export function derivedNearMisses(pattern: Pattern): Pattern[] {
   if (pattern.nearMiss || pattern.steps.length < 2 || COMPARISONS.includes(pattern.steps[0]!.op)) return [];
   const inner = pattern.steps[0]!.id;
   const base = { inputs: pattern.inputs, targets: {}, ...(pattern.opsets ? { opsets: pattern.opsets } : {}) };
+  const exposed: Pattern = {
+    ...base,
+    name: `${pattern.name}~exposed`,
+    summary: `${pattern.summary}; the ${pattern.steps[0]!.op} output also a graph output`,
+    steps: pattern.steps,
+    expose: [inner],
+    nearMiss: { of: pattern.name, why: `the ${pattern.steps[0]!.op} output is a graph output` },
+  };
+  // A quantized first value (a QuantizeLinear's uint8) has no Neg to read it either.
+  if (pattern.steps[0]!.op === 'QuantizeLinear') return [exposed];
   return [
     {
       ...base,
@@ -46,14 +57,7 @@ export function derivedNearMisses(pattern: Pattern): Pattern[] {
       steps: [...pattern.steps, { id: 'shared', op: 'Neg', slots: [{ ref: inner }] }],
       nearMiss: { of: pattern.name, why: `the ${pattern.steps[0]!.op} output has a second consumer` },
     },
-    {
-      ...base,
-      name: `${pattern.name}~exposed`,
-      summary: `${pattern.summary}; the ${pattern.steps[0]!.op} output also a graph output`,
-      steps: pattern.steps,
-      expose: [inner],
-      nearMiss: { of: pattern.name, why: `the ${pattern.steps[0]!.op} output is a graph output` },
-    },
+    exposed,
   ];
 }
 
@@ -67,6 +71,7 @@ const WRITTEN: readonly Pattern[] = [
   ...NORMALIZATION_PATTERNS,
   ...ELIMINATION_PATTERNS,
   ...REWRITE_PATTERNS,
+  ...QDQ_PATTERNS,
 ];
 
 /** Every rewrite pattern the generator knows: the written ones and their derived near misses. */

@@ -6,7 +6,10 @@ import type { Rng } from '../rng.js';
 import type { OpSpec } from '../../opspec/spec.js';
 import type { DimOf, Pattern, PatternStep, StepSlot } from './pattern.js';
 
-/** Every pattern is float32: the fusions they target are float-only in the SUTs. */
+/**
+ * Patterns read and produce float32: the fusions they target are float-only in the SUTs (a QDQ
+ * unit's inner steps are 8-bit, as their steps say).
+ */
 const PATTERN_DTYPE: DType = 'float32';
 
 export interface PatternInsertion {
@@ -23,9 +26,11 @@ export interface PatternInsertion {
 export function patternFits(pattern: Pattern, registry: OpRegistry, opset: number, dtypes: readonly DType[]): boolean {
   if (!dtypes.includes(PATTERN_DTYPE)) return false;
   if (pattern.opsets && (opset < pattern.opsets[0] || opset > pattern.opsets[1])) return false;
+  // A step of an integer type (a DequantizeLinear of uint8) needs that type allowed too.
+  const allowed = (d: DType) => d === PATTERN_DTYPE || d === 'bool' || dtypes.includes(d);
   return pattern.steps.every((s) => {
     const spec = registry.find(s.op, opset);
-    return spec !== undefined && spec.dtypes.includes(s.dtype ?? PATTERN_DTYPE) && stepFitsVersion(s, spec);
+    return spec !== undefined && allowed(s.dtype ?? PATTERN_DTYPE) && spec.dtypes.includes(s.dtype ?? PATTERN_DTYPE) && stepFitsVersion(s, spec);
   });
 }
 

@@ -60,6 +60,11 @@ import { range } from './range.js';
 import { oneHot, oneHot9 } from './one-hot.js';
 import { castLike, castLike15, castLike19 } from './cast-like.js';
 import { globalLpPool, lrn, lrn1, meanVarianceNormalization, meanVarianceNormalization9 } from './local-norm.js';
+import {
+  dequantizeLinear10, dequantizeLinear13, dequantizeLinear19, dequantizeLinear21, dynamicQuantizeLinear,
+  quantizeLinear10, quantizeLinear13, quantizeLinear19, quantizeLinear21,
+} from './quantize.js';
+import { convInteger, matMulInteger, qlinearConv, qlinearMatMul10, qlinearMatMul21 } from './qlinear.js';
 import { acos, acosh, asin, asinh, atan, atanh, cos, cosh, sin, sinh, tan } from './trig.js';
 import {
   abs, ceil, erf, exp, floor, identity16, identity19, identity21, isInf10, isInf20, isNaN13, isNaN20,
@@ -95,6 +100,9 @@ export const BUILTIN_SPECS: readonly OpSpec[] = [
   dropout7, dropout10, dropout12, dropout13, hardmax1, hardmax11, hardmax, thresholdedRelu, shrink,
   eyeLike, range, oneHot9, oneHot, castLike15, castLike19, castLike, lrn1, lrn,
   meanVarianceNormalization9, meanVarianceNormalization, globalLpPool,
+  quantizeLinear10, quantizeLinear13, quantizeLinear19, quantizeLinear21,
+  dequantizeLinear10, dequantizeLinear13, dequantizeLinear19, dequantizeLinear21, dynamicQuantizeLinear,
+  qlinearConv, qlinearMatMul10, qlinearMatMul21, matMulInteger, convInteger,
 ];
 
 /** The registry of every built-in operator spec. */

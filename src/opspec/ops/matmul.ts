@@ -5,8 +5,8 @@ import { FLOATS, WIDE_NUMERIC } from './dtypes.js';
 import { allVersions } from './versions.js';
 import { facts } from '../numeric.js';
 
-/** numpy.matmul: 1-D operands are promoted and the promoted dim is dropped; batch dims broadcast. */
-function matmulShapes(a: readonly IntExpr[], b: readonly IntExpr[]) {
+/** numpy.matmul: 1-D operands are promoted and the promoted dim is dropped; batch dims broadcast (MatMulInteger and QLinearMatMul too). */
+export function matmulShapes(a: readonly IntExpr[], b: readonly IntExpr[]) {
   const a2 = a.length === 1 ? [a[0]!] : a;
   const k1 = a2[a2.length - 1]!;
   const k2 = b.length === 1 ? b[0]! : b[b.length - 2]!;

@@ -17,6 +17,7 @@ import { resizeRule } from './rules/resize.js';
 import { SUM_RULES } from './rules/sums.js';
 import { GENERATOR_RULES } from './rules/generators.js';
 import { LOCAL_NORM_RULES } from './rules/local-norm.js';
+import { QUANTIZE_RULES } from './rules/quantize.js';
 
 /** An explicit registry of error-bound rules, one per op; a second one for an op throws. */
 export class BoundRuleRegistry extends OpTable<BoundRule> {
@@ -29,7 +30,7 @@ export class BoundRuleRegistry extends OpTable<BoundRule> {
 export function boundRules(): BoundRuleRegistry {
   return new BoundRuleRegistry([
     ELEMENTWISE_RULES, MOVEMENT_RULES, INDEXING_RULES, SUM_RULES, NORMALIZATION_RULES, { Resize: resizeRule }, RECURRENT_RULES, LOSS_RULES, GRID_SAMPLE_RULES,
-    GENERATOR_RULES, LOCAL_NORM_RULES,
+    GENERATOR_RULES, LOCAL_NORM_RULES, QUANTIZE_RULES,
   ]);
 }
 

@@ -1,10 +1,12 @@
 import { isFloatDType, type DType } from '../../ir/dtype.js';
-import type { ConcreteAttrs } from '../../opspec/infer.js';
-import { elementwiseJump, nearestJump, type Conditioning, type Discontinuity, type JumpLocation } from '../../opspec/numeric.js';
+import type { ConcreteAttrs, ConcreteType } from '../../opspec/infer.js';
+import { elementwiseJump, nearestJump, type Conditioning, type Discontinuity, type JumpLocation, type RequantizedValue } from '../../opspec/numeric.js';
 import { normalizeAxis } from '../../opspec/shapes.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { axisSample, gridSampleOptions } from './kernels/grid-sample.js';
 import { broadcastShape, broadcastStrides, forEachBroadcast, splitAt } from './indexing.js';
+import { qlinearConvReals, qlinearMatMulReals } from './kernels/qlinear.js';
+import { dynamicReals, quantizeReals, type Requantization } from './kernels/requantize.js';
 
 /**
  * Discontinuous ops (Floor, comparisons, ArgMax...) turn a rounding-size difference between the
@@ -13,7 +15,7 @@ import { broadcastShape, broadcastStrides, forEachBroadcast, splitAt } from './i
  * there. A value exactly on the boundary counts as stable: it usually comes from exact arithmetic
  * (Relu's zeros).
  */
-export type StabilityCheck = (inputs: readonly (Tensor | undefined)[], attrs: ConcreteAttrs) => string | undefined;
+export type StabilityCheck = (inputs: readonly (Tensor | undefined)[], attrs: ConcreteAttrs, outputs: readonly ConcreteType[]) => string | undefined;
 
 /** Relative distance to a discontinuity below which a float32 SUT may land on the other side. */
 export const STABILITY_MARGIN = 1e-4;
@@ -97,6 +99,53 @@ function sampleRounding([x, grid]: readonly (Tensor | undefined)[], attrs: Concr
   return undefined;
 }
 
+/** The real values a quantization op rounds, computed as its kernel computes them. */
+function requantization(of: RequantizedValue, inputs: readonly (Tensor | undefined)[], attrs: ConcreteAttrs, outputs: readonly ConcreteType[]): Requantization | undefined {
+  const out = outputs[0];
+  if (!out || !inputs[0]) return undefined;
+  switch (of) {
+    case 'quotient':
+      return quantizeReals(inputs, attrs, out.dtype);
+    case 'dynamic':
+      return dynamicReals(inputs[0]);
+    case 'conv':
+      return qlinearConvReals(inputs, attrs, out);
+    case 'matmul':
+      return qlinearMatMulReals(inputs, attrs, out);
+  }
+}
+
+/** How many units of the op's own precision around a tie a SUT's rounding of the real may reach. */
+const TIE_UNITS = 8;
+
+/**
+ * A quantization op: some real value it rounds half to even lies within its SUT's own rounding of a
+ * tie (x / scale within float32 division error of 2.5; a QLinearConv sum times a float32 multiplier
+ * that onnxruntime forms with other roundings), where the integer result may be one off either
+ * way. Ties whose two sides both saturate to the same value are no matter. An exact tie of a
+ * quotient counts as stable (a float32 division that lands on it rounds to even like the
+ * reference); one of a requantized sum does not, since the SUT's multiplier need not be the
+ * reference's.
+ */
+function requantizeCheck(of: RequantizedValue): StabilityCheck {
+  return (inputs, attrs, outputs) => {
+    const q = requantization(of, inputs, attrs, outputs);
+    if (!q) return undefined;
+    const [lo, hi] = q.range;
+    for (let i = 0; i < q.reals.length; i++) {
+      const r = q.reals[i]!;
+      if (!Number.isFinite(r)) continue;
+      const n = Math.floor(r);
+      const zp = q.zeroPoints[i]!;
+      if (n + zp >= hi || n + 1 + zp <= lo) continue;
+      const d = Math.abs(r - (n + 0.5));
+      const margin = TIE_UNITS * q.precision * Math.max(1, Math.abs(r));
+      if (d <= margin && (d > 0 || of === 'conv' || of === 'matmul')) return `the value ${r} it rounds is within ${margin.toExponential(1)} of the tie ${n + 0.5}`;
+    }
+    return undefined;
+  };
+}
+
 /**
  * The check for a declared discontinuity of a node whose first output has `outputDtype` (Cast's
  * jumps depend on it), or undefined where there is nothing to check on the inputs: continuous ops,
@@ -116,6 +165,8 @@ export function stabilityCheck(d: Discontinuity, outputDtype: DType): StabilityC
       return sampleRounding;
     case 'own':
       return (inputs, attrs) => d.near(inputs, attrs, STABILITY_MARGIN);
+    case 'requantize':
+      return requantizeCheck(d.of);
     default:
       return undefined;
   }

@@ -20,6 +20,7 @@ import { preluGradients } from './prelu.js';
 import { recurrentGradients } from './recurrent.js';
 import { lossGradients } from './loss.js';
 import { gridSampleGradients } from './grid-sample.js';
+import { quantizeGradients } from './quantize.js';
 import { reduceGradients } from './reduce.js';
 import { resizeGradients } from './resize.js';
 import { shapeGradients } from './shape.js';
@@ -58,6 +59,7 @@ export function cpuGradients(): GradientRegistry {
     recurrentGradients,
     lossGradients,
     gridSampleGradients,
+    quantizeGradients,
     reduceGradients,
     resizeGradients,
     shapeGradients,

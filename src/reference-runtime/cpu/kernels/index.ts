@@ -56,6 +56,8 @@ import { hardmaxKernel } from './hardmax.js';
 import { shrinkKernel, thresholdedReluKernel } from './thresholds.js';
 import { castLikeKernel } from './cast-like.js';
 import { globalLpPoolKernel, lrnKernel, mvnKernel } from './local-norm.js';
+import { quantizeKernels } from './quantize.js';
+import { qlinearKernels } from './qlinear.js';
 
 /** The registry of every float64 CPU kernel. */
 export function cpuKernels(): KernelRegistry {
@@ -110,5 +112,7 @@ export function cpuKernels(): KernelRegistry {
     { ConstantOfShape: constantOfShapeKernel, Size: sizeKernel, Range: rangeKernel, EyeLike: eyeLikeKernel, OneHot: oneHotKernel },
     { Dropout: dropoutKernel, Hardmax: hardmaxKernel, ThresholdedRelu: thresholdedReluKernel, Shrink: shrinkKernel, CastLike: castLikeKernel },
     { LRN: lrnKernel, MeanVarianceNormalization: mvnKernel, GlobalLpPool: globalLpPoolKernel },
+    quantizeKernels,
+    qlinearKernels,
   ]);
 }
