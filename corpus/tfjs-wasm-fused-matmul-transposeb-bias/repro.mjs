@@ -32,7 +32,7 @@ const CASE = {
     "opset": 17
   }
 };
-const CLI = "/work/main/dist/cli/main.js";
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 const folder = fileURLToPath(new URL('.', import.meta.url));
 const reproArgs = ['repro', folder, ...process.argv.slice(2)];

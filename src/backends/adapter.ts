@@ -43,8 +43,11 @@ export interface BackendAdapter<Prepared = unknown> {
    */
   readonly sharesCodeWith?: readonly string[];
   describe(): Promise<BackendDescription>;
-  /** Static knowledge of what the SUT implements; an unsupported op/dtype is not a bug. */
-  supports(op: string, dtypes: readonly DType[]): boolean;
+  /**
+   * Static knowledge of what the SUT implements; an unsupported op/dtype is not a bug. `opset`, the
+   * model's, when known: a SUT may lack types for an op's older versions only.
+   */
+  supports(op: string, dtypes: readonly DType[], opset?: number): boolean;
   prepare(artifact: ModelArtifact): Promise<Prepared>;
   run(prepared: Prepared, inputs: TensorMap): Promise<Map<string, Tensor>>;
   /** Frees what prepare allocated. */
@@ -99,7 +102,7 @@ export function unsupportedNode(adapter: BackendAdapter, model: Model): string |
   for (const w of model.weights) types.set(w.name, w.value.dtype);
   for (const n of model.nodes) {
     const dtypes = n.inputs.filter((x) => x !== '').map((x) => types.get(x)!);
-    if (!adapter.supports(n.op, dtypes)) return `${n.op}(${dtypes.join(', ')})`;
+    if (!adapter.supports(n.op, dtypes, model.opset)) return `${n.op}(${dtypes.join(', ')})`;
     for (const o of n.outputs) types.set(o.name, o.dtype);
   }
   return undefined;

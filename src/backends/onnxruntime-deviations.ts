@@ -35,7 +35,64 @@ export interface OrtDeviation {
   readonly corpus?: string;
 }
 
+/** Whether a MaxUnpool node's output_shape input differs from the shape its attributes infer. */
+function unpoolsBeyondInferred(node: Node, inputs: readonly (DeviationInput | undefined)[]): boolean {
+  const [x, , given] = inputs;
+  if (!x || !given) return false;
+  const ints = (name: string, fallback: number) => {
+    const a = node.attrs[name];
+    return Array.isArray(a) ? a : new Array<number>(2 * (x.shape.length - 2)).fill(fallback);
+  };
+  const s = x.shape.length - 2;
+  const [kernel, strides, pads] = [ints('kernel_shape', 1), ints('strides', 1), ints('pads', 0)];
+  return node.outputs[0]!.shape.slice(2).some((d, i) => d !== (x.shape[i + 2]! - 1) * strides[i]! + kernel[i]! - pads[i]! - pads[i + s]!);
+}
+
 export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
+  ...['RNN', 'GRU', 'LSTM'].map(
+    (op): OrtDeviation => ({
+      op,
+      attrs: { layout: 1 },
+      reason: `onnxruntime's CPU ${op} kernel refuses layout 1 ('Batchwise recurrent operations (layout == 1) are not supported')`,
+    }),
+  ),
+  {
+    op: 'GridSample',
+    when: (_node, inputs) => inputs[0] !== undefined && inputs[1] !== undefined && inputs[0].dtype !== inputs[1].dtype,
+    reason: "onnxruntime registers GridSample with one type for X and the grid ('Could not find an implementation' for a float32 X and a float64 grid)",
+  },
+  {
+    op: 'GridSample',
+    when: (_node, inputs) => inputs[0]?.shape.length === 3,
+    reason: "onnxruntime's GridSample samples 2-D and 3-D grids only ('Only 4-D or 5-D tensor is supported'); GridSample-20 allows 1-D",
+  },
+  {
+    op: 'MaxUnpool',
+    when: unpoolsBeyondInferred,
+    reason:
+      "with an output_shape larger than the inferred shape, onnxruntime reads the indices as flat positions in output_shape; " +
+      "ONNX's reference (and its conformance test, which onnxruntime skips) places them in the inferred shape and pads after it",
+  },
+  {
+    op: 'Shrink',
+    dtypes: ['float64'],
+    reason:
+      'onnxruntime computes a float64 Shrink in float32: x - bias is rounded to float32 ' +
+      '(1.1234567890123 - 0.5613460540771484 gives 0.5621107816696167, not 0.5621107349351515)',
+  },
+  {
+    op: 'MeanVarianceNormalization',
+    // A group of one element (every normalized dim of size 1) has zero variance whatever it holds.
+    when: (node, [x]) => {
+      const axes = node.attrs['axes'];
+      const r = x?.shape.length ?? 0;
+      const normalized = Array.isArray(axes) ? axes.map((a) => (a < 0 ? a + r : a)) : [0, 2, 3];
+      return x !== undefined && normalized.every((a) => (x.shape[a] ?? 1) === 1);
+    },
+    reason:
+      "onnxruntime's kernel divides by the standard deviation without ONNX's 1e-9, so a group of zero variance gives NaN " +
+      '([3] normalized over axis 0 is 0 / (0 + 1e-9) = 0 in ONNX, NaN in onnxruntime)',
+  },
   {
     op: 'ConvTranspose',
     hasAttrs: ['output_shape'],
@@ -60,17 +117,17 @@ export const ORT_DEVIATIONS: readonly OrtDeviation[] = [
   },
   {
     op: 'Resize',
-    dtypes: ['int32'],
+    dtypes: ['int32', 'int8', 'uint8'],
     attrs: { mode: 'linear' },
     reason:
-      'onnxruntime interpolates int32 in float32 and truncates, so a result that is exactly an integer can come out one below ' +
-      '([-4, 5] at 1/3 is -1; onnxruntime gives 0)',
+      'onnxruntime interpolates integers (int32, int8, uint8) in float32 and truncates, so a result that is exactly an integer ' +
+      'can come out one below ([-4, 5] at 1/3 is -1; onnxruntime gives 0)',
   },
   {
     op: 'Resize',
-    dtypes: ['int32'],
+    dtypes: ['int32', 'int8', 'uint8'],
     attrs: { mode: 'cubic' },
-    reason: "onnxruntime's cubic kernel fails on int32 inputs ('Tensor type mismatch': it writes a float buffer)",
+    reason: "onnxruntime's cubic kernel fails on integer inputs, int32, int8 and uint8 ('Tensor type mismatch': it writes a float buffer)",
     corpus: 'onnxruntime-resize-cubic-int32',
   },
   {

@@ -1,4 +1,4 @@
-import type { Model, Node } from '../ir/model.js';
+import { valueTypes, type Model, type Node } from '../ir/model.js';
 import type { KnownBugMatch } from './adapter.js';
 import type { OrtOptLevel } from './onnxruntime-options.js';
 
@@ -13,6 +13,11 @@ export interface OrtRewriteBug {
   readonly rewrite: string;
   /** The lowest graph optimization level at which the rewrite runs. */
   readonly from: OrtOptLevel;
+  /**
+   * The highest level at which the bug shows, when a rewrite of a higher level removes what it needs
+   * (an identity Cast, which CastElimination removes from level basic); absent, every level from `from`.
+   */
+  readonly through?: OrtOptLevel;
   readonly corpus: string;
   /** What the model runs into, as a sentence; undefined when it does not. */
   readonly finds: (model: Model) => string | undefined;
@@ -132,12 +137,60 @@ function fastGeluLosesAValue(model: Model): string | undefined {
   return undefined;
 }
 
+/**
+ * The ops whose float16 nodes onnxruntime's CPU provider runs in float16 (it has a float16 kernel
+ * for them). It runs a float16 node of any other op in float32, between casts its
+ * InsertCastTransformer puts in (named InsertedPrecisionFreeCast_...). Probed on onnxruntime-node 1.30
+ * at opset 17: a single-op float16 model of each op of the registry that takes float16, loaded at
+ * level disabled with the optimized model saved; these are the ops saved without such casts.
+ */
+export const ORT_CPU_FLOAT16_KERNELS: ReadonlySet<string> = new Set([
+  'Cast', 'Clip', 'Concat', 'Expand', 'Flatten', 'Gather', 'GatherElements', 'Identity', 'IsNaN', 'LayerNormalization', 'Max',
+  'Min', 'Mod', 'Reshape', 'Round', 'Shape', 'Sign', 'Slice', 'Split', 'Squeeze', 'Transpose', 'Unsqueeze',
+]);
+
+/** TensorProto's FLOAT16, Cast's `to` for float16. */
+const ONNX_FLOAT16 = 10;
+
+/**
+ * An identity float16 Cast (float16 to float16) between nodes onnxruntime runs in float32, as a
+ * sentence. InsertCastTransformer takes such a Cast for an isolated float16 node (every float16
+ * input from, and every float16 output to, a node that will be cast) and forces it to float32 too:
+ * it casts the Cast's input to float32 and retypes its output float32 (with a cast back to float16
+ * after it), but it rewrites only a `dtype` attribute, not Cast's `to`, so the Cast still says
+ * float16 and the session refuses the graph ('Type (tensor(float)) of output arg
+ * (InsertedPrecisionFreeCast_...) of node (...) does not match expected type (tensor(float16))').
+ * At level basic and above CastElimination has removed the identity Cast before.
+ */
+function identityFloat16CastBetweenCastNodes(model: Model): string | undefined {
+  const uses = new Uses(model);
+  const types = valueTypes(model);
+  const readsFloat16 = (node: Node) => node.inputs.some((i) => types.get(i)?.dtype === 'float16');
+  const castToFloat32 = (node: Node) => !ORT_CPU_FLOAT16_KERNELS.has(node.op) && readsFloat16(node);
+  for (const cast of model.nodes) {
+    if (cast.op !== 'Cast' || cast.attrs['to'] !== ONNX_FLOAT16 || !readsFloat16(cast) || uses.isGraphOutput(cast)) continue;
+    const producer = uses.producerOf(cast.inputs[0]!);
+    const readers = uses.readersOf(cast);
+    if (!producer || !castToFloat32(producer) || readers.length === 0 || !readers.every(castToFloat32)) continue;
+    const around = [producer, ...new Set(readers)].map((n) => `${n.name} (${n.op})`).join(', ');
+    return `InsertCastTransformer runs the identity float16 Cast ${cast.name} in float32, as it runs ${around} (no float16 kernel), but leaves its 'to' at float16`;
+  }
+  return undefined;
+}
+
 export const ORT_REWRITE_BUGS: readonly OrtRewriteBug[] = [
   {
     rewrite: 'FastGeluFusion',
     from: 'extended',
     corpus: 'onnxruntime-fastgelu-fusion-exposed-pow',
     finds: fastGeluLosesAValue,
+  },
+  {
+    rewrite: 'InsertCastTransformer',
+    from: 'disabled',
+    through: 'disabled',
+    corpus: 'onnxruntime-insert-cast-float16-identity-cast',
+    finds: identityFloat16CastBetweenCastNodes,
   },
 ];
 
@@ -146,7 +199,8 @@ const LEVEL_ORDER: readonly OrtOptLevel[] = ['disabled', 'basic', 'extended', 'a
 /** The first recorded rewrite bug a model runs into on an onnxruntime session at `level`. */
 export function ortRewriteKnownBug(model: Model, level: OrtOptLevel, bugs: readonly OrtRewriteBug[] = ORT_REWRITE_BUGS): KnownBugMatch | undefined {
   for (const bug of bugs) {
-    if (LEVEL_ORDER.indexOf(level) < LEVEL_ORDER.indexOf(bug.from)) continue;
+    const at = LEVEL_ORDER.indexOf(level);
+    if (at < LEVEL_ORDER.indexOf(bug.from) || (bug.through !== undefined && at > LEVEL_ORDER.indexOf(bug.through))) continue;
     const found = bug.finds(model);
     if (found !== undefined) return { corpus: bug.corpus, reason: found };
   }

@@ -105,8 +105,8 @@ export async function loadProbe(cacheDir: string, adapter: BackendAdapter, opset
 export function withProbe<P>(adapter: BackendAdapter<P>, probe: ProbeResult, registry: OpRegistry): BackendAdapter<P> {
   return {
     ...adapter,
-    supports(op: string, dtypes: readonly DType[]) {
-      if (!adapter.supports(op, dtypes)) return false;
+    supports(op: string, dtypes: readonly DType[], opset?: number) {
+      if (!adapter.supports(op, dtypes, opset ?? probe.opset)) return false;
       const spec = registry.find(op, probe.opset);
       const T = spec ? typeVariable(spec, dtypes.map((dtype) => ({ dtype }))) : dtypes[0];
       return probe.matrix[op]?.[T ?? '']?.supported !== false;

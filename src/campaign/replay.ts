@@ -7,6 +7,7 @@ import type { Model } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { validateModel } from '../opspec/validate.js';
 import { readOnnxModelFile } from '../export/from-onnx.js';
+import { cpuConstantFolder } from '../reference-runtime/folding/constant-folder.js';
 import { modelToOnnx } from '../export/to-onnx.js';
 import { Rng } from '../generator/rng.js';
 import { randomInputs } from '../generator/values.js';
@@ -36,7 +37,7 @@ export function loadTest(path: string, registry: OpRegistry, seed: string): Load
     return { model: c.model, inputs: c.inputs, inputSource: join(path, 'inputs.json') };
   }
   let model: Model;
-  if (path.endsWith('.onnx')) model = readOnnxModelFile(path, registry);
+  if (path.endsWith('.onnx')) model = readOnnxModelFile(path, registry, { fold: cpuConstantFolder(registry) });
   else if (path.endsWith('.json')) model = readModelJsonFile(path);
   else throw new UserError(`'${path}' is neither a folder, a .json model nor an .onnx model`);
   validateModel(model, registry);

@@ -75,10 +75,10 @@ export function parsePercent(flag: string, value: string): number {
 
 /** --dtypes: a list of dtypes, or `all` (every dtype the generator supports). */
 export function parseDtypes(value: string): DType[] {
-  const list = parseNonEmptyList('--dtypes', value, 'dtype (float32, float64, int32, int64, bool), or all');
+  const list = parseNonEmptyList('--dtypes', value, `dtype (${DTYPES.join(', ')}), or all`);
   if (list.length === 1 && list[0] === 'all') return [...DTYPES];
   for (const d of list) {
-    if (!isDType(d)) throw new UserError(`--dtypes: unknown dtype '${d}' (use float32, float64, int32, int64, bool, or all)`);
+    if (!isDType(d)) throw new UserError(`--dtypes: unknown dtype '${d}' (use ${DTYPES.join(', ')}, or all)`);
   }
   return list as DType[];
 }

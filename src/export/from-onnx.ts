@@ -9,6 +9,9 @@ import type { OpRegistry } from '../opspec/registry.js';
 import { onnx, toNumber, type OnnxTypes } from './proto.js';
 import { FIXED_WEIGHT_DOC, tensorFromProto } from './tensor-proto.js';
 import { UnsupportedModelError } from './errors.js';
+import { constantNodeValue } from './constant-node.js';
+import { attributeValue } from './attribute-value.js';
+import { constantDemand, foldNode, whyNotConstant, withFoldedWeights, type ConstantFolder } from './shape-folding.js';
 
 export { UnsupportedModelError };
 
@@ -32,6 +35,12 @@ export interface ImportOptions {
    * axes...) and has a value here becomes a weight, as tensorsmith models keep such inputs constant.
    */
   readonly inputValues?: ReadonlyMap<string, Tensor>;
+  /**
+   * Evaluates, at import, the nodes whose outputs must be constants (shape subgraphs such as
+   * Shape -> Gather -> Concat -> Reshape's shape) when their inputs are constants or static shapes;
+   * their values become fixed weights. Without it such a subgraph stays and its consumer cannot import.
+   */
+  readonly fold?: ConstantFolder;
 }
 
 /**
@@ -76,13 +85,10 @@ export function modelFromOnnx(bytes: Uint8Array | OnnxTypes.ModelProto, registry
   }
   const types = new Map<string, ValueInfo>();
   for (const w of weights) types.set(w.name, { name: w.name, dtype: w.value.dtype, shape: w.value.shape });
-  const constantSlotInputs = new Set<string>();
-  for (const np of graph.node ?? []) {
-    const spec = registry.find(np.opType ?? '', opset);
-    (np.input ?? []).forEach((n, i) => {
-      if (spec?.inputs[i]?.constantFrom) constantSlotInputs.add(n);
-    });
-  }
+  const protoNodes = graph.node ?? [];
+  // Graph inputs a shape-typed slot reads, directly or through a shape subgraph.
+  const constantSlotInputs = constantDemand(protoNodes, registry, opset, false);
+  const foldDemand = options.fold ? constantDemand(protoNodes, registry, opset, true) : new Set<string>();
   const inputs: ValueInfo[] = [];
   for (const vi of graph.input ?? []) {
     if (constants.has(vi.name ?? '')) continue;
@@ -99,17 +105,36 @@ export function modelFromOnnx(bytes: Uint8Array | OnnxTypes.ModelProto, registry
   }
 
   const nodes: Node[] = [];
-  for (const [index, np] of (graph.node ?? []).entries()) {
+  const folded = new Set<string>();
+  const foldedReads = new Set<string>();
+  const producers = new Map<string, OnnxTypes.INodeProto>();
+  for (const [index, np] of protoNodes.entries()) {
     const op = np.opType ?? '';
     const name = np.name || `node${index}`;
+    for (const o of np.output ?? []) producers.set(o, np);
     if (np.domain && np.domain !== 'ai.onnx') throw new UnsupportedModelError(`op ${np.domain}.${op} is outside the default domain`);
     if (op === 'Constant') {
-      const t = constantValue(np);
+      const t = constantNodeValue(np, name);
       const out = np.output?.[0] ?? '';
       weights.push({ name: out, value: t });
       constants.set(out, t);
       types.set(out, { name: out, dtype: t.dtype, shape: t.shape });
       continue;
+    }
+    // A node with no spec here can only import folded away (Size of a shape, say), demanded or not.
+    if (options.fold && ((np.output ?? []).some((o) => foldDemand.has(o)) || !registry.find(op, opset))) {
+      const values = foldNode(np, name, opset, options.fold, constants, types);
+      if (values) {
+        (np.output ?? []).forEach((o, i) => {
+          if (o === '') return;
+          const t = values[i]!;
+          constants.set(o, t);
+          types.set(o, { name: o, dtype: t.dtype, shape: t.shape });
+          folded.add(o);
+        });
+        for (const i of np.input ?? []) foldedReads.add(i);
+        continue;
+      }
     }
     const spec = registry.find(op, opset);
     if (!spec) {
@@ -137,10 +162,13 @@ export function modelFromOnnx(bytes: Uint8Array | OnnxTypes.ModelProto, registry
         opset,
       }).outputs;
     } catch (e) {
-      if (e instanceof SpecViolation) throw new UnsupportedModelError(`node '${name}' (${op}): ${e.message}`);
-      throw e;
+      if (!(e instanceof SpecViolation)) throw e;
+      const slot = /^input (\d+) \('[^']*'\) must be a constant/.exec(e.message);
+      const why = slot ? whyNotConstant(inputNames[Number(slot[1])] ?? '', producers, constants, new Set(inputs.map((i) => i.name)), options.fold !== undefined) : undefined;
+      throw new UnsupportedModelError(`node '${name}' (${op}): ${e.message}${why ? `; ${why}` : ''}`);
     }
-    const outputNames = np.output ?? [];
+    // An omitted optional output ('', as LSTM's Y beside a wanted Y_h) is still computed: it gets a name no one reads.
+    const outputNames = (np.output ?? []).map((n, i) => (n === '' ? `${name}:omitted-output-${i}` : n));
     const outputs = outputNames.map((n, i) => ({ name: n, dtype: outs[i]!.dtype, shape: outs[i]!.shape }));
     for (const o of outputs) {
       const tooBig = tensorElementsProblem(o.shape);
@@ -151,7 +179,7 @@ export function modelFromOnnx(bytes: Uint8Array | OnnxTypes.ModelProto, registry
   }
   const outputs = (graph.output ?? []).map((o) => o.name ?? '');
   for (const o of outputs) if (!types.has(o)) throw new UserError(`graph output '${o}' is not computed by the graph`);
-  return { opset, inputs, weights, nodes, outputs };
+  return { opset, inputs, weights: withFoldedWeights(weights, folded, foldedReads, constants, nodes, outputs), nodes, outputs };
 }
 
 function valueInfoFromProto(vi: OnnxTypes.IValueInfoProto): ValueInfo {
@@ -171,28 +199,4 @@ function valueInfoFromProto(vi: OnnxTypes.IValueInfoProto): ValueInfo {
   const tooBig = tensorElementsProblem(shape);
   if (tooBig) throw new UserError(`input '${name}' ${tooBig}`);
   return { name, dtype, shape };
-}
-
-function constantValue(np: OnnxTypes.INodeProto): Tensor {
-  const a = (np.attribute ?? [])[0];
-  if (!a || a.name !== 'value' || !a.t) throw new UnsupportedModelError(`Constant with attribute '${a?.name}'`);
-  return tensorFromProto(a.t, `Constant '${np.output?.[0]}'`);
-}
-
-function attributeValue(a: OnnxTypes.IAttributeProto, where: string): AttrValue {
-  const T = onnx.AttributeProto.AttributeType;
-  switch (a.type) {
-    case T.INT:
-      return toNumber(a.i);
-    case T.FLOAT:
-      return a.f ?? 0;
-    case T.STRING:
-      return new TextDecoder().decode(a.s ?? new Uint8Array());
-    case T.INTS:
-      return (a.ints ?? []).map((x) => toNumber(x));
-    case T.FLOATS:
-      return [...(a.floats ?? [])];
-    default:
-      throw new UnsupportedModelError(`${where} has attribute type ${a.type}, which is not supported`);
-  }
 }

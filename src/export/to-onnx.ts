@@ -1,7 +1,8 @@
-import { onnxDataType } from '../ir/dtype.js';
+import { dtypeFromOnnx, onnxDataType } from '../ir/dtype.js';
+import { makeTensor } from '../ir/tensor.js';
 import { outputInfos, type AttrValue, type Model, type ValueInfo } from '../ir/model.js';
 import type { OpRegistry } from '../opspec/registry.js';
-import { onnxAttrKind } from '../opspec/spec.js';
+import { onnxAttrKind, type OnnxAttrKind } from '../opspec/spec.js';
 import { rankRange, slotAt } from '../opspec/infer.js';
 import { valueTypes } from '../ir/model.js';
 import { onnx, type OnnxTypes } from './proto.js';
@@ -21,7 +22,7 @@ function valueInfoProto(v: ValueInfo): OnnxTypes.ValueInfoProto {
   });
 }
 
-function attributeProto(name: string, kind: 'int' | 'ints' | 'float' | 'floats' | 'string', value: AttrValue): OnnxTypes.AttributeProto {
+function attributeProto(name: string, kind: OnnxAttrKind, value: AttrValue): OnnxTypes.AttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   switch (kind) {
     case 'int':
@@ -34,6 +35,15 @@ function attributeProto(name: string, kind: 'int' | 'ints' | 'float' | 'floats' 
       return onnx.AttributeProto.create({ name, type: T.INTS, ints: [...(value as number[])] });
     case 'floats':
       return onnx.AttributeProto.create({ name, type: T.FLOATS, floats: [...(value as number[])] });
+    case 'strings':
+      return onnx.AttributeProto.create({ name, type: T.STRINGS, strings: (value as string[]).map((s) => new TextEncoder().encode(s)) });
+    case 'tensor': {
+      // Held as [ONNX data type code, value]: a one-element tensor (see the 'scalar-tensor' attribute kind).
+      const [code, element] = value as readonly number[];
+      const dtype = dtypeFromOnnx(code!);
+      if (!dtype) throw new Error(`attribute '${name}' names ONNX data type ${code}, which tensorsmith does not have`);
+      return onnx.AttributeProto.create({ name, type: T.TENSOR, t: tensorToProto('', makeTensor(dtype, [1], [element!])) });
+    }
   }
 }
 

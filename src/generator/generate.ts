@@ -92,10 +92,15 @@ export async function generateModel(config: GeneratorConfig, registry: OpRegistr
 
   // The first input suits the first slot of some allowed op, so that `--ops Conv` can start.
   const opener = rng.pick(specs);
-  const [openerLo, openerHi] = rankRange(opener.inputs[0]!, []);
+  // The slot it suits is the one a forward insertion anchors on: not a constant or an index (OneHot's values).
+  const openerSlot = opener.inputs.find((slot) => !slot.constantFrom && !slot.valueRange) ?? opener.inputs[0]!;
+  const [openerLo, openerHi] = rankRange(openerSlot, []);
   // At most rank 5, which most ops take: a rank-6 start (Reshape's) could leave a one-node model nothing to insert.
   const firstRank = drawRank(rng, Math.max(1, openerLo), Math.max(1, Math.min(openerHi, limits.maxRank, FIRST_INPUT_MAX_RANK)));
-  builder.addInput(() => rng.pick(opener.dtypes.filter((d) => dtypes.includes(d))), firstRank);
+  // Of a dtype the slot takes: T's, unless the slot has its own that T's never are (OneHot's indices).
+  const openerTs = opener.dtypes.filter((d) => dtypes.includes(d));
+  const ownDtypes = openerSlot.dtypes && !openerSlot.dtypes.some((d) => openerTs.includes(d)) ? openerSlot.dtypes : undefined;
+  builder.addInput(() => rng.pick(ownDtypes ?? openerTs), firstRank);
 
   const patternsUsed: string[] = [];
   let lastPatternOutput: string | undefined;

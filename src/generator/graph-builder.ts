@@ -42,7 +42,13 @@ type WeightFill =
   /** Random values; `atLeast` moves them above a domain's minimum (a quantization scale: positive). */
   | { readonly kind: 'random'; readonly atLeast?: number }
   | { readonly kind: 'constant'; readonly values: AttrBinding; readonly scalar: boolean }
-  | { readonly kind: 'ranged'; readonly lo: IntExpr; readonly hi: IntExpr }
+  | {
+      readonly kind: 'ranged';
+      readonly lo: IntExpr;
+      readonly hi: IntExpr;
+      /** The spec's own draw (InputSlot.drawValues), given how to evaluate the node's dims. */
+      readonly draw?: (num: (e: IntExpr | number) => number, draw: (lo: number, hi: number) => number) => number[];
+    }
   /** Exact values a rewrite matches (Gelu's sqrt(2), 0.5): kept out of the input search. */
   | { readonly kind: 'exact'; readonly values: readonly number[] };
 
@@ -91,7 +97,7 @@ export type InsertResult = { readonly ok: true; readonly outputs: readonly strin
 type Filler =
   | { readonly kind: 'omitted' }
   | { readonly kind: 'existing'; readonly value: SymValue }
-  | { readonly kind: 'constant'; readonly slot: number }
+  | { readonly kind: 'constant'; readonly slot: number; readonly dtype: DType }
   | {
       readonly kind: 'new';
       readonly dtype: DType;
@@ -247,7 +253,9 @@ export class GraphBuilder {
         const want = slot.dtypes ?? [slot.dtype ?? T];
         if (usable.some((x) => want.includes(x.dtype))) anchor = i;
       }
-      if (anchor < 0) return fail('no existing value has a dtype it accepts');
+      // An op made of constants alone (ConstantOfShape, Range) reads no value: it needs no anchor.
+      const readsValues = spec.inputs.some((slot) => !slot.constantFrom && !slot.optional);
+      if (anchor < 0 && readsValues) return fail('no existing value has a dtype it accepts');
     }
 
     const newDomains = new Map<string, readonly [number, number]>();
@@ -265,9 +273,12 @@ export class GraphBuilder {
     const fillers: Filler[] = [];
     /** Dims a request gave as expressions of earlier dims: they must stay positive. */
     const givenDims: IntExpr[] = [];
+    const earlierTensors = (): (SymTensor | undefined)[] =>
+      fillers.map((f) => (f.kind === 'existing' ? { dtype: f.value.dtype, shape: f.value.dims } : f.kind === 'new' ? { dtype: f.dtype, shape: f.dims } : undefined));
     for (let i = 0; i < count; i++) {
       const slot = slotAt(spec, i)!;
-      const [lo, hi] = rankRange(slot, ranks);
+      const generatedRank = slot.generatedRank?.(earlierTensors());
+      const [lo, hi] = generatedRank === undefined ? rankRange(slot, ranks) : [generatedRank, generatedRank];
       const wish = directed(i);
       if (wish && wish.kind !== 'present') {
         switch (wish.kind) {
@@ -317,15 +328,20 @@ export class GraphBuilder {
       }
       if (lo > maxRank) return fail(`needs rank ${lo}, above the maximum rank ${maxRank}`);
       if (slot.constantFrom) {
-        fillers.push({ kind: 'constant', slot: i });
+        // A slot of the type variable (Range's start) holds T; a shape-typed one its own dtype.
+        fillers.push({ kind: 'constant', slot: i, dtype: slot.dtypes?.[slot.dtypes.length - 1] ?? slot.dtype ?? T });
         ranks.push(lo);
         continue;
       }
       const dtype = slotDtype(i);
       const rank = () => drawRank(rng, lo, Math.min(hi, maxRank));
       if (slot.valueRange) {
-        const r = rank();
-        fillers.push({ kind: 'new', dtype, dims: newDims(r), as: 'ranged', slot: i });
+        const tuple = slot.tupleLength?.(ranks);
+        if (tuple && tuple[0] > tuple[1]) return fail(`its input ${slot.name} can address no dims of the data`);
+        const r = tuple ? drawRank(rng, Math.max(lo, 1), Math.min(hi, maxRank)) : rank();
+        // The tuple length is a number: output ranks depend on it.
+        const dims = tuple ? newDims(r, [...new Array<undefined>(r - 1), rng.int(tuple[0], tuple[1])]) : newDims(r);
+        fillers.push({ kind: 'new', dtype, dims, as: 'ranged', slot: i });
         ranks.push(r);
         continue;
       }
@@ -368,7 +384,7 @@ export class GraphBuilder {
       }
       const omittable = !constantAttrs.has(name) && (decl.default !== undefined || decl.optional === true);
       if (omittable && rng.bool(0.3)) continue;
-      bindings.set(name, drawAttr(decl, { rng, domains: newDomains, fresh: (p) => this.fresh(p) }));
+      bindings.set(name, drawAttr(decl, { rng, domains: newDomains, fresh: (p) => this.fresh(p), dtype: T }));
     }
     const symInputs: (SymTensor | undefined)[] = fillers.map((f) => {
       switch (f.kind) {
@@ -381,7 +397,7 @@ export class GraphBuilder {
         case 'constant': {
           const slot = slotAt(spec, f.slot)!;
           const b = bindings.get(slot.constantFrom!);
-          return { dtype: slot.dtypes?.[slot.dtypes.length - 1] ?? slot.dtype ?? 'int64', shape: Array.isArray(b) ? [c(b.length)] : [] };
+          return { dtype: f.dtype, shape: Array.isArray(b) ? [c(b.length)] : [] };
         }
       }
     });
@@ -390,14 +406,28 @@ export class GraphBuilder {
     let constraints: BoolExpr[];
     let outShapes: readonly SymTensor[];
     const ranges = new Map<number, readonly [IntExpr, IntExpr]>();
+    const draws = new Map<number, NonNullable<WeightFill & { kind: 'ranged' }>['draw']>();
     try {
       constraints = [...(spec.requires?.(ctx) ?? [])];
       outShapes = spec.outputs(ctx);
       fillers.forEach((f, i) => {
-        if (f.kind === 'new' && f.as === 'ranged') {
-          const slot = slotAt(spec, i)!;
-          ranges.set(i, (slot.drawRange ?? slot.valueRange)!(ctx));
-        }
+        if (f.kind !== 'new' || f.as !== 'ranged') return;
+        const slot = slotAt(spec, i)!;
+        ranges.set(i, slot.valueRange!(ctx));
+        const drawValues = slot.drawValues;
+        if (!drawValues) return;
+        // Evaluated once the dims are known: the spec draws on the concrete node.
+        draws.set(i, (num, draw) => {
+          const concrete = makeContext({
+            spec,
+            inputs: symInputs.map((x) => (x ? { dtype: x.dtype, shape: x.shape.map((d) => c(num(d))) } : undefined)),
+            declared,
+            bindings: new Map([...bindings].map(([name, b]) => [name, concreteBinding(b, num)])),
+            outputCount,
+            opset,
+          });
+          return drawValues(concrete, f.dims.map(num), draw);
+        });
       });
     } catch (e) {
       return fail(`the spec rejected the draw (${(e as Error).message})`);
@@ -448,7 +478,7 @@ export class GraphBuilder {
     this.witness = nextWitness;
     this.caps.push(...newCaps);
     for (const [k, d] of newDomains) this.domains.set(k, d);
-    return { ok: true, outputs: this.commit({ spec, fillers, bindings, outShapes, ranges, target }) };
+    return { ok: true, outputs: this.commit({ spec, fillers, bindings, outShapes, ranges, draws, target }) };
   }
 
   /** A graph input a backward insertion of `spec` could produce, if any. */
@@ -468,9 +498,10 @@ export class GraphBuilder {
     bindings: ReadonlyMap<string, AttrBinding>;
     outShapes: readonly SymTensor[];
     ranges: ReadonlyMap<number, readonly [IntExpr, IntExpr]>;
+    draws: ReadonlyMap<number, NonNullable<WeightFill & { kind: 'ranged' }>['draw']>;
     target: SymValue | undefined;
   }): string[] {
-    const { spec, fillers, bindings, outShapes, ranges, target } = args;
+    const { spec, fillers, bindings, outShapes, ranges, draws, target } = args;
     const inputs = fillers.map((f, i): string => {
       switch (f.kind) {
         case 'omitted':
@@ -479,10 +510,9 @@ export class GraphBuilder {
           f.value.uses++;
           return f.value.name;
         case 'constant': {
-          const slot = slotAt(spec, f.slot)!;
-          const b = bindings.get(slot.constantFrom!)!;
+          const b = bindings.get(slotAt(spec, f.slot)!.constantFrom!)!;
           const name = this.fresh('const');
-          const dtype = slot.dtypes?.[slot.dtypes.length - 1] ?? slot.dtype ?? 'int64';
+          const dtype = f.dtype;
           const scalar = !Array.isArray(b);
           this.addValue({ name, dtype, dims: scalar ? [] : [c((b as readonly unknown[]).length)], uses: 1, origin: 'weight', fill: { kind: 'constant', values: b, scalar } });
           this.bounds.addFixed(name);
@@ -496,7 +526,7 @@ export class GraphBuilder {
             : f.as === 'weight'
               ? { kind: 'random', ...(f.atLeast !== undefined ? { atLeast: f.atLeast } : {}) }
               : range
-                ? { kind: 'ranged', lo: range[0], hi: range[1] }
+                ? { kind: 'ranged', lo: range[0], hi: range[1], ...(draws.get(i) ? { draw: draws.get(i)! } : {}) }
                 : undefined;
           this.addValue({ name, dtype: f.dtype, dims: f.dims, uses: 1, origin: f.as === 'input' ? 'input' : 'weight', ...(fill ? { fill } : {}) });
           if (f.as === 'ranged' || f.exact) this.bounds.addFixed(name);
@@ -552,6 +582,7 @@ export class GraphBuilder {
             return { name: x.name, value: atLeast === undefined ? value : makeTensor(x.dtype, dims, Array.from(value.data, (v) => atLeast + Math.abs(v))) };
           }
           case 'ranged': {
+            if (fill.draw) return { name: x.name, value: makeTensor(x.dtype, dims, fill.draw(num, (lo, hi) => dataRng.int(lo, hi))) };
             const [lo, hi] = [num(fill.lo), num(fill.hi)];
             return { name: x.name, value: makeTensor(x.dtype, dims, Array.from({ length: sizeOf(dims) }, () => dataRng.int(lo, hi))) };
           }
@@ -572,7 +603,8 @@ export class GraphBuilder {
       const attrs: Record<string, AttrValue> = {};
       for (const [name, b] of node.attrs) {
         if (node.spec.inputs.some((s) => s.constantFrom === name)) continue;
-        attrs[name] = typeof b === 'string' || typeof b === 'number' ? b : Array.isArray(b) ? b.map((x: IntExpr | number) => (typeof x === 'number' ? x : num(x))) : num(b as IntExpr);
+        if (isStringList(b)) attrs[name] = b;
+        else attrs[name] = typeof b === 'string' || typeof b === 'number' ? b : Array.isArray(b) ? b.map((x: IntExpr | number) => (typeof x === 'number' ? x : num(x))) : num(b as IntExpr);
       }
       const outTypes = inferConcrete(node.spec, {
         inputs: node.inputs.map((n) => (n === '' ? undefined : types.get(n))),
@@ -590,6 +622,13 @@ export class GraphBuilder {
   }
 }
 
+/** An attribute binding with every symbolic int evaluated. */
+function concreteBinding(b: AttrBinding, num: (e: IntExpr | number) => number): AttrBinding {
+  if (typeof b === 'string' || typeof b === 'number') return b;
+  if (Array.isArray(b)) return b.map((x: IntExpr | number) => num(x));
+  return num(b as IntExpr);
+}
+
 /** Kahn's order: a node comes once all its inputs exist; ties keep insertion order. */
 function topologicalOrder(nodes: readonly SymNode[], available: Set<string>): SymNode[] {
   const pending = [...nodes];
@@ -602,4 +641,9 @@ function topologicalOrder(nodes: readonly SymNode[], available: Set<string>): Sy
     for (const o of node!.outputs) available.add(o);
   }
   return ordered;
+}
+
+/** A strings attribute's binding (the recurrent ops' activations): concrete already. */
+function isStringList(b: AttrBinding): b is readonly string[] {
+  return Array.isArray(b) && b.length > 0 && b.every((x) => typeof x === 'string');
 }

@@ -75,7 +75,7 @@ export function roundingProbe(
     const d = factsOf(node).discontinuity;
     return d.kind === 'quotient' && !isIntDType(node.outputs[0]!.dtype) ? [{ node, truncated: d.truncated(node.attrs) }] : [];
   });
-  const judgedAtFloat32 = [...toleranceDtypes(model)].filter(([, d]) => d === 'float32' || d === 'float16').map(([name]) => name);
+  const judgedAtFloat32 = [...toleranceDtypes(model)].filter(([, d]) => d === 'float32').map(([name]) => name);
   if (watched.length === 0 && remainders.length === 0 && judgedAtFloat32.length === 0) return undefined;
   // Each node gets its own size of nudge, 1 to 2 times NUDGE: two tensors nudged alike would keep a
   // tie between them (x and Sin(Asin(x)) against LeakyRelu(x)), and so would two chains whose sizes

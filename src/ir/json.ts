@@ -197,7 +197,8 @@ function parseNode(v: unknown, index: number): Node {
   for (const [k, a] of Object.entries(attrsObj)) {
     if (typeof a === 'number' || typeof a === 'string') attrs[k] = a;
     else if (Array.isArray(a) && a.every((x) => typeof x === 'number')) attrs[k] = a as number[];
-    else throw new ModelValidationError(where, `attribute '${k}' must be a number, a string or a list of numbers`);
+    else if (Array.isArray(a) && a.every((x) => typeof x === 'string')) attrs[k] = a as string[];
+    else throw new ModelValidationError(where, `attribute '${k}' must be a number, a string or a list of numbers or of strings`);
   }
   return { name, op: o.op, inputs, outputs, attrs };
 }

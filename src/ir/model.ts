@@ -6,8 +6,8 @@ export const MODEL_FORMAT = 'tensorsmith.model/1';
 /** The ONNX opset tensorsmith models are written for. */
 export const DEFAULT_OPSET = 17;
 
-/** A concrete attribute value; its ONNX kind (int, float, string, ints, floats) comes from the op spec. */
-export type AttrValue = number | string | readonly number[];
+/** A concrete attribute value; its ONNX kind (int, float, string, ints, floats, strings) comes from the op spec. */
+export type AttrValue = number | string | readonly number[] | readonly string[];
 export type Attrs = Readonly<Record<string, AttrValue>>;
 
 export interface ValueInfo {

@@ -5,7 +5,7 @@ import type { OpRegistry } from './registry.js';
 import type { AttrSpec, OpSpec, SpecContext, SymTensor } from './spec.js';
 
 /** An attribute's value as a spec reads it: symbolic ints stay expressions, the rest are concrete. */
-export type AttrBinding = IntExpr | readonly (IntExpr | number)[] | number | string;
+export type AttrBinding = IntExpr | readonly (IntExpr | number)[] | readonly string[] | number | string;
 
 
 /** Builds the context a spec's rules read, over symbolic or concrete bindings. */
@@ -41,7 +41,7 @@ export function makeContext(args: {
     },
     ints(name) {
       const b = lookup(name);
-      if (!Array.isArray(b)) throw new Error(`${where}: attribute '${name}' is not a list of ints`);
+      if (!Array.isArray(b) || b.some((x) => typeof x === 'string')) throw new Error(`${where}: attribute '${name}' is not a list of ints`);
       return (b as readonly (IntExpr | number)[]).map(lift);
     },
     float(name) {
@@ -58,6 +58,11 @@ export function makeContext(args: {
       const b = lookup(name);
       if (typeof b !== 'string') throw new Error(`${where}: attribute '${name}' is not a string`);
       return b;
+    },
+    strs(name) {
+      const b = lookup(name);
+      if (!Array.isArray(b) || !b.every((x) => typeof x === 'string')) throw new Error(`${where}: attribute '${name}' is not a list of strings`);
+      return b as readonly string[];
     },
   };
 }

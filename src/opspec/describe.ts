@@ -76,12 +76,16 @@ export function attrText(name: string, a: AttrSpec): string {
     case 'floats':
       return `${name}: floats from {${a.choices.join(', ')}}`;
     case 'string':
-      return `${name}: one of ${[...a.choices, ...(a.accept ?? []).map((x) => `${x} (import only)`)].join(', ')}`;
+      return `${name}: one of ${[...a.choices, ...(a.accept ?? []).map((x) => `${x} (import only)`), ...(a.acceptWhen ? [`${a.acceptWhen.what} (import only)`] : [])].join(', ')}`;
+    case 'strings':
+      return `${name}: ${typeof a.length === 'number' ? a.length : a.length.join('..')} strings from {${a.choices.join(', ')}}`;
     case 'choice':
       return `${name}: one of ${a.choices.join(', ')}`;
     case 'perm':
       return `${name}: a permutation of ${a.length} axes`;
     case 'axes':
       return `${name}: ${a.count.join('..')} distinct axes of rank ${a.rank}`;
+    case 'scalar-tensor':
+      return `${name}: a one-element tensor of ${a.dtypes.join(', ')} holding one of ${a.values.join(', ')}`;
   }
 }

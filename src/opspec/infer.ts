@@ -1,4 +1,4 @@
-import type { DType } from '../ir/dtype.js';
+import { dtypeFromOnnx, type DType } from '../ir/dtype.js';
 import type { Attrs, AttrValue, Node } from '../ir/model.js';
 import type { Tensor } from '../ir/tensor.js';
 import { makeContext, typeVariable, type AttrBinding } from './context.js';
@@ -144,13 +144,17 @@ export function inferConcrete(
     return { dtype: o.dtype, shape };
   });
   const concreteAttrs: ConcreteAttrs = {
+    opset: node.opset,
+    sinceVersion: spec.sinceVersion,
     has: ctx.has,
     int: (name) => constValue(ctx.int(name))!,
     ints: (name) => ctx.ints(name).map((x) => constValue(x)!),
     // ONNX float attributes are float32 (AttributeProto.f): a SUT reads epsilon 1e-5 as 9.99999975e-6.
     float: (name) => Math.fround(ctx.float(name)),
-    floats: (name) => ctx.floats(name).map((x) => Math.fround(x)),
+    // A tensor attribute ([code, value]) keeps its value as its own dtype holds it (a float64 0.1).
+    floats: (name) => (declared[name]?.kind === 'scalar-tensor' ? [...ctx.floats(name)] : ctx.floats(name).map((x) => Math.fround(x))),
     str: ctx.str,
+    strs: ctx.strs,
   };
   return { outputs, attrs: concreteAttrs };
 }
@@ -175,12 +179,20 @@ function checkValueRanges(spec: OpSpec, ctx: ReturnType<typeof makeContext>, con
 
 /** Attribute values with the spec's defaults applied and shape-typed inputs bound: what kernels read. */
 export interface ConcreteAttrs {
+  /** The model's opset: where ONNX changed what an attribute means (Softmax's axis before 13), kernels read it. */
+  readonly opset: number;
+  /**
+   * The since_version of the op's definition in force, for a kernel whose semantics changed
+   * between versions (Hardmax's 2-D coercion before 13). Absent: the latest.
+   */
+  readonly sinceVersion?: number;
   has(name: string): boolean;
   int(name: string): number;
   ints(name: string): number[];
   float(name: string): number;
   floats(name: string): readonly number[];
   str(name: string): string;
+  strs(name: string): readonly string[];
 }
 
 function attrMatches(decl: AttrSpec, value: AttrValue): boolean {
@@ -195,18 +207,23 @@ function attrMatches(decl: AttrSpec, value: AttrValue): boolean {
     case 'floats':
       return Array.isArray(value) && value.every((x) => typeof x === 'number');
     case 'string':
-      return typeof value === 'string' && (decl.choices.includes(value) || (decl.accept ?? []).includes(value));
+      return typeof value === 'string' && (decl.choices.includes(value) || (decl.accept ?? []).includes(value) || decl.acceptWhen?.test(value) === true);
+    case 'strings':
+      return Array.isArray(value) && value.every((x) => typeof x === 'string' && (decl.choices.includes(x) || (decl.accept ?? []).includes(x)));
     case 'ints':
     case 'perm':
     case 'axes':
       return Array.isArray(value) && value.every(isInt);
+    case 'scalar-tensor':
+      return Array.isArray(value) && value.length === 2 && isInt(value[0]) && typeof value[1] === 'number' && dtypeFromOnnx(value[0] as number) !== undefined;
   }
 }
 
 /**
  * `choice` attributes whose choices are only what the generator draws, not every value ONNX accepts
  * and the kernels handle: Shape's start and end are clamped to [0, r] whatever they are; Reshape's
- * allowzero, Resize's exclude_outside and antialias may be 1; LpPool's p may be any order; Cast's
+ * allowzero, Resize's exclude_outside and antialias may be 1; LpPool's and GlobalLpPool's p may be any order; LRN's size
+ * may be even and EyeLike's dtype bool (onnxruntime runs neither); Cast's
  * saturate only matters for float8 types. Every other `choice` lists all the values its op accepts (a flag's 0/1, an
  * axis in [-r, r-1]...), so a value outside it is an invalid model, not a SUT bug.
  */
@@ -215,6 +232,9 @@ const OPEN_CHOICES: Readonly<Record<string, readonly string[]>> = {
   Reshape: ['allowzero'],
   Resize: ['exclude_outside', 'antialias'],
   LpPool: ['p'],
+  GlobalLpPool: ['p'],
+  LRN: ['size'],
+  EyeLike: ['dtype'],
   Cast: ['saturate'],
 };
 
@@ -230,6 +250,7 @@ function checkAttrChoices(spec: OpSpec, declared: Readonly<Record<string, AttrSp
 
 function checkAttrKind(name: string, decl: AttrSpec, value: AttrValue): void {
   if (attrMatches(decl, value)) return;
-  const what = decl.kind === 'string' ? `one of ${[...decl.choices, ...(decl.accept ?? [])].join(', ')}` : `of kind ${decl.kind}`;
+  const what =
+    decl.kind === 'string' ? `one of ${[...decl.choices, ...(decl.accept ?? [])].join(', ')}${decl.acceptWhen ? ` or ${decl.acceptWhen.what}` : ''}` : `of kind ${decl.kind}`;
   throw new SpecViolation(`attribute '${name}' must be ${what}, got ${JSON.stringify(value)}`);
 }

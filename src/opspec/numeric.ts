@@ -1,6 +1,7 @@
 import { INTEGER_RANGES, isIntDType, type DType } from '../ir/dtype.js';
 import type { Attrs } from '../ir/model.js';
 import type { Interval } from './interval.js';
+import type { ConcreteAttrs } from './infer.js';
 
 /**
  * What every layer needs to know about an op's values, beside its shapes: the generator bounds
@@ -93,10 +94,21 @@ export type Discontinuity =
    */
   | { readonly kind: 'window-extreme' }
   /**
+   * A nearest-mode sample (GridSample): the element read jumps where a grid coordinate, unnormalized,
+   * is a half-integer (the rounding tie), for nodes whose mode is nearest.
+   */
+  | { readonly kind: 'sample-rounding' }
+  /**
    * A float remainder: jumps where the quotient of the first two operands crosses an integer,
    * truncated or floored as `truncated` says for the node's attributes (Mod's fmod).
    */
   | { readonly kind: 'quotient'; readonly truncated: (attrs: Attrs) => boolean }
+  /**
+   * Where the op's own rule says: `near` describes an input element within `margin` (relative, of
+   * at least 1) of a jump, or returns undefined. ThresholdedRelu jumps at alpha, Shrink at +-lambd;
+   * MeanVarianceNormalization divides by a deviation that nearly equal values make vanish.
+   */
+  | { readonly kind: 'own'; readonly near: (inputs: readonly (ValuesOf | undefined)[], attrs: ConcreteAttrs, margin: number) => string | undefined }
   /**
    * An integer result that rounds a real value half to even before saturating (the quantization
    * ops): jumps where that value crosses a half-integer. `of` names the value: the quotient x /
@@ -108,6 +120,12 @@ export type Discontinuity =
 
 /** Which real value a quantization op rounds (see Discontinuity 'requantize'). */
 export type RequantizedValue = 'quotient' | 'dynamic' | 'conv' | 'matmul';
+
+/** What an `own` discontinuity reads of an input: its shape and values. */
+export interface ValuesOf {
+  readonly shape: readonly number[];
+  readonly data: ArrayLike<number>;
+}
 
 /**
  * Whether an integer result can leave what its dtype holds (int64: beyond 2^53, where float64 stops
@@ -179,7 +197,7 @@ export function nearestJump(at: JumpLocation, x: number): number {
   }
 }
 
-const DISCONTINUITY_KINDS = new Set(['none', 'elementwise', 'cast', 'comparison', 'arg-extreme', 'window-extreme', 'quotient', 'requantize']);
+const DISCONTINUITY_KINDS = new Set(['none', 'elementwise', 'cast', 'comparison', 'arg-extreme', 'window-extreme', 'sample-rounding', 'quotient', 'own', 'requantize']);
 const EXACTNESS_KINDS = new Set(['rounded', 'copies', 'steps', 'converted']);
 const OVERFLOW_KINDS = new Set(['never', 'grows', 'edge-cases', 'from-float']);
 

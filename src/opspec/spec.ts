@@ -36,17 +36,31 @@ export interface InputSlot {
    */
   readonly valueRange?: (ctx: SpecContext) => readonly [IntExpr, IntExpr];
   /**
-   * Where within valueRange the generator draws such an input (a zero point: near the small values
-   * the search gives quantized inputs, though the whole type is valid). Default: all of valueRange.
-   */
-  readonly drawRange?: (ctx: SpecContext) => readonly [IntExpr, IntExpr];
-  /**
    * Always a new weight (an initializer), never an existing value or a graph input: a quantization
    * scale, which runtimes (and their QDQ fusions) require to be constant.
    */
   readonly weight?: boolean;
   /** The slot takes the dtype the named earlier slot was given (QLinearConv's w_zero_point: w's). */
   readonly dtypeOf?: string;
+  /**
+   * Draws the values of a `valueRange` input where one range for every element is not enough:
+   * per-component ranges (GatherND's index tuples address dims of different sizes) or no repeats
+   * (ScatterElements' indices, where ONNX leaves duplicates undefined). `ctx` is concrete, `shape`
+   * the input's; `draw(lo, hi)` gives a seeded integer in [lo, hi]. The values must still lie in
+   * `valueRange`, which stays the envelope an imported model is checked against.
+   */
+  readonly drawValues?: (ctx: SpecContext, shape: readonly number[], draw: (lo: number, hi: number) => number) => number[];
+  /**
+   * An index-tuple input (GatherND's, ScatterND's indices): its last dim says how many leading data
+   * dims a tuple addresses, and output ranks depend on it, so the generator draws it as a number in
+   * this range (given the earlier inputs' ranks) instead of leaving it to the solver.
+   */
+  readonly tupleLength?: (earlierRanks: readonly number[]) => readonly [number, number];
+  /**
+   * The rank the generator gives this input, when earlier inputs decide it beyond their ranks
+   * (ScatterND's updates: from the indices' tuple length). The spec's rules still check it.
+   */
+  readonly generatedRank?: (earlier: readonly (SymTensor | undefined)[]) => number | undefined;
   /** The last slot may repeat (Concat, Sum...): how many inputs it takes. */
   readonly variadic?: readonly [min: number, max: number];
 }
@@ -77,13 +91,35 @@ type AttrChoice =
       readonly choices: readonly number[];
       readonly default?: readonly number[];
     }
+  /** A list of strings, each drawn from `choices` (the recurrent ops' activations). */
+  | {
+      readonly kind: 'strings';
+      readonly length: number | readonly [number, number];
+      readonly choices: readonly string[];
+      /** Further values that are valid (imported models may use them) but are not generated. */
+      readonly accept?: readonly string[];
+      readonly default?: readonly string[];
+    }
   | {
       readonly kind: 'string';
       /** The values the generator draws from. */
       readonly choices: readonly string[];
       /** Further values that are valid (imported models may use them) but are not generated. */
       readonly accept?: readonly string[];
+      /** Values beyond `accept` that are valid, by a test (Einsum's equations), and what they are. */
+      readonly acceptWhen?: { readonly test: (value: string) => boolean; readonly what: string };
       readonly default?: string;
+    }
+  /**
+   * A one-element tensor attribute (ConstantOfShape's value), held in the IR as [ONNX data type
+   * code, value]. The generator gives it the node's type T when `dtypes` has it, and a value of
+   * `values` (truncated for an integer dtype, 0 or 1 for bool).
+   */
+  | {
+      readonly kind: 'scalar-tensor';
+      readonly dtypes: readonly DType[];
+      readonly values: readonly number[];
+      readonly default?: readonly [code: number, value: number];
     }
   /** One int drawn from a rank-dependent set, e.g. an axis in [-r, r-1]. */
   | { readonly kind: 'choice'; readonly choices: readonly number[]; readonly default?: number }
@@ -95,10 +131,14 @@ type AttrChoice =
       readonly rank: number;
       readonly count: readonly [number, number];
       readonly default?: readonly number[];
+      /** Never written as negative axes (ops before opset 11 did not accept them). */
+      readonly nonNegative?: boolean;
     };
 
+export type OnnxAttrKind = 'int' | 'ints' | 'float' | 'floats' | 'string' | 'strings' | 'tensor';
+
 /** The ONNX AttributeProto kind an attribute spec is exported as. */
-export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'floats' | 'string' {
+export function onnxAttrKind(a: AttrSpec): OnnxAttrKind {
   switch (a.kind) {
     case 'int':
     case 'choice':
@@ -113,6 +153,10 @@ export function onnxAttrKind(a: AttrSpec): 'int' | 'ints' | 'float' | 'floats' |
       return 'floats';
     case 'string':
       return 'string';
+    case 'strings':
+      return 'strings';
+    case 'scalar-tensor':
+      return 'tensor';
   }
 }
 
@@ -127,6 +171,7 @@ export interface SpecContext {
   float(name: string): number;
   floats(name: string): readonly number[];
   str(name: string): string;
+  strs(name: string): readonly string[];
   /** Whether the attribute was given (rather than defaulted). */
   has(name: string): boolean;
   /** How many outputs the node declares (Split's parts, MaxPool's optional Indices...). */

@@ -6,9 +6,11 @@ import { isFloatDType } from '../ir/dtype.js';
 import { roundToDType } from '../ir/float-format.js';
 import { decodeOnnxModel, modelFromOnnx, onnxInputNames, UnsupportedModelError } from '../export/from-onnx.js';
 import { decodeTensorFile } from '../export/tensor-proto.js';
+import type { ConstantFolder } from '../export/shape-folding.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import { builtinRegistry } from '../opspec/ops/index.js';
 import { runReference } from './executor.js';
+import { cpuConstantFolder } from './folding/constant-folder.js';
 import type { Model } from '../ir/model.js';
 
 export interface ConformanceReport {
@@ -40,8 +42,9 @@ export async function runConformance(
     .sort();
   if (tests.length === 0) throw new UserError(`no ONNX node tests (test_*/model.onnx) under '${dir}'`);
   const report: ConformanceReport = { passed: 0, failed: 0, skipped: 0, failures: [], skips: [] };
+  const fold = cpuConstantFolder(registry);
   for (const test of tests) {
-    const outcome = await runOne(join(dir, test), registry, options.execute ?? cpuExecutor(registry));
+    const outcome = await runOne(join(dir, test), registry, fold, options.execute ?? cpuExecutor(registry));
     if (outcome.kind === 'pass') report.passed++;
     else if (outcome.kind === 'skip') {
       report.skipped++;
@@ -63,7 +66,7 @@ function cpuExecutor(registry: OpRegistry): ConformanceExecutor {
   return async (model, inputs) => runReference(model, inputs, { registry }).outputs;
 }
 
-async function runOne(folder: string, registry: OpRegistry, execute: ConformanceExecutor): Promise<Outcome> {
+async function runOne(folder: string, registry: OpRegistry, fold: ConstantFolder, execute: ConformanceExecutor): Promise<Outcome> {
   const sets = readdirSync(folder)
     .filter((n) => n.startsWith('test_data_set_'))
     .sort();
@@ -86,8 +89,8 @@ async function runOne(folder: string, registry: OpRegistry, execute: Conformance
         const file = join(setDir, `input_${i}.pb`);
         if (existsSync(file)) inputs.set(name, decodeTensorFile(new Uint8Array(readFileSync(file)), file));
       });
-      // Shape-typed inputs (Reshape's shape...) become constants, as in tensorsmith models.
-      model = modelFromOnnx(proto, registry, { inputValues: inputs });
+      // Shape-typed inputs (Reshape's shape...) become constants, as in tensorsmith models, and shape subgraphs fold.
+      model = modelFromOnnx(proto, registry, { inputValues: inputs, fold });
     } catch (e) {
       if (e instanceof UnsupportedModelError) return { kind: 'skip', reason: e.message };
       return { kind: 'fail', reason: `import failed: ${(e as Error).message}` };

@@ -65,7 +65,10 @@ try:
 except ImportError as e:
     cannot_run(str(e) + " (pip install onnxruntime==" + CASE["version"] + " numpy)")
 
-DTYPES = {"float32": np.float32, "float64": np.float64, "int32": np.int32, "int64": np.int64, "bool": np.bool_}
+DTYPES = {
+    "float32": np.float32, "float64": np.float64, "float16": np.float16, "int32": np.int32, "int64": np.int64, "bool": np.bool_,
+    "int8": np.int8, "uint8": np.uint8, "int16": np.int16, "uint16": np.uint16, "uint32": np.uint32, "uint64": np.uint64,
+}
 
 
 def tensors(name):

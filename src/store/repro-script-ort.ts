@@ -115,14 +115,34 @@ const readJson = (name) => JSON.parse(readFileSync(new URL(name, here), 'utf8'))
 // may have at each element; the oracle allows safetyFactor times it (plus flushToZero).
 const BOUNDS = existsSync(new URL('bounds.json', here)) ? readJson('bounds.json') : undefined;
 
-// inputs.json and expected.json hold each tensor as base64 of its raw little-endian bytes.
-const ARRAYS = { float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: BigInt64Array, bool: Uint8Array };
+// inputs.json and expected.json hold each tensor as base64 of its raw little-endian bytes. float16
+// is held as its bits (a Uint16Array), as onnxruntime takes and gives it where there is no Float16Array.
+const ARRAYS = {
+  float32: Float32Array, float64: Float64Array, float16: Uint16Array, int32: Int32Array, int64: BigInt64Array, bool: Uint8Array,
+  int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, uint32: Uint32Array, uint64: BigUint64Array,
+};
 function decode(t) {
   const bytes = Buffer.from(t.data, 'base64');
   const Typed = ARRAYS[t.dtype];
+  if (!Typed) throw new Error('a tensor of dtype ' + t.dtype + ', which this script does not read');
   const data = new Typed(bytes.byteLength / Typed.BYTES_PER_ELEMENT);
   new Uint8Array(data.buffer).set(bytes);
   return data;
+}
+
+// The value of IEEE half-precision bits.
+function halfValue(h) {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+// A tensor's elements as numbers: float16 bits (a Uint16Array) become their values.
+function numbers(dtype, data) {
+  return dtype === 'float16' && data instanceof Uint16Array ? Array.from(data, halfValue) : Array.from(data, Number);
 }
 
 function position(shape, index) {
@@ -146,8 +166,8 @@ function judge(out, expected, actual) {
   if (actual.dims.length !== expected.shape.length || actual.dims.some((d, i) => d !== expected.shape[i])) {
     return [label + ' has shape [' + actual.dims.join(', ') + '], expected ' + shape];
   }
-  const e = Array.from(decode(expected), Number);
-  const a = Array.from(actual.data, Number);
+  const e = numbers(out.dtype, decode(expected));
+  const a = numbers(out.dtype, actual.data);
   let scale = 1;
   for (const x of e) if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
   const bad = [];

@@ -50,7 +50,7 @@ describe('external adapter modules', () => {
     expect(api.toTypedArray(t)).toEqual(BigInt64Array.from([3n, -4n]));
     expect(api.fromTypedArray('int64', [2], BigInt64Array.from([3n, -4n]))).toEqual(t);
     expect(() => api.fromTypedArray('float32', [2, 2], new Float32Array(3))).toThrow(/3 values for shape \[2, 2\] \(4 elements\)/);
-    expect(() => api.fromTypedArray('float16', [1], [0])).toThrow(/dtype 'float16' is not one of/);
+    expect(() => api.fromTypedArray('bfloat16', [1], [0])).toThrow(/dtype 'bfloat16' is not one of/);
   });
 
   it('lists its backend with the built-ins, available', async () => {

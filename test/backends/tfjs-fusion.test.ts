@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isolate } from '../../src/backends/isolation/isolated-adapter.js';
 import { builtinBackends } from '../../src/backends/registry.js';
+import { tfjsKnownBug } from '../../src/backends/tfjs/deviations.js';
 import { fusedChains, fusedKernelName } from '../../src/backends/tfjs/fusion.js';
 import { resolveNodes } from '../../src/backends/tfjs/resolve.js';
 import { modelToOnnx } from '../../src/export/to-onnx.js';
@@ -116,9 +117,10 @@ function inputsOf(model: Model) {
 }
 
 /**
- * tfjs-wasm's fused matMul off its XNNPACK path (a transpose, or batches of a) adds the bias by the
- * output element's index within its matrix, clamped to the bias's last element: every row after the
- * first gets bias[N - 1] in every column. A tfjs bug these chains reach (see the test below).
+ * tfjs-wasm's fused matMul off its XNNPACK path (a transpose, or a batch on either side) adds the
+ * bias by the output element's index within its matrix, clamped to the bias's last element: every
+ * row after the first gets bias[N - 1] in every column. A tfjs bug these chains reach (see the test
+ * below), corpus/tfjs-wasm-fused-matmul-transposeb-bias.
  */
 const WASM_ROW_BIAS = new Set(['Gemm(C) + Sigmoid', 'batched MatMul + Add + Elu']);
 
@@ -156,6 +158,33 @@ describe('a tfjs-wasm bug the fused matMul reaches', () => {
     await wasm.release?.(prepared);
     expect(Array.from(out.get('y')!.data)).toEqual([11, 21, 21, 21]);
   }, 60_000);
+
+  it('is the recorded tfjs-wasm bug of exactly the fused chains it gets wrong', () => {
+    const entry = 'tfjs-wasm-fused-matmul-transposeb-bias';
+    for (const [label, model] of FUSED) {
+      expect(tfjsKnownBug('wasm', model)?.corpus, label).toBe(WASM_ROW_BIAS.has(label) ? entry : undefined);
+      expect(tfjsKnownBug('cpu', model), label).toBeUndefined();
+    }
+    // A[2, 2, 1] by B[1, 1, 2] (a batch of a), then Add of a [2] bias: the form a campaign found.
+    const broadcast: Model = {
+      opset: 17,
+      inputs: [f32('a', [2, 2, 1]), f32('b', [1, 1, 2])],
+      weights: [weight('c', [2], [-1, 1])],
+      nodes: [node('mm', 'MatMul', ['a', 'b'], f32('m', [2, 2, 2])), node('add', 'Add', ['m', 'c'], f32('y', [2, 2, 2]))],
+      outputs: ['y'],
+    };
+    expect(tfjsKnownBug('wasm', broadcast)?.corpus).toBe(entry);
+    // B's batch takes the kernel off XNNPACK too; one row, or a bias of one value, comes out right.
+    const batchOfB: Model = { ...broadcast, inputs: [f32('a', [2, 1]), f32('b', [2, 1, 2])] };
+    expect(tfjsKnownBug('wasm', batchOfB)?.corpus).toBe(entry);
+    const oneRow: Model = {
+      ...broadcast,
+      inputs: [f32('a', [2, 1, 1]), f32('b', [1, 1, 2])],
+      nodes: [node('mm', 'MatMul', ['a', 'b'], f32('m', [2, 1, 2])), node('add', 'Add', ['m', 'c'], f32('y', [2, 1, 2]))],
+    };
+    expect(tfjsKnownBug('wasm', oneRow)).toBeUndefined();
+    expect(tfjsKnownBug('wasm', { ...broadcast, weights: [weight('c', [1], [3])] })).toBeUndefined();
+  });
 });
 
 /** `model` with nodes replaced by name, `nodes` appended and `outputs` in place of its outputs. */

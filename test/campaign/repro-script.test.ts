@@ -127,6 +127,37 @@ describe('the standalone repro.mjs of an onnxruntime case', () => {
     expect(bug.code).toBe(1);
   });
 
+  it('feeds float16 and int8 inputs as onnxruntime takes them and judges float16 outputs by value, not by their bits', async () => {
+    const model: Model = {
+      opset: 17,
+      inputs: [
+        { name: 'x', dtype: 'float16', shape: [2, 2] },
+        { name: 'k', dtype: 'int8', shape: [2] },
+      ],
+      weights: [],
+      nodes: [
+        { name: 'sin', op: 'Sin', inputs: ['x'], outputs: [{ name: 'out', dtype: 'float16', shape: [2, 2] }], attrs: {} },
+        { name: 'neg', op: 'Neg', inputs: ['k'], outputs: [{ name: 'n', dtype: 'int8', shape: [2] }], attrs: {} },
+      ],
+      outputs: ['out', 'n'],
+    };
+    const inputs = new Map([
+      ['x', makeTensor('float16', [2, 2], [0.5, -1, 2, 0.25])],
+      ['k', makeTensor('int8', [2], [3, -7])],
+    ]);
+    const dir = await scriptCase('float16', { kind: 'wrong-result', backend: 'ort-all' }, model, inputs);
+    const ok = runScript(dir);
+    expect(ok.err).toBe('');
+    expect(ok.out).toMatch(/^output 'out' \[2, 2\] float16: ok/m);
+    expect(ok.out).toMatch(/^output 'n' \[2\] int8: ok/m);
+    expect(ok.code).toBe(0);
+    // sin(2) is 0.9092...: 0.5 more is far out of float16's tolerance, and printed as a value.
+    alterExpected(dir, 'out', 2, (x) => x + 0.5);
+    const bug = runScript(dir);
+    expect(bug.out).toMatch(/^ {2}\[1, 0\] {2}expected 1\.40[\d]* {2}actual 0\.90[\d]* {2}\(.+\)$/m);
+    expect(bug.code).toBe(1);
+  });
+
   it('reports a compile error (a model onnxruntime refuses) and exits 1', async () => {
     const dir = await scriptCase('compile', { kind: 'compile-error', backend: 'ort-disabled', message: 'Load model failed' });
     writeFileSync(join(dir, 'model.onnx'), 'not a model');

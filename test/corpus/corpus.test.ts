@@ -23,6 +23,17 @@ const entries = readdirSync(CORPUS, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name)
   .sort();
+/**
+ * Further reduced cases of an entry's bug (another form of it): the entry's subfolders that are case
+ * folders (with a meta.json), as ENTRY/SUBFOLDER. Replayed on the entry's SUTs like the entry.
+ */
+const subcases = entries
+  .flatMap((name) =>
+    readdirSync(join(CORPUS, name), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(CORPUS, name, d.name, 'meta.json')))
+      .map((d) => `${name}/${d.name}`),
+  )
+  .sort();
 const browserSkip = browserSkipReason();
 const webGpuSkip = await webGpuSkipReason();
 
@@ -70,6 +81,13 @@ describe('the corpus of real bugs', () => {
       expect(report, name).toContain(entry.spec.sentence);
       expect(index, `corpus/README.md lists ${name}`).toContain(`(${name}/)`);
     }
+    for (const sub of subcases) {
+      for (const file of ['repro.mjs', 'model.json', 'model.onnx', 'inputs.json', 'expected.json', 'actual.json']) {
+        expect(existsSync(join(CORPUS, sub, file)), `${sub}/${file}`).toBe(true);
+      }
+      const [name] = sub.split('/');
+      expect(readCorpusEntry(join(CORPUS, name!, 'corpus.json')).explanation ?? '', `${name}'s explanation names ${sub}`).toContain(sub.slice(name!.length + 1));
+    }
   });
 
   // A deviation that names a corpus entry counts the failures it matches as that bug: it must be
@@ -79,7 +97,7 @@ describe('the corpus of real bugs', () => {
       ...ORT_DEVIATIONS.filter((d) => d.corpus).map((d) => ({ corpus: d.corpus!, knownBug: (m: Model) => ortKnownBug(m)?.corpus })),
       ...ORT_WEBGPU_DEVIATIONS.filter((d) => d.corpus).map((d) => ({ corpus: d.corpus!, knownBug: (m: Model) => ortWebGpuKnownBug(m)?.corpus })),
       ...TFJS_DEVIATIONS.filter((d) => d.corpus).map((d) => ({ corpus: d.corpus!, knownBug: (m: Model) => tfjsKnownBug(d.backends[0]!, m)?.corpus })),
-      ...ORT_REWRITE_BUGS.map((b) => ({ corpus: b.corpus, knownBug: (m: Model) => ortRewriteKnownBug(m, 'all', [b])?.corpus })),
+      ...ORT_REWRITE_BUGS.map((b) => ({ corpus: b.corpus, knownBug: (m: Model) => ortRewriteKnownBug(m, b.from, [b])?.corpus })),
     ];
     expect(named.length).toBeGreaterThan(0);
     for (const { corpus, knownBug } of named) {
@@ -90,8 +108,8 @@ describe('the corpus of real bugs', () => {
 
   // Against the pinned versions: a bug that stops reproducing (an upgrade fixed it) fails here, and
   // its entry's status must say so.
-  it.each(entries)('%s still reproduces on every SUT it is replayed on', async (name) => {
-    const entry = readCorpusEntry(join(CORPUS, name, 'corpus.json'));
+  it.each([...entries, ...subcases])('%s still reproduces on every SUT it is replayed on', async (name) => {
+    const entry = readCorpusEntry(join(CORPUS, name.split('/')[0]!, 'corpus.json'));
     const runnable = entry.replayOn.filter((s) => cannotRun(s) === undefined);
     for (const s of entry.replayOn.filter((x) => cannotRun(x) !== undefined)) console.log(`${name} on ${s} skipped: ${cannotRun(s)}`);
     if (runnable.length === 0) return;

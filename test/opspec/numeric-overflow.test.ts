@@ -69,7 +69,10 @@ describe('declared integer overflow', () => {
     expect(checked, `${label(spec)}: no instance was checked`).toBeGreaterThan(0);
   });
 
-  const able = registry.all().filter((s) => s.numeric.overflow !== 'never');
+  // CastLike's target dtype is its second input's, which a single-op draw in a float dtype makes
+  // that float dtype: no draw casts to an integer (Cast's 'to' shows the same overflow).
+  const targetFromInput = new Set(['CastLike']);
+  const able = registry.all().filter((s) => s.numeric.overflow !== 'never' && !targetFromInput.has(s.name));
   it.each(able.map((s) => [label(s), s] as const))('%s: overflows on some large input', async (_l, spec) => {
     const fromFloat = spec.numeric.overflow === 'from-float';
     const dtype = fromFloat ? floatDtypeOf(spec) : integerDtypeOf(spec);

@@ -16,14 +16,17 @@ describe('the error-bound oracle', () => {
   it.each([
     ['imprecise-exp', 300, 'wrong-result [Exp]'],
     ['imprecise-matmul', 60, 'wrong-result [MatMul]'],
-  ])('finds %s, which fixed tolerances miss over the same tests', (sut, indexLimit, planted) => {
+  ])('finds %s in more tests than fixed tolerances do', (sut, indexLimit, planted) => {
     const bounds = campaign(sut, indexLimit, 'bounds');
     expect(bounds.run.status, bounds.run.stderr).toBe(1);
     expect(bugLabels(bounds.summary.bugs.map((b) => ({ ...b, class: b.verdict })))).toEqual([planted]);
     expect(bounds.summary.bugs[0]!.reduced?.nodes).toBe(1);
     expect(bounds.run.stdout).toMatch(/expected -?[\d.e-]+ ± [\d.e-]+: [\d.e+]+ times the bound/);
+    // Fixed tolerances see the error only where it is large against the result (a MatMul whose sum
+    // cancels): over the same tests they find the planted op in fewer of them, or in none.
     const fixed = campaign(sut, indexLimit, 'fixed');
-    expect(fixed.run.status, fixed.run.stderr).toBe(0);
-    expect(fixed.summary.bugs).toEqual([]);
+    const found = (summary: typeof bounds.summary) => summary.bugs.reduce((n, b) => n + b.occurrences, 0);
+    expect(bugLabels(fixed.summary.bugs.map((b) => ({ ...b, class: b.verdict }))).filter((label) => label !== planted)).toEqual([]);
+    expect(found(fixed.summary)).toBeLessThan(found(bounds.summary));
   }, 120_000);
 });

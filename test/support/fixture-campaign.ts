@@ -6,7 +6,7 @@ const CLI = resolve('dist/cli/main.js');
 
 /** What the campaign tests read of summary.json. */
 export interface FixtureSummary {
-  bugs: { signature: string; class: string; ops: string[]; verdict: string; dir: string; seenOn: string[]; reduced?: { nodes: number; dir: string }; setup?: unknown }[];
+  bugs: { signature: string; class: string; ops: string[]; verdict: string; dir: string; seenOn: string[]; occurrences: number; reduced?: { nodes: number; dir: string }; setup?: unknown }[];
   perBackend: Record<string, { unsupported: Record<string, number>; skippedKnown: number }>;
   unconfirmed: number;
   internalErrors: unknown[];

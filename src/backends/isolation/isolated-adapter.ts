@@ -147,7 +147,7 @@ export function isolate(local: BackendAdapter, source: AdapterSource, options: I
     ...(local.family !== undefined ? { family: local.family } : {}),
     ...(local.sharesCodeWith !== undefined ? { sharesCodeWith: local.sharesCodeWith } : {}),
     describe: () => local.describe(),
-    supports: (op, dtypes) => local.supports(op, dtypes),
+    supports: (op, dtypes, opset) => local.supports(op, dtypes, opset),
     ...(local.knownDeviation ? { knownDeviation: (model) => local.knownDeviation!(model) } : {}),
     ...(local.knownBug ? { knownBug: (model) => local.knownBug!(model) } : {}),
     ...(local.precision ? { precision: local.precision } : {}),

@@ -1,6 +1,9 @@
 import type { KnownBugMatch } from '../adapter.js';
 import type { Model, Node } from '../../ir/model.js';
 import { valueTypes } from '../../ir/model.js';
+import { builtinRegistry } from '../../opspec/ops/index.js';
+import { fusedChains, type FusedChain } from './fusion.js';
+import { resolveNodes } from './resolve.js';
 
 /** Batch dims with leading 1s dropped. */
 function stripOnes(dims: readonly number[]): number[] {
@@ -58,6 +61,36 @@ export interface TfjsDeviation {
 
 const shapeOf = (view: TfjsNodeView, i: number): readonly number[] => view.shapes[i] ?? [];
 
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** The chains of a model the tfjs materializer runs as fused kernels (see fusion.ts), found once per model. */
+const chainsOf = new WeakMap<Model, readonly FusedChain[]>();
+function fusedChainsOf(model: Model): readonly FusedChain[] {
+  let chains = chainsOf.get(model);
+  if (!chains) chainsOf.set(model, (chains = fusedChains(model, resolveNodes(model, builtinRegistry()))));
+  return chains;
+}
+
+/**
+ * Whether tfjs-wasm's fused matMul adds wrong bias elements in the chain a MatMul or Gemm heads. Its
+ * kernel (batch_mat_mul_impl.cc) hands the product to XNNPACK only without transposes and with a
+ * batch of one on both sides; otherwise its own loop (slow_batch_matmul) adds
+ * bias[min(i * N + j, size - 1)] to y[i, j], the element's index within its matrix clamped to the
+ * bias, meant for a bias of the whole matrix: a bias of N values is right in row 0 only, and every
+ * later row gets its last value. Wrong when that loop runs, the output has more than one row and
+ * the bias (the head's C and the Add's operand, summed) more than one value.
+ */
+function wasmFusedMatMulMisreadsBias(v: TfjsNodeView): boolean {
+  const head = v.model.nodes.indexOf(v.node);
+  const chain = fusedChainsOf(v.model).find((c) => c.kernel === 'matMul' && c.head === head);
+  const types = valueTypes(v.model);
+  const biases = [chain?.headBias, chain?.add?.bias].filter((b): b is string => b !== undefined);
+  const out = v.node.outputs[0]!.shape;
+  if (!biases.some((b) => size(types.get(b)?.shape ?? []) > 1) || out.length < 2 || out[out.length - 2]! < 2) return false;
+  if (v.node.op === 'Gemm') return v.node.attrs['transA'] === 1 || v.node.attrs['transB'] === 1;
+  return size(shapeOf(v, 0).slice(0, -2)) !== 1 || size(shapeOf(v, 1).slice(0, -2)) !== 1;
+}
+
 export const TFJS_DEVIATIONS: readonly TfjsDeviation[] = [
   {
     backends: ['cpu', 'wasm', 'webgpu'],
@@ -66,6 +99,14 @@ export const TFJS_DEVIATIONS: readonly TfjsDeviation[] = [
     reason: (v) =>
       `tfjs BatchMatMul mis-broadcasts batch dims [${shapeOf(v, 0).slice(0, -2).join(', ')}] against [${shapeOf(v, 1).slice(0, -2).join(', ')}] (flattened batch indexing)`,
     corpus: 'tfjs-batchmatmul-batch-broadcast',
+  },
+  {
+    backends: ['wasm'],
+    ops: ['MatMul', 'Gemm'],
+    when: wasmFusedMatMulMisreadsBias,
+    reason: (v) =>
+      `tfjs-wasm's fused matMul off its XNNPACK path (a transpose, or a batch on either side: ${v.node.op} ${v.node.name}) adds the bias by the element's index within its matrix, clamped, so every row after the first gets the bias's last value`,
+    corpus: 'tfjs-wasm-fused-matmul-transposeb-bias',
   },
   {
     backends: ['webgpu'],

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { InputChoice } from '../../campaign/test-case.js';
 import { allowedSpecs, type GeneratorConfig, type GeneratorMethod } from '../../generator/generate.js';
 import { DEFAULT_PATTERN_SHARE } from '../../generator/insertion-policy.js';
-import type { DType } from '../../ir/dtype.js';
+import { DTYPES, type DType } from '../../ir/dtype.js';
 import { UserError } from '../../ir/errors.js';
 import { DEFAULT_OPSET } from '../../ir/model.js';
 import { MAX_ELEMENTS_ENV, maxTensorElements } from '../../ir/limits.js';
@@ -36,7 +36,7 @@ export function generatorOptions(cmd: Command): Command {
     .option('--max-nodes <n>', 'nodes per model', '10')
     .option('--ops <list>', 'only these ops (comma-separated)')
     .option('--exclude-ops <list>', 'never these ops (comma-separated)')
-    .option('--dtypes <list>', 'tensor dtypes to generate (float32, float64, int32, int64, bool), or all', DEFAULT_DTYPES)
+    .option('--dtypes <list>', `tensor dtypes to generate (${DTYPES.join(', ')}), or all`, DEFAULT_DTYPES)
     .option('--max-elements <n>', 'largest number of elements of any tensor', '4096')
     .option('--method <method>', 'smt (symbolic shapes, z3 fallback, forward and backward insertion) or random (no solver)', 'smt')
     .option('--opset <n>', 'ONNX opset of the models (ops follow their version in force there; Gelu needs 20)', String(DEFAULT_OPSET))
@@ -88,10 +88,15 @@ function checkOpsLeft(config: GeneratorConfig & { opset: number; dtypes: readonl
   );
 }
 
-/** tensorsmith's specs cover opsets 7 to 21; models below 13 would lose most ops. */
+/** tensorsmith's specs cover every version of their ops in force from opset 7 to 21. */
+export const MIN_OPSET = 7;
+export const MAX_OPSET = 21;
+
 function parseOpset(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 13 || n > 21) throw new UserError(`--opset must be an integer from 13 to 21, got '${value}'`);
+  if (!Number.isInteger(n) || n < MIN_OPSET || n > MAX_OPSET) {
+    throw new UserError(`--opset must be an integer from ${MIN_OPSET} to ${MAX_OPSET}, got '${value}'`);
+  }
   return n;
 }
 

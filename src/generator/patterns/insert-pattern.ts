@@ -3,7 +3,8 @@ import type { AttrBinding } from '../../opspec/context.js';
 import type { OpRegistry } from '../../opspec/registry.js';
 import { drawRank, type GraphBuilder, type SlotFill, type SymValue } from '../graph-builder.js';
 import type { Rng } from '../rng.js';
-import type { DimOf, Pattern, StepSlot } from './pattern.js';
+import type { OpSpec } from '../../opspec/spec.js';
+import type { DimOf, Pattern, PatternStep, StepSlot } from './pattern.js';
 
 /**
  * Patterns read and produce float32: the fusions they target are float-only in the SUTs (a QDQ
@@ -27,7 +28,23 @@ export function patternFits(pattern: Pattern, registry: OpRegistry, opset: numbe
   if (pattern.opsets && (opset < pattern.opsets[0] || opset > pattern.opsets[1])) return false;
   // A step of an integer type (a DequantizeLinear of uint8) needs that type allowed too.
   const allowed = (d: DType) => d === PATTERN_DTYPE || d === 'bool' || dtypes.includes(d);
-  return pattern.steps.every((s) => allowed(s.dtype ?? PATTERN_DTYPE) && registry.find(s.op, opset)?.dtypes.includes(s.dtype ?? PATTERN_DTYPE) === true);
+  return pattern.steps.every((s) => {
+    const spec = registry.find(s.op, opset);
+    return spec !== undefined && allowed(s.dtype ?? PATTERN_DTYPE) && spec.dtypes.includes(s.dtype ?? PATTERN_DTYPE) && stepFitsVersion(s, spec);
+  });
+}
+
+/**
+ * Whether the op's version in force takes the step's inputs and fixed attributes: older versions
+ * take fewer inputs (Clip-6's bounds and Pad-2's pads are attributes) and fewer attributes
+ * (MaxPool-8 has no dilations).
+ */
+function stepFitsVersion(step: PatternStep, spec: OpSpec): boolean {
+  const variadic = spec.inputs[spec.inputs.length - 1]?.variadic !== undefined;
+  if (!variadic && step.slots.length > spec.inputs.length) return false;
+  if (typeof step.attrs !== 'object') return true;
+  const declared = spec.attrs?.(spec.inputs.map(() => 4)) ?? {};
+  return Object.keys(step.attrs).every((name) => name in declared);
 }
 
 /**

@@ -3,6 +3,8 @@ import { facts } from '../numeric.js';
 import { bounded, monotone, positiveIdentity } from '../ranges.js';
 import { FLOATS } from './dtypes.js';
 import { unary } from './unary.js';
+import type { OpSpec } from '../spec.js';
+import { olderVersions } from './versions.js';
 
 /*
  * Parameterized activations. Their float attributes are drawn from realistic ranges (the generator
@@ -56,3 +58,6 @@ export const softplus = unary('Softplus', 1, FLOATS, {
 });
 
 export const softsign = unary('Softsign', 1, FLOATS, { numeric: facts({ range: monotone((x) => x / (1 + Math.abs(x)), { keepsZero: true }) }) });
+
+/** LeakyRelu-6 differs from 16 only by bfloat16. */
+export const OLDER_ACTIVATION_SPECS: readonly OpSpec[] = olderVersions(leakyRelu, [6]);

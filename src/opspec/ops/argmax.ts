@@ -3,12 +3,17 @@ import type { OpSpec } from '../spec.js';
 import { normalizeAxis } from '../shapes.js';
 import { NUMERIC } from './dtypes.js';
 import { facts } from '../numeric.js';
+import { nonNegativeAxes, versionChain } from './versions.js';
 
-/** ArgMax and ArgMin (opset 13): the int64 index of the extreme along one axis. */
-function argExtreme(name: string): OpSpec {
+/**
+ * ArgMax and ArgMin: the int64 index of the extreme along one axis. Version 1 takes no negative axis
+ * and 11 does; 12 adds select_last_index and 13 bfloat16.
+ */
+function argExtreme(name: string, sinceVersion: number, supersededAt: number | undefined): OpSpec {
   return {
     name,
-    sinceVersion: 13,
+    sinceVersion,
+    ...(supersededAt !== undefined ? { supersededAt } : {}),
     dtypes: NUMERIC,
     inputs: [{ name: 'data', rank: [1, 5] }],
     attrs: (ranks) => {
@@ -17,7 +22,7 @@ function argExtreme(name: string): OpSpec {
         axis: { kind: 'choice', choices: [...Array(2 * r).keys()].map((i) => i - r), default: 0 },
         keepdims: { kind: 'choice', choices: [0, 1], default: 1 },
         // 1 picks the last of equal extremes instead of the first.
-        select_last_index: { kind: 'choice', choices: [0, 1], default: 0 },
+        ...(sinceVersion >= 12 ? { select_last_index: { kind: 'choice', choices: [0, 1], default: 0 } as const } : {}),
       };
     },
     requires: (ctx) => {
@@ -40,5 +45,11 @@ function argExtreme(name: string): OpSpec {
   };
 }
 
-export const argMax = argExtreme('ArgMax');
-export const argMin = argExtreme('ArgMin');
+function argVersions(name: string): OpSpec[] {
+  return versionChain([1, 11, 12, 13], (since, supersededAt) => {
+    const spec = argExtreme(name, since, supersededAt);
+    return since < 11 ? { ...spec, ...nonNegativeAxes(spec, ['axis']) } : spec;
+  });
+}
+
+export const ARG_EXTREME_SPECS: readonly OpSpec[] = [...argVersions('ArgMax'), ...argVersions('ArgMin')];

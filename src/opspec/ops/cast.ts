@@ -43,6 +43,9 @@ function castSpec(sinceVersion: number, supersededAt?: number): OpSpec {
   };
 }
 
+// Versions 6 and 9 differ from 13 by strings and bfloat16 only.
+export const cast6 = castSpec(6, 9);
+export const cast9 = castSpec(9, 13);
 export const cast13 = castSpec(13, 19);
 // Versions 19 and 21 add float8 and int4 types and 'saturate': for our dtypes the same op.
 export const cast19 = castSpec(19, 21);

@@ -4,6 +4,7 @@ import { normalizeAxis } from '../shapes.js';
 import { ALL } from './dtypes.js';
 import { facts } from '../numeric.js';
 import { copiesOf } from '../ranges.js';
+import { allVersions, nonNegativeAxes } from './versions.js';
 
 export const concat: OpSpec = {
   name: 'Concat',
@@ -41,3 +42,6 @@ export const concat: OpSpec = {
   },
   numeric: facts({ range: copiesOf('all'), exactness: { kind: 'copies' } }),
 };
+
+/** Concat-4 takes no negative axis (from 11 it does); 13 adds bfloat16. */
+export const CONCAT_SPECS: readonly OpSpec[] = allVersions(concat, [[4, nonNegativeAxes(concat, ['axis'])], 11]);

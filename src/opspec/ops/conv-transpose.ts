@@ -3,6 +3,7 @@ import type { OpSpec, SpecContext } from '../spec.js';
 import { convAttrs, kernelShapeRules, CONV_INPUTS } from './conv.js';
 import { FLOATS } from './dtypes.js';
 import { facts } from '../numeric.js';
+import { allVersions } from './versions.js';
 
 /** The full (unpadded) output size of spatial dim i: stride * (in - 1) + output_padding + effective kernel. */
 function fullSize(ctx: SpecContext, i: number): IntExpr {
@@ -92,3 +93,6 @@ export const convTranspose: OpSpec = {
   },
   numeric: facts(),
 };
+
+/** ConvTranspose-1 and 11 differ in wording only. */
+export const CONV_TRANSPOSE_SPECS: readonly OpSpec[] = allVersions(convTranspose, [1]);

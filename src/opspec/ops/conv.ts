@@ -3,6 +3,7 @@ import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
 import { FLOATS } from './dtypes.js';
 import { slidingWindowDims, slidingWindowRules, type WindowParams } from './sliding-window.js';
 import { facts } from '../numeric.js';
+import { allVersions } from './versions.js';
 
 /** The attributes Conv and ConvTranspose share, for s spatial dims. */
 export function convAttrs(s: number): Record<string, AttrSpec> {
@@ -68,3 +69,6 @@ export const conv: OpSpec = {
   },
   numeric: facts(),
 };
+
+/** Conv-1 and 11 differ in wording only (11 states how auto_pad splits an odd padding). */
+export const CONV_SPECS: readonly OpSpec[] = allVersions(conv, [1]);

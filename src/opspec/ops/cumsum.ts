@@ -2,6 +2,7 @@ import { constValue, rule, TRUE, FALSE } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { WIDE_NUMERIC } from './dtypes.js';
 import { facts } from '../numeric.js';
+import { allVersions } from './versions.js';
 
 /** CumSum (opset 14): running sums along the axis given by a rank-0 constant input. */
 export const cumSum: OpSpec = {
@@ -31,3 +32,6 @@ export const cumSum: OpSpec = {
   outputs: (ctx) => [ctx.inputs[0]!],
   numeric: facts({ overflow: 'grows' }),
 };
+
+/** CumSum-11 differs from 14 by bfloat16 and float16 only. */
+export const CUMSUM_SPECS: readonly OpSpec[] = allVersions(cumSum, [[11, { dtypes: WIDE_NUMERIC.filter((d) => d !== 'float16') }]]);

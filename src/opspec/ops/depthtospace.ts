@@ -2,6 +2,7 @@ import { constValue, eq, floordiv, ge, mod, mul, rule, FALSE, type BoolExpr, typ
 import type { OpSpec } from '../spec.js';
 import { ALL } from './dtypes.js';
 import { COPY_FACTS } from '../ranges.js';
+import { allVersions } from './versions.js';
 
 const BLOCKSIZE = { kind: 'int', domain: [1, 3] } as const;
 
@@ -55,3 +56,9 @@ export const spaceToDepth: OpSpec = {
   },
   numeric: COPY_FACTS,
 };
+
+/** DepthToSpace-1 knows only the DCR order (mode came with 11); 13 adds bfloat16, as does SpaceToDepth-13 to 1. */
+export const DEPTH_SPACE_SPECS: readonly OpSpec[] = [
+  ...allVersions(depthToSpace, [[1, { attrs: () => ({ blocksize: BLOCKSIZE }) }], 11]),
+  ...allVersions(spaceToDepth, [1]),
+];

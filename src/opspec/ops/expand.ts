@@ -2,6 +2,7 @@ import type { OpSpec } from '../spec.js';
 import { broadcast } from '../shapes.js';
 import { ALL } from './dtypes.js';
 import { COPY_FACTS } from '../ranges.js';
+import { allVersions } from './versions.js';
 
 /** Expand-13: numpy broadcasting of the input against the constant `shape` (in both directions). */
 export const expand: OpSpec = {
@@ -17,3 +18,6 @@ export const expand: OpSpec = {
   outputs: (ctx) => [{ dtype: ctx.inputs[0]!.dtype, shape: broadcast(ctx.inputs[0]!.shape, ctx.ints('shape')).shape }],
   numeric: COPY_FACTS,
 };
+
+/** Expand-8 differs from 13 by bfloat16 only. */
+export const EXPAND_SPECS: readonly OpSpec[] = allVersions(expand, [8]);

@@ -1,6 +1,7 @@
 import { constValue, product, rule, TRUE, FALSE } from '../expr.js';
 import type { OpSpec } from '../spec.js';
-import { ALL } from './dtypes.js';
+import { ALL, FLOATS } from './dtypes.js';
+import { allVersions, nonNegativeAxes } from './versions.js';
 import { COPY_FACTS } from '../ranges.js';
 
 /** Flatten to 2-D: the dims before `axis` make the rows, the rest the columns. */
@@ -28,3 +29,10 @@ export const flatten: OpSpec = {
   },
   numeric: COPY_FACTS,
 };
+
+/** Flatten-1 flattens floats only, 9 any type; both take no negative axis (11 does); 13 and 21 add types we lack. */
+export const FLATTEN_SPECS: readonly OpSpec[] = allVersions(
+  flatten,
+  [[1, { dtypes: FLOATS, ...nonNegativeAxes(flatten, ['axis']) }], [9, nonNegativeAxes(flatten, ['axis'])], 11],
+  [21],
+);

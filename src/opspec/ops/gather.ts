@@ -1,7 +1,8 @@
-import { constValue, le, rule, sub, FALSE, TRUE, type BoolExpr, type IntExpr } from '../expr.js';
+import { c, constValue, le, rule, sub, FALSE, TRUE, type BoolExpr, type IntExpr } from '../expr.js';
 import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
 import { ALL } from './dtypes.js';
 import { COPY_FACTS } from '../ranges.js';
+import { allVersions } from './versions.js';
 
 function axisAttr(r: number): Record<string, AttrSpec> {
   return { axis: { kind: 'choice', choices: [...Array(2 * r).keys()].map((i) => i - r), default: 0 } };
@@ -64,3 +65,14 @@ export const gatherElements: OpSpec = {
   outputs: (ctx) => [{ dtype: ctx.inputs[0]!.dtype, shape: ctx.inputs[1]!.shape }],
   numeric: COPY_FACTS,
 };
+
+/** Gather-1's indices are within [0, s-1]: negative ones count from the end only from version 11. */
+function nonNegativeIndexRange(ctx: SpecContext): readonly [IntExpr, IntExpr] {
+  return [c(0), indexRange(ctx)[1]];
+}
+
+/** Gather-1 (opsets 1 to 10), 11 (negative indices) and 13 (bfloat16); GatherElements-11 and 13 (bfloat16). */
+export const GATHER_SPECS: readonly OpSpec[] = [
+  ...allVersions(gather, [[1, { inputs: [gather.inputs[0]!, { ...gather.inputs[1]!, valueRange: nonNegativeIndexRange }] }], 11]),
+  ...allVersions(gatherElements, [11]),
+];

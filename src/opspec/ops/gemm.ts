@@ -1,6 +1,7 @@
 import { constValue, eq, or, rule, type BoolExpr, type IntExpr } from '../expr.js';
 import type { OpSpec, SpecContext } from '../spec.js';
-import { WIDE_NUMERIC } from './dtypes.js';
+import { FLOATS, WIDE_NUMERIC } from './dtypes.js';
+import { allVersions } from './versions.js';
 import { facts } from '../numeric.js';
 
 /** [M, K] of op(A) and [K', N] of op(B), after transA and transB. */
@@ -45,3 +46,9 @@ export const gemm: OpSpec = {
   },
   numeric: facts({ overflow: 'grows' }),
 };
+
+/** Before version 11, C is required. */
+const requiredC = { inputs: gemm.inputs.map((slot) => (slot.name === 'C' ? { name: 'C', rank: [0, 2] as const } : slot)) };
+
+/** Gemm-7 multiplies floats only (nothing overflows) and 9 integers too, both with a required C; 11 makes C optional, 13 adds bfloat16. */
+export const GEMM_SPECS: readonly OpSpec[] = allVersions(gemm, [[7, { dtypes: FLOATS, numeric: facts(), ...requiredC }], [9, requiredC], 11]);

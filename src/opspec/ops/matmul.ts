@@ -1,7 +1,8 @@
 import { eq, rule, type IntExpr } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { broadcast } from '../shapes.js';
-import { WIDE_NUMERIC } from './dtypes.js';
+import { FLOATS, WIDE_NUMERIC } from './dtypes.js';
+import { allVersions } from './versions.js';
 import { facts } from '../numeric.js';
 
 /** numpy.matmul: 1-D operands are promoted and the promoted dim is dropped; batch dims broadcast (MatMulInteger and QLinearMatMul too). */
@@ -28,3 +29,6 @@ export const matmul: OpSpec = {
   outputs: (ctx) => [{ dtype: ctx.dtype, shape: matmulShapes(ctx.inputs[0]!.shape, ctx.inputs[1]!.shape).shape }],
   numeric: facts({ overflow: 'grows' }),
 };
+
+/** MatMul-1 multiplies floats only (nothing overflows); 9 adds integers, 13 bfloat16. */
+export const MATMUL_SPECS: readonly OpSpec[] = allVersions(matmul, [[1, { dtypes: FLOATS, numeric: facts() }], 9]);

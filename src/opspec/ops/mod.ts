@@ -2,7 +2,9 @@ import { isFloatDType } from '../../ir/dtype.js';
 import { constValue, FALSE, rule, TRUE } from '../expr.js';
 import { facts } from '../numeric.js';
 import { broadcastOp } from './binary.js';
+import type { OpSpec } from '../spec.js';
 import { NUMERIC } from './dtypes.js';
+import { olderVersions } from './versions.js';
 
 /**
  * Mod-13. fmod 0 (default): the sign of the divisor, as Python's %, integers only. fmod 1: C's
@@ -25,3 +27,6 @@ export const mod = broadcastOp('Mod', 13, {
     conditioning: { kind: 'remainder' },
   }),
 });
+
+/** Mod-10 differs from 13 by bfloat16 only. */
+export const OLDER_MOD_SPECS: readonly OpSpec[] = olderVersions(mod, [10]);

@@ -1,7 +1,10 @@
 import { add, and, c, ge, le, min, or, rule, sub, FALSE, type BoolExpr, type IntExpr } from '../expr.js';
 import type { InputSlot, OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
-import { ALL } from './dtypes.js';
+import type { DType } from '../../ir/dtype.js';
+import type { ConcreteAttrs } from '../infer.js';
+import { ALL, FLOATS, NUMERIC } from './dtypes.js';
+import { allVersions } from './versions.js';
 import { normalizeAxes } from './squeeze.js';
 import { facts } from '../numeric.js';
 
@@ -28,7 +31,7 @@ function resolvePads(ctx: SpecContext) {
 }
 
 /** Pad at opset `sinceVersion`: the modes it knows, and whether it takes the `axes` input (18+). */
-function padSpec(sinceVersion: number, supersededAt: number | undefined, modes: readonly string[], withAxes: boolean): OpSpec {
+function padSpec(sinceVersion: number, supersededAt: number | undefined, modes: readonly string[], withAxes: boolean, dtypes: readonly DType[] = ALL): OpSpec {
   const inputs: InputSlot[] = [
     { name: 'data', rank: [1, 8] },
     { name: 'pads', dtype: 'int64', rank: () => 1, constantFrom: 'pads' },
@@ -39,7 +42,7 @@ function padSpec(sinceVersion: number, supersededAt: number | undefined, modes: 
     name: 'Pad',
     sinceVersion,
     ...(supersededAt ? { supersededAt } : {}),
-    dtypes: ALL,
+    dtypes,
     inputs,
     // Generated pads are 0..2 (negative pads, which crop, are accepted on import); with `axes`,
     // every axis is listed (in some order) so that `pads` has a fixed length.
@@ -82,7 +85,35 @@ function padSpec(sinceVersion: number, supersededAt: number | undefined, modes: 
 
 const MODES = ['constant', 'reflect', 'edge'];
 
-export const pad13 = padSpec(13, 18, MODES, false);
-export const pad18 = padSpec(18, 19, MODES, true);
-export const pad19 = padSpec(19, undefined, [...MODES, 'wrap'], true);
+/** Pad-11: pads and constant_value are inputs; numeric types only (13 adds bool). */
+const pad11 = padSpec(11, 13, MODES, false, NUMERIC);
+
+/** Pad-2 (opsets 2 to 10): floats only, with pads and the constant `value` as attributes. */
+const pad2: OpSpec = {
+  ...pad11,
+  sinceVersion: 2,
+  supersededAt: 11,
+  dtypes: FLOATS,
+  inputs: [pad11.inputs[0]!],
+  attrs: (ranks) => ({ ...pad11.attrs!(ranks), value: { kind: 'float', range: [-1, 1], default: 0 } }),
+  // The padding value is an attribute, not an input element: the output holds values no input
+  // holds, so the copies facts (which the checks read as "only input values") do not apply.
+  numeric: facts(),
+};
+
+/** Every version: 2, 11, 13 (bool), 18 (axes), 19 (wrap) and 21 (types we lack). */
+export const PAD_SPECS: readonly OpSpec[] = [
+  pad2,
+  pad11,
+  padSpec(13, 18, MODES, false),
+  padSpec(18, 19, MODES, true),
+  ...allVersions(padSpec(19, undefined, [...MODES, 'wrap'], true), [], [21]),
+];
+
+/** The constant a Pad node writes in 'constant' mode: the constant_value input (11 on), Pad-2's value attribute, or 0. */
+export function padConstant(inputs: readonly ({ readonly data: ArrayLike<number> } | undefined)[], attrs: ConcreteAttrs): number {
+  const given = inputs[2];
+  if (given && given.data.length > 0) return given.data[0]!;
+  return attrs.has('value') ? attrs.float('value') : 0;
+}
 

@@ -2,6 +2,7 @@ import { and, c, constValue, eq, ge, or, rule, type BoolExpr, type IntExpr } fro
 import { facts, type NumericFacts } from '../numeric.js';
 import type { AttrSpec, DomainRule, OpSpec, SpecContext } from '../spec.js';
 import { FLOATS } from './dtypes.js';
+import { versionChain } from './versions.js';
 import { padsBelowKernel, slidingWindowDims, slidingWindowRules, windowListsFit, type WindowParams } from './sliding-window.js';
 
 /** What distinguishes one windowed pool from another. */
@@ -80,66 +81,70 @@ function dilatedDimsHaveNoPads(w: { strides: readonly IntExpr[]; dilations: read
   return w.dilations.map((d, i) => rule(`a dilated spatial dim ${i} has no pads`, or(eq(d, 1), and(eq(w.pads[i]!, 0), eq(w.pads[i + s]!, 0)))));
 }
 
-export const maxPool = windowedPool({
-  name: 'MaxPool',
-  sinceVersion: 12,
-  hasDilations: true,
-  hasCeilMode: true,
-  extraAttrs: { storage_order: { kind: 'choice', choices: [0, 1], default: 0 } },
-  outputCount: [1, 2],
-  // A dilated window over a padded dim can miss every input element (its max would be -inf).
-  extraRules: dilatedDimsHaveNoPads,
-  // Each output is a window's element; the optional Indices output says which, and flips on a tie.
-  numeric: facts({ exactness: { kind: 'copies' }, discontinuity: { kind: 'window-extreme' } }),
-});
+const MAX_POOL_NUMERIC = facts({ exactness: { kind: 'copies' }, discontinuity: { kind: 'window-extreme' } });
 
-export const averagePool = windowedPool({
-  name: 'AveragePool',
-  sinceVersion: 11,
-  // Version 19 adds dilations.
-  supersededAt: 19,
-  hasDilations: false,
-  hasCeilMode: true,
-  extraAttrs: { count_include_pad: { kind: 'choice', choices: [0, 1], default: 0 } },
-  numeric: facts(),
-});
+/**
+ * MaxPool-v. Version 8 added storage_order and the optional Indices output, 10 dilations and
+ * ceil_mode; 11 and 12 differ from 10 by auto_pad wording and 8-bit types only.
+ */
+function maxPoolVersion(sinceVersion: number, supersededAt: number | undefined): OpSpec {
+  const withIndices = sinceVersion >= 8;
+  const windowed = sinceVersion >= 10;
+  return windowedPool({
+    name: 'MaxPool',
+    sinceVersion,
+    ...(supersededAt !== undefined ? { supersededAt } : {}),
+    hasDilations: windowed,
+    hasCeilMode: windowed,
+    extraAttrs: withIndices ? { storage_order: { kind: 'choice', choices: [0, 1], default: 0 } } : {},
+    outputCount: withIndices ? [1, 2] : [1, 1],
+    // A dilated window over a padded dim can miss every input element (its max would be -inf).
+    ...(windowed ? { extraRules: dilatedDimsHaveNoPads } : {}),
+    // Each output is a window's element; the optional Indices output says which, and flips on a tie.
+    numeric: MAX_POOL_NUMERIC,
+  });
+}
 
-export const averagePool19 = windowedPool({
-  name: 'AveragePool',
-  sinceVersion: 19,
-  hasDilations: true,
-  hasCeilMode: true,
-  extraAttrs: { count_include_pad: { kind: 'choice', choices: [0, 1], default: 0 } },
-  extraRules: dilatedDimsHaveNoPads,
-  numeric: facts(),
-});
+export const MAX_POOL_SPECS: readonly OpSpec[] = versionChain([1, 8, 10, 11, 12], maxPoolVersion);
+
+const COUNT_INCLUDE_PAD: Readonly<Record<string, AttrSpec>> = { count_include_pad: { kind: 'choice', choices: [0, 1], default: 0 } };
+
+/** AveragePool-7 (count_include_pad), 10 (ceil_mode), 11 (auto_pad wording) and 19 (dilations). */
+function averagePoolVersion(sinceVersion: number, supersededAt: number | undefined): OpSpec {
+  return windowedPool({
+    name: 'AveragePool',
+    sinceVersion,
+    ...(supersededAt !== undefined ? { supersededAt } : {}),
+    hasDilations: sinceVersion >= 19,
+    hasCeilMode: sinceVersion >= 10,
+    extraAttrs: COUNT_INCLUDE_PAD,
+    ...(sinceVersion >= 19 ? { extraRules: dilatedDimsHaveNoPads } : {}),
+    numeric: facts(),
+  });
+}
+
+export const AVERAGE_POOL_SPECS: readonly OpSpec[] = versionChain([7, 10, 11, 19], averagePoolVersion);
 
 // |x|^p is summed in the input's type: a float32 SUT overflows to Inf from |x| ~ 7e12 at p = 3 (and
 // 1.8e19 at p = 2) although the norm itself would fit, as ReduceL2's squares do. 1e11 leaves room
 // for a 7x7x7 window of cubes.
 const LP_POOL_DOMAIN = [{ input: 0, min: -1e11, max: 1e11 }];
 
-export const lpPool = windowedPool({
-  name: 'LpPool',
-  sinceVersion: 11,
-  // Version 18 adds dilations and ceil_mode.
-  supersededAt: 18,
-  hasDilations: false,
-  hasCeilMode: false,
-  extraAttrs: { p: { kind: 'choice', choices: [1, 2, 3], default: 2 } },
-  domain: LP_POOL_DOMAIN,
-  numeric: facts(),
-});
+/** LpPool-2 (an int p), 11 (auto_pad wording) and 18 (dilations and ceil_mode). */
+function lpPoolVersion(sinceVersion: number, supersededAt: number | undefined): OpSpec {
+  return windowedPool({
+    name: 'LpPool',
+    sinceVersion,
+    ...(supersededAt !== undefined ? { supersededAt } : {}),
+    hasDilations: sinceVersion >= 18,
+    hasCeilMode: sinceVersion >= 18,
+    extraAttrs: { p: { kind: 'choice', choices: [1, 2, 3], default: 2 } },
+    domain: LP_POOL_DOMAIN,
+    numeric: facts(),
+  });
+}
 
-export const lpPool18 = windowedPool({
-  name: 'LpPool',
-  sinceVersion: 18,
-  hasDilations: true,
-  hasCeilMode: true,
-  extraAttrs: { p: { kind: 'choice', choices: [1, 2, 3], default: 2 } },
-  domain: LP_POOL_DOMAIN,
-  numeric: facts(),
-});
+export const LP_POOL_SPECS: readonly OpSpec[] = versionChain([2, 11, 18], lpPoolVersion);
 
 /** Global pools reduce every spatial dim to 1. */
 function globalPool(name: string, numeric: NumericFacts): OpSpec {

@@ -1,10 +1,11 @@
 import { eq, FALSE, or, rule, type BoolExpr } from '../expr.js';
 import type { OpSpec } from '../spec.js';
-import { WIDE_NUMERIC } from './dtypes.js';
+import { FLOATS, WIDE_NUMERIC } from './dtypes.js';
+import { olderVersions } from './versions.js';
 import { facts } from '../numeric.js';
 
 /**
- * PRelu-16: X where X >= 0, slope * X elsewhere. The slope broadcasts unidirectionally to X: its
+ * PRelu (7 to 21): X where X >= 0, slope * X elsewhere. The slope broadcasts unidirectionally to X: its
  * rank is at most X's and each of its dims (aligned right) is 1 or X's dim, so the output is X's shape.
  */
 export const prelu: OpSpec = {
@@ -30,3 +31,6 @@ export const prelu: OpSpec = {
   // slope * x: INT_MIN * -1, or any large product.
   numeric: facts({ overflow: 'grows' }),
 };
+
+/** PRelu-7 takes floats only (nothing overflows); 9 adds integers, 16 bfloat16. */
+export const OLDER_PRELU_SPECS: readonly OpSpec[] = olderVersions(prelu, [[7, { dtypes: FLOATS, numeric: facts() }], 9]);

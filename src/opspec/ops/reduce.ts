@@ -6,7 +6,8 @@ import { SQUARES_FIT_FLOAT32 } from './squares.js';
 import { bounded } from '../ranges.js';
 import type { DomainRule, OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
-import { WIDE_NUMERIC } from './dtypes.js';
+import { FLOATS_AND_WIDE_SIGNED, WIDE_NUMERIC } from './dtypes.js';
+import { nonNegativeAxes, olderVersions, type OlderVersion } from './versions.js';
 
 /** ReduceMax and ReduceMin take 8-bit integers too. */
 const ORDERED_REDUCIBLE: readonly DType[] = [...WIDE_NUMERIC, 'int8', 'uint8'];
@@ -94,10 +95,11 @@ function reduceWithAxesAttr(name: string, v: ReduceVersion): OpSpec {
 }
 
 /** The opset-13 version (axes attribute) and the opset-18 version (axes input) of a reduction. */
-function reduce13and18(name: string, numeric: NumericFacts, domain?: readonly DomainRule[], supersededAt18?: number): [OpSpec, OpSpec] {
+function reduce13and18(name: string, numeric: NumericFacts, domain?: readonly DomainRule[], supersededAt18?: number, dtypes?: readonly DType[]): [OpSpec, OpSpec] {
+  const common = { numeric, ...(domain ? { domain } : {}), ...(dtypes ? { dtypes } : {}) };
   return [
-    reduceWithAxesAttr(name, { sinceVersion: 13, supersededAt: 18, numeric, ...(domain ? { domain } : {}) }),
-    reduceWithAxesInput(name, { sinceVersion: 18, numeric, ...(supersededAt18 ? { supersededAt: supersededAt18 } : {}), ...(domain ? { domain } : {}) }),
+    reduceWithAxesAttr(name, { sinceVersion: 13, supersededAt: 18, ...common }),
+    reduceWithAxesInput(name, { sinceVersion: 18, ...(supersededAt18 ? { supersededAt: supersededAt18 } : {}), ...common }),
   ];
 }
 
@@ -122,7 +124,9 @@ export const [reduceL1, reduceL1v18] = reduce13and18('ReduceL1', nonNegativeSums
 export const [reduceL2, reduceL2v18] = reduce13and18('ReduceL2', nonNegativeSums, SQUARES_FIT_FLOAT32);
 // Positive terms, as for Log: no cancellation in the sum, and no zero sum, whose -Inf an integer output
 // cannot hold (onnxruntime gives INT_MIN there).
-export const [reduceLogSum, reduceLogSum18] = reduce13and18('ReduceLogSum', facts({ overflow: 'edge-cases' }), [{ input: 0, min: 1e-3 }]);
+// ONNX's function body of ReduceLogSum-18 applies Log to the sum, which no unsigned type may reach:
+// a runtime that expands it (onnxruntime) refuses the model, so unsigned sums are not generated.
+export const [reduceLogSum, reduceLogSum18] = reduce13and18('ReduceLogSum', facts({ overflow: 'edge-cases' }), [{ input: 0, min: 1e-3 }], undefined, FLOATS_AND_WIDE_SIGNED);
 // exp() of float32 overflows past ~88.7 and underflows below ~-87; 80 leaves room for 4096 summed terms.
 // An integer result is at least the largest element and up to log(n) more: past INT_MAX near it.
 export const [reduceLogSumExp, reduceLogSumExp18] = reduce13and18('ReduceLogSumExp', facts({ overflow: 'edge-cases' }), [{ input: 0, min: -80, max: 80 }]);
@@ -133,8 +137,21 @@ export const [reduceMin, reduceMin18] = reduce13and18('ReduceMin', smallest, und
 export const reduceMax20 = reduceWithAxesInput('ReduceMax', { sinceVersion: 20, dtypes: [...ORDERED_REDUCIBLE, 'bool'], numeric: largest });
 export const reduceMin20 = reduceWithAxesInput('ReduceMin', { sinceVersion: 20, dtypes: [...ORDERED_REDUCIBLE, 'bool'], numeric: smallest });
 
+/** Reduce-1 takes no negative axes (11 does); ReduceMax-12 and ReduceMin-12 add 8-bit integers, 13 bfloat16. */
+function olderReductions(spec13: OpSpec, twelve: boolean): OpSpec[] {
+  const versions: OlderVersion[] = [[1, nonNegativeAxes(spec13, ['axes'])], 11, ...(twelve ? [12] : [])];
+  return olderVersions(spec13, versions);
+}
+
+// ReduceSum's axes became an input at 13, the other reductions' at 18.
+const reduceSum11 = reduceWithAxesAttr('ReduceSum', { sinceVersion: 11, supersededAt: 13, numeric: sums });
+
 /** Every reduction spec, every version. */
 export const REDUCE_SPECS: readonly OpSpec[] = [
+  ...olderVersions(reduceSum11, [[1, nonNegativeAxes(reduceSum11, ['axes'])]]),
+  reduceSum11,
+  ...[reduceMean, reduceProd, reduceL1, reduceL2, reduceLogSum, reduceLogSumExp, reduceSumSquare].flatMap((spec) => olderReductions(spec, false)),
+  ...[reduceMax, reduceMin].flatMap((spec) => olderReductions(spec, true)),
   reduceSum,
   reduceMean, reduceMean18,
   reduceProd, reduceProd18,

@@ -3,6 +3,7 @@ import type { OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
 import { ALL } from './dtypes.js';
 import { COPY_FACTS } from '../ranges.js';
+import { allVersions } from './versions.js';
 
 /**
  * Reshape with its target shape as a constant int64 input. Generated targets are positive dims whose
@@ -48,8 +49,8 @@ function reshapeSpec(sinceVersion: number, supersededAt: number | undefined, wit
   };
 }
 
-export const reshape5 = reshapeSpec(5, 14, false);
-export const reshape = reshapeSpec(14, undefined, true);
+/** Reshape-5 and 13 (bfloat16) have no allowzero; 14 adds it, 19 and 21 types we lack. */
+export const RESHAPE_SPECS: readonly OpSpec[] = [...allVersions(reshapeSpec(13, 14, false), [5]), ...allVersions(reshapeSpec(14, undefined, true), [], [19, 21])];
 
 function allowZero(ctx: SpecContext): boolean {
   return ctx.has('allowzero') && constValue(ctx.int('allowzero')) === 1;

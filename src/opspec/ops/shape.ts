@@ -2,6 +2,7 @@ import { c, constValue } from '../expr.js';
 import type { AttrSpec, OpSpec, SpecContext } from '../spec.js';
 import { ALL } from './dtypes.js';
 import { facts } from '../numeric.js';
+import { allVersions } from './versions.js';
 
 /** The [first, last) dims Shape-15 reports: start and end count from the back when negative, then clamp to [0, r]. */
 export function shapeRange(rank: number, start: number, end: number | undefined): [number, number] {
@@ -40,5 +41,5 @@ function shapeSpec(sinceVersion: number, supersededAt: number | undefined, withR
   };
 }
 
-export const shape13 = shapeSpec(13, 15, false);
-export const shape = shapeSpec(15, undefined, true);
+/** Shape-1 and 13 (bfloat16) report every dim; 15 adds start and end; 19 and 21 add types we lack. */
+export const SHAPE_SPECS: readonly OpSpec[] = [...allVersions(shapeSpec(13, 15, false), [1]), ...allVersions(shapeSpec(15, undefined, true), [], [19, 21])];

@@ -6,6 +6,7 @@ import { allConst } from '../shapes.js';
 import { ALL } from './dtypes.js';
 import { normalizeAxes } from './squeeze.js';
 import { COPY_FACTS } from '../ranges.js';
+import { allVersions, nonNegativeAxes } from './versions.js';
 
 /**
  * Symbolic starts, ends and steps stay within [-SIGN_SCALE, SIGN_SCALE - 1], where
@@ -91,7 +92,7 @@ export const slice: OpSpec = {
     const r = ctx.inputs[0]!.shape.length;
     const indexTypes = new Set(ctx.inputs.slice(1).flatMap((x) => (x ? [x.dtype] : [])));
     const req: BoolExpr[] = [
-      rule('starts, ends, axes and steps have one dtype', indexTypes.size === 1 ? TRUE : FALSE),
+      rule('starts, ends, axes and steps have one dtype', indexTypes.size <= 1 ? TRUE : FALSE),
       rule('starts, ends, axes and steps have one length', ends.length === starts.length && steps.length === starts.length ? TRUE : FALSE),
       rule(`axes are distinct and in [${-r}, ${r - 1}], one per start`, axes ? TRUE : FALSE),
     ];
@@ -113,3 +114,17 @@ export const slice: OpSpec = {
   },
   numeric: COPY_FACTS,
 };
+
+/** Slice-1 (opsets 1 to 9): starts, ends and axes are attributes, and there are no steps. */
+const slice1Base: OpSpec = {
+  ...slice,
+  inputs: [slice.inputs[0]!],
+  attrs: (ranks) => Object.fromEntries(Object.entries(slice.attrs!(ranks)).filter(([name]) => name !== 'steps')),
+};
+
+/** Slice-1 and 10 take no negative axes (11 does); 10 made the lists constant inputs and added steps; 13 adds bfloat16. */
+export const SLICE_SPECS: readonly OpSpec[] = allVersions(slice, [
+  [1, { ...slice1Base, ...nonNegativeAxes(slice1Base, ['axes']) }],
+  [10, nonNegativeAxes(slice, ['axes'])],
+  11,
+]);

@@ -2,6 +2,7 @@ import { add, constValue, eq, floordiv, ge, mod, mul, rule, sub, sum, FALSE, TRU
 import type { AttrSpec, InputSlot, OpSpec, SpecContext, SymTensor } from '../spec.js';
 import { ALL } from './dtypes.js';
 import { COPY_FACTS } from '../ranges.js';
+import { allVersions, nonNegativeAxes } from './versions.js';
 
 const MAX_PARTS = 4;
 
@@ -106,3 +107,20 @@ export const split18: OpSpec = {
   },
   numeric: COPY_FACTS,
 };
+
+/** Split with `split` as an attribute (opsets 2 to 12) instead of a constant input: otherwise as Split-13. */
+const split11: OpSpec = {
+  ...split13,
+  inputs: [inputs[0]!],
+  attrs: (ranks) => {
+    const attrs = commonAttrs(ranks[0]!);
+    // Without `split` the parts are equal.
+    return { ...attrs, split: { ...attrs.split!, optional: true } };
+  },
+};
+
+/** Split-2 takes no negative axis, 11 does; both give the sizes as an attribute. */
+export const SPLIT_SPECS: readonly OpSpec[] = [
+  ...allVersions(split13, [[2, { ...split11, ...nonNegativeAxes(split11, ['axis']) }], [11, split11]]),
+  split18,
+];

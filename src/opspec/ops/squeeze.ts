@@ -3,6 +3,7 @@ import type { OpSpec, SpecContext } from '../spec.js';
 import { allConst } from '../shapes.js';
 import { ALL } from './dtypes.js';
 import { COPY_FACTS } from '../ranges.js';
+import { allVersions, nonNegativeAxes } from './versions.js';
 
 /** Axes normalized against `rank`; undefined when one is out of range or repeated. */
 export function normalizeAxes(axes: readonly number[], rank: number): number[] | undefined {
@@ -78,3 +79,27 @@ export const unsqueeze: OpSpec = {
   },
   numeric: COPY_FACTS,
 };
+
+/** Squeeze or Unsqueeze with `axes` as an attribute (opsets 1 to 12) instead of a constant input. */
+function axesAsAttribute(spec: OpSpec): OpSpec {
+  return { ...spec, inputs: [spec.inputs[0]!] };
+}
+
+// Squeeze's axes are optional (without them every dim of size 1 goes).
+const squeeze11: OpSpec = {
+  ...axesAsAttribute(squeeze),
+  attrs: (ranks) => {
+    const { axes } = squeeze.attrs!(ranks);
+    return { axes: { ...axes!, optional: true } };
+  },
+};
+const unsqueeze11 = axesAsAttribute(unsqueeze);
+
+/**
+ * Squeeze and Unsqueeze: `axes` is an attribute up to 12 (non-negative before 11) and an input from
+ * 13; 21 adds int4.
+ */
+export const SQUEEZE_SPECS: readonly OpSpec[] = [
+  ...allVersions(squeeze, [[1, { ...squeeze11, ...nonNegativeAxes(squeeze11, ['axes']) }], [11, squeeze11]], [21]),
+  ...allVersions(unsqueeze, [[1, { ...unsqueeze11, ...nonNegativeAxes(unsqueeze11, ['axes']) }], [11, unsqueeze11]], [21]),
+];

@@ -2,6 +2,7 @@ import { ge, mul, rule, FALSE, TRUE } from '../expr.js';
 import type { OpSpec } from '../spec.js';
 import { ALL } from './dtypes.js';
 import { COPY_FACTS } from '../ranges.js';
+import { allVersions } from './versions.js';
 
 /** Tile-13: repeats the input `repeats[i]` times along each axis i. */
 export const tile: OpSpec = {
@@ -28,3 +29,6 @@ export const tile: OpSpec = {
   },
   numeric: COPY_FACTS,
 };
+
+/** Tile-6 differs from 13 by bfloat16 only. */
+export const TILE_SPECS: readonly OpSpec[] = allVersions(tile, [6]);

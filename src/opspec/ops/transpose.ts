@@ -3,6 +3,7 @@ import { allConst } from '../shapes.js';
 import { rule, TRUE, FALSE } from '../expr.js';
 import { ALL } from './dtypes.js';
 import { COPY_FACTS } from '../ranges.js';
+import { allVersions } from './versions.js';
 
 export const transpose: OpSpec = {
   name: 'Transpose',
@@ -25,3 +26,6 @@ export const transpose: OpSpec = {
   },
   numeric: COPY_FACTS,
 };
+
+/** Transpose-1, 13 and 21 differ by types we lack (bfloat16, int4). */
+export const TRANSPOSE_SPECS: readonly OpSpec[] = allVersions(transpose, [1], [21]);

@@ -5,6 +5,7 @@ import { facts, type NumericFacts } from '../numeric.js';
 import { bounded, COPY_FACTS, monotone, rounding } from '../ranges.js';
 import type { AttrSpec, DomainRule, OpSpec } from '../spec.js';
 import { ALL, FLOATS, NUMERIC, SIGNED_NUMERIC } from './dtypes.js';
+import { olderVersions } from './versions.js';
 
 export interface UnaryOptions {
   /** The opset at which ONNX changed the op (types aside from ours do not count). */
@@ -121,3 +122,19 @@ export const isInf20 = unary('IsInf', 20, FLOATS, { outputDtype: 'bool', attrs: 
 export const identity16 = unary('Identity', 16, ALL, { supersededAt: 19, numeric: COPY_FACTS });
 export const identity19 = unary('Identity', 19, ALL, { supersededAt: 21, numeric: COPY_FACTS });
 export const identity21 = unary('Identity', 21, ALL, { numeric: COPY_FACTS });
+
+/*
+ * Older versions. Version 6 of the float functions, Abs and Neg (and 9 of Erf and Sign) differ from
+ * 13 only by bfloat16; Relu took integers only from 14; IsNaN-9 and Identity-1, 13 and 14 differ by
+ * types we lack (Identity-14 adds optionals and sequences).
+ */
+export const OLDER_UNARY_SPECS: readonly OpSpec[] = [
+  ...olderVersions(relu, [
+    [6, { dtypes: FLOATS }],
+    [13, { dtypes: FLOATS }],
+  ]),
+  ...[sigmoid, tanh, abs, neg, exp, log, sqrt, reciprocal, floor, ceil].flatMap((spec) => olderVersions(spec, [6])),
+  ...[erf, sign].flatMap((spec) => olderVersions(spec, [9])),
+  ...olderVersions(isNaN13, [9]),
+  ...olderVersions(identity16, [1, 13, 14]),
+];

@@ -7,11 +7,17 @@ import { OpTable } from '../op-table.js';
 import { isFloatDType } from '../../ir/dtype.js';
 import type { BoundArgs, BoundRule, OpAllowance } from './bound-rule.js';
 import { ELEMENTWISE_RULES } from './rules/elementwise.js';
+import { INDEXING_RULES } from './rules/indexing.js';
 import { MOVEMENT_RULES } from './rules/movement.js';
 import { NORMALIZATION_RULES } from './rules/normalization.js';
+import { RECURRENT_RULES } from './rules/recurrent.js';
+import { LOSS_RULES } from './rules/loss.js';
+import { GRID_SAMPLE_RULES } from './rules/grid-sample.js';
 import { resizeRule } from './rules/resize.js';
 import { SUM_RULES } from './rules/sums.js';
 import { QUANTIZE_RULES } from './rules/quantize.js';
+import { GENERATOR_RULES } from './rules/generators.js';
+import { LOCAL_NORM_RULES } from './rules/local-norm.js';
 
 /** An explicit registry of error-bound rules, one per op; a second one for an op throws. */
 export class BoundRuleRegistry extends OpTable<BoundRule> {
@@ -22,7 +28,10 @@ export class BoundRuleRegistry extends OpTable<BoundRule> {
 
 /** Every op's rule. */
 export function boundRules(): BoundRuleRegistry {
-  return new BoundRuleRegistry([ELEMENTWISE_RULES, MOVEMENT_RULES, SUM_RULES, NORMALIZATION_RULES, { Resize: resizeRule }, QUANTIZE_RULES]);
+  return new BoundRuleRegistry([
+    ELEMENTWISE_RULES, MOVEMENT_RULES, INDEXING_RULES, SUM_RULES, NORMALIZATION_RULES, { Resize: resizeRule }, RECURRENT_RULES, LOSS_RULES, GRID_SAMPLE_RULES,
+    GENERATOR_RULES, LOCAL_NORM_RULES, QUANTIZE_RULES,
+  ]);
 }
 
 let defaults: { rules: BoundRuleRegistry; kernels: KernelRegistry } | undefined;

@@ -3,6 +3,7 @@ import type { ConcreteAttrs, ConcreteType } from '../../opspec/infer.js';
 import { elementwiseJump, nearestJump, type Conditioning, type Discontinuity, type JumpLocation, type RequantizedValue } from '../../opspec/numeric.js';
 import { normalizeAxis } from '../../opspec/shapes.js';
 import type { Tensor } from '../../ir/tensor.js';
+import { axisSample, gridSampleOptions } from './kernels/grid-sample.js';
 import { broadcastShape, broadcastStrides, forEachBroadcast, splitAt } from './indexing.js';
 import { qlinearConvReals, qlinearMatMulReals } from './kernels/qlinear.js';
 import { dynamicReals, quantizeReals, type Requantization } from './kernels/requantize.js';
@@ -130,6 +131,21 @@ function requantizeCheck(of: RequantizedValue): StabilityCheck {
   };
 }
 
+/** GridSample's nearest mode: some grid coordinate, unnormalized and padded, is nearly (not exactly) a rounding tie. */
+function sampleRounding([x, grid]: readonly (Tensor | undefined)[], attrs: ConcreteAttrs): string | undefined {
+  if (!x || !isFloat(grid)) return undefined;
+  const o = gridSampleOptions(attrs);
+  if (o.mode !== 'nearest') return undefined;
+  const dims = x.shape.slice(2);
+  const r = dims.length;
+  for (let i = 0; i < grid.data.length; i++) {
+    const size = dims[r - 1 - (i % r)]!;
+    const { coord } = axisSample(grid.data[i]!, size, o);
+    if (near(coord, Math.floor(coord) + 0.5, size)) return `a nearest sample's coordinate ${coord} is within the margin of a rounding tie`;
+  }
+  return undefined;
+}
+
 /**
  * The check for a declared discontinuity of a node whose first output has `outputDtype` (Cast's
  * jumps depend on it), or undefined where there is nothing to check on the inputs: continuous ops,
@@ -147,6 +163,10 @@ export function stabilityCheck(d: Discontinuity, outputDtype: DType): StabilityC
       return quotient;
     case 'requantize':
       return requantizeCheck(d.of);
+    case 'sample-rounding':
+      return sampleRounding;
+    case 'own':
+      return (inputs, attrs) => d.near(inputs, attrs, STABILITY_MARGIN);
     default:
       return undefined;
   }

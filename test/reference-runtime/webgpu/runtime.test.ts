@@ -10,12 +10,21 @@ import { webGpuSkipReason } from '../../support/webgpu-availability.js';
 const skipReason = await webGpuSkipReason();
 
 describe('the WebGPU runtime', () => {
-  it('has a kernel for every op but those whose outputs are int64 only (WGSL has no 64-bit integers)', () => {
+  it('has a kernel for every op but those whose outputs are int64 only (WGSL has no 64-bit integers) and those not written yet', () => {
     const kernels = webGpuKernels();
     const missing = [...new Set(builtinRegistry().all().map((s) => s.name))].filter((op) => !kernels.find(op)).sort();
-    // The quantization ops have none either: their 8-bit types run on the CPU kernels.
+    const int64Only = ['ArgMax', 'ArgMin', 'Shape', 'Size'];
+    // TopK has an int64 output too; the indexing ops read int64 indices (GatherND, ScatterND and MaxUnpool only
+    // take int64) or data-dependent constants: models with them fall back to the CPU kernels.
+    const indexing = ['Compress', 'Einsum', 'GatherND', 'MaxUnpool', 'NonZero', 'Scatter', 'ScatterElements', 'ScatterND', 'TopK'];
+    // Run on the CPU kernels only so far, when a model holds them.
+    const notYet = [
+      'BitShift', 'CastLike', 'ConstantOfShape', 'Dropout', 'EyeLike', 'GlobalLpPool', 'GRU', 'GridSample', 'Hardmax', 'LRN', 'LSTM',
+      'MeanVarianceNormalization', 'NegativeLogLikelihoodLoss', 'OneHot', 'Range', 'RNN', 'SoftmaxCrossEntropyLoss',
+    ];
+    // The quantization ops: their 8-bit types run on the CPU kernels.
     const quantization = ['ConvInteger', 'DequantizeLinear', 'DynamicQuantizeLinear', 'MatMulInteger', 'QLinearConv', 'QLinearMatMul', 'QuantizeLinear'];
-    expect(missing).toEqual(['ArgMax', 'ArgMin', ...quantization, 'Shape']);
+    expect(missing).toEqual([...int64Only, ...indexing, ...notYet, ...quantization].sort());
   });
 
   it.skipIf(skipReason !== undefined)('runs a model in one submission', async () => {

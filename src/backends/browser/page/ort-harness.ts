@@ -2,7 +2,7 @@
 // the ONNX bytes tensorsmith sends with the chosen execution provider. Runs in the browser page.
 import type * as OrtWeb from 'onnxruntime-web';
 import type { DType } from '../../../ir/dtype.js';
-import { fromNativeArray, toNativeArray } from '../../../ir/tensor.js';
+import { fromNativeArray, makeTensor, toNativeArray, type Tensor } from '../../../ir/tensor.js';
 import { withGpuErrors, type ErrorScopedDevice } from '../../tfjs/gpu-errors.js';
 import { describeAdapter, guardedDevice, Handles, type GuardedDevice } from './harness-common.js';
 import { base64ToBytes, decodeTensor, encodeTensor, type HarnessInfo, type PageHarness, type WireTensor } from './wire.js';
@@ -27,6 +27,15 @@ const TYPES: Record<DType, DType> = {
   float32: 'float32', float64: 'float64', float16: 'float16', int32: 'int32', int64: 'int64', int8: 'int8', int16: 'int16',
   uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', uint64: 'uint64', bool: 'bool',
 };
+
+/**
+ * A tensor from onnxruntime-web's output data. Where the browser has Float16Array, onnxruntime-web
+ * returns float16 values as one (numbers); elsewhere as their bits in a Uint16Array.
+ */
+function tensorFromOrt(dtype: DType, dims: readonly number[], data: ArrayLike<number | bigint>): Tensor {
+  if (dtype === 'float16' && !(data instanceof Uint16Array)) return makeTensor('float16', dims, Array.from(data, Number));
+  return fromNativeArray(dtype, dims, data);
+}
 
 function dtypeOf(type: string): DType {
   const found = (Object.keys(TYPES) as DType[]).find((d) => TYPES[d] === type);
@@ -71,7 +80,7 @@ export async function installOrtHarness(config: OrtPageConfig): Promise<{ harnes
         results = await withGpuErrors(gpu.device, run);
       } else results = await run();
       const out: WireTensor[] = [];
-      for (const [name, t] of Object.entries(results)) out.push(encodeTensor(name, fromNativeArray(dtypeOf(t.type), t.dims, t.data as ArrayLike<number | bigint>)));
+      for (const [name, t] of Object.entries(results)) out.push(encodeTensor(name, tensorFromOrt(dtypeOf(t.type), t.dims, t.data as ArrayLike<number | bigint>)));
       return out;
     },
     async release(handle) {

@@ -148,9 +148,12 @@ export const ELEMENTWISE_OPS: TfjsOpTable = {
     run: (ctx) => {
       const { tf } = ctx;
       let y = ctx.inputs[0]!;
-      if (ctx.inputs[1]) y = tf.maximum(y, ctx.inputs[1]);
-      if (ctx.inputs[2]) y = tf.minimum(y, ctx.inputs[2]);
-      return [ctx.inputs[1] || ctx.inputs[2] ? y : tf.clone(y)];
+      // Clip-6's bounds are float attributes, Clip-11's scalar inputs.
+      const lo = ctx.inputs[1] ?? (ctx.attrs.has('min') ? tf.scalar(ctx.attrs.float('min')) : undefined);
+      const hi = ctx.inputs[2] ?? (ctx.attrs.has('max') ? tf.scalar(ctx.attrs.float('max')) : undefined);
+      if (lo) y = tf.maximum(y, lo);
+      if (hi) y = tf.minimum(y, hi);
+      return [lo || hi ? y : tf.clone(y)];
     },
   },
   Cast: {

@@ -11,7 +11,7 @@ function argExtreme(max: boolean): TfjsOp {
       const { tf, attrs } = ctx;
       const x = ctx.inputs[0]!;
       const axis = normAxis(attrs.int('axis'), x.rank);
-      const last = attrs.int('select_last_index') === 1;
+      const last = attrs.has('select_last_index') && attrs.int('select_last_index') === 1;
       const pick = (t: TFTensor) => (max ? tf.argMax(t, axis) : tf.argMin(t, axis));
       // tfjs picks the first extreme; the last one is the first of the reversed axis.
       let idx = last ? tf.sub(tf.scalar(x.shape[axis]! - 1, 'int32'), pick(tf.reverse(x, axis))) : pick(x);
@@ -34,7 +34,8 @@ function depthToSpace(ctx: TfjsNodeContext): TFTensor[] {
   const [b, c, h, w] = x.shape as [number, number, number, number];
   const bs = attrs.int('blocksize');
   const cOut = c / (bs * bs);
-  const dcr = attrs.str('mode') === 'DCR';
+  // DepthToSpace-1 has no mode: DCR.
+  const dcr = !attrs.has('mode') || attrs.str('mode') === 'DCR';
   const t = dcr ? tf.reshape(x, [b, bs, bs, cOut, h, w]) : tf.reshape(x, [b, cOut, bs, bs, h, w]);
   const p = tf.transpose(t, dcr ? [0, 3, 4, 1, 5, 2] : [0, 1, 4, 2, 5, 3]);
   return [tf.reshape(p, [b, cOut, h * bs, w * bs])];

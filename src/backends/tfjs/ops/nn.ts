@@ -1,6 +1,7 @@
 import type { ConcreteAttrs } from '../../../opspec/infer.js';
 import { transposedBeginPads } from '../../../opspec/ops/conv-transpose.js';
 import { reducedAxes } from '../../../opspec/ops/reduce.js';
+import { softmaxLanes } from '../../../opspec/ops/softmax.js';
 import { F32, F32_I32, normAxis, type TF, type TFTensor, type TfjsNodeContext, type TfjsOp, type TfjsOpTable } from './kernel.js';
 import { explicitPads, fromNhwc, lift, liftPads, nhwcConv, toNhwc } from './window.js';
 
@@ -124,7 +125,7 @@ const maxPool: TfjsOp = {
   unsupported: (attrs, inputs, node) => {
     if (inputs[0]!.shape.length > 4) return '3-D windows';
     if (node.outputs.length > 1) return 'the Indices output';
-    if (attrs.ints('dilations').some((d) => d !== 1)) return 'dilated max pooling';
+    if (attrs.has('dilations') && attrs.ints('dilations').some((d) => d !== 1)) return 'dilated max pooling';
     return undefined;
   },
   run: (ctx) => {
@@ -214,11 +215,16 @@ function softmax(log: boolean): TfjsOp {
     dtypes: F32,
     run: (ctx) => {
       const { tf } = ctx;
-      const x = ctx.inputs[0]!;
-      const axis = normAxis(ctx.attrs.int('axis'), x.rank);
+      const input = ctx.inputs[0]!;
+      // Before opset 13 the input is coerced to 2-D: the dims from the axis on are normalized together.
+      const coerced = ctx.attrs.opset < 13;
+      const lanes = softmaxLanes(input.shape, ctx.attrs);
+      const x = coerced ? tf.reshape(input, [lanes.outer, lanes.len]) : input;
+      const axis = coerced ? 1 : normAxis(ctx.attrs.int('axis'), x.rank);
       const shifted = tf.sub(x, tf.max(x, axis, true));
       const sum = tf.sum(tf.exp(shifted), axis, true);
-      return [log ? tf.sub(shifted, tf.log(sum)) : tf.div(tf.exp(shifted), sum)];
+      const y = log ? tf.sub(shifted, tf.log(sum)) : tf.div(tf.exp(shifted), sum);
+      return [coerced ? tf.reshape(y, input.shape) : y];
     },
   };
 }

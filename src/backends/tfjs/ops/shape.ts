@@ -126,7 +126,8 @@ export const SHAPE_OPS: TfjsOpTable = {
       const mode = ctx.attrs.str('mode');
       if (mode !== 'constant') return [padByGather(ctx, x, pos, mode)];
       const value = ctx.inputs[2];
-      if (!value) return [tf.pad(x, pos, 0)];
+      // Pad-2's constant is the `value` attribute.
+      if (!value) return [tf.pad(x, pos, ctx.attrs.has('value') ? ctx.attrs.float('value') : 0)];
       // The constant may be a run-time scalar: pad a mask and select.
       const mask = tf.pad(tf.onesLike(x), pos, 0);
       const padded = tf.pad(x, pos, 0);

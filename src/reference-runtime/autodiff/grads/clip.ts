@@ -1,3 +1,4 @@
+import { clipBounds } from '../../../opspec/ops/clip.js';
 import { exactWithLeak, LEAK, type GradRule, type OpGradient } from '../gradient.js';
 
 /**
@@ -5,11 +6,11 @@ import { exactWithLeak, LEAK, type GradRule, type OpGradient } from '../gradient
  * that bound (a scalar input, so it sums). With lo > hi every element is hi.
  */
 function clipGrad(deadSlope: number): GradRule {
-  return ({ inputs, dy: [dy] }) => {
+  return ({ inputs, attrs, dy: [dy] }) => {
     if (!dy) return [];
     const [x, min, max] = inputs;
-    const lo = min?.data[0] ?? -Infinity;
-    const hi = max?.data[0] ?? Infinity;
+    // Clip-6's bounds are attributes: constants, with no gradient.
+    const [lo, hi] = clipBounds(inputs, attrs);
     const dx = new Float64Array(x!.data.length);
     let dlo = 0;
     let dhi = 0;

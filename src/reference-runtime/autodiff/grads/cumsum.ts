@@ -5,12 +5,14 @@ import { exact, type GradRule, type OpGradient } from '../gradient.js';
 /** The same attributes with `reverse` flipped. */
 function flippedReverse(attrs: ConcreteAttrs): ConcreteAttrs {
   return {
+    opset: attrs.opset,
     has: (name) => attrs.has(name),
     int: (name) => (name === 'reverse' ? 1 - attrs.int('reverse') : attrs.int(name)),
     ints: (name) => attrs.ints(name),
     float: (name) => attrs.float(name),
     floats: (name) => attrs.floats(name),
     str: (name) => attrs.str(name),
+    strs: (name) => attrs.strs(name),
   };
 }
 

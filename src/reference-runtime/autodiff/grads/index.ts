@@ -8,6 +8,7 @@ import { convTransposeGradients } from './conv-transpose.js';
 import { convGradients } from './conv.js';
 import { cumSumGradients } from './cumsum.js';
 import { gemmGradients } from './gemm.js';
+import { indexingGradients } from './indexing.js';
 import { logicalGradients } from './logical.js';
 import { matmulGradients } from './matmul.js';
 import { modGradients } from './mod.js';
@@ -17,6 +18,9 @@ import { poolGradients } from './pool.js';
 import { powGradients } from './pow.js';
 import { preluGradients } from './prelu.js';
 import { quantizeGradients } from './quantize.js';
+import { recurrentGradients } from './recurrent.js';
+import { lossGradients } from './loss.js';
+import { gridSampleGradients } from './grid-sample.js';
 import { reduceGradients } from './reduce.js';
 import { resizeGradients } from './resize.js';
 import { shapeGradients } from './shape.js';
@@ -25,6 +29,9 @@ import { trigGradients } from './trig.js';
 import { unaryGradients } from './unary.js';
 import { variadicGradients } from './variadic.js';
 import { whereGradients } from './where.js';
+import { generatorGradients } from './generators.js';
+import { selectionGradients } from './selection.js';
+import { localNormGradients } from './local-norm.js';
 import { GradientRegistry } from '../gradient.js';
 
 /** The registry of every op's vector-Jacobian rule: one family file per kernel family. */
@@ -40,6 +47,7 @@ export function cpuGradients(): GradientRegistry {
     convGradients,
     cumSumGradients,
     gemmGradients,
+    indexingGradients,
     logicalGradients,
     matmulGradients,
     modGradients,
@@ -49,6 +57,9 @@ export function cpuGradients(): GradientRegistry {
     powGradients,
     preluGradients,
     quantizeGradients,
+    recurrentGradients,
+    lossGradients,
+    gridSampleGradients,
     reduceGradients,
     resizeGradients,
     shapeGradients,
@@ -57,5 +68,8 @@ export function cpuGradients(): GradientRegistry {
     unaryGradients,
     variadicGradients,
     whereGradients,
+    generatorGradients,
+    selectionGradients,
+    localNormGradients,
   ]);
 }

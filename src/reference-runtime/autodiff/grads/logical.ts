@@ -4,6 +4,8 @@ import { proxy, type OpGradient } from '../gradient.js';
 const noGradient = proxy(() => []);
 
 export const logicalGradients: Readonly<Record<string, OpGradient>> = {
+  // Unsigned integers in and out: likewise.
+  BitShift: noGradient,
   And: noGradient,
   Or: noGradient,
   Xor: noGradient,

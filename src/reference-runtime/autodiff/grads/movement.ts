@@ -1,3 +1,5 @@
+import type { Tensor } from '../../../ir/tensor.js';
+import type { KernelArgs } from '../../cpu/kernel.js';
 import { concatKernel } from '../../cpu/kernels/concat.js';
 import { depthToSpaceKernel, spaceToDepthKernel } from '../../cpu/kernels/depthtospace.js';
 import { expandKernel } from '../../cpu/kernels/expand.js';
@@ -28,8 +30,17 @@ export const movementGradients: Readonly<Record<string, OpGradient>> = {
   Expand: exact(routed(expandKernel)),
   Tile: exact(routed(tileKernel)),
   // A padded element in constant mode holds constant_value: it has no source in the data.
-  Pad: exact(routed(padKernel, { zeroed: [2], unsourced: 2 })),
+  Pad: exact(routed(padWithZeroConstant, { zeroed: [2], unsourced: 2 })),
   Trilu: exact(routed(triluKernel)),
   DepthToSpace: exact(routed(depthToSpaceKernel)),
   SpaceToDepth: exact(routed(spaceToDepthKernel)),
 };
+
+/**
+ * Pad whose constant is 0 whether it is an input or (Pad-2) the `value` attribute: routing reads
+ * any id below 1 as "no source", and an attribute constant of 1 or more would pass for an id.
+ */
+function padWithZeroConstant(args: KernelArgs): Tensor[] {
+  const attrs = args.attrs;
+  return padKernel({ ...args, attrs: { ...attrs, has: (name) => name !== 'value' && attrs.has(name) } });
+}

@@ -9,12 +9,14 @@ import { routed } from '../helpers.js';
  */
 function withoutExtrapolation(attrs: ConcreteAttrs): ConcreteAttrs {
   return {
+    opset: attrs.opset,
     has: (name) => attrs.has(name),
     int: (name) => attrs.int(name),
     ints: (name) => attrs.ints(name),
     float: (name) => (name === 'extrapolation_value' ? 0 : attrs.float(name)),
     floats: (name) => attrs.floats(name),
     str: (name) => attrs.str(name),
+    strs: (name) => attrs.strs(name),
   };
 }
 

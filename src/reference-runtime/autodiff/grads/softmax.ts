@@ -1,19 +1,17 @@
-import { normalizeAxis } from '../../../opspec/shapes.js';
-import { splitAt } from '../../cpu/indexing.js';
+import { softmaxLanes } from '../../../opspec/ops/softmax.js';
 import { exact, type GradRule, type OpGradient } from '../gradient.js';
 
 /**
  * One rule per normalized lane: `lane(dy, y, dx, base, len, inner)` writes dx along the elements
- * base + j * inner, j < len. The axis is read as the kernel reads it (the specs start at opset 13,
- * which normalizes along that one axis, with no coercion to 2-D).
+ * base + j * inner, j < len. The lanes are the kernel's (softmaxLanes: before opset 13 the input
+ * is coerced to 2-D).
  */
 function alongAxis(lane: (dy: Float64Array, y: Float64Array, dx: Float64Array, base: number, len: number, inner: number) => void): GradRule {
   return (args) => {
     const dy = args.dy[0];
     if (!dy) return [];
     const y = args.outputs[0]!;
-    const axis = normalizeAxis(args.attrs.int('axis'), y.shape.length);
-    const { outer, len, inner } = splitAt(y.shape, axis);
+    const { outer, len, inner } = softmaxLanes(y.shape, args.attrs);
     const dx = new Float64Array(dy.length);
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) lane(dy, y.data, dx, o * len * inner + i, len, inner);
     return [dx];

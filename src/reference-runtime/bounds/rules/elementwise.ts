@@ -72,8 +72,9 @@ const cast: BoundRule = (args) => {
   const [x] = args.inputs;
   const y = args.outputs[0]!;
   if (!isFloatDType(y.dtype)) return [];
-  const narrows = y.dtype === 'float32' && x!.dtype !== 'float32';
-  const rounding = narrows ? ownRounding(y, 1, unitRoundoff('float32')) : undefined;
+  // Into float16 from anything else, or into float32 from anything but float32 and float16 (which it holds exactly).
+  const narrows = y.dtype === 'float16' ? x!.dtype !== 'float16' : y.dtype === 'float32' && x!.dtype !== 'float32' && x!.dtype !== 'float16';
+  const rounding = narrows ? ownRounding(y, 1, unitRoundoff(y.dtype)) : undefined;
   const carried = args.inputBounds[0];
   if (!rounding) return carried ? [carried] : [];
   return [carried ? Float64Array.from(rounding, (r, i) => r + carried[i]!) : rounding];
@@ -116,6 +117,7 @@ export const ELEMENTWISE_RULES: Readonly<Record<string, BoundRule>> = {
   LessOrEqual: exact,
   Not: exact,
   And: exact,
+  BitShift: exact,
   Or: exact,
   Xor: exact,
   IsNaN: exact,

@@ -1,6 +1,6 @@
+import { softmaxLanes } from '../../../opspec/ops/softmax.js';
 import type { Tensor } from '../../../ir/tensor.js';
 import { normalizeAxis } from '../../../opspec/shapes.js';
-import { splitAt } from '../../cpu/indexing.js';
 import { expandToNormalized } from '../../cpu/kernels/layer-norm.js';
 import { largest, unitRoundoff, type BoundRule } from '../bound-rule.js';
 import { LIBRARY_UNITS } from './elementwise.js';
@@ -9,7 +9,7 @@ import { LIBRARY_UNITS } from './elementwise.js';
 const LINEAR_LIMIT = 0.25;
 
 /** One group of elements that share their statistics: its element indices, and per element the scale and bias index. */
-interface Group {
+export interface Group {
   readonly elements: readonly number[];
   readonly gamma: (k: number) => number;
   readonly gammaBound: (k: number) => number;
@@ -26,7 +26,7 @@ interface Group {
  *   mean's error and its own rounding; the variance and the root their relative ones.
  * Past LINEAR_LIMIT of the standard deviation, the first-order bound is no bound: infinite.
  */
-function normalizationBound(x: Tensor, bound: Float64Array | undefined, groups: readonly Group[], epsilon: number, y: Tensor): Float64Array {
+export function normalizationBound(x: Tensor, bound: Float64Array | undefined, groups: readonly Group[], epsilon: number, y: Tensor): Float64Array {
   const unit = unitRoundoff(y.dtype);
   const out = new Float64Array(y.data.length);
   for (const g of groups) {
@@ -171,8 +171,7 @@ function softmaxLike(log: boolean): BoundRule {
     const x = args.inputs[0]!;
     const y = args.outputs[0]!;
     const unit = unitRoundoff(y.dtype);
-    const axis = normalizeAxis(args.attrs.int('axis'), x.shape.length);
-    const { outer, len, inner } = splitAt(x.shape, axis);
+    const { outer, len, inner } = softmaxLanes(x.shape, args.attrs);
     const bound = args.inputBounds[0];
     const out = new Float64Array(y.data.length);
     for (let o = 0; o < outer; o++) {

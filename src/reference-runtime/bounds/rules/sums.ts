@@ -1,3 +1,4 @@
+import { floatFormat } from '../../../ir/float-format.js';
 import type { Tensor } from '../../../ir/tensor.js';
 import { largest, unitRoundoff, withFloats, type BoundArgs, type BoundRule } from '../bound-rule.js';
 import { nonNegativeSums } from '../combinators.js';
@@ -85,18 +86,18 @@ const cumSum: BoundRule = nonNegativeSums({ data: [0], roundings: (a) => largest
 const reduceProd: BoundRule = nonNegativeSums({ data: [0], roundings: (a) => foldedPerOutput(a) });
 
 /** The smallest normal float32: a square or power below it may flush to zero in a float32 SUT. */
-const FLOAT32_MIN_NORMAL = 2 ** -126;
 
 /**
- * A float32 norm or sum of squares loses the terms that underflow (a square below the smallest
+ * A float32 (float16) norm or sum of squares loses the terms that underflow (a square below the smallest
  * normal flushes to zero): up to `lost` more error, whatever the terms' bounds say. ReduceL2 of
  * values of 3e-24 is 4e-24 exactly, and 0 in float32.
  */
-function withUnderflow(rule: BoundRule, lost: (args: BoundArgs) => number): BoundRule {
+function withUnderflow(rule: BoundRule, lost: (args: BoundArgs, minNormal: number) => number): BoundRule {
   return (args) => {
     const [bound] = rule(args);
-    if (!bound || args.outputs[0]!.dtype !== 'float32') return [bound];
-    const extra = lost(args);
+    const out = args.outputs[0]!.dtype;
+    if (!bound || (out !== 'float32' && out !== 'float16')) return [bound];
+    const extra = lost(args, floatFormat(out)!.minNormal);
     return [Float64Array.from(bound, (b) => b + extra)];
   };
 }
@@ -109,14 +110,14 @@ export const SUM_RULES: Readonly<Record<string, BoundRule>> = {
   ReduceSum: reducedSum(0),
   ReduceMean: reducedSum(1),
   ReduceL1: reducedSum(0),
-  ReduceL2: withUnderflow(norm(1), (a) => Math.sqrt(foldedPerOutput(a) * FLOAT32_MIN_NORMAL)),
-  ReduceSumSquare: withUnderflow(norm(0), (a) => foldedPerOutput(a) * FLOAT32_MIN_NORMAL),
+  ReduceL2: withUnderflow(norm(1), (a, minNormal) => Math.sqrt(foldedPerOutput(a) * minNormal)),
+  ReduceSumSquare: withUnderflow(norm(0), (a, minNormal) => foldedPerOutput(a) * minNormal),
   ReduceProd: reduceProd,
   ReduceLogSum: reduceLogSum,
   ReduceLogSumExp: reduceLogSumExp,
   AveragePool: averagePool,
   GlobalAveragePool: averagePool,
-  LpPool: withUnderflow(lpPool, (a) => (window(a) * FLOAT32_MIN_NORMAL) ** (1 / (a.attrs.has('p') ? a.attrs.int('p') : 2))),
+  LpPool: withUnderflow(lpPool, (a, minNormal) => (window(a) * minNormal) ** (1 / (a.attrs.has('p') ? a.attrs.int('p') : 2))),
   CumSum: cumSum,
   Sum: variadic(0),
   Mean: variadic(1),

@@ -11,7 +11,8 @@ function argExtreme(better: (a: number, b: number) => boolean): Kernel {
   return ({ inputs, attrs, outputs }) => {
     const x = inputs[0]!;
     const axis = normalizeAxis(attrs.int('axis'), x.shape.length);
-    const selectLast = attrs.int('select_last_index') === 1;
+    // ArgMax-1 and 11 have no select_last_index: the first extreme wins.
+    const selectLast = attrs.has('select_last_index') && attrs.int('select_last_index') === 1;
     const { outer, len, inner } = splitAt(x.shape, axis);
     const out = new Float64Array(outer * inner);
     for (let o = 0; o < outer; o++) {

@@ -31,7 +31,7 @@ function forEachBlockPair(
 export const depthToSpaceKernel: Kernel = ({ inputs, attrs, outputs }) => {
   const x = inputs[0] as Tensor;
   const data = new Float64Array(x.data.length);
-  forEachBlockPair(x.shape, attrs.int('blocksize'), attrs.str('mode') === 'CRD', (deep, spatial) => {
+  forEachBlockPair(x.shape, attrs.int('blocksize'), attrs.has('mode') && attrs.str('mode') === 'CRD', (deep, spatial) => {
     data[spatial] = x.data[deep]!;
   });
   return [result(outputs[0]!, data)];

@@ -41,6 +41,23 @@ import { clipKernel } from './clip.js';
 import { trigKernels } from './trig.js';
 import { quantizeKernels } from './quantize.js';
 import { qlinearKernels } from './qlinear.js';
+import { recurrentKernels } from './recurrent/run.js';
+import { lossKernels } from './loss.js';
+import { gridSampleKernel } from './grid-sample.js';
+import { topKKernel } from './topk.js';
+import { compressKernel, nonZeroKernel } from './selection.js';
+import { scatterKernels } from './scatter.js';
+import { gatherNDKernel } from './gather-nd.js';
+import { maxUnpoolKernel } from './maxunpool.js';
+import { einsumKernel } from './einsum.js';
+import { bitShiftKernel } from './bitshift.js';
+import { constantOfShapeKernel, eyeLikeKernel, rangeKernel, sizeKernel } from './constants.js';
+import { oneHotKernel } from './one-hot.js';
+import { dropoutKernel } from './dropout.js';
+import { hardmaxKernel } from './hardmax.js';
+import { shrinkKernel, thresholdedReluKernel } from './thresholds.js';
+import { castLikeKernel } from './cast-like.js';
+import { globalLpPoolKernel, lrnKernel, mvnKernel } from './local-norm.js';
 
 /** The registry of every float64 CPU kernel. */
 export function cpuKernels(): KernelRegistry {
@@ -53,12 +70,12 @@ export function cpuKernels(): KernelRegistry {
     compareKernels,
     logicalKernels,
     variadicKernels,
-    { Pow: powKernel, Mod: modKernel, PRelu: preluKernel, Where: whereKernel },
+    { BitShift: bitShiftKernel, Pow: powKernel, Mod: modKernel, PRelu: preluKernel, Where: whereKernel },
     reduceKernels,
     softmaxKernels,
     argKernels,
     { CumSum: cumSumKernel },
-    { Resize: resizeKernel },
+    { Resize: resizeKernel, GridSample: gridSampleKernel },
     {
       MatMul: matmulKernel,
       Conv: convKernel,
@@ -74,9 +91,13 @@ export function cpuKernels(): KernelRegistry {
       LayerNormalization: layerNormKernel,
     },
     poolKernels,
+    recurrentKernels,
+    lossKernels,
     flattenKernels,
     squeezeKernels,
     gatherKernels,
+    scatterKernels,
+    { TopK: topKKernel, NonZero: nonZeroKernel, Compress: compressKernel, GatherND: gatherNDKernel, MaxUnpool: maxUnpoolKernel, Einsum: einsumKernel },
     {
       Split: splitKernel,
       Slice: sliceKernel,
@@ -90,5 +111,8 @@ export function cpuKernels(): KernelRegistry {
     },
     quantizeKernels,
     qlinearKernels,
+    { ConstantOfShape: constantOfShapeKernel, Size: sizeKernel, Range: rangeKernel, EyeLike: eyeLikeKernel, OneHot: oneHotKernel },
+    { Dropout: dropoutKernel, Hardmax: hardmaxKernel, ThresholdedRelu: thresholdedReluKernel, Shrink: shrinkKernel, CastLike: castLikeKernel },
+    { LRN: lrnKernel, MeanVarianceNormalization: mvnKernel, GlobalLpPool: globalLpPoolKernel },
   ]);
 }

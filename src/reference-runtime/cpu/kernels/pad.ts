@@ -1,5 +1,5 @@
 import { stridesOf } from '../../../ir/tensor.js';
-import { padsPerAxis } from '../../../opspec/ops/pad.js';
+import { padConstant, padsPerAxis } from '../../../opspec/ops/pad.js';
 import { result, type Kernel } from '../kernel.js';
 
 /** Where padded position x (x = output index - begin pad) reads along an axis of size d; -1: the constant. */
@@ -27,7 +27,7 @@ export const padKernel: Kernel = ({ inputs, attrs, outputs }) => {
   const out = outputs[0]!;
   const rank = x.shape.length;
   const mode = attrs.str('mode');
-  const value = inputs[2] && inputs[2].data.length > 0 ? inputs[2].data[0]! : 0;
+  const value = padConstant(inputs, attrs);
   const { begin, end } = padsPerAxis(rank, attrs.ints('pads'), attrs.has('axes') ? attrs.ints('axes') : undefined, 0)!;
   const strides = stridesOf(x.shape);
   // Per axis, the input offset each output index reads (-1 for the constant). Negative pads crop

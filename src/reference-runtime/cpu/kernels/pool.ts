@@ -134,7 +134,8 @@ const maxPoolKernel: Kernel = ({ inputs, attrs, outputs }) => {
   const [out, indicesType] = outputs;
   const w = poolWindows(x, out!.shape.slice(2), attrs);
   const inDims = x.shape.slice(2);
-  const columnOrder = attrs.int('storage_order') === 1;
+  // MaxPool-1 has no storage_order (row-major indices, which it has no output for anyway).
+  const columnOrder = attrs.has('storage_order') && attrs.int('storage_order') === 1;
   const planes = x.shape[0]! * x.shape[1]!;
   const data = new Float64Array(planes * w.outSpatial);
   const indices = new Float64Array(planes * w.outSpatial);

@@ -1,16 +1,14 @@
-import { normalizeAxis } from '../../../opspec/shapes.js';
-import { splitAt } from '../indexing.js';
+import { softmaxLanes } from '../../../opspec/ops/softmax.js';
 import { result, type Kernel } from '../kernel.js';
 
 /**
- * Softmax or LogSoftmax along one axis (opset 13), shifted by the max for stability. The log form
+ * Softmax or LogSoftmax along one axis (opset 13; before it, over the dims from the axis on), shifted by the max for stability. The log form
  * is computed as (x - max) - log(sum), not log(softmax), so it stays finite where softmax underflows.
  */
 function softmaxAlongAxis(log: boolean): Kernel {
   return ({ inputs, attrs, outputs }) => {
     const x = inputs[0]!;
-    const axis = normalizeAxis(attrs.int('axis'), x.shape.length);
-    const { outer, len, inner } = splitAt(x.shape, axis);
+    const { outer, len, inner } = softmaxLanes(x.shape, attrs);
     const data = new Float64Array(x.data.length);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {

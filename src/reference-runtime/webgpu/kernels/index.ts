@@ -8,8 +8,9 @@ import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
 import { resizeKernels } from './resize.js';
 import { unaryKernels } from './unary.js';
+import { thresholdKernels } from './thresholds.js';
 
 /** The registry of every WebGPU kernel: one family file per group of ops. */
 export function webGpuKernels(): WebGpuKernelRegistry {
-  return new WebGpuKernelRegistry([unaryKernels, binaryKernels, reduceKernels, matmulKernels, normKernels, convKernels, poolKernels, resizeKernels, movementKernels]);
+  return new WebGpuKernelRegistry([unaryKernels, binaryKernels, reduceKernels, matmulKernels, normKernels, convKernels, poolKernels, resizeKernels, movementKernels, thresholdKernels]);
 }

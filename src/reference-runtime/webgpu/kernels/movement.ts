@@ -4,6 +4,7 @@ import { normalizeAxis } from '../../../opspec/shapes.js';
 import { bindings, cacheKey, entryPoint, type GpuProgram, type WebGpuKernel, type WebGpuKernelArgs } from '../program.js';
 import { TensorIndexer } from '../wgsl.js';
 import { outType } from './elementwise.js';
+import { f32Literal } from './unary.js';
 
 /*
  * Data movement: every output element is a copy of one input element (or a constant), so each
@@ -139,7 +140,7 @@ function deepChannel(channel: string, bh: string, bw: string, b: number, channel
 const depthToSpaceKernel: WebGpuKernel = {
   program(args) {
     const b = args.attrs.int('blocksize');
-    const crd = args.attrs.str('mode') === 'CRD';
+    const crd = args.attrs.has('mode') && args.attrs.str('mode') === 'CRD';
     const channels = args.outputs[0]!.shape[1]!;
     const dc = deepChannel('c[1]', `(c[2] % ${b}u)`, `(c[3] % ${b}u)`, b, channels, crd);
     return program('DepthToSpace', args, { body: `  output0[index] = ${readAt(args, ['c[0]', dc, `c[2] / ${b}u`, `c[3] / ${b}u`])};`, key: { b, crd } });
@@ -288,7 +289,8 @@ const padKernel: WebGpuKernel = {
     const shape = args.inputs[0]!.shape;
     const mode = args.attrs.str('mode');
     const { begin, end } = padsPerAxis(shape.length, args.attrs.ints('pads'), args.attrs.has('axes') ? args.attrs.ints('axes') : undefined, 0)!;
-    const value = args.inputs[2] !== undefined ? 'input2[0]' : `${outType(args)}(0)`;
+    // Pad-2's constant is a float attribute (floats only), Pad-11's an input.
+    const value = args.inputs[2] !== undefined ? 'input2[0]' : args.attrs.has('value') ? f32Literal(args.attrs.float('value')) : `${outType(args)}(0)`;
     const lines: string[] = [];
     const inputCoords = outputCoords(shape.length);
     shape.forEach((dim, a) => {

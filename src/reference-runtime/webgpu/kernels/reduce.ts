@@ -1,3 +1,4 @@
+import { softmaxLanes } from '../../../opspec/ops/softmax.js';
 import { reducedAxes } from '../../../opspec/ops/reduce.js';
 import { normalizeAxis } from '../../../opspec/shapes.js';
 import { bindings, cacheKey, entryPoint, type WebGpuKernel, type WebGpuKernelArgs } from '../program.js';
@@ -284,12 +285,18 @@ function byDtype(float: WebGpuKernel, int32: WebGpuKernel): WebGpuKernel {
 const zero = (type: string) => `${type}(0)`;
 const one = (type: string) => `${type}(1)`;
 
-/** Softmax and LogSoftmax along one axis, shifted by the max; LogSoftmax as (x - max) - log(sum). */
+/**
+ * Softmax and LogSoftmax along one axis, shifted by the max; LogSoftmax as (x - max) - log(sum).
+ * Before opset 13 the input is coerced to 2-D: the same row-major buffer, read as [outer, len].
+ */
 function softmax(op: string, log: boolean): WebGpuKernel {
   return {
     program(args) {
-      const x = new TensorIndexer('x', args.inputs[0]!.shape);
-      const axis = normalizeAxis(args.attrs.int('axis'), x.rank);
+      const shape = args.inputs[0]!.shape;
+      const lanes = softmaxLanes(shape, args.attrs);
+      const coerced = args.attrs.opset < 13;
+      const x = new TensorIndexer('x', coerced ? [lanes.outer, lanes.len] : shape);
+      const axis = coerced ? 1 : normalizeAxis(args.attrs.int('axis'), x.rank);
       const along = x.offset(x.shape.map((_, d) => (d === axis ? 'j' : `c[${d}]`)));
       const loop = (body: string) => `  for (var j = 0u; j < ${x.shape[axis]}u; j++) {\n${body}\n  }`;
       const body = [

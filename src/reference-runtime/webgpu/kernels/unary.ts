@@ -236,10 +236,17 @@ function inputDtype(args: WebGpuKernelArgs): GpuDType {
   return args.inputs[0]!.dtype;
 }
 
-/** Clip: the bounds are optional rank-0 inputs; selects (not min/max) keep NaN and make lo > hi give hi. */
+/**
+ * Clip: the bounds are optional rank-0 inputs (Clip-6: float attributes); selects (not min/max)
+ * keep NaN and make lo > hi give hi.
+ */
 function clipExpression(x: string, args: WebGpuKernelArgs): string {
-  const low = args.inputs[1] ? `select(${x}, input1[0], ${x} < input1[0])` : x;
-  return args.inputs[2] ? `select(${low}, input2[0], ${low} > input2[0])` : low;
+  const bound = (input: number, attr: string) =>
+    args.inputs[input] ? `input${input}[0]` : args.attrs.has(attr) ? f32Literal(args.attrs.float(attr)) : undefined;
+  const lo = bound(1, 'min');
+  const hi = bound(2, 'max');
+  const low = lo ? `select(${x}, ${lo}, ${x} < ${lo})` : x;
+  return hi ? `select(${low}, ${hi}, ${low} > ${hi})` : low;
 }
 
 /** Cast between float32, int32 and bool, with the CPU kernel's truncation, wrapping and rounding. */
