@@ -42,11 +42,6 @@ export function zeroPointRange(dtype: DType): readonly [IntExpr, IntExpr] {
   return [c(lo), c(hi)];
 }
 
-/** The values a zero point of that type is drawn from (see DRAWN_ZERO_POINTS). */
-export function drawnZeroPointRange(dtype: DType): readonly [IntExpr, IntExpr] {
-  const [lo, hi] = DRAWN_ZERO_POINTS[dtype] ?? [0, 0];
-  return [c(lo), c(hi)];
-}
 
 /** A float scale: a weight (an initializer) of the given ranks, fixed to `dtype` or else of type T. */
 export function scaleSlot(name: string, options: { dtype?: DType; rank: readonly [number, number] }): InputSlot {
@@ -69,7 +64,11 @@ export function zeroPointSlot(
     rank: options.rank ?? ((ranks) => ranks[options.scaleIndex] ?? 0),
     ...(options.optional ? { optional: true } : {}),
     valueRange: (ctx) => zeroPointRange(ctx.inputs[index]!.dtype),
-    drawRange: (ctx) => drawnZeroPointRange(ctx.inputs[index]!.dtype),
+    // Near zero within the type (see DRAWN_ZERO_POINTS).
+    drawValues: (ctx, shape, draw) => {
+      const [lo, hi] = DRAWN_ZERO_POINTS[ctx.inputs[index]!.dtype] ?? [0, 0];
+      return Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => draw(lo, hi));
+    },
   };
 }
 

@@ -71,7 +71,9 @@ export function quantizeReals(inputs: readonly (Tensor | undefined)[], attrs: Co
   const zeroPoints = new Float64Array(x!.data.length);
   for (let i = 0; i < reals.length; i++) {
     const k = at(i);
-    reals[i] = roundToDType(dtype, x!.data[i]! / scale!.data[k]!);
+    // A SUT holds x and the scale in their own types (a scale computed in float64 by the reference,
+    // as DynamicQuantizeLinear's function body computes it, is a float32 there), then divides.
+    reals[i] = roundToDType(dtype, roundToDType(x!.dtype, x!.data[i]!) / roundToDType(scale!.dtype, scale!.data[k]!));
     zeroPoints[i] = zeroPoint ? zeroPoint.data[k]! : 0;
   }
   return { reals, zeroPoints, range: quantizedRange(outputDtype), precision: quotientPrecision(x!.dtype) };
@@ -110,7 +112,8 @@ export function dynamicReals(x: Tensor): Requantization & { readonly zeroPoint: 
  * w_scale / out_scale in float32, as onnxruntime and ONNX's reference compute it.
  */
 export function multipliers(inScale: number, wScales: ArrayLike<number>, outScale: number): Float64Array {
-  return Float64Array.from(wScales, (w) => Math.fround(Math.fround(inScale * w) / outScale));
+  const [a, c] = [Math.fround(inScale), Math.fround(outScale)];
+  return Float64Array.from(wScales, (w) => Math.fround(Math.fround(a * Math.fround(w)) / c));
 }
 
 /**
