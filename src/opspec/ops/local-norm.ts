@@ -60,7 +60,9 @@ function mvnSpec(sinceVersion: number, supersededAt: number | undefined): OpSpec
 
 /**
  * A group whose deviation is within the margin of its largest magnitude: 1e-9 hardly guards the
- * division, so the rounding of nearly equal values decides the output.
+ * division, so the rounding of nearly equal values decides the output. A group of zeros too: its
+ * variance is exactly 0, where ONNX's 1e-9 gives 0 and onnxruntime, which leaves it out (a recorded
+ * deviation for groups of one element, which shapes alone show), gives NaN.
  */
 const flatGroup: Extract<Discontinuity, { kind: 'own' }>['near'] = ([x], attrs, margin) => {
   if (!x) return undefined;
@@ -74,7 +76,8 @@ const flatGroup: Extract<Discontinuity, { kind: 'own' }>['near'] = ([x], attrs, 
     }
     let variance = 0;
     for (const k of group) variance += (x.data[k]! - mean) ** 2 / group.length;
-    if (Math.sqrt(variance) <= margin * largest && largest > 0) return `a group's deviation ${Math.sqrt(variance)} is within ${margin} of its values (up to ${largest})`;
+    if (largest === 0) return 'a group holds only zeros: its variance is 0';
+    if (Math.sqrt(variance) <= margin * largest) return `a group's deviation ${Math.sqrt(variance)} is within ${margin} of its values (up to ${largest})`;
   }
   return undefined;
 };
