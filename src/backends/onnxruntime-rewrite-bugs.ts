@@ -41,7 +41,12 @@ class Uses {
 
   /** The nodes that read a node's (first) output, once per input slot. */
   readersOf(node: Node): readonly Node[] {
-    return this.readers.get(node.outputs[0]!.name) ?? [];
+    return this.readersOfValue(node.outputs[0]!.name);
+  }
+
+  /** The nodes that read a value, once per input slot. */
+  readersOfValue(value: string): readonly Node[] {
+    return this.readers.get(value) ?? [];
   }
 
   isGraphOutput(node: Node): boolean {
@@ -178,6 +183,77 @@ function identityFloat16CastBetweenCastNodes(model: Model): string | undefined {
   return undefined;
 }
 
+/** Whether two optional one-element weights (a scale or a zero point; '' or absent for none) hold the same value and dtype. */
+function sameConstant(model: Model, a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  const wa = model.weights.find((w) => w.name === a);
+  const wb = model.weights.find((w) => w.name === b);
+  if (!wa || !wb || wa.value.data.length !== 1 || wb.value.data.length !== 1 || wa.value.dtype !== wb.value.dtype) return false;
+  return Math.fround(Number(wa.value.data[0])) === Math.fround(Number(wb.value.data[0]));
+}
+
+/**
+ * A DequantizeLinear -> QuantizeLinear pair with equal constant scales and zero points, the
+ * QuantizeLinear's value a graph output nothing reads, whose DequantizeLinear reads a node's value
+ * that is also read elsewhere or is a graph output, as a sentence. QDQFinalCleanupTransformer
+ * (level extended) removes the pair and makes the node before it produce the graph output in place
+ * of its own value (CleanUpNodeSequence, DQ_Q), so that value's other readers read nothing (the
+ * model fails to load) or, when it is a graph output, the session crashes.
+ */
+function dqQCleanupLosesSourceValue(model: Model): string | undefined {
+  const uses = new Uses(model);
+  for (const dq of model.nodes) {
+    if (dq.op !== 'DequantizeLinear' || uses.isGraphOutput(dq)) continue;
+    const q = uses.soleReader(dq);
+    if (!q || q.op !== 'QuantizeLinear' || q.inputs[0] !== dq.outputs[0]!.name || !uses.isGraphOutput(q) || uses.readersOf(q).length > 0) continue;
+    if (!sameConstant(model, dq.inputs[1], q.inputs[1]) || !sameConstant(model, dq.inputs[2], q.inputs[2])) continue;
+    const value = dq.inputs[0]!;
+    const source = uses.producerOf(value);
+    if (!source) continue;
+    const others = uses.readersOfValue(value).filter((r) => r !== dq);
+    if (others.length === 0 && !model.outputs.includes(value)) continue;
+    const why = others.length > 0 ? `also read by ${[...new Set(others)].map((r) => r.name).join(', ')}` : 'a graph output';
+    return `QDQFinalCleanupTransformer removes ${dq.name} and ${q.name} and makes ${source.name} produce ${q.outputs[0]!.name} in place of ${value}, which is ${why}`;
+  }
+  return undefined;
+}
+
+/** Whether QDQPropagationTransformer propagates a QuantizeLinear across an op at an opset (CanNodePropagate's ops and versions). */
+function qdqPropagates(op: string, opset: number): boolean {
+  if (op === 'MaxPool') return opset >= 12 && opset < 22;
+  if (['Reshape', 'Transpose', 'Squeeze', 'Unsqueeze'].includes(op)) return opset < 21;
+  return op === 'Slice';
+}
+
+/**
+ * A QuantizeLinear with a constant scalar scale (and zero point) that QDQPropagationTransformer
+ * (level basic) propagates backward across a MaxPool whose Indices output is used, as a sentence. It
+ * walks from the QuantizeLinear up through ops it propagates across, each link a value with one reader
+ * that is no graph output, stopping at a DequantizeLinear, and puts a QuantizeLinear/DequantizeLinear
+ * pair on each node's first input: the MaxPool then pools quantized values, where elements that
+ * quantize alike tie and Indices name the first of them.
+ */
+function qdqPropagationAcrossMaxPoolIndices(model: Model): string | undefined {
+  const uses = new Uses(model);
+  const soleLink = (value: string) => !model.outputs.includes(value) && uses.readersOfValue(value).length === 1;
+  const constantScalar = (name: string | undefined) => !name || uses.scalar(name) !== undefined;
+  for (const q of model.nodes) {
+    if (q.op !== 'QuantizeLinear' || uses.scalar(q.inputs[1] ?? '') === undefined || !constantScalar(q.inputs[2])) continue;
+    let value = q.inputs[0]!;
+    for (let node = uses.producerOf(value); node && soleLink(value) && qdqPropagates(node.op, model.opset); node = uses.producerOf(value)) {
+      const input = node.inputs[0]!;
+      const source = uses.producerOf(input);
+      if (source && (source.op === 'DequantizeLinear' || !soleLink(input))) break;
+      const indices = node.op === 'MaxPool' ? node.outputs[1]?.name : undefined;
+      if (indices && (model.outputs.includes(indices) || uses.readersOfValue(indices).length > 0)) {
+        return `QDQPropagationTransformer propagates ${q.name} (QuantizeLinear) ahead of ${node.name} (MaxPool), whose Indices ${indices} are used`;
+      }
+      value = input;
+    }
+  }
+  return undefined;
+}
+
 export const ORT_REWRITE_BUGS: readonly OrtRewriteBug[] = [
   {
     rewrite: 'FastGeluFusion',
@@ -191,6 +267,18 @@ export const ORT_REWRITE_BUGS: readonly OrtRewriteBug[] = [
     through: 'disabled',
     corpus: 'onnxruntime-insert-cast-float16-identity-cast',
     finds: identityFloat16CastBetweenCastNodes,
+  },
+  {
+    rewrite: 'QDQPropagationTransformer',
+    from: 'basic',
+    corpus: 'onnxruntime-qdq-propagation-maxpool-indices',
+    finds: qdqPropagationAcrossMaxPoolIndices,
+  },
+  {
+    rewrite: 'QDQFinalCleanupTransformer',
+    from: 'extended',
+    corpus: 'onnxruntime-qdq-final-cleanup-dq-q-shared-input',
+    finds: dqQCleanupLosesSourceValue,
   },
 ];
 
