@@ -203,13 +203,18 @@ function sameConstant(model: Model, a: string | undefined, b: string | undefined
 function dqQCleanupLosesSourceValue(model: Model): string | undefined {
   const uses = new Uses(model);
   for (const dq of model.nodes) {
-    if (dq.op !== 'DequantizeLinear' || uses.isGraphOutput(dq)) continue;
+    if (dq.op !== 'DequantizeLinear') continue;
     const q = uses.soleReader(dq);
     if (!q || q.op !== 'QuantizeLinear' || q.inputs[0] !== dq.outputs[0]!.name || !uses.isGraphOutput(q) || uses.readersOf(q).length > 0) continue;
     if (!sameConstant(model, dq.inputs[1], q.inputs[1]) || !sameConstant(model, dq.inputs[2], q.inputs[2])) continue;
     const value = dq.inputs[0]!;
     const source = uses.producerOf(value);
     if (!source) continue;
+    // The DQ's own value as a graph output is no edge either: the DQ stays for it, reading a value
+    // the node before it no longer produces (found by the 10-minute QDQ campaign of issue 18).
+    if (uses.isGraphOutput(dq)) {
+      return `QDQFinalCleanupTransformer removes ${q.name} and makes ${source.name} produce ${q.outputs[0]!.name} in place of ${value}, which ${dq.name}, kept for its graph output ${dq.outputs[0]!.name}, still reads`;
+    }
     const others = uses.readersOfValue(value).filter((r) => r !== dq);
     if (others.length === 0 && !model.outputs.includes(value)) continue;
     const why = others.length > 0 ? `also read by ${[...new Set(others)].map((r) => r.name).join(', ')}` : 'a graph output';
