@@ -140,11 +140,16 @@ let registry: OpRegistry | undefined;
 export function ortSupports(op: string, dtypes: readonly DType[], opset?: number): boolean {
   if (op === 'Pow' && dtypes[1] !== undefined && !ORT_POW_EXPONENTS.includes(dtypes[1])) return false;
   if ((op === 'QLinearConv' || op === 'QLinearMatMul') && !ortQLinearSupports(dtypes)) return false;
-  const older = opset === undefined ? [] : (ORT_CPU_UNSUPPORTED_BEFORE[op] ?? []).filter(([first]) => opset < first).flatMap(([, d]) => d);
-  const missing = [...(ORT_CPU_UNSUPPORTED[op] ?? []), ...older];
+  const missing = ortMissingTypes(op, opset);
   if (missing.length === 0) return true;
   registry ??= builtinRegistry();
   const spec = (opset === undefined ? undefined : registry.find(op, opset)) ?? registry.versions(op).at(-1);
   if (!spec) return !dtypes.some((d) => missing.includes(d));
   return !missing.includes(typeVariable(spec, dtypes.map((dtype) => ({ dtype }))));
+}
+
+/** The dtypes of an op's type variable T that onnxruntime has no kernel for, at an opset (default: the latest). */
+export function ortMissingTypes(op: string, opset?: number): DType[] {
+  const older = opset === undefined ? [] : (ORT_CPU_UNSUPPORTED_BEFORE[op] ?? []).filter(([first]) => opset < first).flatMap(([, d]) => d);
+  return [...(ORT_CPU_UNSUPPORTED[op] ?? []), ...older];
 }

@@ -30,6 +30,12 @@ export async function probeBackend(adapter: BackendAdapter, registry: OpRegistry
   return { format: 'tensorsmith.probe/1', backend: adapter.name, package: d.package, version: d.version, opset, matrix };
 }
 
+/** The dtypes a probe of one pair lets the generator use: T's, and the output types the op fixes (QuantizeLinear's uint8). */
+function probeDtypes(registry: OpRegistry, op: string, dtype: DType, opset: number): DType[] {
+  const fixed = registry.find(op, opset)?.outputDtypes ?? [];
+  return [dtype, ...fixed.filter((d) => d !== dtype)];
+}
+
 /**
  * Whether a SUT implements one op with its type variable T of one dtype: single-op models of it,
  * up to three; one that compiles and runs is enough. The pair is unsupported only when the SUT says
@@ -48,7 +54,7 @@ export async function probePair(
   for (let i = 0; i < INSTANCES; i++) {
     let model: Model;
     try {
-      ({ model } = await generateModel({ maxNodes: 1, ops: [op], dtypes: [dtype], opset }, registry, new Rng(`probe/${op}/${dtype}/${i}`)));
+      ({ model } = await generateModel({ maxNodes: 1, ops: [op], dtypes: probeDtypes(registry, op, dtype, opset), opset }, registry, new Rng(`probe/${op}/${dtype}/${i}`)));
     } catch (e) {
       if (e instanceof GenerationError) continue;
       throw e;
