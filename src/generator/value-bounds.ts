@@ -1,7 +1,7 @@
-import { isIntDType, isUnsignedDType, type DType } from '../ir/dtype.js';
+import { INTEGER_RANGES, isIntDType, isUnsignedDType, type DType } from '../ir/dtype.js';
 import { DEFAULT_OPSET } from '../ir/model.js';
 import { ANY, interval, intersect, ruleInterval, type Interval } from '../opspec/interval.js';
-import { INTEGER_LIMITS, type NumericFacts } from '../opspec/numeric.js';
+import type { NumericFacts } from '../opspec/numeric.js';
 import { builtinRegistry } from '../opspec/ops/index.js';
 import type { OpRegistry } from '../opspec/registry.js';
 import type { DomainRule } from '../opspec/spec.js';
@@ -95,7 +95,7 @@ export class ValueBounds {
    * tests. One that merely may overflow is fine: the input search keeps it in range.
    */
   mustOverflow(op: string, inputs: readonly (string | Interval | undefined)[], dtype: DType): boolean {
-    const limits = INTEGER_LIMITS[dtype];
+    const limits = INTEGER_RANGES[dtype];
     if (!limits || this.facts(op)?.overflow === 'never') return false;
     const [a, b] = inputs;
     // x * x and x - x are known better than as a product or a difference of two values (see outputRange).

@@ -1,4 +1,4 @@
-import { INTEGER_RANGES, isIntDType, type DType } from '../ir/dtype.js';
+import { isIntDType, type DType } from '../ir/dtype.js';
 import type { Attrs } from '../ir/model.js';
 import type { Interval } from './interval.js';
 import type { ConcreteAttrs } from './infer.js';
@@ -146,12 +146,6 @@ export type IntegerOverflow =
   | 'edge-cases'
   /** Only from a float input: NaN, or beyond the integer target's range (Cast). */
   | 'from-float';
-
-/**
- * The integers each integer dtype holds for the reference: int64 only to 2^53, where float64 stops
- * being exact. Beyond them an integer result is an overflow (see IntegerOverflow).
- */
-export const INTEGER_LIMITS: Readonly<Partial<Record<DType, readonly [number, number]>>> = INTEGER_RANGES;
 
 /**
  * The facts of an op about which nothing is declared but what `given` says: any value, rounded,

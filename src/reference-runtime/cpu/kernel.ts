@@ -1,6 +1,5 @@
 import type { ConcreteAttrs, ConcreteType } from '../../opspec/infer.js';
-import { INTEGER_LIMITS } from '../../opspec/numeric.js';
-import { isFloatDType, type DType } from '../../ir/dtype.js';
+import { INTEGER_RANGES, isFloatDType, type DType } from '../../ir/dtype.js';
 import { castValues, type Tensor } from '../../ir/tensor.js';
 import { OpTable } from '../op-table.js';
 
@@ -27,7 +26,7 @@ export interface IntegerFault {
 
 /** The first element of `values` (truncated toward zero, as the wrap does) that the dtype cannot hold. */
 export function firstIntegerFault(dtype: DType, values: Float64Array): IntegerFault | undefined {
-  const limits = INTEGER_LIMITS[dtype];
+  const limits = INTEGER_RANGES[dtype];
   if (!limits) return undefined;
   const [lo, hi] = limits;
   for (let i = 0; i < values.length; i++) {
